@@ -1,0 +1,89 @@
+"""One page through every stage: read -> parse -> enrich -> validate.
+
+``process_file`` is the unit of work the build shards over; it never raises for bad
+input: every page ends up as articles, as a reject problem, or both (warnings).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from builders.enrich import enrich_page
+from builders.manifest import PageMeta
+from builders.parse import parse_page
+from builders.read import Page, read_page
+from schema import Article, Problem
+
+
+@dataclass
+class PageResult:
+    """What one seed page became."""
+
+    source_file: str
+    sha256: str | None
+    n_bytes: int = 0
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        """True when the page produced no article at all."""
+        return not self.articles
+
+
+def invalid_record_problems(err: ValidationError, source_file: str, line: int | None) -> list[Problem]:
+    """Map pydantic's ``errors()`` (type, loc, msg) to ``invalid-record`` problems."""
+    return [
+        Problem(
+            code="invalid-record",
+            source_file=source_file,
+            line=line,
+            message=f"{e['type']}: {e['msg']}",
+            locations=[".".join(str(p) for p in e["loc"])],
+        )
+        for e in err.errors()
+    ]
+
+
+def process_page(page: Page, meta: PageMeta | None = None) -> PageResult:
+    """Parse and enrich one decoded page."""
+    result = PageResult(page.source_file, page.sha256, page.n_bytes)
+    try:
+        parsed = parse_page(page.text, page.source_file, page.sha256)
+        result.problems.extend(parsed.problems)
+        result.articles = enrich_page(parsed.articles, page.text, meta)
+    except ValidationError as err:
+        result.problems.extend(invalid_record_problems(err, page.source_file, None))
+    except Exception as err:  # a bug must not lose the page: record it as a reject
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        result.problems.append(
+            Problem(
+                code="internal-error",
+                source_file=page.source_file,
+                line=None,
+                message=f"{type(err).__name__}: {err} (at {where.filename}:{where.lineno}); please report it",
+            )
+        )
+    return result
+
+
+def process_file(path: Path, root: Path | None = None, meta: PageMeta | None = None) -> PageResult:
+    """Read, parse and enrich one seed file."""
+    page = read_page(path, root)
+    if isinstance(page, Problem):
+        return PageResult(page.source_file, None, problems=[page])
+    return process_page(page, meta)
+
+
+def process_files(
+    paths: Iterable[Path], root: Path | None = None, metas: dict[str, PageMeta] | None = None
+) -> Iterator[PageResult]:
+    """Lazily process seed files in the given order."""
+    for path in paths:
+        name = path.relative_to(root).as_posix() if root is not None else path.as_posix()
+        yield process_file(path, root, (metas or {}).get(name))

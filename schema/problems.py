@@ -1,0 +1,50 @@
+"""Problems with single pages or records: data, not exceptions.
+
+A problem carries a stable kebab-case ``code`` from :data:`CODES`, the seed file and
+line it is about, and a human message. Problems are collected into the build report
+and, for pages or records that do not make it into the release, ``rejects.jsonl``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["reject", "warning"]
+
+CODES: dict[str, tuple[Severity, str]] = {
+    "empty-page": ("reject", "The page file has no bytes."),
+    "blank-page": ("reject", "The page file holds only whitespace."),
+    "binary-file": ("reject", "The page file holds NUL bytes or control characters: not a text dump."),
+    "undecodable-bytes": ("reject", "The page file is neither UTF-8 nor GB18030 text."),
+    "unreadable-file": ("reject", "The page file could not be read (permissions, a broken link)."),
+    "no-articles": ("reject", "The page has text but no article could be found in it."),
+    "no-headline": ("reject", "A body of text was found with no title line above it."),
+    "invalid-record": ("reject", "A record failed validation against the Article model."),
+    "bad-manifest-row": ("warning", "A row of seeds/manifest.csv could not be read; it was ignored."),
+    "internal-error": ("reject", "xianbao itself failed on this page: a bug; the page is kept as a reject."),
+    "unassigned-line": ("warning", "A non-blank line fed no field of any article."),
+    "reattached-fragment": ("warning", "A misplaced fragment was moved to the article whose sentence it completes."),
+    "duplicate-id": ("warning", "Two articles of one page had the same content; the later one got a suffix."),
+}
+"""Every problem code with its severity and meaning. Codes never change meaning."""
+
+
+class Problem(BaseModel):
+    """One problem found while reading, parsing, enriching or validating a page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Stable kebab-case code from CODES.")
+    source_file: str = Field(description="Seed page, POSIX path relative to seeds/.")
+    line: int | None = Field(ge=1, description="1-based line in the decoded page text, when known.")
+    message: str = Field(description="What is wrong and, where it helps, how to fix it.")
+    locations: list[str] = Field(
+        default_factory=list, description="Field paths for invalid records, e.g. bylines.0.name."
+    )
+
+    @property
+    def severity(self) -> Severity:
+        """Whether the page or record is rejected or only warned about."""
+        return CODES.get(self.code, ("reject", ""))[0]
