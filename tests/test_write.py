@@ -1,0 +1,80 @@
+"""The shard writers: round trips, shard cutting, Parquet settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from factories import articles, empty_article, make_article
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builders.arrow import article_schema
+from builders.write import (
+    WriteOptions,
+    iter_parquet,
+    read_jsonl_records,
+    record_json,
+    write_shards,
+)
+from schema import Article
+
+
+def _paths(root: Path, names: list[str]) -> list[Path]:
+    return [root / name for name in names]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(articles(), max_size=8))
+def test_jsonl_and_parquet_round_trip(tmp_path_factory, records: list[Article]) -> None:
+    root = tmp_path_factory.mktemp("release")
+    shards = write_shards(root, iter(records), WriteOptions(max_shard_bytes=2_000, row_group_size=3))
+    from_jsonl = [Article.model_validate(r) for r in read_jsonl_records(_paths(root, shards.jsonl))]
+    from_parquet = [Article.model_validate(r) for r in iter_parquet(_paths(root, shards.parquet))]
+    assert from_jsonl == records
+    assert from_parquet == records
+    assert shards.num_records == len(records) == sum(shards.records_per_shard)
+
+
+def test_jsonl_line_is_utf8_in_model_order_with_iso_dates() -> None:
+    line = record_json(make_article())
+    assert "庆元" in line and "\\u" not in line
+    assert list(json.loads(line)) == list(Article.model_fields)
+    assert json.loads(line)["date"] == "2020-05-29"
+
+
+def test_shards_are_cut_by_size_and_named_of_total(tmp_path: Path) -> None:
+    line_bytes = len(record_json(make_article(0)).encode()) + 1
+    options = WriteOptions(max_shard_bytes=3 * line_bytes + 5)
+    shards = write_shards(tmp_path, (make_article(i) for i in range(10)), options)
+    assert shards.records_per_shard == [3, 3, 3, 1]
+    assert shards.parquet[0] == "data/train-00000-of-00004.parquet"
+    assert shards.jsonl[-1] == "jsonl/train-00003-of-00004.jsonl"
+    for name in shards.jsonl:
+        assert (tmp_path / name).stat().st_size <= 3 * line_bytes + 5
+    assert not list(tmp_path.rglob("*.partial"))
+
+
+def test_parquet_has_derived_schema_row_groups_and_page_index(tmp_path: Path) -> None:
+    shards = write_shards(tmp_path, (make_article(i) for i in range(25)), WriteOptions(row_group_size=10))
+    pf = pq.ParquetFile(tmp_path / shards.parquet[0])
+    assert pf.schema_arrow.equals(article_schema())
+    assert [pf.metadata.row_group(i).num_rows for i in range(pf.num_row_groups)] == [10, 10, 5]
+    column = pf.metadata.row_group(0).column(0)
+    assert column.compression == "ZSTD"
+    assert column.has_offset_index and column.has_column_index
+    assert b"pandas" not in (pf.schema_arrow.metadata or {})
+
+
+def test_no_records_still_gives_one_empty_shard(tmp_path: Path) -> None:
+    shards = write_shards(tmp_path, iter([]))
+    assert shards.parquet == ["data/train-00000-of-00001.parquet"]
+    assert pq.read_table(tmp_path / shards.parquet[0]).num_rows == 0
+    assert (tmp_path / shards.jsonl[0]).read_bytes() == b""
+
+
+def test_leading_empty_records_keep_types(tmp_path: Path) -> None:
+    records = [empty_article(i) for i in range(5)] + [make_article(100)]
+    shards = write_shards(tmp_path, iter(records), WriteOptions(row_group_size=2))
+    assert [Article.model_validate(r) for r in iter_parquet(_paths(tmp_path, shards.parquet))] == records
