@@ -1,0 +1,172 @@
+"""build_release: layout, determinism, immutability, validation of every record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import fake_process_file
+from factories import make_article
+
+from builders import release
+from builders.cli import main
+from builders.config import BuildConfig, load_dataset_meta
+from builders.errors import ConfigError, InvalidRecordError, ReleaseExistsError
+from builders.pipeline import PageResult
+
+ROOT = Path(__file__).resolve().parents[1]
+ConfigFactory = Callable[..., BuildConfig]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_release_layout_and_manifest(built: Path) -> None:
+    assert sorted(tree(built)) == [
+        "README.md", "SHA256SUMS", "article.schema.json", "data/train-00000-of-00001.parquet",
+        "jsonl/train-00000-of-00001.jsonl", "manifest.json", "rejects.jsonl",
+    ]
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["records"] == 9 and manifest["counts"]["pages"] == 4
+    assert manifest["counts"]["rejects_by_code"] == {"no-articles": 1}
+    assert [(s["file"], s["articles"], s["rejects"]) for s in manifest["seeds"]] == [
+        ("000_a.txt", 3, 0), ("001_b.txt", 2, 0), ("002_c.txt", 0, 1), ("003_d.txt", 4, 0)]
+    assert manifest["seeds"][0]["sha256"] == hashlib.sha256(b"3").hexdigest()
+    reject = json.loads((built / "rejects.jsonl").read_text(encoding="utf-8"))
+    assert reject == {"code": "no-articles", "source_file": "002_c.txt", "line": None,
+                      "message": "no article found", "locations": []}
+
+
+def test_sha256sums_cover_every_other_file_sorted(built: Path) -> None:
+    lines = (built / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    names = [line.split("  ", 1)[1] for line in lines]
+    assert names == sorted(set(tree(built)) - {"SHA256SUMS"})
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((built / name).read_bytes()).hexdigest() == digest
+
+
+def test_build_is_byte_identical_across_runs(fake_pipeline: None, make_config: ConfigFactory, tmp_path: Path) -> None:
+    one = release.build_release(make_config(out=tmp_path / "a", max_shard_bytes=3_000, row_group_size=2))
+    two = release.build_release(make_config(out=tmp_path / "b", max_shard_bytes=3_000, row_group_size=2))
+    assert len(one.files) > 7, "expected several shards"
+    assert tree(one.release_dir) == tree(two.release_dir)
+
+
+def test_identical_rebuild_is_a_no_op(built: Path, make_config: ConfigFactory) -> None:
+    before = {p: p.stat().st_mtime_ns for p in built.rglob("*")}
+    report = release.build_release(make_config())
+    assert report.status == "unchanged"
+    assert {p: p.stat().st_mtime_ns for p in built.rglob("*")} == before
+    assert [p.name for p in built.parent.iterdir()] == [built.name], "staging folder left behind"
+
+
+def test_changed_content_is_refused_unless_forced(built: Path, seeds: Path, make_config: ConfigFactory) -> None:
+    (seeds / "004_e.txt").write_text("1")
+    old = tree(built)
+    with pytest.raises(ReleaseExistsError, match="--force"):
+        release.build_release(make_config())
+    assert tree(built) == old
+    report = release.build_release(make_config(force=True))
+    assert report.status == "replaced" and report.stats.records == 10
+    assert [p.name for p in built.parent.iterdir()] == [built.name]
+
+
+def _with_invalid(path: Path, root: Path | None = None, meta: object = None) -> PageResult:
+    result = fake_process_file(path, root, meta)
+    if result.source_file == "001_b.txt":
+        result.articles[1] = result.articles[1].model_copy(update={"headline": "", "ordinal": -1})
+    return result
+
+
+@pytest.mark.parametrize("mode", ["warn", "skip"])
+def test_invalid_records_are_rejected_with_locations(
+    mode: str, monkeypatch: pytest.MonkeyPatch, make_config: ConfigFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(release, "process_file", _with_invalid)
+    with caplog.at_level(logging.WARNING, logger="xianbao"):
+        report = release.build_release(make_config(on_invalid=mode))
+    assert report.stats.records == 8
+    rejects = [json.loads(line) for line in (report.release_dir / "rejects.jsonl").read_text().splitlines()]
+    invalid = [r for r in rejects if r["code"] == "invalid-record"]
+    assert sorted(loc for r in invalid for loc in r["locations"]) == ["headline", "ordinal"]
+    assert all(r["source_file"] == "001_b.txt" for r in invalid)
+    assert bool(caplog.records) == (mode == "warn")
+
+
+def test_on_invalid_error_stops_and_releases_nothing(
+    monkeypatch: pytest.MonkeyPatch, make_config: ConfigFactory
+) -> None:
+    monkeypatch.setattr(release, "process_file", _with_invalid)
+    config = make_config(on_invalid="error")
+    with pytest.raises(InvalidRecordError, match=r"001_b.txt: invalid record at ordinal, headline: "):
+        release.build_release(config)
+    assert not config.release_dir.exists()
+    assert not list(config.release_dir.parent.iterdir())
+
+
+def test_duplicate_ids_are_rejected(monkeypatch: pytest.MonkeyPatch, make_config: ConfigFactory) -> None:
+    def twice(path: Path, root: Path | None = None, meta: object = None) -> PageResult:
+        result = fake_process_file(path, root, meta)
+        result.articles = [make_article(0, source_file=result.source_file) for _ in result.articles]
+        return result
+
+    monkeypatch.setattr(release, "process_file", twice)
+    report = release.build_release(make_config())
+    assert report.stats.records == 1
+    assert report.stats.rejects_by_code["invalid-record"] == 8
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [({"version": "1.0"}, "not X.Y.Z"), ({"seeds": Path("/nonexistent")}, "does not exist"),
+     ({"on_invalid": "ignore"}, "one of error, warn, skip")],
+)
+def test_config_errors_stop_before_work(make_config: ConfigFactory, overrides: dict, message: str) -> None:
+    config = make_config(**overrides)
+    with pytest.raises(ConfigError, match=message):
+        release.build_release(config)
+    assert not config.out.exists()
+
+
+def test_cli_build_prints_one_line_and_exits_nonzero_on_error(
+    fake_pipeline: None, seeds: Path, tmp_path: Path
+) -> None:
+    args = ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--version", "0.2.0"]
+    ok = CliRunner().invoke(main, args)
+    assert ok.exit_code == 0, ok.output
+    assert "created" in ok.output and "9 records" in ok.output
+    (seeds / "004_e.txt").write_text("1")
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1
+    assert refused.output.strip().count("\n") == 0 and "--force" in refused.output
+    assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
+    bad = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--version", "x"])
+    assert bad.exit_code == 2 and "not X.Y.Z" in bad.output
+
+
+def test_committed_seed_release_is_up_to_date(tmp_path: Path) -> None:
+    """CI: rebuilding seeds/ must give the committed dist/ byte for byte."""
+    meta = load_dataset_meta(ROOT / "pyproject.toml")
+    committed = ROOT / "dist" / meta.name / meta.version
+    fix = "run `xianbao build --force` from the repository root and commit dist/"
+    assert committed.is_dir(), f"{committed} is missing: {fix}"
+    report = release.build_release(BuildConfig(seeds=ROOT / "seeds", out=tmp_path, dataset=meta, progress=False))
+    assert report.stats.records > 0, "the seed release has no records"
+    rebuilt, expected = tree(report.release_dir), tree(committed)
+    differ = sorted(name for name in set(rebuilt) | set(expected) if rebuilt.get(name) != expected.get(name))
+    assert not differ, f"committed release differs from a rebuild in {differ}: {fix}"
+
+
+def test_seed_order_does_not_depend_on_the_file_system(seeds: Path) -> None:
+    (seeds / "sub").mkdir()
+    (seeds / "sub" / "000_z.txt").write_text("1")
+    names = [p.relative_to(seeds).as_posix() for p in release.seed_paths(seeds)]
+    assert names == ["000_a.txt", "001_b.txt", "002_c.txt", "003_d.txt", "sub/000_z.txt"]
