@@ -1,10 +1,24 @@
-"""Page parser (placeholder; the real parser lands with issue 2)."""
+"""Parse one page: decoded text -> article drafts, plus the problems met.
+
+``parse_page`` never raises for any text, and every non-blank line is accounted for:
+it fed a field of an article (``ParseResult.assignments``) or is listed, with a
+reason, in ``ParseResult.problems``.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 
-from schema import ArticleDraft, Problem
+from builders.assemble import Parts, assemble
+from builders.fragments import reattach
+from builders.layout import classify_page, split_blocks
+from builders.lines import Line, split_lines
+from schema import ArticleDraft, Caption, Problem, Sidebar, Span
+
+LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
+"""A lowercase Latin word inside Chinese text: OCR or dump noise (…情况 and 打赢…)."""
 
 
 @dataclass
@@ -13,8 +27,147 @@ class ParseResult:
 
     articles: list[ArticleDraft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    assignments: dict[int, str] = field(default_factory=dict)
+    """Line number -> ``"<ordinal>.<field>"`` for every line that fed an article."""
+
+
+def article_id(source_sha256: str, title_lines: list[str], body: str) -> str:
+    """Content-derived ID: sha256 over the page hash, title lines and body (16 hex)."""
+    payload = "\x1f".join([source_sha256, "\x1e".join(title_lines), body])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def _owned_lines(parts: Parts) -> dict[int, tuple[Line, str]]:
+    owned: dict[int, tuple[Line, str]] = {}
+    for line in parts.block.column:
+        owned[line.number] = (line, "column")
+    for line in parts.block.titles:
+        owned[line.number] = (line, "title_lines")
+    for line in parts.tip:
+        owned[line.number] = (line, "reading_tip")
+    for line in parts.extra_lines:
+        owned[line.number] = (line, "front")
+    for para in parts.paras:
+        for line in para.lines:
+            owned[line.number] = (line, "body")
+        if para.marker:
+            owned[para.marker[1].number] = (para.marker[1], "continued_on")
+    for _, lines in parts.sidebars:
+        for line in lines:
+            owned[line.number] = (line, "sidebars")
+    return owned
+
+
+def _spans(owned: dict[int, tuple[Line, str]], order: dict[int, int]) -> list[Span]:
+    """Contiguous runs of the article's lines (in page order) as character spans."""
+    lines = sorted((line for line, _ in owned.values()), key=lambda line: line.number)
+    spans: list[Span] = []
+    previous = None
+    for line in lines:
+        if spans and previous is not None and order[line.number] == order[previous.number] + 1:
+            spans[-1] = Span(start=spans[-1].start, end=line.end)
+        else:
+            spans.append(Span(start=line.start, end=line.end))
+        previous = line
+    return spans
+
+
+def _flags(parts: Parts, body: str) -> list[str]:
+    flags = set(parts.flags)
+    if LATIN_NOISE.search(body):
+        flags.add("latin-noise")
+    if not body:
+        flags.add("empty-body")
+    return sorted(flags)
+
+
+def _draft(parts: Parts, ordinal: int, source: tuple[str, str], spans: list[Span]) -> ArticleDraft:
+    body = "\n".join(p.text for p in parts.paras if p.text)
+    kind = "photo" if parts.photo_credit and not parts.has_lead and len(parts.paras) <= 3 else "news"
+    if any(b.role in ("reporter", "correspondent") for b in parts.bylines):
+        kind = "news"
+    return ArticleDraft(
+        id=article_id(source[1], parts.title_lines, body),
+        source_file=source[0],
+        source_sha256=source[1],
+        spans=spans,
+        ordinal=ordinal,
+        column=parts.column,
+        kicker=parts.kicker,
+        headline=parts.headline,
+        subheadline=parts.subheadline,
+        title_lines=parts.title_lines,
+        reading_tip="".join(line.text for line in parts.tip) or None,
+        bylines=parts.bylines,
+        body=body,
+        captions=[Caption(text=c.text, credits=c.credits) for c in parts.captions],
+        sidebars=[Sidebar(title=t, text="\n".join(x.text for x in lines)) for t, lines in parts.sidebars],
+        attribution=parts.attribution,
+        continued_on=parts.continued_on,
+        continued_from=parts.continued_from,
+        kind=kind,
+        dateline=parts.dateline,
+        flags=_flags(parts, body),
+    )
 
 
 def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
-    """Split a decoded page into article drafts."""
-    return ParseResult(problems=[Problem(code="no-articles", source_file=source_file, line=None, message="stub")])
+    """Split a decoded page into article drafts; never raises for any text."""
+    result = ParseResult()
+    lines = split_lines(text)
+    order = {line.number: i for i, line in enumerate(lines)}
+    preamble, blocks = split_blocks(classify_page(lines))
+    for item in preamble:
+        result.problems.append(
+            Problem(
+                code="no-headline",
+                source_file=source_file,
+                line=item.line.number,
+                message=f"text before the first title line: {item.line.text[:30]}",
+            )
+        )
+    parts = [assemble(block) for block in blocks]
+    for article, para in reattach(parts):
+        result.problems.append(
+            Problem(
+                code="reattached-fragment",
+                source_file=source_file,
+                line=para.lines[0].number,
+                message=f"moved to the article {article.headline[:20]!r}, whose last sentence it completes",
+            )
+        )
+    seen: set[str] = set()
+    for ordinal, part in enumerate(parts):
+        owned = _owned_lines(part)
+        draft = _draft(part, ordinal, (source_file, source_sha256), _spans(owned, order))
+        if draft.id in seen:
+            draft = draft.model_copy(update={"id": article_id(source_sha256, [str(ordinal)], draft.id)})
+        seen.add(draft.id)
+        result.articles.append(draft)
+        result.assignments.update({n: f"{ordinal}.{name}" for n, (_, name) in owned.items()})
+    _account(lines, result, source_file)
+    return result
+
+
+def _account(lines: list[Line], result: ParseResult, source_file: str) -> None:
+    """List every non-blank line that fed no article and has no problem yet."""
+    listed = {p.line for p in result.problems if p.code == "no-headline"}
+    for line in lines:
+        if line.number not in result.assignments and line.number not in listed:
+            result.problems.append(
+                Problem(
+                    code="unassigned-line",
+                    source_file=source_file,
+                    line=line.number,
+                    message=f"line fed no field: {line.text[:30]}",
+                )
+            )
+    if not result.articles:
+        result.problems.append(
+            Problem(
+                code="no-articles",
+                source_file=source_file,
+                line=None,
+                message="no title line followed by text was found on the page",
+            )
+        )
