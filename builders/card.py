@@ -28,6 +28,10 @@ from schema import CODES, SCHEMA_VERSION, Article
 
 TASK_CATEGORIES = ["text-generation", "text-classification", "token-classification"]
 TAGS = ["chinese", "news", "newspaper", "county-newspapers", "zhejiang", "xianbao"]
+PARQUET_GLOB = "data/*.parquet"
+"""The only config: ``datasets`` infers one builder per repo, so a ``jsonl/`` config would
+be read with the Parquet builder and fail; JSONL is loaded with the ``json`` builder
+and the card's features instead (see the card)."""
 SIZES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")]
 
 
@@ -127,14 +131,8 @@ def front_matter(config: BuildConfig, shards: WrittenShards, root: Path) -> str:
         task_categories=TASK_CATEGORIES,
         size_categories=[size_category(shards.num_records)],
         tags=TAGS,
-        configs=[
-            {"config_name": "default", "default": True, "data_files": [{"split": "train", "path": "data/*.parquet"}]},
-            {"config_name": "jsonl", "data_files": [{"split": "train", "path": "jsonl/*.jsonl"}]},
-        ],
-        dataset_info=[
-            dataset_info("default", shards, shards.parquet, root),
-            dataset_info("jsonl", shards, shards.jsonl, root),
-        ],
+        configs=[{"config_name": "default", "default": True, "data_files": [{"split": "train", "path": PARQUET_GLOB}]}],
+        dataset_info=[dataset_info("default", shards, shards.parquet, root)],
     )
     yaml: str = data.to_yaml()
     return yaml

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from builders import release
 from builders.config import BuildConfig, DatasetMeta
 from builders.pipeline import PageResult
 from schema import Problem
+
+# Loading tests use local folders only: never the network (set before datasets is imported).
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 META = DatasetMeta(name="test-papers", pretty_name="Test Papers", description="Test.", license="cc-by-4.0")
 
