@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from builders import credits
 from builders.layout import Block, Typed
 from builders.lines import Line, fold, is_closed
-from builders.patterns import DATE, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
+from builders.patterns import DATE, MARKER, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
@@ -69,12 +69,15 @@ class Parts:
 
 def title_roles(parts: Parts, titles: list[Line]) -> None:
     """Fill title_lines, kicker, headline and subheadline from the title block."""
-    texts = [TITLE_NOTE.sub("", line.text).strip() or line.text for line in titles]
+    texts = [_without_note(line.text) for line in titles]
     parts.title_lines = texts
     if len(texts) == 1:
         parts.headline = texts[0]
     elif len(texts) == 2:
         first, second = titles
+        if DASHES.match(texts[0]) and not DASHES.match(texts[1]):
+            parts.subheadline, parts.headline = texts
+            return
         kicker_first = (first.level > second.level > 0) or (
             not DASHES.match(texts[1]) and bool(KICKER_CUE.search(fold(texts[0])))
         )
@@ -88,6 +91,28 @@ def title_roles(parts: Parts, titles: list[Line]) -> None:
         parts.subheadline = DASHES.sub("", parts.subheadline) or parts.subheadline
 
 
+def _without_note(text: str) -> str:
+    """A title line without a trailing note such as （附图片２张） or （图片）."""
+    match = TITLE_NOTE.search(fold(text))
+    return text[: match.start()].strip() if match and match.start() > 0 else text
+
+
+def _split_markers(parts: Parts, para: Para) -> None:
+    """Markers printed inside a paragraph: （上接第一版）… at its start, …（下转第二版） at its end."""
+    folded = fold(para.text)
+    head = MARKER.match(folded)
+    if head and head.group("dir") not in ("下转", "转"):
+        parts.continued_from = head.group("page").replace(" ", "")
+        para.text = para.text[head.end() :].lstrip()
+        folded = fold(para.text)
+    tail = None
+    for tail in MARKER.finditer(folded):
+        pass
+    if tail and tail.end() == len(folded.rstrip()) and tail.group("dir") in ("下转", "转") and tail.start() > 0:
+        para.text = para.text[: tail.start()].rstrip()
+        para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
+
+
 def _add_body(parts: Parts, item: Typed) -> None:
     last = parts.paras[-1] if parts.paras else None
     joinable = last is not None and not last.closed and last.marker is None and item.kind == "body"
@@ -95,7 +120,9 @@ def _add_body(parts: Parts, item: Typed) -> None:
         last.lines.append(item.line)
         last.text += item.line.text
     else:
-        parts.paras.append(Para([item.line], item.line.text, subhead=item.kind == "subhead"))
+        last = Para([item.line], item.line.text, subhead=item.kind == "subhead")
+        parts.paras.append(last)
+    _split_markers(parts, last)
 
 
 def _add_caption(parts: Parts, line: Line) -> None:

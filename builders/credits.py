@@ -59,12 +59,15 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
     return names
 
 
-def _dedupe(bylines: list[Byline]) -> list[Byline]:
+def dedupe(bylines: list[Byline]) -> list[Byline]:
+    """Drop repeated names; a name known with a role drops its bare (unknown) mention."""
+    known = {b.name for b in bylines if b.role != "unknown"}
     seen: set[tuple[str, str]] = set()
     out = []
     for byline in bylines:
-        if (byline.name, byline.role) not in seen:
-            seen.add((byline.name, byline.role))
+        key = (byline.name, byline.role)
+        if key not in seen and not (byline.role == "unknown" and byline.name in known):
+            seen.add(key)
             out.append(byline)
     return out
 
@@ -88,7 +91,7 @@ def credit_line(folded: str) -> list[Byline] | None:
     if not (boxed or has_role or photo):
         return None
     names = parse_names(text, "unknown", photo)
-    return _dedupe(names) if names else None
+    return dedupe(names) if names else None
 
 
 def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
@@ -123,7 +126,7 @@ def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
     names = parse_names(match.group(1))
     if not names:
         return None
-    return match.start(), _dedupe(names)
+    return match.start(), dedupe(names)
 
 
 def lead(folded: str) -> Lead | None:
@@ -139,4 +142,4 @@ def lead(folded: str) -> Lead | None:
             if names is None and group == "credit":
                 return Lead(match.start("credit") - 1, [], match.group("date"))
             bylines.extend(names or [])
-    return Lead(match.end(), _dedupe(bylines), match.group("date"))
+    return Lead(match.end(), dedupe(bylines), match.group("date"))

@@ -56,25 +56,58 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
+GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
+SENTENCE_END = re.compile(r"[。！？!?][”’」』)）]?")
+MAX_GLUED_TITLE = 40
+
+
+def _pieces(raw: str) -> list[tuple[int, str]]:
+    """Cut a line where a dump glued a title and a lead (or two articles) together.
+
+    ``…完成任务。县委召开会议本报讯（记者 甲乙）…`` -> ``…完成任务。`` | ``县委召开会议`` | ``本报讯…``:
+    a cut is made before a 电头 or □ credit only when what precedes it since the last
+    sentence end is short enough to be a title.
+    """
+    cuts: set[int] = set()
+    for match in GLUED_LEAD.finditer(raw):
+        at = match.start()
+        if at == 0 or not raw[:at].strip():
+            continue
+        ends = list(SENTENCE_END.finditer(raw, 0, at))
+        since = ends[-1].end() if ends else 0
+        if len(raw[since:at].strip()) <= MAX_GLUED_TITLE and "，" not in raw[since:at]:
+            cuts.update({since, at} - {0})
+    bounds = [0, *sorted(cuts), len(raw)]
+    return [(a, raw[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if raw[a:b].strip()]
+
+
 def split_lines(text: str) -> list[Line]:
     """The non-blank lines of ``text`` (already LF-normalised) with their offsets."""
     lines: list[Line] = []
     offset = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        start, end = offset, offset + len(raw)
-        offset = end + 1
-        content = SPACES.sub(" ", raw).strip()
-        if not content:
-            continue
-        level = 0
-        match = HEADING.match(content)
-        if match and match.group(2):
-            level, content = len(match.group(1)), match.group(2)
-        elif match:
-            continue  # a bare run of '#' carries no text
-        lead = len(raw) - len(raw.lstrip())
-        lines.append(Line(number, start + lead, start + len(raw.rstrip()), content, level))
+    for number, whole in enumerate(text.split("\n"), start=1):
+        line_start = offset
+        offset += len(whole) + 1
+        for piece_start, raw in _pieces(whole) if len(whole) > MAX_GLUED_TITLE else [(0, whole)]:
+            line = _line(number, line_start + piece_start, raw)
+            if line is not None:
+                lines.append(line)
     return lines
+
+
+def _line(number: int, start: int, raw: str) -> Line | None:
+    """One piece of a line, or None when it holds no text."""
+    content = SPACES.sub(" ", raw).strip()
+    if not content:
+        return None
+    level = 0
+    match = HEADING.match(content)
+    if match and match.group(2):
+        level, content = len(match.group(1)), match.group(2)
+    elif match:
+        return None  # a bare run of '#' carries no text
+    lead = len(raw) - len(raw.lstrip())
+    return Line(number, start + lead, start + len(raw.rstrip()), content, level)
 
 
 def is_closed(text: str) -> bool:

@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from builders import credits
 from builders.assemble import Parts, assemble
 from builders.fragments import reattach
 from builders.layout import classify_page, split_blocks
@@ -38,33 +39,34 @@ def article_id(source_sha256: str, title_lines: list[str], body: str) -> str:
 
 
 def _owned_lines(parts: Parts) -> dict[int, tuple[Line, str]]:
+    """The article's lines keyed by their start offset, with the field each fed."""
     owned: dict[int, tuple[Line, str]] = {}
     for line in parts.block.column:
-        owned[line.number] = (line, "column")
+        owned[line.start] = (line, "column")
     for line in parts.block.titles:
-        owned[line.number] = (line, "title_lines")
+        owned[line.start] = (line, "title_lines")
     for line in parts.tip:
-        owned[line.number] = (line, "reading_tip")
+        owned[line.start] = (line, "reading_tip")
     for line in parts.extra_lines:
-        owned[line.number] = (line, "front")
+        owned[line.start] = (line, "front")
     for para in parts.paras:
         for line in para.lines:
-            owned[line.number] = (line, "body")
+            owned[line.start] = (line, "body")
         if para.marker:
-            owned[para.marker[1].number] = (para.marker[1], "continued_on")
+            owned[para.marker[1].start] = (para.marker[1], "continued_on")
     for _, lines in parts.sidebars:
         for line in lines:
-            owned[line.number] = (line, "sidebars")
+            owned[line.start] = (line, "sidebars")
     return owned
 
 
 def _spans(owned: dict[int, tuple[Line, str]], order: dict[int, int]) -> list[Span]:
     """Contiguous runs of the article's lines (in page order) as character spans."""
-    lines = sorted((line for line, _ in owned.values()), key=lambda line: line.number)
+    lines = sorted((line for line, _ in owned.values()), key=lambda line: line.start)
     spans: list[Span] = []
     previous = None
     for line in lines:
-        if spans and previous is not None and order[line.number] == order[previous.number] + 1:
+        if spans and previous is not None and order[line.start] == order[previous.start] + 1:
             spans[-1] = Span(start=spans[-1].start, end=line.end)
         else:
             spans.append(Span(start=line.start, end=line.end))
@@ -98,7 +100,7 @@ def _draft(parts: Parts, ordinal: int, source: tuple[str, str], spans: list[Span
         subheadline=parts.subheadline,
         title_lines=parts.title_lines,
         reading_tip="".join(line.text for line in parts.tip) or None,
-        bylines=parts.bylines,
+        bylines=credits.dedupe(parts.bylines),
         body=body,
         captions=[Caption(text=c.text, credits=c.credits) for c in parts.captions],
         sidebars=[Sidebar(title=t, text="\n".join(x.text for x in lines)) for t, lines in parts.sidebars],
@@ -115,7 +117,7 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
     """Split a decoded page into article drafts; never raises for any text."""
     result = ParseResult()
     lines = split_lines(text)
-    order = {line.number: i for i, line in enumerate(lines)}
+    order = {line.start: i for i, line in enumerate(lines)}
     preamble, blocks = split_blocks(classify_page(lines))
     for item in preamble:
         result.problems.append(
@@ -144,7 +146,7 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
             draft = draft.model_copy(update={"id": article_id(source_sha256, [str(ordinal)], draft.id)})
         seen.add(draft.id)
         result.articles.append(draft)
-        result.assignments.update({n: f"{ordinal}.{name}" for n, (_, name) in owned.items()})
+        result.assignments.update({line.number: f"{ordinal}.{name}" for line, name in owned.values()})
     _account(lines, result, source_file)
     return result
 
