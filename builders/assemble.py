@@ -105,9 +105,7 @@ def _split_markers(parts: Parts, para: Para) -> None:
         parts.continued_from = head.group("page").replace(" ", "")
         para.text = para.text[head.end() :].lstrip()
         folded = fold(para.text)
-    tail = None
-    for tail in MARKER.finditer(folded):
-        pass
+    tail = next(reversed(list(MARKER.finditer(folded))), None)
     if tail and tail.end() == len(folded.rstrip()) and tail.group("dir") in ("下转", "转") and tail.start() > 0:
         para.text = para.text[: tail.start()].rstrip()
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])

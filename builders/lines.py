@@ -7,6 +7,7 @@ markdown heading level, and the span in the page text it came from.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
         if len(raw[since:at].strip()) <= MAX_GLUED_TITLE and "，" not in raw[since:at]:
             cuts.update({since, at} - {0})
     bounds = [0, *sorted(cuts), len(raw)]
-    return [(a, raw[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if raw[a:b].strip()]
+    return [(a, raw[a:b]) for a, b in itertools.pairwise(bounds) if raw[a:b].strip()]
 
 
 def split_lines(text: str) -> list[Line]:
