@@ -55,7 +55,8 @@ def test_load_dataset_on_the_release_folder(built: Path, tmp_path: Path) -> None
 def _leading_empties(path: Path, root: Path | None = None, meta: object = None) -> PageResult:
     result = fake_process_file(path, root, meta)
     if result.source_file == "000_a.txt":
-        result.articles = [empty_article(10_000 + i).model_copy(update={"source_file": "000_a.txt"}) for i in range(3_000)]
+        empties = (empty_article(10_000 + i) for i in range(3_000))
+        result.articles = [a.model_copy(update={"source_file": "000_a.txt"}) for a in empties]
     return result
 
 
