@@ -18,6 +18,7 @@ from builders.patterns import (
     ENUMERATOR,
     LEAD,
     LEAD_OPENER,
+    MARKER,
     SIDEBAR_LABEL,
     TIP_LABEL,
     is_office,
@@ -120,6 +121,13 @@ def _title_level(block: Block) -> int:
     return min(levels) if levels else 0
 
 
+def _ends_article(line: Line) -> bool:
+    """A line ending a sentence, or ending with a (下转第X版) marker."""
+    folded = line.folded.rstrip()
+    marker = list(MARKER.finditer(folded))
+    return is_closed(folded) or bool(marker and marker[-1].end() == len(folded))
+
+
 def judge_run(run: list[Line], nxt: Typed | None, current: Block | None) -> str:
     """Is a run of title-like lines a new article (``new``), or does its first line
     belong to the current article as ``attribution``, ``subhead`` or ``body``?"""
@@ -128,7 +136,7 @@ def judge_run(run: list[Line], nxt: Typed | None, current: Block | None) -> str:
     first, last = run[0], _last_body(current)
     ended = bool(current.items) and current.items[-1].kind in ("marker-on", "end-credit", "attribution", "credit")
     fronted = nxt is not None and (nxt.kind in FRONT or (nxt.kind == "body" and is_lead(nxt.line)))
-    after_closed = last is None or is_closed(last.line.text) or ended
+    after_closed = last is None or ended or _ends_article(last.line)
     closing = len(run) > 1 or nxt is None or nxt.kind in ("marker-on", "title", "heading")
     if is_office(first.folded) and last is not None and after_closed and not first.level and closing:
         return "attribution"

@@ -49,7 +49,7 @@ def normalise(text: str) -> str:
 
 
 def _is_control(ch: str) -> bool:
-    return ch not in "\n\t" and unicodedata.category(ch) == "Cc"
+    return ch not in "\n\t\r\f\v" and unicodedata.category(ch) == "Cc"
 
 
 def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:

@@ -1,0 +1,34 @@
+"""`xianbao parse`: JSON lines of Articles; rejects on stderr; other files still handled."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from builders.cli import main
+from schema import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_parse_prints_articles_and_reports_rejects(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    seed = ROOT / "seeds" / "002_e7cb3654940c1666.txt"
+    result = CliRunner().invoke(main, ["parse", str(bad), str(seed)])
+    assert result.exit_code == 1
+    assert "empty.txt: empty-page" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["headline"] for r in records][:2] == ["推进民生实事落实 打赢蓝天保卫战", "开发区召开民生实事专题推进会议"]
+    assert all(r["source_file"] == str(seed) for r in records)
+    assert "开发区" in result.stdout  # Chinese is not escaped
+    for record in records:
+        Article.model_validate(record)
+
+
+def test_every_command_has_help() -> None:
+    for name, command in main.commands.items():
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and command.help, name

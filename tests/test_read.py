@@ -1,0 +1,68 @@
+"""Reading seed files: encodings, line ends, and bad input as stable reject codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders.pipeline import process_file
+from builders.read import Page, read_page
+from schema import Problem
+
+PAGE = "县委召开常委会议\n\n本报讯（记者 张三）５月６日，县委召开常委会议。\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        (PAGE.encode("utf-8"), "utf-8-sig"),
+        (b"\xef\xbb\xbf" + PAGE.encode("utf-8"), "utf-8-sig"),
+        (PAGE.encode("gb18030"), "gb18030"),
+        (PAGE.encode("gbk"), "gb18030"),
+        (PAGE.replace("\n", "\r\n").encode("utf-8"), "utf-8-sig"),
+    ],
+    ids=["utf8", "utf8-bom", "gb18030", "gbk", "crlf"],
+)
+def test_encodings_decode_to_the_same_text(tmp_path: Path, raw: bytes, encoding: str) -> None:
+    path = tmp_path / "page.txt"
+    path.write_bytes(raw)
+    page = read_page(path, tmp_path)
+    assert isinstance(page, Page)
+    assert page.text == PAGE and page.encoding == encoding and page.source_file == "page.txt"
+    result = process_file(path, tmp_path)
+    assert [a.headline for a in result.articles] == ["县委召开常委会议"]
+    assert result.articles[0].bylines[0].name == "张三"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (b"", "empty-page"),
+        (b" \n\t\r\n\xe3\x80\x80\n", "blank-page"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary-file"),
+        (bytes(range(1, 32)) * 4, "binary-file"),
+        (b"\xff\xfe\xfd\xfc\x81\x30", "undecodable-bytes"),
+        ("县委召开常委会议".encode("big5", errors="replace") + b"\xff", "undecodable-bytes"),
+    ],
+    ids=["empty", "whitespace", "png", "controls", "garbage", "big5"],
+)
+def test_bad_files_become_rejects(tmp_path: Path, raw: bytes, code: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(raw)
+    page = read_page(path, tmp_path)
+    assert isinstance(page, Problem) and page.code == code and page.source_file == "bad.txt"
+    result = process_file(path, tmp_path)
+    assert result.rejected and [p.code for p in result.problems] == [code]
+
+
+def test_text_without_titles_is_a_reject_with_every_line_listed(tmp_path: Path) -> None:
+    path = tmp_path / "body.txt"
+    path.write_text("会议强调，要抓好落实。\n\n各地要进一步加强组织领导。\n", encoding="utf-8")
+    result = process_file(path, tmp_path)
+    assert result.rejected
+    assert {(p.code, p.line) for p in result.problems} == {
+        ("no-headline", 1),
+        ("no-headline", 3),
+        ("no-articles", None),
+    }
