@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from factories import make_article
 
 from builders import release
 from builders.config import BuildConfig, DatasetMeta
 from builders.pipeline import PageResult
 from schema import Problem
+from tests.factories import make_article
 
 # Loading tests use local folders only: never the network (set before datasets is imported).
 os.environ["HF_DATASETS_OFFLINE"] = "1"

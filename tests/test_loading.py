@@ -12,8 +12,6 @@ import datasets
 import duckdb
 import pandas as pd
 import pytest
-from conftest import fake_process_file
-from factories import empty_article, make_article
 from huggingface_hub import DatasetCard
 
 from builders import release
@@ -23,6 +21,8 @@ from builders.config import BuildConfig
 from builders.pipeline import PageResult
 from builders.write import WriteOptions, jsonable, write_shards
 from schema import Article
+from tests.conftest import fake_process_file
+from tests.factories import empty_article, make_article
 
 
 @pytest.fixture(autouse=True)

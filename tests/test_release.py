@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import fake_process_file
-from factories import make_article
 
 from builders import release
 from builders.cli import main
 from builders.config import BuildConfig, load_dataset_meta
 from builders.errors import ConfigError, InvalidRecordError, ReleaseExistsError
 from builders.pipeline import PageResult
+from tests.conftest import fake_process_file
+from tests.factories import make_article
 
 ROOT = Path(__file__).resolve().parents[1]
 ConfigFactory = Callable[..., BuildConfig]
@@ -170,3 +170,10 @@ def test_seed_order_does_not_depend_on_the_file_system(seeds: Path) -> None:
     (seeds / "sub" / "000_z.txt").write_text("1")
     names = [p.relative_to(seeds).as_posix() for p in release.seed_paths(seeds)]
     assert names == ["000_a.txt", "001_b.txt", "002_c.txt", "003_d.txt", "sub/000_z.txt"]
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert command.help, f"command {name} has no help"
+        assert f"xianbao {name}" in readme, f"command {name} is not documented in README.md"

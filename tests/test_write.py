@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from factories import articles, empty_article, make_article
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from builders.write import (
     write_shards,
 )
 from schema import Article
+from tests.factories import articles, empty_article, make_article
 
 
 def _paths(root: Path, names: list[str]) -> list[Path]:
