@@ -65,12 +65,12 @@ def schema_cmd(check: bool) -> None:
               help="A record failing validation: stop (error), or reject it into rejects.jsonl with (warn) "
               "or without (skip) a warning.")
 @click.option("--force", is_flag=True, help="Replace an existing release of this version whose content differs.")
-@click.option("--max-shard-bytes", type=click.IntRange(min=1), default=256 * 2**20, show_default=True,
-              help="Largest JSONL shard in bytes (Parquet shards are smaller).")
+@click.option("--max-shard-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest JSONL shard in bytes; Parquet shards are smaller [default: 256 MiB].")
 @click.option("--pyproject", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="pyproject.toml with [tool.xianbao.dataset] [default: nearest one].")
 def build_cmd(
-    seeds: Path, out: Path, version: str | None, on_invalid: str, force: bool, max_shard_bytes: int,
+    seeds: Path, out: Path, version: str | None, on_invalid: str, force: bool, max_shard_bytes: int | None,
     pyproject: Path | None,
 ) -> None:
     """Build the release OUT/<dataset-name>/<version>/ from SEEDS.
@@ -80,15 +80,19 @@ def build_cmd(
     bytes. An existing version is never changed unless --force is given.
     """
     import logging
+    from dataclasses import replace
+    from typing import cast
 
-    from builders.config import BuildConfig, load_dataset_meta
+    from builders.config import BuildConfig, OnInvalid, load_dataset_meta
     from builders.errors import ConfigError, XianbaoError
     from builders.release import build_release
 
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
     try:
         config = BuildConfig(seeds=seeds, out=out, dataset=load_dataset_meta(pyproject), version=version,
-                             on_invalid=on_invalid, force=force, max_shard_bytes=max_shard_bytes)  # type: ignore[arg-type]
+                             on_invalid=cast(OnInvalid, on_invalid), force=force)
+        if max_shard_bytes is not None:
+            config = replace(config, max_shard_bytes=max_shard_bytes)
         report = build_release(config)
     except ConfigError as err:
         click.echo(f"error: {err}", err=True)

@@ -117,3 +117,16 @@ def test_dataset_card_loads_without_warnings_and_lists_every_field(
     assert "| `no-articles` | 1 |" in card.text and "| 庆元报 | 9 |" in card.text
     for snippet in ("load_dataset(", "pd.read_parquet(", "read_parquet('"):
         assert snippet in card.text
+
+
+def test_committed_seed_release_loads_and_validates(tmp_path: Path) -> None:
+    from builders.config import load_dataset_meta
+    from builders.validate import validate_release
+
+    root = Path(__file__).resolve().parents[1]
+    meta = load_dataset_meta(root / "pyproject.toml")
+    committed = root / "dist" / meta.name / meta.version
+    assert [str(p) for p in validate_release(committed)] == []
+    ds = datasets.load_dataset(str(committed), split="train", cache_dir=str(tmp_path / "cache"))
+    assert ds.features == features() and ds.num_rows == len(jsonl_records(committed)) > 0
+    assert [jsonable(row) for row in ds] == jsonl_records(committed)

@@ -139,15 +139,21 @@ def test_config_errors_stop_before_work(make_config: ConfigFactory, overrides: d
 def test_cli_build_prints_one_line_and_exits_nonzero_on_error(
     fake_pipeline: None, seeds: Path, tmp_path: Path
 ) -> None:
-    args = ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--version", "0.2.0"]
-    ok = CliRunner().invoke(main, args)
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.xianbao.dataset]\nname = "test-papers"\nversion = "0.0.1"\n', encoding="utf-8")
+    args = ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--version", "0.2.0",
+            "--pyproject", str(pyproject)]
+    ok = CliRunner().invoke(main, [*args, "--max-shard-bytes", "3000"])
     assert ok.exit_code == 0, ok.output
     assert "created" in ok.output and "9 records" in ok.output
+    assert len(list((tmp_path / "dist" / "test-papers" / "0.2.0" / "data").glob("*.parquet"))) > 1
     (seeds / "004_e.txt").write_text("1")
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1
     assert refused.output.strip().count("\n") == 0 and "--force" in refused.output
     assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
+    assert list((tmp_path / "dist" / "test-papers" / "0.2.0" / "data").glob("*.parquet")) == [
+        tmp_path / "dist" / "test-papers" / "0.2.0" / "data" / "train-00000-of-00001.parquet"]
     bad = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--version", "x"])
     assert bad.exit_code == 2 and "not X.Y.Z" in bad.output
 
@@ -177,3 +183,12 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in main.commands.items():
         assert command.help, f"command {name} has no help"
         assert f"xianbao {name}" in readme, f"command {name} is not documented in README.md"
+
+
+def test_dataset_meta_comes_from_pyproject(tmp_path: Path) -> None:
+    meta = load_dataset_meta(ROOT / "pyproject.toml")
+    assert (meta.name, meta.license, meta.version) == ("xianbao-zhejiang-county-papers", "cc-by-4.0", "0.1.0")
+    bad = tmp_path / "pyproject.toml"
+    bad.write_text('[tool.xianbao.dataset]\nname = "x"\nlicence = "typo"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown keys in \\[tool.xianbao.dataset\\]: licence"):
+        load_dataset_meta(bad)
