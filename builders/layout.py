@@ -16,17 +16,21 @@ from builders.lines import Line, is_closed
 from builders.patterns import (
     CAPTION_HEAD,
     ENUMERATOR,
+    FURNITURE,
     LEAD,
     LEAD_OPENER,
     MARKER,
     SIDEBAR_LABEL,
     TIP_LABEL,
+    VERBISH,
     is_office,
     marker_of,
 )
 
 MAX_TITLE = 40
 MAX_TITLE_LINES = 3
+SUBHEAD_MAX = 12
+"""Longest unnumbered section subhead (抓住机遇确定战略); longer lone lines are headlines."""
 MID_PUNCT = re.compile(r"[，,、；;]")
 TITLE_END_BAD = tuple("，,、；;：:")
 TITLE_CUES = re.compile(r"[ “”\"「」！？!?·—]")
@@ -84,6 +88,8 @@ def classify(line: Line) -> str:
 
 
 def _classify_text(line: Line, folded: str) -> str:
+    if FURNITURE.match(folded):
+        return "furniture"
     if credits.credit_line(folded) is not None:
         return "credit"
     ending = credits.end_credit(folded)
@@ -156,7 +162,7 @@ def _judge_single(line: Line, current: Block, after_closed: bool) -> str:
         return "body"  # a sentence start cut by a page break: 随后,某某认真听取后溪
     if not after_closed:
         return "body"
-    if TITLE_CUES.search(folded) or _body_count(current) < 2:
+    if TITLE_CUES.search(folded) or VERBISH.search(folded) or line.size > SUBHEAD_MAX or _body_count(current) < 2:
         return "new"
     return "subhead"
 
@@ -187,6 +193,6 @@ def split_blocks(typed: list[Typed]) -> tuple[list[Typed], list[Block]]:
                 i = j
                 continue
             item = Typed(item.line, verdict)
-        (blocks[-1].items if blocks else preamble).append(item)
+        (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1
     return preamble, blocks

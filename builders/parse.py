@@ -120,15 +120,18 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
     order = {line.start: i for i, line in enumerate(lines)}
     preamble, blocks = split_blocks(classify_page(lines))
     for item in preamble:
+        furniture = item.kind == "furniture"
         result.problems.append(
             Problem(
-                code="no-headline",
+                code="page-furniture" if furniture else "no-headline",
                 source_file=source_file,
                 line=item.line.number,
-                message=f"text before the first title line: {item.line.text[:30]}",
+                message=("page header or editor line" if furniture else "text before the first title line")
+                + f": {item.line.text[:30]}",
             )
         )
     parts = [assemble(block) for block in blocks]
+    parts = _drop_empty(parts, result, source_file)
     for article, para in reattach(parts):
         result.problems.append(
             Problem(
@@ -151,9 +154,28 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
     return result
 
 
+def _drop_empty(parts: list[Parts], result: ParseResult, source_file: str) -> list[Parts]:
+    """Title lines with no text, caption or box after them are not an article."""
+    kept = []
+    for part in parts:
+        if part.paras or part.captions or part.sidebars:
+            kept.append(part)
+            continue
+        for line in [*part.block.column, *part.block.titles, *part.tip, *part.extra_lines]:
+            result.problems.append(
+                Problem(
+                    code="no-body",
+                    source_file=source_file,
+                    line=line.number,
+                    message=f"title with no text after it: {line.text[:30]}",
+                )
+            )
+    return kept
+
+
 def _account(lines: list[Line], result: ParseResult, source_file: str) -> None:
     """List every non-blank line that fed no article and has no problem yet."""
-    listed = {p.line for p in result.problems if p.code == "no-headline"}
+    listed = {p.line for p in result.problems}
     for line in lines:
         if line.number not in result.assignments and line.number not in listed:
             result.problems.append(

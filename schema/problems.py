@@ -21,6 +21,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "unreadable-file": ("reject", "The page file could not be read (permissions, a broken link)."),
     "no-articles": ("reject", "The page has text but no article could be found in it."),
     "no-headline": ("reject", "A body of text was found with no title line above it."),
+    "no-body": ("reject", "Title lines with no text, caption or box after them; not made an article."),
+    "page-furniture": ("warning", "A page header or editor line (第1版, 责任编辑：…), not part of any article."),
     "invalid-record": ("reject", "A record failed validation against the Article model."),
     "bad-manifest-row": ("warning", "A row of seeds/manifest.csv could not be read; it was ignored."),
     "internal-error": ("reject", "xianbao itself failed on this page: a bug; the page is kept as a reject."),
