@@ -75,9 +75,11 @@ def not_places() -> frozenset[str]:
 
 
 def _is_place(t: Tagged) -> bool:
+    if t.word in not_places():
+        return False
     if t.word in place_names():  # short names (庆元, 平安) only where the dictionary says place
         return t.word.endswith(PLACE_ENDINGS) or t.tag == "ns"
-    return t.tag == "ns" and len(t.word) >= 2 and t.word.endswith(PLACE_ENDINGS) and t.word not in not_places()
+    return t.tag == "ns" and len(t.word) >= 2 and t.word.endswith(PLACE_ENDINGS)
 
 
 _TOWN = re.compile(r"(?<=[县区市])([\u4e00-\u9fff]{2,4}?(?:街道|镇|乡))(?![长党政人])")

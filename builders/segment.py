@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,7 +95,7 @@ def known(word: str) -> bool:
     return jieba_tokenizer().freq.get(word, 0) > 0
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def pos_tag(word: str) -> str:
     """POS of a single token: the dictionary's, or the POS HMM's for an unknown word."""
     found = jieba_tokenizer().tags.get(word)
