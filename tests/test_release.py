@@ -190,5 +190,5 @@ def test_dataset_meta_comes_from_pyproject(tmp_path: Path) -> None:
     assert (meta.name, meta.license, meta.version) == ("xianbao-zhejiang-county-papers", "cc-by-4.0", "0.1.0")
     bad = tmp_path / "pyproject.toml"
     bad.write_text('[tool.xianbao.dataset]\nname = "x"\nlicence = "typo"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown keys in \\[tool.xianbao.dataset\\]: licence"):
+    with pytest.raises(ConfigError, match=r"unknown keys in \[tool\.xianbao\.dataset\]: licence"):
         load_dataset_meta(bad)
