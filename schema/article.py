@@ -74,7 +74,10 @@ class Official(Record):
     """A person named together with their post (职务), e.g. 县委书记蓝伶俐."""
 
     name: NonEmpty = Field(description="The official's name, e.g. 蓝伶俐.")
-    title: NonEmpty = Field(description="The post(s) as printed before the name, e.g. 县委副书记、县长.")
+    title: NonEmpty = Field(
+        description="The post(s) as printed before the name, e.g. 县委副书记、县长; a leading county, "
+        "prefecture or province name is dropped (庆元县委书记 -> 县委书记)."
+    )
 
 
 class Region(Record):
@@ -134,9 +137,13 @@ class Article(ArticleDraft):
         ge=1900, le=2100, description="Year the page was printed, when the evidence is unambiguous."
     )
     year_evidence: str | None = Field(
-        description="How the year was known: manifest, explicit-year:<text>, or weekday:<dateline>."
+        description="How the year was known: manifest, or the agreeing evidence joined by '; ': "
+        "explicit-year:<text> (the latest year written as a date), event:<text> (十四五开局, 建党100周年), "
+        "weekday:<dateline> (a date printed with its weekday). Null with year when evidence conflicts or is missing."
     )
-    date: datetime.date | None = Field(description="ISO date, when year, month and day are all known.")
+    date: datetime.date | None = Field(
+        description="ISO date: the manifest's date, else the page year with the article's dateline (month, day)."
+    )
     newspaper: str | None = Field(description="Newspaper name (报名), from seeds/manifest.csv.")
     page: str | None = Field(description="Page (版面) as given in seeds/manifest.csv, e.g. 01.")
     url: str | None = Field(description="Where the page was found, from seeds/manifest.csv.")
@@ -144,18 +151,33 @@ class Article(ArticleDraft):
     manifest_fields: list[str] = Field(
         description="Names of the fields whose value came from seeds/manifest.csv rather than the text."
     )
-    tokens: list[str] = Field(description="jieba segmentation of the body (accurate mode, HMM on).")
+    tokens: list[str] = Field(
+        description="jieba segmentation of the body (accurate mode, HMM on, shipped user dictionary of place "
+        "names and posts). Punctuation is kept, whitespace tokens dropped: the tokens joined give the body "
+        "without whitespace."
+    )
     token_count: int = Field(ge=0, description="Number of tokens.")
-    char_count: int = Field(ge=0, description="Non-whitespace characters of the body.")
+    char_count: int = Field(ge=0, description="Non-whitespace characters of the body (the tokens' total length).")
     keywords: list[str] = Field(
-        description="Top keywords of the article (jieba TF-IDF), stop words and numbers removed."
+        description="Up to 10 keywords of the article by TF-IDF over its tokens (jieba's IDF table), stop words, "
+        "numbers and single characters removed; ties in order of first mention."
     )
     persons: list[str] = Field(
-        description="People named in the article and its bylines (人名), in order of first mention."
+        description="People named in the article (人名): bylines first, then names in the body in order of "
+        "first mention (officials, and names jieba tags nr that pass the name filters)."
     )
-    places: list[str] = Field(description="Places named in the article (地名), in order of first mention.")
+    places: list[str] = Field(
+        description="Places named in the article (地名): administrative names, named places and towns "
+        "(百山祖镇), in order of first mention."
+    )
     organizations: list[str] = Field(
-        description="Organizations named in the article (机构名), in order of first mention."
+        description="Organizations named in the article (机构名): dictionary organizations and names ending "
+        "in an organ word (开化农商银行), in order of first mention."
     )
-    officials: list[Official] = Field(description="People named with their post (职务), e.g. 县委书记蓝伶俐.")
-    region: Region | None = Field(description="The county-level unit the page is about, with its GB/T 2260 code.")
+    officials: list[Official] = Field(
+        description="People named right after their post (职务), e.g. 县委书记蓝伶俐; de-duplicated."
+    )
+    region: Region | None = Field(
+        description="The county-level unit the page is about, with its GB/T 2260 code: the manifest's, else "
+        "the county the page's text names most (null when no county is clearly supported)."
+    )

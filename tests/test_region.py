@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from builders.region import infer_region, region_of_code
 from builders.segment import cut
 
@@ -41,3 +43,16 @@ def test_region_of_code() -> None:
     region = region_of_code("330803")
     assert (region.province, region.prefecture, region.county) == ("浙江省", "衢州市", "衢江区")
     assert region_of_code("110105").prefecture == "北京市"
+
+
+def test_generated_lexicon_is_up_to_date() -> None:
+    """``python -m builders.make_data`` regenerates the committed files byte for byte."""
+    pytest.importorskip("cpca")
+    from builders import make_data
+
+    names = make_data.read_cpca()
+    rows = make_data.region_rows(names)
+    table = "code\tprovince\tprefecture\tcounty\tshort\n" + "".join("\t".join(r) + "\n" for r in rows)
+    assert (make_data.DATA / "regions.tsv").read_text(encoding="utf-8") == table, "run python -m builders.make_data"
+    userdict = "\n".join(make_data.userdict_lines(names, rows)) + "\n"
+    assert (make_data.DATA / "userdict.txt").read_text(encoding="utf-8") == userdict, "run python -m builders.make_data"
