@@ -246,7 +246,8 @@ def _find_dateline(parts: Parts) -> None:
 def assemble(block: Block) -> Parts:
     """All fields of one article block, page breaks re-joined."""
     parts = Parts(block, column=" ".join(line.text for line in block.column) or None)
-    title_roles(parts, block.titles)
+    if block.titles:
+        title_roles(parts, block.titles)
     state: dict[str, bool] = {}
     for item in block.items:
         _route(parts, item, state)

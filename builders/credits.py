@@ -123,7 +123,9 @@ def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
     match = re.search(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$", folded)
     if not match or OFFICE.match(match.group(1).replace(" ", "")):
         return None
-    names = parse_names(match.group(1))
+    content = match.group(1)
+    photo = bool(PHOTO_SUFFIX.search(content))
+    names = parse_names(PHOTO_SUFFIX.sub("", content) if photo else content, photo=photo)
     if not names:
         return None
     return match.start(), dedupe(names)

@@ -51,11 +51,17 @@ def starts_mid_sentence(tail: str, head: str) -> bool:
     return _bridges_a_word(tail, head)
 
 
-def _candidate(dangling: Parts, other: Parts) -> int | None:
-    """Index of the first paragraph of a fragment at the tail of ``other``, if any."""
+def _candidate(dangling: Parts, other: Parts, first: int = 1) -> int | None:
+    """Index of the first paragraph of a fragment at the tail of ``other``, if any.
+
+    ``first`` is 0 for the text before the page's first title, which may be a
+    fragment as a whole.
+    """
     paras = other.paras
-    for start in range(max(1, len(paras) - MAX_FRAGMENT_PARAS), len(paras)):
-        if not paras[start - 1].closed or paras[start - 1].marker or paras[start].subhead:
+    for start in range(max(first, len(paras) - MAX_FRAGMENT_PARAS), len(paras)):
+        if start and (not paras[start - 1].closed or paras[start - 1].marker):
+            continue
+        if paras[start].subhead:
             continue
         if not (paras[-1].closed or paras[-1].marker):
             continue
@@ -74,8 +80,12 @@ def _move(dangling: Parts, other: Parts, start: int) -> None:
     dangling.flags.add("reattached-fragment")
 
 
-def reattach(articles: list[Parts]) -> list[tuple[Parts, Para]]:
+def reattach(articles: list[Parts], orphans: Parts | None = None) -> list[tuple[Parts, Para]]:
     """Move misplaced fragments to the articles they complete; flag the rest truncated.
+
+    Args:
+        articles: the page's articles, in page order.
+        orphans: body text found before the page's first title, if any.
 
     Returns the (article, first moved paragraph) pairs, for the page's problem list.
     """
@@ -83,10 +93,10 @@ def reattach(articles: list[Parts]) -> list[tuple[Parts, Para]]:
     for dangling in articles:
         if not dangling.paras or dangling.paras[-1].closed or dangling.continued_on:
             continue
-        for other in articles:
-            if other is dangling or len(other.paras) < 2:
+        for other in [*articles, *([orphans] if orphans else [])]:
+            if other is dangling or len(other.paras) < (1 if other is orphans else 2):
                 continue
-            start = _candidate(dangling, other)
+            start = _candidate(dangling, other, 0 if other is orphans else 1)
             if start is not None:
                 moves.append((dangling, other.paras[start]))
                 _move(dangling, other, start)

@@ -28,6 +28,8 @@ from builders.patterns import (
 )
 
 MAX_TITLE = 40
+MAX_RUN_TOGETHER = 60
+"""Kicker, headline and subheadline run together on one line, separated by spaces."""
 MAX_TITLE_LINES = 3
 SUBHEAD_MAX = 12
 """Longest unnumbered section subhead (抓住机遇确定战略); longer lone lines are headlines."""
@@ -60,7 +62,8 @@ class Block:
 def is_title_like(line: Line) -> bool:
     """Short, no full stop, not ending like a clause: could be a title line."""
     text = line.folded
-    if line.size > MAX_TITLE or "。" in text or text.endswith(TITLE_END_BAD):
+    limit = MAX_RUN_TOGETHER if " " in text and not MID_PUNCT.search(text) else MAX_TITLE
+    if line.size > limit or "。" in text or text.endswith(TITLE_END_BAD):
         return False
     return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2 and not LEAD.match(text)
 

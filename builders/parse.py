@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from builders import credits
 from builders.assemble import Parts, assemble
 from builders.fragments import reattach
-from builders.layout import classify_page, split_blocks
+from builders.layout import Block, Typed, classify_page, split_blocks
 from builders.lines import Line, split_lines
 from schema import ArticleDraft, Caption, Problem, Sidebar, Span
 
@@ -119,20 +119,9 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
     lines = split_lines(text)
     order = {line.start: i for i, line in enumerate(lines)}
     preamble, blocks = split_blocks(classify_page(lines))
-    for item in preamble:
-        furniture = item.kind == "furniture"
-        result.problems.append(
-            Problem(
-                code="page-furniture" if furniture else "no-headline",
-                source_file=source_file,
-                line=item.line.number,
-                message=("page header or editor line" if furniture else "text before the first title line")
-                + f": {item.line.text[:30]}",
-            )
-        )
-    parts = [assemble(block) for block in blocks]
-    parts = _drop_empty(parts, result, source_file)
-    for article, para in reattach(parts):
+    parts = _drop_empty([assemble(block) for block in blocks], result, source_file)
+    orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))
+    for article, para in reattach(parts, orphans):
         result.problems.append(
             Problem(
                 code="reattached-fragment",
@@ -141,6 +130,10 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
                 message=f"moved to the article {article.headline[:20]!r}, whose last sentence it completes",
             )
         )
+    moved = {line.start for part in parts for para in part.paras for line in para.lines}
+    for item in preamble:
+        if item.line.start not in moved:
+            result.problems.append(_preamble_problem(item, source_file))
     seen: set[str] = set()
     for ordinal, part in enumerate(parts):
         owned = _owned_lines(part)
@@ -151,7 +144,20 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
         result.articles.append(draft)
         result.assignments.update({line.number: f"{ordinal}.{name}" for line, name in owned.values()})
     _account(lines, result, source_file)
+    result.problems.sort(key=lambda p: (p.line or 0, p.code))
     return result
+
+
+def _preamble_problem(item: Typed, source_file: str) -> Problem:
+    """A line before the page's first title: page furniture, or text with no headline."""
+    furniture = item.kind == "furniture"
+    return Problem(
+        code="page-furniture" if furniture else "no-headline",
+        source_file=source_file,
+        line=item.line.number,
+        message=("page header or editor line" if furniture else "text before the first title line")
+        + f": {item.line.text[:30]}",
+    )
 
 
 def _drop_empty(parts: list[Parts], result: ParseResult, source_file: str) -> list[Parts]:
