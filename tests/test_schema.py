@@ -65,3 +65,11 @@ def test_json_schema_is_valid_draft_2020_12() -> None:
     from jsonschema import Draft202012Validator
 
     Draft202012Validator.check_schema(json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def test_every_problem_code_is_documented_in_readme() -> None:
+    from schema import CODES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code in CODES:
+        assert f"`{code}`" in readme, f"problem code {code} is not in README.md"
