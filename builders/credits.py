@@ -72,6 +72,12 @@ def dedupe(bylines: list[Byline]) -> list[Byline]:
     return out
 
 
+def _is_role(chunk: str) -> bool:
+    """A chunk that is a role word and nothing else (记者, 本报通讯员, 文)."""
+    match = ROLE.match(chunk)
+    return bool(match) and match is not None and match.end() == len(chunk)
+
+
 def credit_line(folded: str) -> list[Byline] | None:
     """Bylines of a line that is only a credit, else None.
 
@@ -87,7 +93,7 @@ def credit_line(folded: str) -> list[Byline] | None:
         return None
     if COMMENTATOR.match(text) or (boxed and OFFICE.match(text)):
         return []
-    has_role = bool(ROLE.search(text)) and any(ROLE.match(chunk) for chunk in SEPARATORS.split(text))
+    has_role = any(_is_role(chunk) for chunk in SEPARATORS.split(text))
     if not (boxed or has_role or photo):
         return None
     names = parse_names(text, "unknown", photo)
@@ -131,12 +137,34 @@ def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
     return match.start(), dedupe(names)
 
 
+def loose_credit(folded: str) -> tuple[int, list[Byline]] | None:
+    """A credit with no brackets after the 电头: ``通讯员 甲乙 记者 丙丁 3月5日,…``.
+
+    Takes space-separated tokens while they are roles and names; needs a role word
+    and a space before the text that follows.
+    """
+    best: tuple[int, list[Byline]] | None = None
+    for token in re.finditer(r"\S+", folded):
+        if token.start() > 60:
+            break
+        names = parse_names(folded[: token.end()])
+        if names is None:
+            break
+        if names and ROLE.match(folded.lstrip()) and token.end() < len(folded) and folded[token.end()].isspace():
+            best = (token.end() + len(folded[token.end() :]) - len(folded[token.end() :].lstrip()), names)
+    return best
+
+
 def lead(folded: str) -> Lead | None:
     """The 电头 opening ``folded`` (本报讯, 本报某地１月４日讯 记者甲乙报道：, 新华社…电（记者…）)."""
     match = LEAD.match(folded)
     if not match:
         return None
     bylines: list[Byline] = []
+    if not match.group("credit") and not match.group("credit2"):
+        loose = loose_credit(folded[match.end() :])
+        if loose:
+            return Lead(match.end() + loose[0], loose[1], match.group("date"))
     for group in ("credit", "credit2"):
         text = match.group(group)
         if text:

@@ -15,13 +15,13 @@ NAME = rf"[{CJK}][{CJK}·•]{{1,3}}"
 
 BOX = "□■◇◆○●△▲☆★◎"
 ROLE_WORDS = {
-    "reporter": rf"(?:本报|新华社|人民日报|中新社|央视|[{CJK}]{{1,6}}?报)?(?:驻[{CJK}]{{1,8}})?"
-    r"(?:特约|见习|实习|首席|摄影)?记者",
-    "correspondent": r"(?:本报|特约)?通讯员",
+    "photographer": rf"[{CJK}]{{0,8}}?摄影记者|(?:摄影|图|摄)(?=[/／]|$)",
+    "reporter": rf"[{CJK}]{{0,10}}?记者|实习生|撰稿人?|撰文",
+    "correspondent": rf"[{CJK}]{{0,6}}?通讯员",
     "editor": r"(?:责任)?编辑|责编|编审|校对",
     "reporter-text": r"文(?=[/／]|$)",
-    "photographer": r"(?:摄影|图|摄)(?=[/／]|$)",
 }
+"""Role words; a role applies to the names that follow it (县融媒体中心记者, 本报驻某国记者, 通讯员)."""
 ROLE = re.compile("|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in ROLE_WORDS.items()))
 SEPARATORS = re.compile(r"[\s、，,；;/／]+")
 
