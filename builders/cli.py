@@ -121,3 +121,30 @@ def validate_cmd(release: Path) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"{release}: valid")
+
+
+@main.command("export")
+@click.argument("release", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--to", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Target folder (new or empty).")
+@click.option("--partition-by", default="region,year", show_default=True,
+              help="Comma-separated record fields, outermost first; a struct such as region is "
+              "partitioned by its code, as region_code.")
+def export_cmd(release: Path, out: Path, partition_by: str) -> None:
+    """Export RELEASE as hive-partitioned Parquet (key=value folders) for Spark, Trino and DuckDB.
+
+    Files keep every column plus the partition keys, so readers that ignore the
+    folder names still see them. The same release gives the same files.
+    """
+    from builders.errors import ConfigError, XianbaoError
+    from builders.export import export_release
+
+    try:
+        report = export_release(release, out, [f.strip() for f in partition_by.split(",") if f.strip()])
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    except XianbaoError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+    click.echo(report.summary())

@@ -26,3 +26,11 @@ class ReleaseExistsError(XianbaoError):
 
 class OutputError(XianbaoError):
     """Writing the release failed (disk, permissions, a broken file): nothing released."""
+
+
+class InvalidReleaseError(XianbaoError):
+    """A release folder is missing or fails validation: nothing is published or exported."""
+
+
+class PublishError(XianbaoError):
+    """A publish target refuses the release (no token, tag taken by other content, incompatible schema)."""

@@ -1,0 +1,84 @@
+"""export_release: hive-partitioned Parquet that reads back to the release's rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from builders.cli import main
+from builders.errors import ConfigError, InvalidReleaseError
+from builders.export import export_release, partition_keys, partitioning
+from builders.write import jsonable
+from tests.releases import V1, build, jsonl_records
+
+
+@pytest.fixture
+def release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return build(tmp_path, monkeypatch, "1.0.0", V1)
+
+
+def by_id(rows: list[dict]) -> list[dict]:
+    return sorted((jsonable(r) for r in rows), key=lambda r: r["id"])
+
+
+def test_partition_folders_and_rows_read_back(release: Path, tmp_path: Path) -> None:
+    report = export_release(release, tmp_path / "out")
+    assert report.records == 9
+    assert "region_code=331126/year=2020/part-00000.parquet" in report.files
+    assert "region_code=__HIVE_DEFAULT_PARTITION__/year=__HIVE_DEFAULT_PARTITION__/part-00000.parquet" in report.files
+    keys = partition_keys(["region", "year"])
+    table = ds.dataset(tmp_path / "out", format="parquet", partitioning=partitioning(keys)).to_table()
+    rows = table.to_pylist()
+    for row in rows:
+        assert row.pop("region_code") == (row["region"] or {}).get("code")
+    assert by_id(rows) == by_id(jsonl_records(release))
+
+
+def test_files_keep_partition_columns(release: Path, tmp_path: Path) -> None:
+    report = export_release(release, tmp_path / "out")
+    one = pq.read_table(tmp_path / "out" / report.files[0])
+    assert {"region", "region_code", "year"} <= set(one.column_names)
+    query = f"SELECT count(*), count(DISTINCT region_code) FROM read_parquet('{tmp_path}/out/**/*.parquet')"
+    assert duckdb.sql(query).fetchall() == [(9, 2)]
+
+
+def test_deterministic(release: Path, tmp_path: Path) -> None:
+    a = export_release(release, tmp_path / "a")
+    b = export_release(release, tmp_path / "b")
+    assert a.files == b.files
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in a.files)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    (["nope"], "'nope' is not a field"), (["tokens"], "partition by a scalar field"), (["year", "year"], "distinct"),
+])
+def test_bad_partition_fields(release: Path, tmp_path: Path, fields: list[str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        export_release(release, tmp_path / "out", fields)
+
+
+def test_refuses_invalid_release_and_non_empty_target(release: Path, tmp_path: Path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    with pytest.raises(ConfigError, match="not empty"):
+        export_release(release, tmp_path / "full")
+    (release / "rejects.jsonl").write_text("tampered\n")
+    with pytest.raises(InvalidReleaseError, match="not a valid release"):
+        export_release(release, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli(release: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["export", str(release), "--to", str(tmp_path / "out"),
+                                       "--partition-by", "year"])
+    assert result.exit_code == 0, result.output
+    assert "exported 9 records" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "year=2020", "year=2021", "year=__HIVE_DEFAULT_PARTITION__"]
+    bad = CliRunner().invoke(main, ["export", str(release), "--to", str(tmp_path / "o2"), "--partition-by", "x"])
+    assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "error:" in bad.output
