@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+QUOTE = re.compile(r"^(?:>\s*)+")
 
 CLOSERS = "”’」』）)】》\"'"
 """Closing quotes and brackets that may follow a sentence's final punctuation."""
@@ -99,6 +101,7 @@ def split_lines(text: str) -> list[Line]:
 def _line(number: int, start: int, raw: str) -> Line | None:
     """One piece of a line, or None when it holds no text."""
     content = SPACES.sub(" ", raw).strip()
+    content = QUOTE.sub("", EMPHASIS.sub(lambda m: m.group(1) or m.group(2), content)).strip()
     if not content:
         return None
     level = 0
