@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -148,3 +150,42 @@ def export_cmd(release: Path, out: Path, partition_by: str) -> None:
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
     click.echo(report.summary())
+
+
+def _run(call: Callable[[], Any]) -> Any:
+    """Call a library function; a project error becomes one line on stderr and exit 2 (config) or 1."""
+    from builders.errors import ConfigError, XianbaoError
+
+    try:
+        return call()
+    except ConfigError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    except XianbaoError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(1)
+
+
+@main.group("publish")
+def publish_group() -> None:
+    """Publish a release to the Hugging Face Hub (hub) or an Apache Iceberg table (iceberg)."""
+
+
+@publish_group.command("iceberg")
+@click.argument("release", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--catalog", "catalog_uri", default="sqlite:///lake/catalog.db", show_default=True,
+              help="Catalog URI: sqlite:/// or postgresql:// (SQL catalog), http(s):// (REST), thrift:// (Hive).")
+@click.option("--warehouse", default="lake/", show_default=True,
+              help="Folder or URI (s3://…) for the table's data and metadata files.")
+@click.option("--table", "table_name", default="xianbao.articles", show_default=True, help="namespace.table")
+def publish_iceberg_cmd(release: Path, catalog_uri: str, warehouse: str, table_name: str) -> None:
+    """Write RELEASE as one snapshot of an Apache Iceberg table, tagged v<version>.
+
+    Creates the namespace and table when needed. The same version again changes
+    nothing; a newer version replaces the rows in a new snapshot and older versions
+    stay readable by tag. New optional fields evolve the table; other schema
+    changes are refused.
+    """
+    from builders.lake import publish_iceberg
+
+    click.echo(_run(lambda: publish_iceberg(release, catalog_uri, warehouse, table_name)).summary())

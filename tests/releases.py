@@ -20,7 +20,8 @@ KAIHUA = {"code": "330824", "province": "浙江省", "prefecture": "衢州市", 
 REGIONS: list[dict[str, str] | None] = [QINGYUAN, KAIHUA, None]
 YEARS = [2020, 2021, None]
 V1 = {"000_a.txt": "3", "001_b.txt": "2", "002_c.txt": "4"}
-V2 = {"000_a.txt": "3 修订", "001_b.txt": "2", "002_c.txt": "4", "003_d.txt": "2"}
+# Pages must differ in bytes: a build treats identical pages as one.
+V2 = {"000_a.txt": "3 修订", "001_b.txt": "2", "002_c.txt": "4", "003_d.txt": "2 新增"}
 
 
 def varied_process_file(path: Path, root: Path | None = None, meta: object = None) -> PageResult:
