@@ -1,6 +1,6 @@
 """Enrichment on the seed pages: acceptance figures against hand-made answers.
 
-Drafts are built from the gold answer key (``shared/gold/seeds.jsonl``) so that these
+Drafts are built from the gold answer key (``tests/data/gold_seeds.jsonl``, a copy of shared/gold/seeds.jsonl) so that these
 tests do not depend on the parser; ``test_real_parse_*`` run the real parser too.
 """
 
@@ -21,7 +21,7 @@ from builders.read import Page, read_page
 from schema import Article, ArticleDraft, Byline, Dateline, Span
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT.parent / "shared" / "gold" / "seeds.jsonl"
+GOLD = ROOT / "tests" / "data" / "gold_seeds.jsonl"  # copy of shared/gold/seeds.jsonl
 SEEDS = ROOT / "seeds"
 HAND_OFFICIALS = Path(__file__).parent / "enrich_data" / "officials_seeds.tsv"
 REGIONS = {"000": "331126", "001": "330824", "002": None, "004": "330803"}
