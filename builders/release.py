@@ -27,6 +27,7 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 from builders import __version__
 from builders.card import render_card
 from builders.config import BuildConfig
+from builders.croissant import CROISSANT_FILE, write_croissant
 from builders.errors import InvalidRecordError, OutputError, ReleaseExistsError
 from builders.manifest import load_manifest
 from builders.pipeline import PageResult, invalid_record_problems, process_file
@@ -198,8 +199,10 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
             writer.write(article, line)
         shards = writer.close()
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
+    shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
+    write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)
     (root / CARD_FILE).write_text(render_card(config, stats, shards, root), encoding="utf-8")
-    names = [*shards.parquet, *shards.jsonl, REJECTS_FILE, SCHEMA_FILE, CARD_FILE]
+    names = [*shards.parquet, *shards.jsonl, REJECTS_FILE, SCHEMA_FILE, CARD_FILE, CROISSANT_FILE]
     write_json(root / MANIFEST_FILE, manifest(config, stats, file_rows(root, names, shards)))
     names.append(MANIFEST_FILE)
     sums = "".join(f"{sha256_file(root / n)}  {n}\n" for n in sorted(names))

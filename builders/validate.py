@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from builders.arrow import article_schema, features
+from builders.croissant import CROISSANT_FILE, croissant_problems
 from builders.release import CARD_FILE, MANIFEST_FILE, REJECTS_FILE, SCHEMA_FILE, SUMS_FILE, sha256_file
 from builders.write import DATA_DIR, JSONL_DIR, iter_jsonl, iter_parquet
 from schema.export import render
@@ -44,7 +45,7 @@ def _rel(root: Path, path: Path) -> str:
 
 def check_files(root: Path) -> Iterator[ReleaseProblem]:
     """Required files exist and SHA256SUMS lists exactly the other files, with their digests."""
-    for name in (CARD_FILE, MANIFEST_FILE, SUMS_FILE, SCHEMA_FILE, REJECTS_FILE):
+    for name in (CARD_FILE, MANIFEST_FILE, SUMS_FILE, SCHEMA_FILE, REJECTS_FILE, CROISSANT_FILE):
         if not (root / name).is_file():
             yield ReleaseProblem("missing-file", name, "required file is missing; rebuild the release")
     for sub, suffix in ((DATA_DIR, "parquet"), (JSONL_DIR, "jsonl")):
@@ -171,6 +172,13 @@ def check_counts(root: Path, n_records: int, n_rejects: int) -> Iterator[Release
                                  f"{counts.get('rejects')} rejects, files hold {n_records} and {n_rejects}")
 
 
+def check_croissant(root: Path) -> Iterator[ReleaseProblem]:
+    """croissant.json passes mlcroissant, lists every shard with its SHA-256, and has the model's fields."""
+    if (root / CROISSANT_FILE).is_file():
+        for message in croissant_problems(root):
+            yield ReleaseProblem("croissant-mismatch", CROISSANT_FILE, message)
+
+
 def _count_lines(path: Path) -> int:
     if not path.is_file():
         return 0
@@ -187,4 +195,5 @@ def validate_release(root: Path) -> list[ReleaseProblem]:
     if not any(p.code == "unreadable-parquet" for p in problems):
         problems.extend(check_same_records(root, parquet, jsonl))
     problems.extend(check_counts(root, n_records, _count_lines(root / REJECTS_FILE)))
+    problems.extend(check_croissant(root))
     return problems

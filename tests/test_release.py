@@ -30,7 +30,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 def test_release_layout_and_manifest(built: Path) -> None:
     assert sorted(tree(built)) == [
-        "README.md", "SHA256SUMS", "article.schema.json", "data/train-00000-of-00001.parquet",
+        "README.md", "SHA256SUMS", "article.schema.json", "croissant.json", "data/train-00000-of-00001.parquet",
         "jsonl/train-00000-of-00001.jsonl", "manifest.json", "rejects.jsonl",
     ]
     manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))

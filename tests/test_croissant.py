@@ -1,0 +1,128 @@
+"""croissant.json: generated from the model, valid for mlcroissant, loads the same records as the JSONL."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import release
+from builders.arrow import article_schema
+from builders.card import field_rows
+from builders.croissant import CROISSANT_FILE, RECORD_SET, field_paths
+from builders.pipeline import PageResult
+from builders.validate import validate_release
+from schema import Article
+from schema.article import Byline, Caption, Official
+from tests.conftest import fake_process_file
+
+NESTED_IN_LIST = {"captions"}
+"""mlcroissant 1.1 rebuilds one level of nesting only: a list inside a list of structs
+(``captions[].credits[]``) does not come back; the file declares it correctly. It also
+loads a null struct as a dict of nulls (see :func:`_null_structs`)."""
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mlcroissant must work offline: any connection attempt fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def _rich(path: Path, root: Path | None = None, meta: object = None) -> PageResult:
+    """The fake pipeline, with nested values: captions with credits, officials, a null dateline."""
+    result = fake_process_file(path, root, meta)
+    if result.articles:
+        first = result.articles[0]
+        result.articles[0] = first.model_copy(update={
+            "captions": [Caption(text="图为一景", credits=[Byline(name="吴林", role="photographer")])],
+            "officials": [Official(name="蓝伶俐", title="县委书记")], "dateline": None, "region": None,
+        })
+    return result
+
+
+@pytest.fixture
+def rich_release(monkeypatch: pytest.MonkeyPatch, make_config: Any) -> Path:
+    """A release from the fake pipeline with nested values, split into several shards."""
+    monkeypatch.setattr(release, "process_file", _rich)
+    return release.build_release(make_config(max_shard_bytes=3_000)).release_dir
+
+
+def _plain(value: Any) -> Any:
+    """mlcroissant's values as JSON values: bytes -> str, Timestamp -> ISO date, keys without prefixes."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, dict):
+        return {k.rsplit("/", 1)[-1]: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.datetime):  # pandas.Timestamp
+        return value.date().isoformat()
+    return value
+
+
+def _null_structs(record: dict[str, Any]) -> dict[str, Any]:
+    """mlcroissant loads a null struct as a dict of nulls: map it back to None."""
+    return {k: None if isinstance(v, dict) and set(v.values()) == {None} else v for k, v in record.items()}
+
+
+def test_fields_are_generated_from_the_model(rich_release: Path) -> None:
+    doc = json.loads((rich_release / CROISSANT_FILE).read_text(encoding="utf-8"))
+    fields = doc["recordSet"][0]["field"]
+    expected = {f"{RECORD_SET}/" + path.replace("[].", ".").replace(".", "/")
+                for path, *_ in field_rows(Article, article_schema())}
+    assert set(field_paths(fields)) == expected
+    by_name = {f["name"]: f for f in fields}
+    assert by_name["tokens"]["repeated"] is True and by_name["tokens"]["dataType"] == "sc:Text"
+    assert by_name["date"]["dataType"] == "sc:Date" and by_name["ordinal"]["dataType"] == "sc:Integer"
+    credits = next(f for f in by_name["captions"]["subField"] if f["name"] == "credits")
+    assert credits["repeated"] is True
+    assert credits["subField"][0]["source"] == {
+        "fileSet": {"@id": "parquet-files"}, "extract": {"column": "captions"},
+        "transform": {"jsonPath": "credits[*].name"}}
+    assert by_name["id"]["description"] == Article.model_fields["id"].description
+
+
+def test_files_are_listed_with_their_sha256(rich_release: Path) -> None:
+    doc = json.loads((rich_release / CROISSANT_FILE).read_text(encoding="utf-8"))
+    sums = dict(reversed(line.split("  ")) for line in (rich_release / "SHA256SUMS").read_text().splitlines())
+    objects = [d for d in doc["distribution"] if d["@type"] == "cr:FileObject"]
+    assert len(objects) > 2, "expected several shards"
+    assert all(o["sha256"] == sums[o["contentUrl"]] for o in objects)
+    assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.0" and doc["version"] == "0.1.0"
+
+
+def test_mlcroissant_validates_and_loads_the_jsonl_records(rich_release: Path) -> None:
+    import mlcroissant as mlc
+
+    dataset = mlc.Dataset(jsonld=rich_release / CROISSANT_FILE)
+    assert not dataset.metadata.ctx.issues.errors
+    loaded = [_null_structs(_plain(r)) for r in dataset.records(record_set=RECORD_SET)]
+    jsonl = [json.loads(line) for p in sorted((rich_release / "jsonl").glob("*.jsonl"))
+             for line in p.read_text(encoding="utf-8").splitlines()]
+    assert len(loaded) == len(jsonl) == 9
+    for got, want in zip(loaded, jsonl, strict=True):
+        assert {k: got[k] for k in want if k not in NESTED_IN_LIST} == {
+            k: v for k, v in want.items() if k not in NESTED_IN_LIST}
+        assert [c["text"] for c in got["captions"]] == [c["text"] for c in want["captions"]]
+
+
+def test_validate_reports_a_broken_croissant_file(rich_release: Path) -> None:
+    assert validate_release(rich_release) == []
+    path = rich_release / CROISSANT_FILE
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["distribution"][0]["sha256"] = "0" * 64
+    doc["recordSet"][0]["field"].pop()
+    doc["recordSet"][0]["field"][0]["dataType"] = "sc:Nope"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    problems = [p for p in validate_release(rich_release) if p.code == "croissant-mismatch"]
+    messages = " / ".join(p.message for p in problems)
+    assert "sha256 of data/train-00000" in messages and "differ from the model's" in messages
+    assert "mlcroissant: [Metadata(test-papers) > RecordSet(articles) > Field(id)] The field does not" in messages
