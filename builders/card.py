@@ -138,8 +138,8 @@ def front_matter(config: BuildConfig, shards: WrittenShards, root: Path) -> str:
     return yaml
 
 
-def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, root: Path) -> str:
-    """The full README.md of a release written under ``root``."""
+def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, root: Path, changes: str = "") -> str:
+    """The full README.md of a release written under ``root``; ``changes``: a markdown "Changes since" section."""
     meta = config.dataset
     template = Template(files("builders").joinpath("templates/card.md").read_text(encoding="utf-8"))
     return template.substitute(
@@ -157,4 +157,5 @@ def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, r
         cite_key=meta.name.replace("-", "_").replace(".", "_"),
         field_table=field_table(),
         stats=stats_section(stats),
+        changes=changes,
     )

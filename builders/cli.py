@@ -103,6 +103,35 @@ def build_cmd(
         click.echo(f"error: {err}", err=True)
         sys.exit(1)
     click.echo(report.summary())
+    if report.proposal is not None and report.proposal[0] != report.release_dir.name:
+        click.echo(f"next version by the rules: {report.proposal[0]} ({'; '.join(report.proposal[1])}); "
+                   f"build it with --version {report.proposal[0]}")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the whole diff as one JSON object.")
+def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
+    """Compare two releases OLD and NEW (e.g. dist/<name>/0.1.0 dist/<name>/0.2.0).
+
+    Articles are matched by ID, then by page and headline, then by page and position;
+    prints articles added, removed and changed, the changed fields with counts and
+    examples, schema changes, and the version bump the rules call for.
+    """
+    from builders.changelog import changes_markdown
+    from builders.diff import diff_releases
+
+    missing = [str(p) for p in (old, new) if not list((p / "jsonl").glob("*.jsonl"))]
+    if missing:
+        click.echo(f"error: {', '.join(missing)}: not a release folder (no jsonl/*.jsonl); "
+                   "pass dist/<name>/<version>", err=True)
+        sys.exit(2)
+    diff = diff_releases(old, new)
+    if as_json:
+        click.echo(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(changes_markdown(diff, heading="#"))
 
 
 @main.command("validate")

@@ -80,6 +80,8 @@ class BuildConfig:
         max_shard_bytes: Largest JSONL shard (Parquet shards are smaller).
         row_group_size: Rows per Parquet row group.
         progress: Show a progress bar; None for "when stderr is a terminal".
+        history: Folder of earlier releases of this dataset (``X.Y.Z`` folders) that the card's
+            "Changes since" section and the version proposal compare with; None for ``out/<name>``.
     """
 
     seeds: Path = Path("seeds")
@@ -91,6 +93,7 @@ class BuildConfig:
     max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES
     row_group_size: int = DEFAULT_ROW_GROUP_SIZE
     progress: bool | None = None
+    history: Path | None = None
 
     @property
     def release_version(self) -> str:
@@ -101,6 +104,11 @@ class BuildConfig:
     def release_dir(self) -> Path:
         """``out/<name>/<version>``."""
         return self.out / self.dataset.name / self.release_version
+
+    @property
+    def history_dir(self) -> Path:
+        """Where earlier releases are looked up: ``history``, else ``out/<name>``."""
+        return self.history or self.out / self.dataset.name
 
     def checked(self) -> BuildConfig:
         """This config, or a :class:`ConfigError` saying what to fix."""

@@ -26,6 +26,7 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 
 from builders import __version__
 from builders.card import render_card
+from builders.changelog import changes_section, propose_version, write_changelog
 from builders.config import BuildConfig
 from builders.croissant import CROISSANT_FILE, write_croissant
 from builders.errors import InvalidRecordError, OutputError, ReleaseExistsError
@@ -53,6 +54,8 @@ class BuildReport:
     stats: BuildStats
     files: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    proposal: tuple[str, list[str]] | None = None
+    """Next version by the rules and why (builds without an explicit version only)."""
 
     def summary(self) -> str:
         """One line for humans."""
@@ -201,7 +204,8 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
     write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)
-    (root / CARD_FILE).write_text(render_card(config, stats, shards, root), encoding="utf-8")
+    changes = changes_section(config.history_dir, config.release_version, root)
+    (root / CARD_FILE).write_text(render_card(config, stats, shards, root, changes), encoding="utf-8")
     names = [*shards.parquet, *shards.jsonl, REJECTS_FILE, SCHEMA_FILE, CARD_FILE, CROISSANT_FILE]
     write_json(root / MANIFEST_FILE, manifest(config, stats, file_rows(root, names, shards)))
     names.append(MANIFEST_FILE)
@@ -247,6 +251,7 @@ def build_release(config: BuildConfig) -> BuildReport:
         ReleaseExistsError: the version exists with different content and ``force`` is off.
         OutputError: the release could not be written.
     """
+    propose = config.version is None
     config = config.checked()
     started = time.perf_counter()
     target = config.release_dir
@@ -255,9 +260,22 @@ def build_release(config: BuildConfig) -> BuildReport:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         stats, files = write_release(config, staging)
-        status = publish(staging, target, config.force)
+        proposal = propose_version(config.history_dir, staging, config.release_version) if propose else None
+        status = _publish_or_propose(staging, target, config.force, proposal)
+        write_changelog(target.parent)
     except OSError as err:
         raise OutputError(f"writing {target} failed: {err}; check free space and permissions") from err
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(target, status, stats, files, time.perf_counter() - started)
+    return BuildReport(target, status, stats, files, time.perf_counter() - started, proposal)
+
+
+def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tuple[str, list[str]] | None) -> Status:
+    """:func:`publish`; a refusal names the next version by the rules when one was proposed."""
+    try:
+        return publish(staging, target, force)
+    except ReleaseExistsError as err:
+        if proposal is None:
+            raise
+        raise ReleaseExistsError(f"{err} (the version rules propose --version {proposal[0]}: "
+                                 f"{'; '.join(proposal[1])})") from err

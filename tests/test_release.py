@@ -65,7 +65,7 @@ def test_identical_rebuild_is_a_no_op(built: Path, make_config: ConfigFactory) -
     report = release.build_release(make_config())
     assert report.status == "unchanged"
     assert {p: p.stat().st_mtime_ns for p in built.rglob("*")} == before
-    assert [p.name for p in built.parent.iterdir()] == [built.name], "staging folder left behind"
+    assert sorted(p.name for p in built.parent.iterdir()) == [built.name, "CHANGELOG.md"], "staging folder left behind"
 
 
 def test_changed_content_is_refused_unless_forced(built: Path, seeds: Path, make_config: ConfigFactory) -> None:
@@ -76,7 +76,7 @@ def test_changed_content_is_refused_unless_forced(built: Path, seeds: Path, make
     assert tree(built) == old
     report = release.build_release(make_config(force=True))
     assert report.status == "replaced" and report.stats.records == 10
-    assert [p.name for p in built.parent.iterdir()] == [built.name]
+    assert sorted(p.name for p in built.parent.iterdir()) == [built.name, "CHANGELOG.md"]
 
 
 def _with_invalid(path: Path, root: Path | None = None, meta: object = None) -> PageResult:
@@ -164,7 +164,8 @@ def test_committed_seed_release_is_up_to_date(tmp_path: Path) -> None:
     committed = ROOT / "dist" / meta.name / meta.version
     fix = "run `xianbao build --force` from the repository root and commit dist/"
     assert committed.is_dir(), f"{committed} is missing: {fix}"
-    report = release.build_release(BuildConfig(seeds=ROOT / "seeds", out=tmp_path, dataset=meta, progress=False))
+    config = BuildConfig(seeds=ROOT / "seeds", out=tmp_path, dataset=meta, progress=False, history=committed.parent)
+    report = release.build_release(config)  # history: the card's "Changes since" compares with committed releases
     assert report.stats.records > 0, "the seed release has no records"
     rebuilt, expected = tree(report.release_dir), tree(committed)
     differ = sorted(name for name in set(rebuilt) | set(expected) if rebuilt.get(name) != expected.get(name))
