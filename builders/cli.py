@@ -218,3 +218,20 @@ def publish_iceberg_cmd(release: Path, catalog_uri: str, warehouse: str, table_n
     from builders.lake import publish_iceberg
 
     click.echo(_run(lambda: publish_iceberg(release, catalog_uri, warehouse, table_name)).summary())
+
+
+@publish_group.command("hub")
+@click.argument("release", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--repo-id", required=True, help="Dataset repo ORG/NAME (created when missing).")
+@click.option("--private", is_flag=True, help="Create the repo private (an existing repo keeps its visibility).")
+@click.option("--dry-run", is_flag=True, help="Only print the plan (files, sizes, SHA-256, commit, tag): no network.")
+def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool) -> None:
+    """Upload RELEASE to a Hugging Face dataset repo in one commit and tag it v<version>.
+
+    The token comes from HF_TOKEN or `hf auth login`. The release is validated
+    first. A version whose tag already exists is a no-op when the tag holds the
+    same SHA256SUMS and refused otherwise.
+    """
+    from builders.publish_hub import publish_hub
+
+    click.echo(_run(lambda: publish_hub(release, repo_id, private=private, dry_run=dry_run)).summary())
