@@ -1,7 +1,7 @@
 """Enrichment on the seed pages: acceptance figures against hand-made answers.
 
-Drafts are built from the gold answer key (``tests/data/gold_seeds.jsonl``, a copy of shared/gold/seeds.jsonl) so that these
-tests do not depend on the parser; ``test_real_parse_*`` run the real parser too.
+Drafts are built from the gold answer key (``tests/data/gold_seeds.jsonl``, a copy of
+shared/gold/seeds.jsonl) so that these tests do not depend on the parser; ``test_real_parse_*`` run the real parser too.
 """
 
 from __future__ import annotations
