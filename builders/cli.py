@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from builders import __version__
+from builders.cli_scale import scale_options, scale_overrides
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,9 +72,11 @@ def schema_cmd(check: bool) -> None:
               help="Largest JSONL shard in bytes; Parquet shards are smaller [default: 256 MiB].")
 @click.option("--pyproject", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="pyproject.toml with [tool.xianbao.dataset] [default: nearest one].")
+@scale_options
 def build_cmd(
     seeds: Path, out: Path, version: str | None, on_invalid: str, force: bool, max_shard_bytes: int | None,
     pyproject: Path | None,
+    **scale: Any,
 ) -> None:
     """Build the release OUT/<dataset-name>/<version>/ from SEEDS.
 
@@ -95,6 +98,7 @@ def build_cmd(
                              on_invalid=cast(OnInvalid, on_invalid), force=force)
         if max_shard_bytes is not None:
             config = replace(config, max_shard_bytes=max_shard_bytes)
+        config = replace(config, **scale_overrides(**scale))
         report = build_release(config)
     except ConfigError as err:
         click.echo(f"error: {err}", err=True)

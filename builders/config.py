@@ -19,6 +19,7 @@ ON_INVALID: tuple[OnInvalid, ...] = ("error", "warn", "skip")
 VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 NAME_RE = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PAGES_PER_SHARD = 1_000
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,14 @@ class BuildConfig:
         max_shard_bytes: Largest JSONL shard (Parquet shards are smaller).
         row_group_size: Rows per Parquet row group.
         progress: Show a progress bar; None for "when stderr is a terminal".
+        pages_per_shard: Seed pages per shard task (sorted seeds cut in runs of this many);
+            output shards are these tasks' parts, cut further by ``max_shard_bytes``.
+        workers: Processes (local) or Ray CPUs (local Ray); None for all cores. The output
+            does not depend on it.
+        engine: ``local`` (process pool) or ``ray`` (``pip install "xianbao[ray]"``).
+        ray_address: Address of a running Ray cluster; None starts a local instance.
+        cache: Reuse processed pages from ``cache_dir`` (the output is the same bytes).
+        cache_dir: Per-seed cache folder; None for ``out/.cache``.
         history: Folder of earlier releases of this dataset (``X.Y.Z`` folders) that the card's
             "Changes since" section and the version proposal compare with; None for ``out/<name>``.
     """
@@ -93,6 +102,12 @@ class BuildConfig:
     max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES
     row_group_size: int = DEFAULT_ROW_GROUP_SIZE
     progress: bool | None = None
+    pages_per_shard: int = DEFAULT_PAGES_PER_SHARD
+    workers: int | None = None
+    engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
+    cache: bool = True
+    cache_dir: Path | None = None
     history: Path | None = None
 
     @property
@@ -104,6 +119,11 @@ class BuildConfig:
     def release_dir(self) -> Path:
         """``out/<name>/<version>``."""
         return self.out / self.dataset.name / self.release_version
+
+    @property
+    def page_cache_dir(self) -> Path | None:
+        """Where processed pages are cached; None when the cache is off."""
+        return (self.cache_dir or self.out / ".cache") if self.cache else None
 
     @property
     def history_dir(self) -> Path:
@@ -120,4 +140,8 @@ class BuildConfig:
             raise ConfigError(f"on_invalid={self.on_invalid!r}; use one of {', '.join(ON_INVALID)}")
         if self.max_shard_bytes < 1 or self.row_group_size < 1:
             raise ConfigError("max_shard_bytes and row_group_size must be positive")
+        if self.pages_per_shard < 1 or (self.workers is not None and self.workers < 1):
+            raise ConfigError("pages_per_shard and workers must be positive; fix --pages-per-shard / --workers")
+        if self.engine not in ("local", "ray"):
+            raise ConfigError(f"engine={self.engine!r}; use local or ray")
         return replace(self, version=self.release_version)

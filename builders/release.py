@@ -33,7 +33,7 @@ from builders.errors import InvalidRecordError, OutputError, ReleaseExistsError
 from builders.manifest import load_manifest
 from builders.pipeline import PageResult, invalid_record_problems, process_file
 from builders.stats import BuildStats, SeedEntry
-from builders.write import ShardWriter, WriteOptions, WrittenShards, record_json
+from builders.write import WrittenShards, record_json
 from schema import JSON_SCHEMA_PATH, SCHEMA_VERSION, Article, Problem
 
 log = logging.getLogger("xianbao")
@@ -194,13 +194,9 @@ def manifest(config: BuildConfig, stats: BuildStats, files: list[dict[str, Any]]
 
 def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str]]:
     """Write every file of the release under ``root``; return the stats and file names."""
-    stats = BuildStats()
-    options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
-    with (root / REJECTS_FILE).open("w", encoding="utf-8") as rejects, ShardWriter(root, options) as writer:
-        sink = ProblemSink(rejects, stats, config.on_invalid)
-        for article, line in checked_records(pages(config, sink), sink):
-            writer.write(article, line)
-        shards = writer.close()
+    from builders.sharded import write_records  # sharded imports this module
+
+    stats, shards = write_records(config, root, process_file)
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
     write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)

@@ -44,6 +44,10 @@ class BuildStats:
     by_region: Counter[str] = field(default_factory=Counter)
     by_year: Counter[str] = field(default_factory=Counter)
     by_kind: Counter[str] = field(default_factory=Counter)
+    pages_cached: int = 0
+    """Pages recalled from the build cache (not in manifest.json: bytes do not depend on the cache)."""
+    pages_processed: int = 0
+    """Pages parsed and enriched by this build."""
 
     @property
     def pages(self) -> int:

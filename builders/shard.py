@@ -1,0 +1,129 @@
+"""One shard task: a fixed run of seed pages -> its own Parquet/JSONL parts, rejects and summary.
+
+A :class:`ShardTask` is plain, picklable data; :func:`run_shard` is a module-level
+function, so every engine (in process, a process pool, Ray) runs the very same code
+and the output does not depend on the engine or the number of workers. A task writes
+under its own folder (``<staging>/.parts/<k>/``); the build then renames the parts to
+their final ``train-XXXXX-of-YYYYY`` names and merges the small :class:`ShardSummary`
+objects. A task holds at most one page's articles at a time (plus the writer's
+row-group buffer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from builders.cache import PageCache, page_key, processor_name
+from builders.manifest import PageMeta
+from builders.pipeline import PageResult
+from builders.stats import BuildStats
+from builders.write import ShardWriter, WriteOptions, WrittenShards
+from schema import Problem
+
+Processor = Callable[[Path, Path | None, PageMeta | None], PageResult]
+"""Turns one seed file into a :class:`PageResult` (``builders.pipeline.process_file``)."""
+PART_REJECTS = "rejects.jsonl"
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """One seed page of a shard.
+
+    Attributes:
+        name: Path relative to the seeds folder (POSIX).
+        sha256: SHA-256 of the file's bytes, None when it could not be read.
+        meta: Its row of seeds/manifest.csv, if any.
+        duplicate_of: An earlier seed with the same bytes in an earlier shard: every
+            record of this page is rejected as a duplicate of that one.
+    """
+
+    name: str
+    sha256: str | None
+    meta: PageMeta | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """Everything a worker needs to build shard ``index`` (picklable)."""
+
+    index: int
+    seeds: Path
+    pages: tuple[PageTask, ...]
+    out: Path
+    options: WriteOptions
+    on_invalid: str
+    processor: Processor
+    cache_dir: Path | None = None
+
+
+@dataclass
+class ShardSummary:
+    """What one shard task produced: small, whatever the size of the shard.
+
+    Attributes:
+        index: The task's shard index.
+        out: The task's folder (parts and rejects, relative names in ``written``).
+        stats: Counts, rejects and per-seed rows of its pages.
+        written: Its Parquet/JSONL parts (relative to ``out``), possibly one empty part.
+        cache_hits: Pages read from the cache.
+        processed: Pages parsed and enriched.
+    """
+
+    index: int
+    out: Path
+    stats: BuildStats
+    written: WrittenShards
+    cache_hits: int = 0
+    processed: int = 0
+
+
+def _duplicate_page(result: PageResult, first: str) -> PageResult:
+    """Reject every record of a page whose bytes were already released from ``first``."""
+    problems = [
+        Problem(
+            code="invalid-record",
+            source_file=a.source_file,
+            line=None,
+            message=f"id {a.id} was already released from {first}; the same page is in seeds twice?",
+            locations=["id"],
+        )
+        for a in result.articles
+    ]
+    return PageResult(result.source_file, result.sha256, result.n_bytes, [], [*result.problems, *problems])
+
+
+def _page_results(task: ShardTask, summary: ShardSummary) -> Iterator[PageResult]:
+    """Each page's result in order: from the cache when possible, else processed (and cached)."""
+    cache = PageCache(task.cache_dir, processor_name(task.processor)) if task.cache_dir else None
+    for page in task.pages:
+        key = page_key(page.name, page.sha256, page.meta, cache.processor) if cache and page.sha256 else None
+        result = cache.get(key) if cache and key else None
+        if result is not None:
+            summary.cache_hits += 1
+        else:
+            result = task.processor(task.seeds / page.name, task.seeds, page.meta)
+            summary.processed += 1
+            if cache and key and result.sha256 == page.sha256:
+                cache.put(key, result)
+        yield _duplicate_page(result, page.duplicate_of) if page.duplicate_of else result
+
+
+def run_shard(task: ShardTask) -> ShardSummary:
+    """Build one shard: process (or recall) its pages, validate, write parts and rejects.
+
+    Raises:
+        InvalidRecordError: a record failed validation under ``on_invalid="error"``.
+    """
+    from builders.release import ProblemSink, checked_records  # release imports this module
+
+    summary = ShardSummary(task.index, task.out, BuildStats(), WrittenShards())
+    task.out.mkdir(parents=True, exist_ok=True)
+    with (task.out / PART_REJECTS).open("w", encoding="utf-8") as rejects, ShardWriter(task.out, task.options) as w:
+        sink = ProblemSink(rejects, summary.stats, task.on_invalid)
+        for article, line in checked_records(_page_results(task, summary), sink):
+            w.write(article, line)
+        summary.written = w.close()
+    return summary

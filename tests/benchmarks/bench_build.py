@@ -1,0 +1,156 @@
+"""Benchmark whole builds on generated corpora: engines, workers, cache, against two baselines.
+
+    python tests/benchmarks/bench_build.py --pages 1000 10000 [--no-ray] [--workdir /tmp/xianbao-bench]
+
+For each N it generates N pages (tests/benchmarks/corpus.py) and runs, each in its own
+process (wall time, peak RSS summed over the process tree, sampled by psutil):
+
+- ``jieba``: ``builders.segment.cut`` (jieba.lcut with the shipped dictionary) over every
+  page's text, one process: the floor for one core.
+- ``naive``: read, parse, jieba.lcut each body, one pandas DataFrame, ``to_parquet`` once.
+- ``local-1`` / ``local-2``: ``xianbao build --workers 1|2 --no-cache``.
+- ``ray-2``: ``xianbao build --engine ray --workers 2 --no-cache`` (output compared byte for byte with local-2).
+- ``incr+1%``: rebuild after adding 1% new pages, with the cache of a build of the N pages.
+
+Targets on 2 cores: local-2 >= 1.7x local-1; local-1 <= 1.6x jieba; peak RSS at the largest N
+<= 1.25x at the smallest; incr+1% < 10% of local-1; ray-2 == local-2 byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+from tests.benchmarks.corpus import make_corpus  # noqa: E402
+
+XIANBAO = [str(Path(sys.executable).with_name("xianbao"))]
+
+
+def measure(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of the process tree of ``cmd``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    root, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read() if proc.stderr else ''}")
+    return time.perf_counter() - started, peak
+
+
+def jieba_floor(seeds: Path) -> None:
+    """Segment every page's text with the project's jieba (child process entry)."""
+    from builders.segment import cut
+
+    for path in sorted(seeds.glob("*.txt")):
+        cut(path.read_text(encoding="utf-8"))
+
+
+def naive(seeds: Path, out: Path) -> None:
+    """Read, parse, jieba.lcut, one DataFrame, one to_parquet (child process entry)."""
+    import pandas as pd
+
+    from builders.parse import parse_page
+    from builders.read import Page, read_page
+    from builders.segment import cut
+
+    rows = []
+    for path in sorted(seeds.glob("*.txt")):
+        page = read_page(path, seeds)
+        if isinstance(page, Page):
+            for draft in parse_page(page.text, page.source_file, page.sha256).articles:
+                rows.append({**draft.model_dump(mode="json"), "tokens": cut(draft.body)})
+    pd.DataFrame(rows).to_parquet(out / "naive.parquet")
+
+
+def build(seeds: Path, out: Path, *extra: str) -> list[str]:
+    """The command line of one build."""
+    return [*XIANBAO, "build", "--seeds", str(seeds), "--out", str(out), "--version", "0.0.1", "--force", *extra]
+
+
+def same_release(a: Path, b: Path) -> bool:
+    """Byte-identical release folders."""
+    ra, rb = next(a.glob("*/0.0.1")), next(b.glob("*/0.0.1"))
+    files = sorted(p.relative_to(ra) for p in ra.rglob("*") if p.is_file())
+    return files == sorted(p.relative_to(rb) for p in rb.rglob("*") if p.is_file()) and all(
+        filecmp.cmp(ra / f, rb / f, shallow=False) for f in files
+    )
+
+
+def incremental(work: Path, seeds: Path, n: int) -> tuple[float, int]:
+    """Warm the cache with N pages, add 1%, time the rebuild."""
+    grown = work / "grown"
+    shutil.rmtree(grown, ignore_errors=True)
+    shutil.copytree(seeds, grown, copy_function=os.link)
+    cache = ["--cache-dir", str(work / "cache")]
+    measure(build(grown, work / "incr", *cache))
+    make_corpus(grown, n + max(1, n // 100))
+    return measure(build(grown, work / "incr", *cache))
+
+
+def run(n: int, workdir: Path, ray: bool) -> dict[str, tuple[float, int]]:
+    """Every measurement for N pages."""
+    work = workdir / f"n{n}"
+    seeds = work / "seeds"
+    make_corpus(seeds, n)
+    me = [sys.executable, __file__]
+    results = {
+        "jieba": measure([*me, "--child", "jieba", str(seeds)]),
+        "naive": measure([*me, "--child", "naive", str(seeds), str(work)]),
+        "local-1": measure(build(seeds, work / "l1", "--workers", "1", "--no-cache")),
+        "local-2": measure(build(seeds, work / "l2", "--workers", "2", "--no-cache")),
+    }
+    if ray:
+        results["ray-2"] = measure(build(seeds, work / "r2", "--engine", "ray", "--workers", "2", "--no-cache"))
+        print(f"N={n}: ray-2 output == local-2 output: {same_release(work / 'r2', work / 'l2')}", flush=True)
+    print(f"N={n}: local-1 output == local-2 output: {same_release(work / 'l1', work / 'l2')}", flush=True)
+    results["incr+1%"] = incremental(work, seeds, n)
+    return results
+
+
+def table(n: int, seeds: Path, results: dict[str, tuple[float, int]]) -> str:
+    """Rows of the report for N pages."""
+    mb = sum(p.stat().st_size for p in seeds.glob("*.txt")) / 2**20
+    rows = []
+    for name, (seconds, rss) in results.items():
+        pages = n + max(1, n // 100) if name == "incr+1%" else n
+        rate = f"{pages / seconds:.1f} | {mb / seconds:.2f}"
+        rows.append(f"| {n} | {name} | {seconds:.1f} | {rate} | {rss / 2**20:.0f} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, nargs="+", default=[1_000])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/xianbao-bench"))
+    parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, *paths = args.child
+        jieba_floor(Path(paths[0])) if kind == "jieba" else naive(Path(paths[0]), Path(paths[1]))
+        return
+    lines = ["| pages | run | wall s | pages/s | MB/s | peak RSS MiB |", "|---:|---|---:|---:|---:|---:|"]
+    for n in args.pages:
+        results = run(n, args.workdir, not args.no_ray)
+        lines.append(table(n, args.workdir / f"n{n}" / "seeds", results))
+        print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""Sharded builds: same bytes for any engine and worker count, incremental = clean, cache hits."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builders import release
+from builders.cli import main
+from builders.config import BuildConfig
+from builders.errors import ConfigError
+from builders.progress import Progress
+from builders.release import build_release
+from builders.sharded import cut
+from tests.benchmarks.corpus import make_corpus
+from tests.conftest import META
+
+ConfigFactory = Callable[..., BuildConfig]
+PAGES = 24
+SHARD = 6
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def config(seeds: Path, out: Path, **overrides: object) -> BuildConfig:
+    """A real-pipeline build of ``seeds`` into ``out`` in shards of :data:`SHARD` pages."""
+    values: dict[str, object] = {"seeds": seeds, "out": out, "dataset": META, "progress": False,
+                                 "pages_per_shard": SHARD, "cache": False, "workers": 1}
+    values.update(overrides)
+    return BuildConfig(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """:data:`PAGES` generated pages."""
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(folder, PAGES)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def one_worker(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The release of :func:`corpus` built in this process."""
+    report = build_release(config(corpus, tmp_path_factory.mktemp("one")))
+    assert report.stats.records > PAGES and len([f for f in report.files if f.endswith(".parquet")]) == PAGES // SHARD
+    return tree(report.release_dir)
+
+
+def test_two_workers_give_the_same_bytes_as_one(corpus: Path, one_worker: dict[str, bytes], tmp_path: Path) -> None:
+    report = build_release(config(corpus, tmp_path, workers=2))
+    assert tree(report.release_dir) == one_worker
+
+
+def test_ray_gives_the_same_bytes_as_local(corpus: Path, one_worker: dict[str, bytes], tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' (CI installs it with [dev])")
+    report = build_release(config(corpus, tmp_path, engine="ray", workers=2))
+    assert tree(report.release_dir) == one_worker
+
+
+def test_incremental_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    make_corpus(seeds, PAGES - 4)
+    first = build_release(config(seeds, tmp_path / "a", cache=True, cache_dir=cache))
+    assert (first.stats.pages_cached, first.stats.pages_processed) == (0, PAGES - 4)
+    make_corpus(seeds, PAGES)
+    again = build_release(config(seeds, tmp_path / "b", cache=True, cache_dir=cache))
+    assert (again.stats.pages_cached, again.stats.pages_processed) == (PAGES - 4, 4), "old pages were processed again"
+    clean = build_release(config(seeds, tmp_path / "c"))
+    assert clean.stats.pages_cached == 0
+    assert tree(again.release_dir) == tree(clean.release_dir)
+
+
+def test_cache_is_keyed_by_content_and_can_be_turned_off(tmp_path: Path) -> None:
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    make_corpus(seeds, 3)
+    build_release(config(seeds, tmp_path / "a", cache=True, cache_dir=cache))
+    (seeds / "000001.txt").write_text((seeds / "000001.txt").read_text(encoding="utf-8") + "\n编辑：王明\n")
+    changed = build_release(config(seeds, tmp_path / "b", cache=True, cache_dir=cache))
+    assert (changed.stats.pages_cached, changed.stats.pages_processed) == (2, 1)
+    off = build_release(config(seeds, tmp_path / "c", cache=False, cache_dir=cache))
+    assert (off.stats.pages_cached, off.stats.pages_processed) == (0, 3)
+    assert tree(off.release_dir) == tree(changed.release_dir)
+
+
+def test_identical_pages_in_different_shards_are_rejected_once(
+    fake_pipeline: None, seeds: Path, make_config: ConfigFactory
+) -> None:
+    shutil.copyfile(seeds / "000_a.txt", seeds / "005_copy.txt")
+    report = release.build_release(make_config(pages_per_shard=1, workers=1))
+    assert report.stats.records == 9
+    assert report.stats.rejects_by_code == {"no-articles": 1, "invalid-record": 3}
+    assert [s.file for s in report.stats.seeds if s.rejects == 3] == ["005_copy.txt"]
+
+
+def test_shards_by_pages_and_size(fake_pipeline: None, make_config: ConfigFactory, tmp_path: Path) -> None:
+    report = release.build_release(make_config(pages_per_shard=2, max_shard_bytes=3_000))
+    parquet = [f for f in report.files if f.endswith(".parquet")]
+    assert len(parquet) > 2 and parquet[-1].endswith(f"-of-{len(parquet):05d}.parquet")
+    (tmp_path / "no-pages").mkdir()
+    empty = release.build_release(make_config(out=tmp_path / "x", seeds=tmp_path / "no-pages"))
+    assert [f for f in empty.files if f.endswith(".jsonl")] == ["jsonl/train-00000-of-00001.jsonl", "rejects.jsonl"]
+
+
+def test_cut_runs_of_pages() -> None:
+    assert [len(run) for run in cut(range(7), 3)] == [3, 3, 1]  # type: ignore[arg-type]
+    assert list(cut([], 3)) == []
+
+
+@pytest.mark.parametrize(("overrides", "message"), [({"pages_per_shard": 0}, "positive"), ({"workers": 0}, "positive"),
+                                                    ({"engine": "spark"}, "local or ray")])
+def test_scale_config_errors(make_config: ConfigFactory, overrides: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        release.build_release(make_config(**overrides))
+
+
+def test_progress_plain_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    progress = Progress(10, None, stream, every=0.0)
+    progress.update(4, 12, 1)
+    progress.close()
+    assert stream.getvalue().startswith("build: 4/10 pages (40%), 12 articles, 1 rejects, ")
+    assert "ETA" in stream.getvalue()
+    quiet = io.StringIO()
+    Progress(10, False, quiet, every=0.0).update(4, 12, 1)
+    assert quiet.getvalue() == ""
+
+
+def test_cli_build_scaling_options(fake_pipeline: None, seeds: Path, tmp_path: Path) -> None:
+    args = ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--version", "0.2.0",
+            "--pages-per-shard", "2", "--workers", "1", "--no-cache"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "dist" / ".cache").exists()
+    cached = CliRunner().invoke(main, [*args[:-1], "--cache-dir", str(tmp_path / "c"), "--force"])
+    assert cached.exit_code == 0, cached.output
+    assert (tmp_path / "c").is_dir()
