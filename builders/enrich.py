@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from builders.dates import YearGuess, article_date, infer_year
-from builders.entities import keywords, organizations, places, tag_tokens, token_persons
+from builders.entities import keywords, organizations, places, token_persons
 from builders.manifest import PageMeta
 from builders.officials import find_officials
 from builders.region import infer_region, region_of_code
@@ -42,11 +43,7 @@ def _by_first_mention(words: Iterable[str], text: str) -> list[str]:
 
 
 def _word_ends(tokens: Sequence[str]) -> frozenset[int]:
-    ends, pos = set(), 0
-    for token in tokens:
-        pos += len(token)
-        ends.add(pos)
-    return frozenset(ends)
+    return frozenset(accumulate(map(len, tokens)))
 
 
 def page_facts(drafts: Sequence[ArticleDraft], text: str, tokens: Iterable[str], meta: PageMeta) -> PageFacts:
@@ -73,15 +70,14 @@ def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
     officials = find_officials(compact, _word_ends(tokens))
-    tagged = tag_tokens(tokens)
-    found = [o.name for o in officials] + token_persons(tagged)
+    found = [o.name for o in officials] + token_persons(tokens)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(
         tokens=tokens,
         keywords=keywords(tokens),
         persons=persons,
-        places=_by_first_mention(places(tagged, body), compact),
-        organizations=organizations(tagged),
+        places=_by_first_mention(places(tokens, body), compact),
+        organizations=organizations(tokens),
         officials=officials,
     )
 
@@ -104,7 +100,7 @@ def build_article(draft: ArticleDraft, found: Enrichment, facts: PageFacts, meta
         manifest_fields=list(meta.given),
         tokens=found.tokens,
         token_count=len(found.tokens),
-        char_count=sum(1 for ch in draft.body if not ch.isspace()),
+        char_count=len("".join(draft.body.split())),
         keywords=found.keywords,
         persons=found.persons,
         places=found.places,

@@ -7,15 +7,16 @@ HMM, one short token at a time. Lists are de-duplicated in order of first mentio
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from builders.names import looks_like_name
+from builders.names import has_surname, looks_like_name
 from builders.region import place_names
-from builders.segment import known, pos_tag, tag
+from builders.segment import jieba_tokenizer, known, pos_tag, tag
 
 DATA = Path(__file__).parent / "data"
 TOP_K = 10
@@ -34,37 +35,54 @@ _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 _NUMBER = re.compile(r"^[\d.%０-９零〇一二三四五六七八九十百千万亿两几第]+$")
 
 
-@dataclass(frozen=True)
-class Tagged:
-    """A token with its POS tag."""
-
-    word: str
-    tag: str
-
-
-def tag_tokens(tokens: Iterable[str]) -> list[Tagged]:
-    """POS tags by dictionary lookup; the POS HMM only for unknown words of Chinese characters."""
-    return [Tagged(t, pos_tag(t) if len(t) > 1 and not known(t) and _HAN.match(t) else tag(t)) for t in tokens]
+@lru_cache(maxsize=1 << 18)
+def word_tag(word: str) -> str:
+    """POS tag by dictionary lookup; the (small) POS HMM only for unknown words that could be names."""
+    if len(word) < 2 or known(word) or not _HAN.match(word):
+        return tag(word)
+    return pos_tag(word) if len(word) <= 3 and looks_like_name(word) else "x"
 
 
 def _dedup(words: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def _is_person(tagged: Sequence[Tagged], i: int) -> bool:
-    word = tagged[i].word
-    if not tagged[i].tag.startswith("nr") or not looks_like_name(word) or word.endswith(PLACE_ENDINGS):
+def _positions(tokens: Sequence[str], words: set[str]) -> list[int]:
+    return [i for i, w in enumerate(tokens) if w in words] if words else []
+
+
+def _person_word(word: str) -> bool:
+    wtag = word_tag(word)
+    if not wtag.startswith("nr") or not looks_like_name(word) or word.endswith(PLACE_ENDINGS):
         return False
     if known(word):  # the dictionary's nr covers famous people and many common words (文明, 阳光)
-        return len(word) >= 3 and tagged[i].tag == "nrfg"
-    if len(word) == 2:
-        return i + 1 < len(tagged) and tagged[i + 1].word.startswith(SPEECH)
-    return not (known(word[:2]) and not tag(word[:2]).startswith("nr"))
+        return len(word) >= 3 and wtag == "nrfg"
+    return len(word) == 2 or not (known(word[:2]) and not tag(word[:2]).startswith("nr"))
 
 
-def token_persons(tagged: Sequence[Tagged]) -> list[str]:
-    """Tokens tagged as names (nr) that look like names, unknown to the dictionary or famous (nrfg)."""
-    return [t.word for i, t in enumerate(tagged) if _is_person(tagged, i)]
+@cache
+def _dictionary_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(dictionary words, famous people: dictionary words tagged nrfg of 3+ characters)."""
+    tags = jieba_tokenizer().tags
+    return frozenset(tags), frozenset(w for w, t in tags.items() if t == "nrfg" and len(w) >= 3)
+
+
+@cache
+def _place_words() -> frozenset[str]:
+    """Every word that may be a place: gazetteer names and dictionary ns words."""
+    return place_names() | frozenset(w for w, t in jieba_tokenizer().tags.items() if t == "ns")
+
+
+def token_persons(tokens: Sequence[str]) -> list[str]:
+    """Tokens that are names: unknown words the HMM tags nr (two-character ones only before 说,
+    介绍…), or famous people in the dictionary (nrfg); in order of first mention."""
+    words, famous = _dictionary_sets()
+    unique = set(tokens)
+    candidates = (unique & famous) | {w for w in unique - words if 2 <= len(w) <= 3 and has_surname(w)}
+    names = {w for w in candidates if _person_word(w)}
+    short = {w for w in names if len(w) == 2}
+    spoken = {tokens[i] for i in _positions(tokens, short) if i + 1 < len(tokens) and tokens[i + 1].startswith(SPEECH)}
+    return [w for w in dict.fromkeys(tokens) if w in names and (w not in short or w in spoken)]
 
 
 @cache
@@ -74,12 +92,12 @@ def not_places() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
-def _is_place(t: Tagged) -> bool:
-    if t.word in not_places():
+def _is_place(word: str) -> bool:
+    if word in not_places():
         return False
-    if t.word in place_names():  # short names (庆元, 平安) only where the dictionary says place
-        return t.word.endswith(PLACE_ENDINGS) or t.tag == "ns"
-    return t.tag == "ns" and len(t.word) >= 2 and t.word.endswith(PLACE_ENDINGS)
+    if word in place_names():  # short names (庆元, 平安) only where the dictionary says place
+        return word.endswith(PLACE_ENDINGS) or tag(word) == "ns"
+    return tag(word) == "ns" and len(word) >= 2 and word.endswith(PLACE_ENDINGS)
 
 
 _TOWN = re.compile(r"(?<=[县区市])([\u4e00-\u9fff]{2,4}?(?:街道|镇|乡))(?![长党政人])")
@@ -92,33 +110,32 @@ def towns(text: str) -> list[str]:
     )
 
 
-def places(tagged: Sequence[Tagged], text: str = "") -> list[str]:
+def places(tokens: Sequence[str], text: str = "") -> list[str]:
     """Place names: gazetteer names, named places (ns) and towns, at least two characters."""
-    return _dedup([t.word for t in tagged if _is_place(t)] + towns(text))
+    candidates = {w for w in set(tokens) & _place_words() if _is_place(w)}
+    return _dedup([w for w in dict.fromkeys(tokens) if w in candidates] + towns(text))
 
 
-def _org_at(tagged: Sequence[Tagged], end: int) -> str | None:
+def _org_at(tokens: Sequence[str], end: int) -> str | None:
     start = end
-    while (
-        start > 0 and end - start < 3 and tagged[start - 1].tag in ORG_BODY_TAGS and _HAN.match(tagged[start - 1].word)
-    ):
-        if tagged[start - 1].word.endswith(ORG_HEADS):
+    while start > 0 and end - start < 3 and word_tag(tokens[start - 1]) in ORG_BODY_TAGS:
+        if tokens[start - 1].endswith(ORG_HEADS) or not _HAN.match(tokens[start - 1]):
             break
         start -= 1
-    name = "".join(t.word for t in tagged[start : end + 1])
+    name = "".join(tokens[start : end + 1])
     return name if start < end and len(name) >= MIN_ORG_CHARS else None
 
 
-def organizations(tagged: Sequence[Tagged]) -> list[str]:
+def organizations(tokens: Sequence[str]) -> list[str]:
     """Organizations: dictionary ``nt`` words and noun runs ending in an organ word (开化农商银行)."""
+    unique = dict.fromkeys(tokens)
+    named = {w for w in unique if len(w) >= 2 and w.endswith(ORG_ENDINGS) and tag(w) == "nt"}
+    heads = {w for w in unique if w.endswith(ORG_HEADS)} - named
     found = []
-    for i, t in enumerate(tagged):
-        if t.tag == "nt" and len(t.word) >= 2 and t.word.endswith(ORG_ENDINGS):
-            found.append(t.word)
-        elif t.word.endswith(ORG_HEADS):
-            org = _org_at(tagged, i)
-            if org:
-                found.append(org)
+    for i in _positions(tokens, named | heads):
+        org = tokens[i] if tokens[i] in named else _org_at(tokens, i)
+        if org:
+            found.append(org)
     return _dedup(found)
 
 
@@ -137,13 +154,16 @@ def _idf() -> tuple[dict[str, float], float]:
     return extractor.idf_freq, extractor.median_idf
 
 
+@lru_cache(maxsize=1 << 18)
+def _keyword_word(word: str) -> bool:
+    return len(word) >= 2 and bool(_HAN.match(word)) and not _NUMBER.match(word)
+
+
 def keywords(tokens: Sequence[str], k: int = TOP_K) -> list[str]:
     """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens; ties by first mention."""
     stops = stop_words()
-    counts: dict[str, int] = {}
-    for w in tokens:
-        if len(w) >= 2 and w not in stops and _HAN.match(w) and not _NUMBER.match(w):
-            counts[w] = counts.get(w, 0) + 1
+    counts = Counter(tokens)  # insertion order = first mention
+    words = [w for w in counts if _keyword_word(w) and w not in stops]
     idf, median = _idf()
-    order = {w: i for i, w in enumerate(counts)}
-    return sorted(counts, key=lambda w: (-counts[w] * idf.get(w, median), order[w]))[:k]
+    order = {w: i for i, w in enumerate(words)}
+    return heapq.nsmallest(k, words, key=lambda w: (-counts[w] * idf.get(w, median), order[w]))

@@ -13,7 +13,7 @@ the text does not support one and the region is null.
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -79,14 +79,14 @@ def mention_scores(tokens: Iterable[str]) -> defaultdict[str, float]:
     """County-level mention weight per code (namesakes each get the full weight)."""
     gaz = gazetteer()
     scores: defaultdict[str, float] = defaultdict(float)
-    for token in tokens:
+    for token, n in Counter(tokens).items():
         codes = gaz.full.get(token)
         if codes:
             for code in codes:
-                scores[code] += FULL
+                scores[code] += FULL * n
         elif token in gaz.short and tag(token) == "ns":
             for code in gaz.short[token]:
-                scores[code] += SHORT
+                scores[code] += SHORT * n
     return scores
 
 
@@ -94,9 +94,9 @@ def prefecture_scores(tokens: Iterable[str]) -> defaultdict[str, float]:
     """Prefecture and province mention weight spread over their counties."""
     upper = gazetteer().upper
     scores: defaultdict[str, float] = defaultdict(float)
-    for token in tokens:
+    for token, n in Counter(tokens).items():
         for code in upper.get(token, ()):
-            scores[code] += PREFECTURE
+            scores[code] += PREFECTURE * n
     return scores
 
 

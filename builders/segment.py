@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,11 +95,41 @@ def known(word: str) -> bool:
     return jieba_tokenizer().freq.get(word, 0) > 0
 
 
+NAME_MODEL_TAGS = tuple(["nr", "ns", "nz", "n", "v", "vn", "a", "ad", "an", "d", "i", "j", "l", "m", "t"])
+"""POS tags the whole-word HMM chooses among: names, places and the open classes."""
+_MIN = -3.14e100
+
+
+@cache
+def _pos_model() -> tuple[Any, Any, Any]:
+    from jieba.posseg import emit_P, start_P, trans_P
+
+    return start_P, trans_P, emit_P
+
+
+def _word_score(word: str, pos: str) -> float:
+    start_p, trans_p, emit_p = _pos_model()
+    shape = "S" if len(word) == 1 else "B" + "M" * (len(word) - 2) + "E"
+    states = [(s, pos) for s in shape]
+    score = start_p.get(states[0], _MIN)
+    for i, (state, ch) in enumerate(zip(states, word, strict=True)):
+        score += emit_p.get(state, {}).get(ch, _MIN)
+        if i:
+            score += trans_p.get(states[i - 1], {}).get(state, _MIN)
+    return float(score)
+
+
 @lru_cache(maxsize=1 << 16)
 def pos_tag(word: str) -> str:
-    """POS of a single token: the dictionary's, or the POS HMM's for an unknown word."""
+    """POS of a single token: the dictionary's, or for an unknown word jieba's POS HMM's.
+
+    The HMM scores the token as ONE word of each tag of :data:`NAME_MODEL_TAGS` (jieba's
+    transition and emission tables, B-M-E path of one tag) and keeps the best: a few dozen
+    look-ups instead of a Viterbi pass over jieba's whole state space.
+    """
     found = jieba_tokenizer().tags.get(word)
     if found is not None:
         return found
-    pairs = jieba_tokenizer().pos.lcut(word)
-    return str(pairs[0].flag) if len(pairs) == 1 else "x"
+    scores = {pos: _word_score(word, pos) for pos in NAME_MODEL_TAGS}
+    best = max(NAME_MODEL_TAGS, key=lambda pos: scores[pos])
+    return best if scores[best] > _MIN else "x"
