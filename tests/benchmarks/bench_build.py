@@ -78,9 +78,14 @@ def naive(seeds: Path, out: Path) -> None:
     pd.DataFrame(rows).to_parquet(out / "naive.parquet")
 
 
+PAGES_PER_SHARD = ["--pages-per-shard", "100"]
+"""Set by --pages-per-shard: shards must outnumber workers for the pool to help."""
+
+
 def build(seeds: Path, out: Path, *extra: str) -> list[str]:
     """The command line of one build."""
-    return [*XIANBAO, "build", "--seeds", str(seeds), "--out", str(out), "--version", "0.0.1", "--force", *extra]
+    args = ["--seeds", str(seeds), "--out", str(out), "--version", "0.0.1", "--force", *PAGES_PER_SHARD, *extra]
+    return [*XIANBAO, "build", *args]
 
 
 def same_release(a: Path, b: Path) -> bool:
@@ -139,8 +144,10 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="+", default=[1_000])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/xianbao-bench"))
     parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--pages-per-shard", default="100", help="passed to xianbao build [default: 100]")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    PAGES_PER_SHARD[1] = args.pages_per_shard
     if args.child:
         kind, *paths = args.child
         jieba_floor(Path(paths[0])) if kind == "jieba" else naive(Path(paths[0]), Path(paths[1]))
