@@ -89,23 +89,18 @@ def build_cmd(
     from typing import cast
 
     from builders.config import BuildConfig, OnInvalid, load_dataset_meta
-    from builders.errors import ConfigError, XianbaoError
-    from builders.release import build_release
+    from builders.release import BuildReport, build_release
 
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
-    try:
+
+    def build() -> BuildReport:
         config = BuildConfig(seeds=seeds, out=out, dataset=load_dataset_meta(pyproject), version=version,
                              on_invalid=cast(OnInvalid, on_invalid), force=force)
         if max_shard_bytes is not None:
             config = replace(config, max_shard_bytes=max_shard_bytes)
-        config = replace(config, **scale_overrides(**scale))
-        report = build_release(config)
-    except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
-    except XianbaoError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(1)
+        return build_release(replace(config, **scale_overrides(**scale)))
+
+    report: BuildReport = _run(build)
     click.echo(report.summary())
     if report.proposal is not None and report.proposal[0] != report.release_dir.name:
         click.echo(f"next version by the rules: {report.proposal[0]} ({'; '.join(report.proposal[1])}); "
@@ -171,18 +166,10 @@ def export_cmd(release: Path, out: Path, partition_by: str) -> None:
     Files keep every column plus the partition keys, so readers that ignore the
     folder names still see them. The same release gives the same files.
     """
-    from builders.errors import ConfigError, XianbaoError
     from builders.export import export_release
 
-    try:
-        report = export_release(release, out, [f.strip() for f in partition_by.split(",") if f.strip()])
-    except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
-    except XianbaoError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(1)
-    click.echo(report.summary())
+    keys = [f.strip() for f in partition_by.split(",") if f.strip()]
+    click.echo(_run(lambda: export_release(release, out, keys)).summary())
 
 
 def _run(call: Callable[[], Any]) -> Any:
