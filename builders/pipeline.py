@@ -7,7 +7,6 @@ input: every page ends up as articles, as a reject problem, or both (warnings).
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,12 +77,3 @@ def process_file(path: Path, root: Path | None = None, meta: PageMeta | None = N
     if isinstance(page, Problem):
         return PageResult(page.source_file, None, problems=[page])
     return process_page(page, meta)
-
-
-def process_files(
-    paths: Iterable[Path], root: Path | None = None, metas: dict[str, PageMeta] | None = None
-) -> Iterator[PageResult]:
-    """Lazily process seed files in the given order."""
-    for path in paths:
-        name = path.relative_to(root).as_posix() if root is not None else path.as_posix()
-        yield process_file(path, root, (metas or {}).get(name))

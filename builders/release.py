@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import shutil
-import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from pydantic import ValidationError
-from tqdm import tqdm  # type: ignore[import-untyped]
 
 from builders import __version__
 from builders.card import render_card
@@ -30,7 +28,6 @@ from builders.changelog import changes_section, propose_version, write_changelog
 from builders.config import BuildConfig
 from builders.croissant import CROISSANT_FILE, write_croissant
 from builders.errors import InvalidRecordError, OutputError, ReleaseExistsError
-from builders.manifest import load_manifest
 from builders.pipeline import PageResult, invalid_record_problems, process_file
 from builders.stats import BuildStats, SeedEntry
 from builders.write import WrittenShards, record_json
@@ -68,17 +65,6 @@ class BuildReport:
 def seed_paths(seeds: Path) -> list[Path]:
     """Every ``*.txt`` under ``seeds``, sorted by POSIX relative path (a deterministic order)."""
     return sorted(seeds.rglob("*.txt"), key=lambda p: p.relative_to(seeds).as_posix())
-
-
-def pages(config: BuildConfig, sink: ProblemSink) -> Iterator[PageResult]:
-    """Read, parse and enrich each seed page in sorted order, with manifest metadata."""
-    metas, manifest_problems = load_manifest(config.seeds)
-    sink.add_all(manifest_problems)
-    paths = seed_paths(config.seeds)
-    show = sys.stderr.isatty() if config.progress is None else config.progress
-    for path in tqdm(paths, desc="build", unit="page", disable=not show):
-        name = path.relative_to(config.seeds).as_posix()
-        yield process_file(path, config.seeds, metas.get(name))
 
 
 class ProblemSink:
