@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from builders import credits
 from builders.layout import Block, Typed
 from builders.lines import Line, fold, is_closed
-from builders.patterns import DATE, MARKER, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
+from builders.patterns import DATE, END_MARK, MARKER, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
@@ -178,6 +178,8 @@ def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
         _add_caption(parts, line)
     elif kind in ("marker-on", "marker-from"):
         _add_marker(parts, line)
+    elif kind == "end-mark":
+        parts.extra_lines.append(line)
     elif kind == "attribution":
         parts.attribution = line.text.strip("（）() ")
         parts.extra_lines.append(line)
@@ -217,6 +219,9 @@ def _strip_tail_credits(parts: Parts) -> None:
         return
     last = parts.paras[-1]
     folded = fold(last.text)
+    end_mark = END_MARK.search(folded)
+    if end_mark and end_mark.start() > 0:
+        last.text, folded = last.text[: end_mark.start()].rstrip(), folded[: end_mark.start()].rstrip()
     found = credits.end_credit(folded) or credits.credit_tail(folded)
     if found and found[0] > 0 and is_closed(folded[: found[0]]):
         last.text = last.text[: found[0]].rstrip()

@@ -19,6 +19,8 @@ PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)\s*$")
 NOT_NAMES = re.compile(r"评论员|编辑部|本报|本刊|报社|记者|通讯员|[0-9]")
 COMMENTATOR = re.compile(rf"^(?:本报|本刊)?(?:特约)?评论员$|^[{CJK}]{{2,12}}(?:课题组|调研组|评论员)$")
 ROLE_NAMES = {"reporter_text": "reporter"}
+SUFFIX_ROLE = re.compile(rf"({NAME})\s*[/／]\s*(文|图|摄)(?![{CJK}])")
+"""A role written after the name (张三/文 李四/图): rewritten to the prefix form (文/张三)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
         photo: every name is a photographer (the credit ended in 摄).
     """
     names: list[Byline] = []
+    text = SUFFIX_ROLE.sub(r"\2/\1", text)
     for chunk in SEPARATORS.split(text.strip()):
         while chunk:
             match = ROLE.match(chunk)

@@ -15,11 +15,13 @@ from builders import credits
 from builders.lines import Line, is_closed
 from builders.patterns import (
     CAPTION_HEAD,
+    END_MARK,
     ENUMERATOR,
     FURNITURE,
     LEAD,
     LEAD_OPENER,
     MARKER,
+    RULE,
     SIDEBAR_LABEL,
     TIP_LABEL,
     VERBISH,
@@ -91,8 +93,10 @@ def classify(line: Line) -> str:
 
 
 def _classify_text(line: Line, folded: str) -> str:
-    if FURNITURE.match(folded):
+    if FURNITURE.match(folded) or RULE.match(folded):
         return "furniture"
+    if END_MARK.match(folded):
+        return "end-mark"
     if credits.credit_line(folded) is not None:
         return "credit"
     ending = credits.end_credit(folded)
@@ -143,7 +147,13 @@ def judge_run(run: list[Line], nxt: Typed | None, current: Block | None) -> str:
     if current is None:
         return "new"
     first, last = run[0], _last_body(current)
-    ended = bool(current.items) and current.items[-1].kind in ("marker-on", "end-credit", "attribution", "credit")
+    ended = bool(current.items) and current.items[-1].kind in (
+        "marker-on",
+        "end-credit",
+        "attribution",
+        "credit",
+        "end-mark",
+    )
     fronted = nxt is not None and (nxt.kind in FRONT or (nxt.kind == "body" and is_lead(nxt.line)))
     after_closed = last is None or ended or _ends_article(last.line)
     closing = len(run) > 1 or nxt is None or nxt.kind in ("marker-on", "title", "heading")

@@ -91,6 +91,11 @@ FURNITURE = re.compile(
 )
 """Page furniture: editor lines (责任编辑：…), page headers (…日 星期二 第1版 要闻)."""
 
+RULE = re.compile(r"^[\s\-—_*＊=＝~～·•.。…#+]{3,}$")
+"""A separator line (---, ***, ……): no text."""
+END_MARK = re.compile(r"[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]\s*$")
+"""(完): the end of an article, not text."""
+
 NON_INITIAL = set("，、。；：,;:）)”’》」』的地得了着过们么吗呢吧啊等及并且则之其也都就才又")
 BREAK_ROLES = "记者通讯员"
 
