@@ -16,7 +16,9 @@ from schema import Byline
 
 NAME_RE = re.compile(rf"^{NAME}$")
 PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)\s*$")
-NOT_NAMES = re.compile(r"评论员|编辑部|本报|本刊|报社|记者|通讯员|[0-9]")
+NOT_NAMES = re.compile(r"评论员|编辑部|本报|本刊|报社|记者|通讯员|报道|整理|供稿|撰稿|综合|来源|[0-9]")
+CREDIT_VERB = re.compile(r"\s*(?:报道|整理|文图|图文|供稿|撰稿|采写)\s*$")
+"""A verb closing a credit line: 记者 张三 报道."""
 COMMENTATOR = re.compile(rf"^(?:本报|本刊)?(?:特约)?评论员$|^[{CJK}]{{2,12}}(?:课题组|调研组|评论员)$")
 ROLE_NAMES = {"reporter_text": "reporter"}
 SUFFIX_ROLE = re.compile(rf"({NAME})\s*[/／]\s*(文|图|摄)(?![{CJK}])")
@@ -91,7 +93,7 @@ def credit_line(folded: str) -> list[Byline] | None:
     boxed = text[:1] in BOX
     text = text.lstrip(BOX).strip()
     photo = bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
-    text = PHOTO_SUFFIX.sub("", text) if photo else text
+    text = PHOTO_SUFFIX.sub("", text) if photo else CREDIT_VERB.sub("", text)
     if not text or len(text) > 60:
         return None
     if COMMENTATOR.match(text) or (boxed and OFFICE.match(text)):
