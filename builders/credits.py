@@ -102,7 +102,11 @@ def credit_line(folded: str) -> list[Byline] | None:
     if not (boxed or has_role or photo):
         return None
     names = parse_names(text, "unknown", photo)
-    return dedupe(names) if names else None
+    if names is None and boxed and len(text) <= 40 and not re.search(r"[。，,；;：:！？]", text):
+        # a boxed credit always is one (□ 甲乙 丙丁戊己): keep the tokens that are names
+        kept = [t for t in SEPARATORS.split(text) if NAME_RE.match(t) or _is_role(t)]
+        names = parse_names(" ".join(kept), "unknown", photo) or []
+    return dedupe(names) if names is not None and (names or boxed) else None
 
 
 def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
