@@ -9,24 +9,14 @@ mid-sentence and ends a sentence. Such a run moves to the article it completes.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from builders.assemble import Para, Parts
 from builders.lines import fold
 from builders.patterns import NON_INITIAL
+from builders.segment import in_jieba_dictionary
 
 MAX_FRAGMENT_PARAS = 3
 VERB_LE = re.compile(r"^(?!为了|除了|到了|有了|了解)[\u4e00-\u9fff]{1,2}了(?!解)")
-
-
-@cache
-def _dictionary() -> dict[str, int]:
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.dt.check_initialized()
-    freq: dict[str, int] = jieba.dt.FREQ
-    return freq
 
 
 def _bridges_a_word(tail: str, head: str) -> bool:
@@ -35,10 +25,9 @@ def _bridges_a_word(tail: str, head: str) -> bool:
     Only a head whose first two characters are not a word themselves counts:
     问题短 | 板,加大 (短板), 祝升明详 | 细了解 (详细).
     """
-    words = _dictionary()
-    if words.get(head[:2], 0) > 0:
+    if in_jieba_dictionary(head[:2]):
         return False
-    return any(words.get(tail[-k:] + head[0], 0) > 0 for k in (1, 2))
+    return any(in_jieba_dictionary(tail[-k:] + head[0]) for k in (1, 2))
 
 
 def starts_mid_sentence(tail: str, head: str) -> bool:

@@ -39,6 +39,8 @@ class Jieba:
     pos: Any
     tags: dict[str, str]
     freq: dict[str, int]
+    base_freq: dict[str, int]
+    """Frequencies in jieba's own dictionary of the entries the user dictionary changed."""
 
     def cut(self, text: str) -> list[str]:
         """jieba accurate mode, HMM on."""
@@ -53,10 +55,12 @@ def _load() -> Jieba:
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
+    before = dict(tokenizer.FREQ)
     tokenizer.load_userdict(str(USER_DICT))
+    changed = {w: before.get(w, 0) for w, f in tokenizer.FREQ.items() if before.get(w) != f}
     pos = jieba.posseg.POSTokenizer(tokenizer)
     pos.makesure_userdict_loaded()
-    return Jieba(tokenizer, pos, pos.word_tag_tab, tokenizer.FREQ)
+    return Jieba(tokenizer, pos, pos.word_tag_tab, tokenizer.FREQ, changed)
 
 
 _jieba: Jieba | None = None
@@ -93,6 +97,16 @@ def tag(word: str) -> str:
 def known(word: str) -> bool:
     """True when ``word`` is a dictionary word (not found by the HMM)."""
     return jieba_tokenizer().freq.get(word, 0) > 0
+
+
+def in_jieba_dictionary(word: str) -> bool:
+    """True when ``word`` is a word of jieba's own dictionary (the user dictionary ignored).
+
+    The same answer as ``jieba.dt.FREQ.get(word, 0) > 0``, without loading a second dictionary.
+    """
+    loaded = jieba_tokenizer()
+    freq = loaded.base_freq[word] if word in loaded.base_freq else loaded.freq.get(word, 0)
+    return freq > 0
 
 
 NAME_MODEL_TAGS = tuple(["nr", "ns", "nz", "n", "v", "vn", "a", "ad", "an", "d", "i", "j", "l", "m", "t"])
