@@ -5,8 +5,9 @@ order of their results are the same everywhere, so the release is byte-identical
 every engine and for any number of workers:
 
 - ``local``: ``workers`` processes of a :class:`concurrent.futures.ProcessPoolExecutor`
-  (``spawn`` start method, one jieba per process); in this process when one worker (or
-  one shard) is enough.
+  (``spawn`` start method, jieba loaded once per process by the pool's initializer); in
+  this process when one worker (or one shard to process) is enough. Shards found in
+  the shard cache (:mod:`builders.shard_cache`) are copied in this process.
 - ``ray``: one Ray task per shard (``pip install "xianbao[ray]"``). Without an address
   a local Ray instance with ``workers`` CPUs is started and stopped; with one, the
   cluster's workers must see the seeds and output folders at the same paths (a shared
@@ -22,7 +23,8 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
 
 from builders.errors import ConfigError
-from builders.shard import ShardSummary, ShardTask, run_shard
+from builders.segment import jieba_tokenizer
+from builders.shard import ShardSummary, ShardTask, run_shard, shard_is_cached
 
 Engine = Literal["local", "ray"]
 ENGINES: tuple[Engine, ...] = ("local", "ray")
@@ -33,20 +35,30 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def warm_worker() -> None:
+    """Pool initializer: load jieba once per worker process, before its first task."""
+    jieba_tokenizer()
+
+
 def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary]:
-    """Run tasks in this process (one worker) or in a process pool; results in task order."""
-    workers = max(1, min(workers, len(tasks)))
+    """Run tasks in this process (one worker) or in a process pool; results in task order.
+
+    Tasks found in the shard cache are copied in this process; a pool is started only
+    when more than one task has pages to process.
+    """
+    todo = [task for task in tasks if not shard_is_cached(task)]
+    workers = max(1, min(workers, len(todo)))
     if workers == 1:
         yield from map(run_shard, tasks)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(run_shard, task) for task in tasks]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_worker) as pool:
+        futures = {task.index: pool.submit(run_shard, task) for task in todo}
         try:
-            for future in futures:
-                yield future.result()
+            for task in tasks:
+                yield futures[task.index].result() if task.index in futures else run_shard(task)
         finally:
-            for future in futures:
+            for future in futures.values():
                 future.cancel()
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from builders.cache import PageCache, page_key, processor_name
 from builders.manifest import PageMeta
 from builders.pipeline import PageResult
+from builders.shard_cache import SUMMARY, entry_dir, restore, shard_key, store
 from builders.stats import BuildStats
 from builders.write import ShardWriter, WriteOptions, WrittenShards
 from schema import Problem
@@ -112,15 +113,41 @@ def _page_results(task: ShardTask, summary: ShardSummary) -> Iterator[PageResult
 
 
 def run_shard(task: ShardTask) -> ShardSummary:
-    """Build one shard: process (or recall) its pages, validate, write parts and rejects.
+    """Build one shard: copy it from the shard cache, or process (or recall) its pages,
+    validate, write parts and rejects (and cache them).
 
     Raises:
         InvalidRecordError: a record failed validation under ``on_invalid="error"``.
     """
+    task.out.mkdir(parents=True, exist_ok=True)
+    entry = _entry(task)
+    cached = restore(entry, task.out, PART_REJECTS) if entry else None
+    if cached is not None:
+        return ShardSummary(task.index, task.out, *cached, cache_hits=len(task.pages))
+    summary = _build_shard(task)
+    if entry is not None and [s.sha256 for s in summary.stats.seeds] == [p.sha256 for p in task.pages]:
+        store(entry, task.out, PART_REJECTS, summary.stats, summary.written)
+    return summary
+
+
+def _entry(task: ShardTask) -> Path | None:
+    """The task's shard-cache folder; None without a cache or with an unreadable page."""
+    if task.cache_dir is None or not all(p.sha256 for p in task.pages):
+        return None
+    return entry_dir(task.cache_dir, shard_key(task))
+
+
+def shard_is_cached(task: ShardTask) -> bool:
+    """True when :func:`run_shard` will copy the task's files from the shard cache."""
+    entry = _entry(task)
+    return entry is not None and (entry / SUMMARY).is_file()
+
+
+def _build_shard(task: ShardTask) -> ShardSummary:
+    """Process (or recall) the task's pages, validate, and write its parts and rejects."""
     from builders.release import ProblemSink, checked_records  # release imports this module
 
     summary = ShardSummary(task.index, task.out, BuildStats(), WrittenShards())
-    task.out.mkdir(parents=True, exist_ok=True)
     with (task.out / PART_REJECTS).open("w", encoding="utf-8") as rejects, ShardWriter(task.out, task.options) as w:
         sink = ProblemSink(rejects, summary.stats, task.on_invalid)
         for article, line in checked_records(_page_results(task, summary), sink):

@@ -76,6 +76,10 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
     clean = build_release(config(seeds, tmp_path / "c"))
     assert clean.stats.pages_cached == 0
     assert tree(again.release_dir) == tree(clean.release_dir)
+    reused = build_release(config(seeds, tmp_path / "d", cache=True, cache_dir=cache, workers=2))
+    assert (reused.stats.pages_cached, reused.stats.pages_processed) == (PAGES, 0)
+    assert len(list(cache.glob("*/shards/*/summary.json"))) == PAGES // SHARD + 1, "shards are not cached whole"
+    assert tree(reused.release_dir) == tree(clean.release_dir), "a shard copied from the shard cache differs"
 
 
 def test_cache_is_keyed_by_content_and_can_be_turned_off(tmp_path: Path) -> None:
