@@ -4,10 +4,11 @@ Engines only decide *where* :func:`builders.shard.run_shard` runs; the tasks and
 order of their results are the same everywhere, so the release is byte-identical on
 every engine and for any number of workers:
 
-- ``local``: ``workers`` processes of a :class:`concurrent.futures.ProcessPoolExecutor`
-  (``spawn`` start method, jieba loaded once per process by the pool's initializer); in
-  this process when one worker (or one shard to process) is enough. Shards found in
-  the shard cache (:mod:`builders.shard_cache`) are copied in this process.
+- ``local``: this process and ``workers - 1`` processes of a
+  :class:`concurrent.futures.ProcessPoolExecutor` (``spawn`` start method, jieba loaded
+  once per process by the pool's initializer); this process alone when one worker (or
+  one shard to process) is enough. Shards found in the shard cache
+  (:mod:`builders.shard_cache`) are copied in this process.
 - ``ray``: one Ray task per shard (``pip install "xianbao[ray]"``). Without an address
   a local Ray instance with ``workers`` CPUs is started and stopped; with one, the
   cluster's workers must see the seeds and output folders at the same paths (a shared
@@ -18,8 +19,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Literal
 
 from builders.errors import ConfigError
@@ -35,13 +37,58 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+IN_FLIGHT_PER_HELPER = 2
+"""Tasks queued per pool process, so it keeps working while this process runs a task."""
+
+
 def warm_worker() -> None:
     """Pool initializer: load jieba once per worker process, before its first task."""
     jieba_tokenizer()
 
 
+def _attempt(task: ShardTask) -> ShardSummary | Exception:
+    """Run a task here; its exception is kept and raised when the task's turn comes."""
+    try:
+        return run_shard(task)
+    except Exception as err:  # re-raised in task order by _shared_run
+        return err
+
+
+def _shared_run(tasks: Sequence[ShardTask], todo: Sequence[ShardTask], pool: Executor, helpers: int
+                ) -> Iterator[ShardSummary]:
+    """Summaries in task order; this process runs tasks too, beside ``helpers`` pool processes.
+
+    The pool is kept fed with the lowest unassigned tasks; while the next summary due is
+    still in the pool, this process runs the lowest unassigned task itself and keeps its
+    summary (or exception) until its turn.
+    """
+    pending = deque(todo)
+    futures: dict[int, Future[ShardSummary]] = {}
+    done: dict[int, ShardSummary | Exception] = {}
+    try:
+        for task in tasks:
+            while task.index not in done:
+                while pending and sum(not f.done() for f in futures.values()) < IN_FLIGHT_PER_HELPER * helpers:
+                    queued = pending.popleft()
+                    futures[queued.index] = pool.submit(run_shard, queued)
+                future = futures.get(task.index)
+                if future is not None and (future.done() or not pending):
+                    done[task.index] = futures.pop(task.index).result()
+                else:
+                    mine = pending.popleft() if future is not None or (pending and pending[0] is task) else task
+                    done[mine.index] = _attempt(mine)
+            result = done.pop(task.index)
+            if isinstance(result, Exception):
+                raise result
+            yield result
+    finally:
+        for future in futures.values():
+            future.cancel()
+
+
 def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary]:
-    """Run tasks in this process (one worker) or in a process pool; results in task order.
+    """Run tasks in this process (one worker), or here and in ``workers - 1`` pool processes;
+    results in task order.
 
     Tasks found in the shard cache are copied in this process; a pool is started only
     when more than one task has pages to process.
@@ -52,14 +99,8 @@ def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary
         yield from map(run_shard, tasks)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_worker) as pool:
-        futures = {task.index: pool.submit(run_shard, task) for task in todo}
-        try:
-            for task in tasks:
-                yield futures[task.index].result() if task.index in futures else run_shard(task)
-        finally:
-            for future in futures.values():
-                future.cancel()
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context, initializer=warm_worker) as pool:
+        yield from _shared_run(tasks, todo, pool, workers - 1)
 
 
 def import_ray() -> Any:

@@ -12,6 +12,7 @@ must satisfy :class:`Segmenter` and agree with jieba (see ``tests/test_enrich_se
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -48,6 +49,12 @@ class Jieba:
         return words
 
 
+def _user_words(line_re: re.Pattern[str]) -> list[str]:
+    """The words of the user dictionary, read as ``jieba.Tokenizer.load_userdict`` reads them."""
+    lines = (ln.strip().lstrip("\ufeff") for ln in USER_DICT.read_text(encoding="utf-8").splitlines())
+    return [m.group(1) for m in map(line_re.match, lines) if m]
+
+
 def _load() -> Jieba:
     import jieba
     import jieba.posseg
@@ -55,12 +62,11 @@ def _load() -> Jieba:
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    before = dict(tokenizer.FREQ)
+    base = {word: tokenizer.FREQ.get(word, 0) for word in _user_words(jieba.re_userdict)}
     tokenizer.load_userdict(str(USER_DICT))
-    changed = {w: before.get(w, 0) for w, f in tokenizer.FREQ.items() if before.get(w) != f}
     pos = jieba.posseg.POSTokenizer(tokenizer)
     pos.makesure_userdict_loaded()
-    return Jieba(tokenizer, pos, pos.word_tag_tab, tokenizer.FREQ, changed)
+    return Jieba(tokenizer, pos, pos.word_tag_tab, tokenizer.FREQ, base)
 
 
 _jieba: Jieba | None = None
