@@ -19,7 +19,8 @@ ON_INVALID: tuple[OnInvalid, ...] = ("error", "warn", "skip")
 VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 NAME_RE = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PAGES_PER_SHARD = 1_000
+DEFAULT_PAGES_PER_SHARD = 250
+"""Small enough that a few thousand pages keep every core busy; each task is one Parquet part."""
 
 
 @dataclass(frozen=True)
