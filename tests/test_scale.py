@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from builders import release
+from builders import engines, release
 from builders.cli import main
 from builders.config import BuildConfig
 from builders.errors import ConfigError
 from builders.progress import Progress
 from builders.release import build_release
+from builders.shard import ShardSummary, ShardTask
 from builders.sharded import cut
+from builders.stats import BuildStats
+from builders.write import WrittenShards
 from tests.benchmarks.corpus import make_corpus
 from tests.conftest import META
 
@@ -111,6 +116,23 @@ def test_shards_by_pages_and_size(fake_pipeline: None, make_config: ConfigFactor
     (tmp_path / "no-pages").mkdir()
     empty = release.build_release(make_config(out=tmp_path / "x", seeds=tmp_path / "no-pages"))
     assert [f for f in empty.files if f.endswith(".jsonl")] == ["jsonl/train-00000-of-00001.jsonl", "rejects.jsonl"]
+
+
+def test_shared_run_yields_in_task_order_and_raises_the_first_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake_run(task: ShardTask) -> ShardSummary:
+        time.sleep(0.01 * (task.index % 3))
+        if task.index in (4, 6):
+            raise ValueError(f"shard {task.index}")
+        return ShardSummary(task.index, task.out, BuildStats(), WrittenShards())
+
+    monkeypatch.setattr(engines, "run_shard", fake_run)
+    tasks = [ShardTask(k, Path(), (), Path(str(k)), None, "warn", fake_run) for k in range(9)]  # type: ignore[arg-type]
+    with ThreadPoolExecutor(2) as pool:
+        assert [s.index for s in engines._shared_run(tasks[:4], tasks[:4], pool, 2)] == [0, 1, 2, 3]
+        run = engines._shared_run(tasks, tasks[1:], pool, 1)  # task 0 is "cached": run here
+        assert [next(run).index for _ in range(4)] == [0, 1, 2, 3]
+        with pytest.raises(ValueError, match="shard 4"):
+            list(run)
 
 
 def test_cut_runs_of_pages() -> None:
