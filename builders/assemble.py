@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from builders import credits
-from builders.layout import Block, Typed
+from builders.layout import Block, Typed, is_lead
 from builders.lines import Line, fold, is_closed
 from builders.patterns import DATE, END_MARK, MARKER, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
 from schema import Byline, Caption, Dateline
@@ -185,17 +185,11 @@ def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
         parts.extra_lines.append(line)
     elif state.get("sidebar"):
         parts.sidebars[-1][1].append(line)
-    elif state.get("tip") and not (parts.tip and _opens_lead(line)):
+    elif state.get("tip") and not (parts.tip and is_lead(line)):
         parts.tip.append(line)
     else:
         state["tip"] = False
         _add_body(parts, item)
-
-
-def _opens_lead(line: Line) -> bool:
-    from builders.layout import is_lead
-
-    return is_lead(line)
 
 
 def _strip_lead(parts: Parts) -> None:

@@ -16,7 +16,7 @@ from builders.assemble import Parts, assemble
 from builders.fragments import reattach
 from builders.layout import Block, Typed, classify_page, split_blocks
 from builders.lines import Line, split_lines
-from schema import ArticleDraft, Caption, Problem, Sidebar, Span
+from schema import ArticleDraft, Problem, Sidebar, Span
 
 LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 """A lowercase Latin word inside Chinese text: OCR or dump noise (…情况 and 打赢…)."""
@@ -102,7 +102,7 @@ def _draft(parts: Parts, ordinal: int, source: tuple[str, str], spans: list[Span
         reading_tip="".join(line.text for line in parts.tip) or None,
         bylines=credits.dedupe(parts.bylines),
         body=body,
-        captions=[Caption(text=c.text, credits=c.credits) for c in parts.captions],
+        captions=list(parts.captions),
         sidebars=[Sidebar(title=t, text="\n".join(x.text for x in lines)) for t, lines in parts.sidebars],
         attribution=parts.attribution,
         continued_on=parts.continued_on,
@@ -122,14 +122,8 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
     parts = _drop_empty([assemble(block) for block in blocks], result, source_file)
     orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))
     for article, para in reattach(parts, orphans):
-        result.problems.append(
-            Problem(
-                code="reattached-fragment",
-                source_file=source_file,
-                line=para.lines[0].number,
-                message=f"moved to the article {article.headline[:20]!r}, whose last sentence it completes",
-            )
-        )
+        note = f"moved to the article {article.headline[:20]!r}, whose last sentence it completes"
+        result.problems.append(_line_problem("reattached-fragment", source_file, para.lines[0], note))
     moved = {line.start for part in parts for para in part.paras for line in para.lines}
     for item in preamble:
         if item.line.start not in moved:
@@ -148,16 +142,16 @@ def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
     return result
 
 
+def _line_problem(code: str, source_file: str, line: Line, what: str) -> Problem:
+    """A problem about one line, quoting the line's start."""
+    return Problem(code=code, source_file=source_file, line=line.number, message=f"{what}: {line.text[:30]}")
+
+
 def _preamble_problem(item: Typed, source_file: str) -> Problem:
     """A line before the page's first title: page furniture, or text with no headline."""
-    furniture = item.kind == "furniture"
-    return Problem(
-        code="page-furniture" if furniture else "no-headline",
-        source_file=source_file,
-        line=item.line.number,
-        message=("page header or editor line" if furniture else "text before the first title line")
-        + f": {item.line.text[:30]}",
-    )
+    if item.kind == "furniture":
+        return _line_problem("page-furniture", source_file, item.line, "page header or editor line")
+    return _line_problem("no-headline", source_file, item.line, "text before the first title line")
 
 
 def _drop_empty(parts: list[Parts], result: ParseResult, source_file: str) -> list[Parts]:
@@ -168,14 +162,7 @@ def _drop_empty(parts: list[Parts], result: ParseResult, source_file: str) -> li
             kept.append(part)
             continue
         for line in [*part.block.column, *part.block.titles, *part.tip, *part.extra_lines]:
-            result.problems.append(
-                Problem(
-                    code="no-body",
-                    source_file=source_file,
-                    line=line.number,
-                    message=f"title with no text after it: {line.text[:30]}",
-                )
-            )
+            result.problems.append(_line_problem("no-body", source_file, line, "title with no text after it"))
     return kept
 
 
@@ -184,14 +171,7 @@ def _account(lines: list[Line], result: ParseResult, source_file: str) -> None:
     listed = {p.line for p in result.problems}
     for line in lines:
         if line.number not in result.assignments and line.number not in listed:
-            result.problems.append(
-                Problem(
-                    code="unassigned-line",
-                    source_file=source_file,
-                    line=line.number,
-                    message=f"line fed no field: {line.text[:30]}",
-                )
-            )
+            result.problems.append(_line_problem("unassigned-line", source_file, line, "line fed no field"))
     if not result.articles:
         result.problems.append(
             Problem(
