@@ -57,7 +57,7 @@ ORGANS = (
 ORGAN_SUFFIXES = ("局", "委", "办", "部", "中心", "会", "院", "所", "站", "厅", "处", "科", "室", "联", "馆", "团")
 """Endings of generic organ names (农业农村局, 行政服务中心, 文明办)."""
 
-PLACE_SUFFIXES = ("省", "市", "县", "区", "镇", "乡", "街道", "村", "社区")
+PLACE_SUFFIXES = LEVELS
 """Endings of place names that own an organ (泉井边村 in 泉井边村村委会副主任)."""
 
 HEADS = (
