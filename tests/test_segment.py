@@ -1,0 +1,99 @@
+"""The fast segmenter (rjieba where it agrees) gives jieba's own words, token for token."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builders import fast_segment, segment
+from builders.parse import parse_page
+from builders.read import Page, read_page
+from tests.benchmarks.corpus import make_page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def loaded() -> segment.Jieba:
+    found = segment.jieba_tokenizer()
+    assert found.fast is not None, "rjieba is a dependency: the fast path must load"
+    return found
+
+
+def texts_of(text: str) -> list[str]:
+    """What the build segments from a page: each body and the joined title lines; and the page."""
+    drafts = parse_page(text, "x.txt", "0" * 64).articles
+    return [text, "\n".join(line for d in drafts for line in d.title_lines), *(d.body for d in drafts)]
+
+
+def seed_and_golden_texts() -> list[str]:
+    pages = [read_page(p, p.parent) for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    pages += [read_page(p, p.parent) for p in sorted((ROOT / "tests" / "golden").glob("*/input.txt"))]
+    return [t for page in pages if isinstance(page, Page) for t in texts_of(page.text)]
+
+
+def test_equals_jieba_on_seeds_and_golden_pages(loaded: segment.Jieba) -> None:
+    texts = seed_and_golden_texts()
+    assert len(texts) > 60
+    for text in texts:
+        assert loaded.cut(text) == loaded.lcut(text)
+
+
+def test_equals_jieba_on_generated_pages(loaded: segment.Jieba) -> None:
+    for index in range(0, 600, 3):  # 200 varied pages: names, numbers, both layouts, page breaks
+        for text in texts_of(make_page(index)):
+            assert loaded.cut(text) == loaded.lcut(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3月15日至3-15日，2021年GDP增长8.5%，A股和T恤、IP地址",  # digits and letters: jieba's own path
+        "上午 9:30 在\u3000县城\t召开\r\n会议。\n\n",  # whitespace of every kind
+        "鿖龘㐀豈𠀀字出现在人名中",  # ideographs outside U+4E00-U+9FD5
+        "２０２１年１２月，ＧＤＰ",  # full-width digits and letters
+        "庆元县百山祖镇和开化县",  # user-dictionary places
+        "",
+    ],
+)
+def test_equals_jieba_on_edge_cases(loaded: segment.Jieba, text: str) -> None:
+    assert loaded.cut(text) == loaded.lcut(text)
+
+
+SENTENCES = [s for text in seed_and_golden_texts()[:20] for s in re.split(r"[。！？\n]", text) if len(s) > 4]
+JOINERS = st.sampled_from([" ", "\n", "3-15", "2021年", "A股", "，", "GDP", "鿖", "ＡＢ", "%", "\u3000", ""])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(SENTENCES), JOINERS), min_size=1, max_size=6))
+def test_equals_jieba_on_spliced_sentences(parts: list[tuple[str, str]]) -> None:
+    """Real sentences joined by digits, letters, spaces and rare characters, cut at random."""
+    loaded = segment.jieba_tokenizer()
+    text = "".join(sentence + joiner for sentence, joiner in parts)
+    assert loaded.cut(text) == loaded.lcut(text)
+
+
+def test_a_disagreeing_rjieba_is_not_used(loaded: segment.Jieba, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rjieba
+
+    class Broken:
+        def add_word(self, *args: object) -> int:
+            return 0
+
+        def cut(self, text: str, hmm: bool = True) -> list[str]:
+            return list(text)  # every character a word: fails the canary
+
+    monkeypatch.setattr(rjieba, "Jieba", Broken)
+    users = segment._user_words(re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$"))
+    assert fast_segment.fast_segmenter(loaded.tokenizer, users, loaded.tags, loaded.base_freq) is None
+
+
+def test_environment_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIANBAO_SEGMENTER", "jieba")
+    plain = segment._load()
+    assert plain.fast is None
+    assert plain.cut("县委书记强调3-15") == plain.lcut("县委书记强调3-15")
