@@ -17,6 +17,7 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from builders.memo import temp_memo
 from schema import Article
 
 INT32_MAX = 2**31 - 1
@@ -101,3 +102,13 @@ def features() -> Any:
     from datasets import Features
 
     return Features.from_arrow_schema(article_schema())
+
+
+def features_yaml() -> list[Any]:
+    """``features()._to_yaml_list()``: the card's ``features``, memoised in the temp folder
+    by ``datasets`` version and Arrow schema (importing ``datasets`` takes a second)."""
+    from importlib.metadata import version
+
+    key = version("datasets").encode() + b"|" + article_schema().serialize().to_pybytes()
+    found: list[Any] = temp_memo("features", key, lambda: features()._to_yaml_list(), lambda v: isinstance(v, list))
+    return found

@@ -20,7 +20,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from builders import __version__
-from builders.arrow import article_schema, features
+from builders.arrow import article_schema, features_yaml
 from builders.config import BuildConfig
 from builders.stats import BuildStats
 from builders.write import WrittenShards
@@ -107,17 +107,19 @@ def stats_section(stats: BuildStats) -> str:
 
 
 def dataset_info(config_name: str, shards: WrittenShards, names: list[str], root: Path) -> dict[str, Any]:
-    """One ``dataset_info`` entry of the front matter (features from the model)."""
-    from datasets import DatasetInfo, SplitDict, SplitInfo
+    """One ``dataset_info`` entry of the front matter (features from the model).
 
-    size = sum((root / name).stat().st_size for name in names)
-    splits = SplitDict({"train": SplitInfo("train", num_bytes=shards.arrow_bytes, num_examples=shards.num_records)})
-    info = DatasetInfo(
-        features=features(), splits=splits, download_size=size, dataset_size=shards.arrow_bytes,
-        config_name=config_name,
-    )
-    yaml: dict[str, Any] = info._to_yaml_dict()
-    return {"config_name": config_name, **{k: v for k, v in yaml.items() if k != "config_name"}}
+    The same mapping as ``datasets.DatasetInfo(...)._to_yaml_dict()`` (a test compares
+    them), with the features memoised (:func:`~builders.arrow.features_yaml`), so that a
+    build does not import ``datasets``.
+    """
+    return {
+        "config_name": config_name,
+        "features": features_yaml(),
+        "splits": [{"name": "train", "num_bytes": shards.arrow_bytes, "num_examples": shards.num_records}],
+        "download_size": sum((root / name).stat().st_size for name in names),
+        "dataset_size": shards.arrow_bytes,
+    }
 
 
 def front_matter(config: BuildConfig, shards: WrittenShards, root: Path) -> str:

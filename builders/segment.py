@@ -23,6 +23,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from builders.memo import temp_memo
+
 DATA = Path(__file__).parent / "data"
 USER_DICT = DATA / "userdict.txt"
 _LOCK = threading.Lock()
@@ -38,10 +40,9 @@ class Segmenter(Protocol):
 
 @dataclass(frozen=True)
 class Jieba:
-    """jieba's tokenizer with the user dictionary, and its POS machinery."""
+    """jieba's tokenizer with the user dictionary, and its POS tags."""
 
     tokenizer: Any
-    pos: Any
     tags: dict[str, str]
     freq: dict[str, int]
     base_freq: dict[str, int]
@@ -65,24 +66,55 @@ def _user_words(line_re: re.Pattern[str]) -> list[str]:
     return [m.group(1) for m in map(line_re.match, lines) if m]
 
 
-def _load() -> Jieba:
-    import jieba
-    import jieba.posseg
+SNAPSHOT_FORMAT = b"1"
+Tables = tuple[dict[str, int], int, dict[str, str], dict[str, int]]
+"""jieba's FREQ and total after the user dictionary, POS tags by word, and :attr:`Jieba.base_freq`."""
 
-    jieba.setLogLevel(60)
+
+def snapshot_key(jieba_version: str) -> bytes:
+    """What the tables derive from: jieba's version (its dictionary) and the user dictionary."""
+    return b"|".join([SNAPSHOT_FORMAT, jieba_version.encode(), USER_DICT.read_bytes()])
+
+
+def _build_tables(jieba: Any, user_words: list[str]) -> Tables:
+    from jieba.posseg import POSTokenizer
+
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    user_words = _user_words(jieba.re_userdict)
     base = {word: tokenizer.FREQ.get(word, 0) for word in user_words}
     tokenizer.load_userdict(str(USER_DICT))
-    pos = jieba.posseg.POSTokenizer(tokenizer)
+    pos = POSTokenizer(tokenizer)
     pos.makesure_userdict_loaded()
+    return tokenizer.FREQ, tokenizer.total, pos.word_tag_tab, base
+
+
+def load_tables(jieba: Any, user_words: list[str]) -> Tables:
+    """The tables from the temp-folder memo (0.5 s), or built from jieba's dictionaries (1.5 s)."""
+    tables: Tables = tuple(
+        temp_memo(
+            "jieba",
+            snapshot_key(jieba.__version__),
+            lambda: _build_tables(jieba, user_words),
+            lambda v: isinstance(v, tuple) and [type(x) for x in v] == [dict, int, dict, dict],
+        )
+    )
+    return tables
+
+
+def _load() -> Jieba:
+    import jieba
+
+    jieba.setLogLevel(60)
+    user_words = _user_words(jieba.re_userdict)
+    freq, total, tags, base = load_tables(jieba, user_words)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
     fast = None
     if os.environ.get("XIANBAO_SEGMENTER", "fast") != "jieba":
         from builders.fast_segment import fast_segmenter
 
-        fast = fast_segmenter(tokenizer, user_words, pos.word_tag_tab, base)
-    return Jieba(tokenizer, pos, pos.word_tag_tab, tokenizer.FREQ, base, fast)
+        fast = fast_segmenter(tokenizer, user_words, tags, base)
+    return Jieba(tokenizer, tags, freq, base, fast)
 
 
 _jieba: Jieba | None = None
@@ -90,7 +122,7 @@ _segmenter: Segmenter | None = None
 
 
 def jieba_tokenizer() -> Jieba:
-    """The process's jieba, loaded on first call (about 1 s)."""
+    """The process's jieba, loaded on first call (about 1 s; 2 s the first time on a machine)."""
     global _jieba
     if _jieba is None:
         with _LOCK:

@@ -193,3 +193,23 @@ def test_dataset_meta_comes_from_pyproject(tmp_path: Path) -> None:
     bad.write_text('[tool.xianbao.dataset]\nname = "x"\nlicence = "typo"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"unknown keys in \[tool\.xianbao\.dataset\]: licence"):
         load_dataset_meta(bad)
+
+
+def test_card_dataset_info_is_what_datasets_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The card's dataset_info is built without importing datasets; it must equal datasets' own."""
+    from datasets import DatasetInfo, SplitDict, SplitInfo
+
+    from builders import memo
+    from builders.arrow import features
+    from builders.card import dataset_info
+    from builders.write import WrittenShards
+
+    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    (tmp_path / "a.parquet").write_bytes(b"x" * 1234)
+    shards = WrittenShards(parquet=["a.parquet"], arrow_bytes=98765, num_records=42)
+    splits = SplitDict({"train": SplitInfo("train", num_bytes=98765, num_examples=42)})
+    info = DatasetInfo(features=features(), splits=splits, download_size=1234, dataset_size=98765, config_name="c")
+    expected = {"config_name": "c", **info._to_yaml_dict()}
+    for _ in range(2):  # derived, then read from the temp-folder memo
+        assert dataset_info("c", shards, ["a.parquet"], tmp_path) == expected
+    assert list(tmp_path.glob("xianbao-features-*.marshal"))

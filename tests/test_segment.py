@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import fast_segment, segment
+from builders import fast_segment, memo, segment
 from builders.parse import parse_page
 from builders.read import Page, read_page
 from tests.benchmarks.corpus import make_page
@@ -97,3 +97,26 @@ def test_environment_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) ->
     plain = segment._load()
     assert plain.fast is None
     assert plain.cut("县委书记强调3-15") == plain.lcut("县委书记强调3-15")
+
+
+def test_snapshot_tables_equal_freshly_built_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jieba
+
+    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    words = segment._user_words(jieba.re_userdict)
+    built = segment.load_tables(jieba, words)  # no snapshot yet: built from jieba's files, then saved
+    path = memo.memo_path("jieba", segment.snapshot_key(jieba.__version__))
+    assert path.parent == tmp_path and path.is_file()
+    assert segment.load_tables(jieba, words) == built == segment._build_tables(jieba, words)
+    path.write_bytes(b"\x00damaged")
+    assert segment.load_tables(jieba, words) == built  # a damaged snapshot is rebuilt
+    freq, total, tags, _ = built
+    assert freq["庆元县"] > 0 and tags["庆元县"] == "ns" and total > 60_000_000
+
+
+def test_snapshot_is_keyed_by_the_user_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = segment.snapshot_key("0.42.1")
+    other = tmp_path / "userdict.txt"
+    other.write_text("新词语 nz\n", encoding="utf-8")
+    monkeypatch.setattr(segment, "USER_DICT", other)
+    assert segment.snapshot_key("0.42.1") != before != segment.snapshot_key("0.42.2")
