@@ -170,9 +170,19 @@ _MIN = -3.14e100
 
 @cache
 def _pos_model() -> tuple[Any, Any, Any]:
-    from jieba.posseg import emit_P, start_P, trans_P
+    """jieba's POS HMM tables (start, transition, emission), memoised: importing
+    ``jieba.posseg`` also re-reads the whole dictionary (0.7 s)."""
+    import jieba
 
-    return start_P, trans_P, emit_P
+    def derive() -> tuple[Any, Any, Any]:
+        from jieba.posseg import emit_P, start_P, trans_P
+
+        return start_P, trans_P, emit_P
+
+    model: tuple[Any, Any, Any] = temp_memo(
+        "jieba-pos", jieba.__version__.encode(), derive, lambda v: isinstance(v, tuple) and len(v) == 3
+    )
+    return model
 
 
 def _word_score(word: str, pos: str) -> float:

@@ -120,3 +120,21 @@ def test_snapshot_is_keyed_by_the_user_dictionary(tmp_path: Path, monkeypatch: p
     other.write_text("新词语 nz\n", encoding="utf-8")
     monkeypatch.setattr(segment, "USER_DICT", other)
     assert segment.snapshot_key("0.42.1") != before != segment.snapshot_key("0.42.2")
+
+
+def test_memoised_pos_and_idf_tables_are_jiebas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jieba.analyse
+    import jieba.posseg
+
+    from builders import entities
+
+    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    for _ in range(2):  # derived and written, then read back from the temp folder
+        segment._pos_model.cache_clear()
+        entities._idf.cache_clear()
+        assert segment._pos_model() == (jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P)
+        tfidf = jieba.analyse.default_tfidf
+        assert entities._idf() == (tfidf.idf_freq, tfidf.median_idf)
+    assert len(list(tmp_path.glob("xianbao-jieba-*.marshal"))) == 2
+    segment._pos_model.cache_clear()
+    entities._idf.cache_clear()
