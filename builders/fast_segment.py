@@ -23,7 +23,6 @@ returns ``None`` and jieba alone is used. The output never depends on which one 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,9 +92,10 @@ def fast_segmenter(
     rust = rjieba.Jieba()
     for word in user_words:
         rust.add_word(word, tokenizer.FREQ[word], tags.get(word))
-    rust.add_word("\ue000\ue000", sum(base_freq.values()) or 1, None)  # private-use: never in text
+    # Private-use characters: never in a block rjieba is given (PURE_HAN), only the total counts.
+    rust.add_word("\ue000\ue000", sum(base_freq.values()) or 1, None)
     import jieba
 
     fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default)
-    agree: Callable[[str], bool] = lambda text: fast.cut(text) == tokenizer.lcut(text, HMM=True)  # noqa: E731
-    return fast if all(agree(part) for part in (CANARY, CANARY[40:], CANARY.replace("，", ""))) else None
+    canaries = (CANARY, CANARY[40:], CANARY.replace("，", ""))
+    return fast if all(fast.cut(text) == tokenizer.lcut(text, HMM=True) for text in canaries) else None
