@@ -90,13 +90,11 @@ def _build_tables(jieba: Any, user_words: list[str]) -> Tables:
 
 def load_tables(jieba: Any, user_words: list[str]) -> Tables:
     """The tables from the temp-folder memo (0.5 s), or built from jieba's dictionaries (1.5 s)."""
-    tables: Tables = tuple(
-        temp_memo(
-            "jieba",
-            snapshot_key(jieba.__version__),
-            lambda: _build_tables(jieba, user_words),
-            lambda v: isinstance(v, tuple) and [type(x) for x in v] == [dict, int, dict, dict],
-        )
+    tables: Tables = temp_memo(
+        "jieba",
+        snapshot_key(jieba.__version__),
+        lambda: _build_tables(jieba, user_words),
+        lambda v: isinstance(v, tuple) and [type(x) for x in v] == [dict, int, dict, dict],
     )
     return tables
 
