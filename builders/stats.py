@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from schema import Article
@@ -22,14 +22,8 @@ class SeedEntry:
     rejects: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        """The seed's row in manifest.json."""
-        return {
-            "file": self.file,
-            "sha256": self.sha256,
-            "bytes": self.bytes,
-            "articles": self.articles,
-            "rejects": self.rejects,
-        }
+        """The seed's row in manifest.json: its fields, in order."""
+        return asdict(self)
 
 
 @dataclass
