@@ -28,7 +28,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -65,18 +67,24 @@ def measure(cmd: list[str]) -> tuple[float, int]:
     return wall, peak
 
 
-def jieba_floor(seeds: Path) -> None:
-    """Python jieba.lcut over the bodies and title lines of every page (child process entry)."""
+def parsed_pages(seeds: Path) -> Iterator[list[Any]]:
+    """The article drafts of each readable page, in path order."""
     from builders.parse import parse_page
     from builders.read import Page, read_page
-    from builders.segment import jieba_tokenizer
 
-    texts = []
     for path in sorted(seeds.glob("*.txt")):
         page = read_page(path, seeds)
         if isinstance(page, Page):
-            drafts = parse_page(page.text, page.source_file, page.sha256).articles
-            texts += [d.body for d in drafts] + ["\n".join(line for d in drafts for line in d.title_lines)]
+            yield parse_page(page.text, page.source_file, page.sha256).articles
+
+
+def jieba_floor(seeds: Path) -> None:
+    """Python jieba.lcut over the bodies and title lines of every page (child process entry)."""
+    from builders.segment import jieba_tokenizer
+
+    texts = []
+    for drafts in parsed_pages(seeds):
+        texts += [d.body for d in drafts] + ["\n".join(line for d in drafts for line in d.title_lines)]
     lcut = jieba_tokenizer().lcut  # jieba.Tokenizer.lcut(text, HMM=True), user dictionary loaded
     started = time.perf_counter()
     for text in texts:
@@ -88,16 +96,10 @@ def naive(seeds: Path, out: Path) -> None:
     """Read, parse, jieba.lcut, one DataFrame, one to_parquet (child process entry)."""
     import pandas as pd
 
-    from builders.parse import parse_page
-    from builders.read import Page, read_page
     from builders.segment import jieba_tokenizer
 
-    lcut, rows = jieba_tokenizer().lcut, []
-    for path in sorted(seeds.glob("*.txt")):
-        page = read_page(path, seeds)
-        if isinstance(page, Page):
-            for draft in parse_page(page.text, page.source_file, page.sha256).articles:
-                rows.append({**draft.model_dump(mode="json"), "tokens": lcut(draft.body)})
+    lcut = jieba_tokenizer().lcut
+    rows = [{**d.model_dump(mode="json"), "tokens": lcut(d.body)} for drafts in parsed_pages(seeds) for d in drafts]
     pd.DataFrame(rows).to_parquet(out / "naive.parquet")
 
 
