@@ -88,8 +88,8 @@ def build_cmd(
     from dataclasses import replace
     from typing import cast
 
-    from builders.config import BuildConfig, OnInvalid, load_dataset_meta
-    from builders.release import BuildReport, build_release
+    from builders.build import BuildReport, build_release
+    from builders.release.config import BuildConfig, OnInvalid, load_dataset_meta
 
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
 
@@ -118,8 +118,8 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
     prints articles added, removed and changed, the changed fields with counts and
     examples, schema changes, and the version bump the rules call for.
     """
-    from builders.changelog import changes_markdown
-    from builders.diff import diff_releases
+    from builders.release.changelog import changes_markdown
+    from builders.release.diff import diff_releases
 
     missing = [str(p) for p in (old, new) if not list((p / "jsonl").glob("*.jsonl"))]
     if missing:
@@ -143,7 +143,7 @@ def validate_cmd(release: Path) -> None:
     records, the card's and manifest's counts, and SHA256SUMS. Prints each problem
     and exits 1 when there is any.
     """
-    from builders.validate import validate_release
+    from builders.release.validate import validate_release
 
     problems = validate_release(release)
     for problem in problems:
@@ -166,7 +166,7 @@ def export_cmd(release: Path, out: Path, partition_by: str) -> None:
     Files keep every column plus the partition keys, so readers that ignore the
     folder names still see them. The same release gives the same files.
     """
-    from builders.export import export_release
+    from builders.publish.export import export_release
 
     keys = [f.strip() for f in partition_by.split(",") if f.strip()]
     click.echo(_run(lambda: export_release(release, out, keys)).summary())
@@ -206,7 +206,7 @@ def publish_iceberg_cmd(release: Path, catalog_uri: str, warehouse: str, table_n
     stay readable by tag. New optional fields evolve the table; other schema
     changes are refused.
     """
-    from builders.lake import publish_iceberg
+    from builders.publish.iceberg import publish_iceberg
 
     click.echo(_run(lambda: publish_iceberg(release, catalog_uri, warehouse, table_name)).summary())
 
@@ -223,6 +223,6 @@ def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool) -
     first. A version whose tag already exists is a no-op when the tag holds the
     same SHA256SUMS and refused otherwise.
     """
-    from builders.publish_hub import publish_hub
+    from builders.publish.hub import publish_hub
 
     click.echo(_run(lambda: publish_hub(release, repo_id, private=private, dry_run=dry_run)).summary())

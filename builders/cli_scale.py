@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from builders.config import DEFAULT_PAGES_PER_SHARD
+from builders.release.config import DEFAULT_PAGES_PER_SHARD
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from builders.enrich import enrich_page
-from builders.manifest import PageMeta
-from builders.parse import parse_page
-from builders.read import Page, read_page
+from builders.enrich.page import enrich_page
+from builders.parse.page import parse_page
+from builders.read.decode import Page, read_page
+from builders.read.manifest import PageMeta
 from schema import Article, Problem
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from builders import release
-from builders.config import BuildConfig, DatasetMeta
+from builders.build import build_release
 from builders.pipeline import PageResult
+from builders.release.config import BuildConfig, DatasetMeta
 from schema import Problem
 from tests.factories import make_article
 
@@ -39,7 +39,7 @@ def fake_process_file(path: Path, root: Path | None = None, meta: object = None)
 @pytest.fixture
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replace the real parser/enricher in builds with :func:`fake_process_file`."""
-    monkeypatch.setattr(release, "process_file", fake_process_file)
+    monkeypatch.setattr("builders.build.process_file", fake_process_file)
 
 
 @pytest.fixture
@@ -67,4 +67,4 @@ def make_config(seeds: Path, tmp_path: Path) -> Callable[..., BuildConfig]:
 @pytest.fixture
 def built(fake_pipeline: None, make_config: Callable[..., BuildConfig]) -> Path:
     """A release built from ``seeds`` with the fake pipeline; returns its folder."""
-    return release.build_release(make_config()).release_dir
+    return build_release(make_config()).release_dir

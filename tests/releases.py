@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from builders import release
-from builders.config import BuildConfig
+from builders.build import build_release
 from builders.pipeline import PageResult
+from builders.release.config import BuildConfig
 from tests.conftest import META
 from tests.factories import make_article
 
@@ -43,13 +43,13 @@ def varied_process_file(path: Path, root: Path | None = None, meta: object = Non
 
 def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, pages: dict[str, str]) -> Path:
     """Build version ``version`` of the test dataset from ``pages`` (name -> content); return its folder."""
-    monkeypatch.setattr(release, "process_file", varied_process_file)
+    monkeypatch.setattr("builders.build.process_file", varied_process_file)
     seeds = tmp_path / f"seeds-{version}"
     seeds.mkdir()
     for name, content in pages.items():
         (seeds / name).write_text(content, encoding="utf-8")
     config = BuildConfig(seeds=seeds, out=tmp_path / "dist", dataset=META, version=version, progress=False)
-    return release.build_release(config).release_dir
+    return build_release(config).release_dir
 
 
 def jsonl_records(root: Path) -> list[dict[str, Any]]:

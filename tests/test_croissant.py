@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from builders import release
-from builders.arrow import article_schema
-from builders.card import field_rows
-from builders.croissant import CROISSANT_FILE, RECORD_SET, field_paths
+from builders.build import build_release
 from builders.pipeline import PageResult
-from builders.validate import validate_release
+from builders.release.arrow import article_schema
+from builders.release.card import field_rows
+from builders.release.croissant import CROISSANT_FILE, RECORD_SET, field_paths
+from builders.release.validate import validate_release
 from schema import Article
 from schema.article import Byline, Caption, Official
 from tests.conftest import fake_process_file
@@ -51,8 +51,8 @@ def _rich(path: Path, root: Path | None = None, meta: object = None) -> PageResu
 @pytest.fixture
 def rich_release(monkeypatch: pytest.MonkeyPatch, make_config: Any) -> Path:
     """A release from the fake pipeline with nested values, split into several shards."""
-    monkeypatch.setattr(release, "process_file", _rich)
-    return release.build_release(make_config(max_shard_bytes=3_000)).release_dir
+    monkeypatch.setattr("builders.build.process_file", _rich)
+    return build_release(make_config(max_shard_bytes=3_000)).release_dir
 
 
 def _plain(value: Any) -> Any:

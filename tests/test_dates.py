@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from builders.dates import article_date, infer_year, weekday_years
+from builders.enrich.dates import article_date, infer_year, weekday_years
 
 
 def year(text: str) -> int | None:

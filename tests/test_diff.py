@@ -11,14 +11,14 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
-from builders import release
-from builders.changelog import bump_version, render_changelog
+from builders.build import build_release
 from builders.cli import main
-from builders.config import BuildConfig
-from builders.diff import ReleaseDiff, diff_releases, load_records, schema_paths
 from builders.errors import ReleaseExistsError
-from builders.parse import article_id
+from builders.parse.page import article_id
 from builders.pipeline import PageResult
+from builders.release.changelog import bump_version, render_changelog
+from builders.release.config import BuildConfig
+from builders.release.diff import ReleaseDiff, diff_releases, load_records, schema_paths
 from tests.conftest import META
 from tests.factories import make_article
 
@@ -54,12 +54,12 @@ def write_seeds(folder: Path, pages: dict[str, list[str]]) -> Path:
 @pytest.fixture
 def two_releases(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Path, Path]:
     """Releases 0.1.0 (OLD seeds) and 0.2.0 (NEW seeds) under one dataset folder."""
-    monkeypatch.setattr(release, "process_file", text_pages)
+    monkeypatch.setattr("builders.build.process_file", text_pages)
     roots = []
     for version, pages in (("0.1.0", OLD), ("0.2.0", NEW)):
         seeds = write_seeds(tmp_path / f"seeds-{version}", pages)
         config = BuildConfig(seeds=seeds, out=tmp_path / "dist", dataset=META, version=version, progress=False)
-        roots.append(release.build_release(config).release_dir)
+        roots.append(build_release(config).release_dir)
     return roots[0], roots[1]
 
 
@@ -128,12 +128,12 @@ def test_build_without_version_proposes_the_next_one(two_releases: tuple[Path, P
     config = BuildConfig(seeds=seeds, out=tmp_path / "dist", dataset=META, progress=False)  # version 0.1.0 exists
     with pytest.raises(ReleaseExistsError, match=r"propose --version 0\.2\.1: patch: 0 articles added, 0 removed, "
                        r"2 changed"):
-        release.build_release(config)
-    report = release.build_release(BuildConfig(seeds=seeds, out=tmp_path / "other", dataset=META, progress=False,
+        build_release(config)
+    report = build_release(BuildConfig(seeds=seeds, out=tmp_path / "other", dataset=META, progress=False,
                                                history=two_releases[1].parent))
     assert report.proposal == ("0.2.1", ["patch: 0 articles added, 0 removed, 2 changed"])
     explicit = BuildConfig(seeds=seeds, out=tmp_path / "third", dataset=META, version="0.3.0", progress=False)
-    assert release.build_release(explicit).proposal is None
+    assert build_release(explicit).proposal is None
 
 
 def test_cli_diff_prints_markdown_and_json(two_releases: tuple[Path, Path], tmp_path: Path) -> None:

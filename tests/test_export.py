@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from builders.cli import main
 from builders.errors import ConfigError, InvalidReleaseError
-from builders.export import export_release, partition_keys, partitioning
-from builders.write import jsonable
+from builders.publish.export import export_release, partition_keys, partitioning
+from builders.release.write import jsonable
 from tests.releases import V1, build, jsonl_records
 
 

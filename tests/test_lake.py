@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from builders.cli import main
 from builders.errors import InvalidReleaseError, PublishError
-from builders.lake import open_catalog, publish_iceberg, schema_changes, write_version
-from builders.release_info import open_release
-from builders.write import jsonable
+from builders.publish.iceberg import open_catalog, publish_iceberg, schema_changes, write_version
+from builders.release.info import open_release
+from builders.release.write import jsonable
 from tests.releases import V1, V2, build, jsonl_records
 
 pytest.importorskip("pyiceberg")
@@ -109,14 +109,14 @@ def test_new_optional_field_evolves_the_table(releases: tuple[Path, Path], lake:
     (lambda s: s.append(pa.field("score", pa.int64(), nullable=False)), "score is a new required field"),
 ])
 def test_incompatible_schema_change_names_the_field(change: Any, named: str) -> None:
-    from builders.lake import lake_schema
+    from builders.publish.iceberg import lake_schema
 
     with pytest.raises(PublishError, match=named):
         schema_changes(lake_schema(), change(lake_schema()))
 
 
 def test_nested_optional_field_is_allowed() -> None:
-    from builders.lake import lake_schema
+    from builders.publish.iceberg import lake_schema
 
     schema = lake_schema()
     index = schema.get_field_index("region")

@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from huggingface_hub import DatasetCard
 
-from builders import release
-from builders.arrow import article_schema, features
-from builders.card import field_rows
-from builders.config import BuildConfig
+from builders.build import build_release
 from builders.pipeline import PageResult
-from builders.write import WriteOptions, jsonable, write_shards
+from builders.release.arrow import article_schema, features
+from builders.release.card import field_rows
+from builders.release.config import BuildConfig
+from builders.release.write import WriteOptions, jsonable, write_shards
 from schema import Article
 from tests.conftest import fake_process_file
 from tests.factories import empty_article, make_article
@@ -63,8 +63,8 @@ def _leading_empties(path: Path, root: Path | None = None, meta: object = None) 
 def test_jsonl_with_thousands_of_leading_nulls_loads_with_declared_features(
     monkeypatch: pytest.MonkeyPatch, make_config: Callable[..., BuildConfig], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(release, "process_file", _leading_empties)
-    root = release.build_release(make_config()).release_dir
+    monkeypatch.setattr("builders.build.process_file", _leading_empties)
+    root = build_release(make_config()).release_dir
     files = sorted(str(p) for p in (root / "jsonl").glob("*.jsonl"))
     direct = datasets.load_dataset("json", data_files=files, features=features(), split="train",
                                    cache_dir=str(tmp_path / "c1"))
@@ -120,8 +120,8 @@ def test_dataset_card_loads_without_warnings_and_lists_every_field(
 
 
 def test_committed_seed_release_loads_and_validates(tmp_path: Path) -> None:
-    from builders.config import load_dataset_meta
-    from builders.validate import validate_release
+    from builders.release.config import load_dataset_meta
+    from builders.release.validate import validate_release
 
     root = Path(__file__).resolve().parents[1]
     meta = load_dataset_meta(root / "pyproject.toml")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders.officials import find_officials, strip_place
+from builders.enrich.officials import find_officials, strip_place
 
 
 def pairs(text: str) -> list[tuple[str, str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders.parse import parse_page
-from builders.read import normalise
+from builders.parse.page import parse_page
+from builders.read.decode import normalise
 
 SHA = "0" * 64
 PIECES = [

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from builders.lines import is_closed
-from builders.parse import parse_page
-from builders.read import Page, read_page
+from builders.parse.lines import is_closed
+from builders.parse.page import parse_page
+from builders.read.decode import Page, read_page
 from schema import ArticleDraft
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,8 @@ from huggingface_hub.errors import EntryNotFoundError
 
 from builders.cli import main
 from builders.errors import ConfigError, InvalidReleaseError, PublishError
-from builders.publish_hub import HubApi, publish_hub
-from builders.release import sha256_file
+from builders.publish.hub import HubApi, publish_hub
+from builders.release.files import sha256_file
 from tests.releases import V1, V2, build
 
 REPO = "xianbao/test-papers"

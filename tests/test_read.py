@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from builders.pipeline import process_file
-from builders.read import Page, read_page
+from builders.read.decode import Page, read_page
 from schema import Problem
 
 PAGE = "县委召开常委会议\n\n本报讯（记者 张三）５月６日，县委召开常委会议。\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from builders.region import infer_region, region_of_code
-from builders.segment import cut
+from builders.enrich.region import infer_region, region_of_code
+from builders.segment.tokenizer import cut
 
 
 def code(text: str) -> str | None:
@@ -46,13 +46,14 @@ def test_region_of_code() -> None:
 
 
 def test_generated_lexicon_is_up_to_date() -> None:
-    """``python -m builders.make_data`` regenerates the committed files byte for byte."""
+    """``python -m builders.enrich.make_data`` regenerates the committed files byte for byte."""
     pytest.importorskip("cpca")
-    from builders import make_data
+    from builders.enrich import make_data
 
     names = make_data.read_cpca()
     rows = make_data.region_rows(names)
     table = "code\tprovince\tprefecture\tcounty\tshort\n" + "".join("\t".join(r) + "\n" for r in rows)
-    assert (make_data.DATA / "regions.tsv").read_text(encoding="utf-8") == table, "run python -m builders.make_data"
+    fix = "run python -m builders.enrich.make_data"
+    assert (make_data.DATA / "regions.tsv").read_text(encoding="utf-8") == table, fix
     userdict = "\n".join(make_data.userdict_lines(names, rows)) + "\n"
-    assert (make_data.DATA / "userdict.txt").read_text(encoding="utf-8") == userdict, "run python -m builders.make_data"
+    assert make_data.USER_DICT.read_text(encoding="utf-8") == userdict, fix

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builders import release
+from builders.build import build_release
 from builders.cli import main
-from builders.config import BuildConfig, load_dataset_meta
 from builders.errors import ConfigError, InvalidRecordError, ReleaseExistsError
 from builders.pipeline import PageResult
+from builders.read.seeds import seed_paths
+from builders.release.config import BuildConfig, load_dataset_meta
 from tests.conftest import fake_process_file
 from tests.factories import make_article
 
@@ -54,15 +55,15 @@ def test_sha256sums_cover_every_other_file_sorted(built: Path) -> None:
 
 
 def test_build_is_byte_identical_across_runs(fake_pipeline: None, make_config: ConfigFactory, tmp_path: Path) -> None:
-    one = release.build_release(make_config(out=tmp_path / "a", max_shard_bytes=3_000, row_group_size=2))
-    two = release.build_release(make_config(out=tmp_path / "b", max_shard_bytes=3_000, row_group_size=2))
+    one = build_release(make_config(out=tmp_path / "a", max_shard_bytes=3_000, row_group_size=2))
+    two = build_release(make_config(out=tmp_path / "b", max_shard_bytes=3_000, row_group_size=2))
     assert len(one.files) > 7, "expected several shards"
     assert tree(one.release_dir) == tree(two.release_dir)
 
 
 def test_identical_rebuild_is_a_no_op(built: Path, make_config: ConfigFactory) -> None:
     before = {p: p.stat().st_mtime_ns for p in built.rglob("*")}
-    report = release.build_release(make_config())
+    report = build_release(make_config())
     assert report.status == "unchanged"
     assert {p: p.stat().st_mtime_ns for p in built.rglob("*")} == before
     assert sorted(p.name for p in built.parent.iterdir()) == [built.name, "CHANGELOG.md"], "staging folder left behind"
@@ -72,9 +73,9 @@ def test_changed_content_is_refused_unless_forced(built: Path, seeds: Path, make
     (seeds / "004_e.txt").write_text("1")
     old = tree(built)
     with pytest.raises(ReleaseExistsError, match="--force"):
-        release.build_release(make_config())
+        build_release(make_config())
     assert tree(built) == old
-    report = release.build_release(make_config(force=True))
+    report = build_release(make_config(force=True))
     assert report.status == "replaced" and report.stats.records == 10
     assert sorted(p.name for p in built.parent.iterdir()) == [built.name, "CHANGELOG.md"]
 
@@ -90,9 +91,9 @@ def _with_invalid(path: Path, root: Path | None = None, meta: object = None) -> 
 def test_invalid_records_are_rejected_with_locations(
     mode: str, monkeypatch: pytest.MonkeyPatch, make_config: ConfigFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(release, "process_file", _with_invalid)
+    monkeypatch.setattr("builders.build.process_file", _with_invalid)
     with caplog.at_level(logging.WARNING, logger="xianbao"):
-        report = release.build_release(make_config(on_invalid=mode))
+        report = build_release(make_config(on_invalid=mode))
     assert report.stats.records == 8
     rejects = [json.loads(line) for line in (report.release_dir / "rejects.jsonl").read_text().splitlines()]
     invalid = [r for r in rejects if r["code"] == "invalid-record"]
@@ -104,10 +105,10 @@ def test_invalid_records_are_rejected_with_locations(
 def test_on_invalid_error_stops_and_releases_nothing(
     monkeypatch: pytest.MonkeyPatch, make_config: ConfigFactory
 ) -> None:
-    monkeypatch.setattr(release, "process_file", _with_invalid)
+    monkeypatch.setattr("builders.build.process_file", _with_invalid)
     config = make_config(on_invalid="error")
     with pytest.raises(InvalidRecordError, match=r"001_b.txt: invalid record at ordinal, headline: "):
-        release.build_release(config)
+        build_release(config)
     assert not config.release_dir.exists()
     assert not list(config.release_dir.parent.iterdir())
 
@@ -118,8 +119,8 @@ def test_duplicate_ids_are_rejected(monkeypatch: pytest.MonkeyPatch, make_config
         result.articles = [make_article(0, source_file=result.source_file) for _ in result.articles]
         return result
 
-    monkeypatch.setattr(release, "process_file", twice)
-    report = release.build_release(make_config())
+    monkeypatch.setattr("builders.build.process_file", twice)
+    report = build_release(make_config())
     assert report.stats.records == 1
     assert report.stats.rejects_by_code["invalid-record"] == 8
 
@@ -132,7 +133,7 @@ def test_duplicate_ids_are_rejected(monkeypatch: pytest.MonkeyPatch, make_config
 def test_config_errors_stop_before_work(make_config: ConfigFactory, overrides: dict, message: str) -> None:
     config = make_config(**overrides)
     with pytest.raises(ConfigError, match=message):
-        release.build_release(config)
+        build_release(config)
     assert not config.out.exists()
 
 
@@ -165,7 +166,7 @@ def test_committed_seed_release_is_up_to_date(tmp_path: Path) -> None:
     fix = "run `xianbao build --force` from the repository root and commit dist/"
     assert committed.is_dir(), f"{committed} is missing: {fix}"
     config = BuildConfig(seeds=ROOT / "seeds", out=tmp_path, dataset=meta, progress=False, history=committed.parent)
-    report = release.build_release(config)  # history: the card's "Changes since" compares with committed releases
+    report = build_release(config)  # history: the card's "Changes since" compares with committed releases
     assert report.stats.records > 0, "the seed release has no records"
     rebuilt, expected = tree(report.release_dir), tree(committed)
     differ = sorted(name for name in set(rebuilt) | set(expected) if rebuilt.get(name) != expected.get(name))
@@ -175,7 +176,7 @@ def test_committed_seed_release_is_up_to_date(tmp_path: Path) -> None:
 def test_seed_order_does_not_depend_on_the_file_system(seeds: Path) -> None:
     (seeds / "sub").mkdir()
     (seeds / "sub" / "000_z.txt").write_text("1")
-    names = [p.relative_to(seeds).as_posix() for p in release.seed_paths(seeds)]
+    names = [p.relative_to(seeds).as_posix() for p in seed_paths(seeds)]
     assert names == ["000_a.txt", "001_b.txt", "002_c.txt", "003_d.txt", "sub/000_z.txt"]
 
 
@@ -200,9 +201,9 @@ def test_card_dataset_info_is_what_datasets_writes(tmp_path: Path, monkeypatch: 
     from datasets import DatasetInfo, SplitDict, SplitInfo
 
     from builders import memo
-    from builders.arrow import features
-    from builders.card import dataset_info
-    from builders.write import WrittenShards
+    from builders.release.arrow import features
+    from builders.release.card import dataset_info
+    from builders.release.write import WrittenShards
 
     monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
     (tmp_path / "a.parquet").write_bytes(b"x" * 1234)

@@ -12,16 +12,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builders import engines, release
+from builders.build import build_release
 from builders.cli import main
-from builders.config import BuildConfig
 from builders.errors import ConfigError
-from builders.progress import Progress
-from builders.release import build_release
-from builders.shard import ShardSummary, ShardTask
-from builders.sharded import cut
-from builders.stats import BuildStats
-from builders.write import WrittenShards
+from builders.release.config import BuildConfig
+from builders.release.stats import BuildStats
+from builders.release.write import WrittenShards
+from builders.scale import engines
+from builders.scale.plan import cut
+from builders.scale.progress import Progress
+from builders.scale.shard import ShardSummary
+from builders.scale.tasks import ShardTask
 from tests.benchmarks.corpus import make_corpus
 from tests.conftest import META
 
@@ -103,18 +104,18 @@ def test_identical_pages_in_different_shards_are_rejected_once(
     fake_pipeline: None, seeds: Path, make_config: ConfigFactory
 ) -> None:
     shutil.copyfile(seeds / "000_a.txt", seeds / "005_copy.txt")
-    report = release.build_release(make_config(pages_per_shard=1, workers=1))
+    report = build_release(make_config(pages_per_shard=1, workers=1))
     assert report.stats.records == 9
     assert report.stats.rejects_by_code == {"no-articles": 1, "invalid-record": 3}
     assert [s.file for s in report.stats.seeds if s.rejects == 3] == ["005_copy.txt"]
 
 
 def test_shards_by_pages_and_size(fake_pipeline: None, make_config: ConfigFactory, tmp_path: Path) -> None:
-    report = release.build_release(make_config(pages_per_shard=2, max_shard_bytes=3_000))
+    report = build_release(make_config(pages_per_shard=2, max_shard_bytes=3_000))
     parquet = [f for f in report.files if f.endswith(".parquet")]
     assert len(parquet) > 2 and parquet[-1].endswith(f"-of-{len(parquet):05d}.parquet")
     (tmp_path / "no-pages").mkdir()
-    empty = release.build_release(make_config(out=tmp_path / "x", seeds=tmp_path / "no-pages"))
+    empty = build_release(make_config(out=tmp_path / "x", seeds=tmp_path / "no-pages"))
     assert [f for f in empty.files if f.endswith(".jsonl")] == ["jsonl/train-00000-of-00001.jsonl", "rejects.jsonl"]
 
 
@@ -144,7 +145,7 @@ def test_cut_runs_of_pages() -> None:
                                                     ({"engine": "spark"}, "local or ray")])
 def test_scale_config_errors(make_config: ConfigFactory, overrides: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        release.build_release(make_config(**overrides))
+        build_release(make_config(**overrides))
 
 
 def test_progress_plain_lines_when_not_a_terminal() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from builders.arrow import article_schema, features
+from builders.release.arrow import article_schema, features
 from schema import JSON_SCHEMA_PATH, Article, json_schema
 from schema.export import render
 

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import fast_segment, memo, segment
-from builders.parse import parse_page
-from builders.read import Page, read_page
+from builders import memo
+from builders.parse.page import parse_page
+from builders.read.decode import Page, read_page
+from builders.segment import fast as fast_segment
+from builders.segment import tokenizer as segment
 from tests.benchmarks.corpus import make_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +128,7 @@ def test_memoised_pos_and_idf_tables_are_jiebas(tmp_path: Path, monkeypatch: pyt
     import jieba.analyse
     import jieba.posseg
 
-    from builders import entities
+    from builders.enrich import entities
 
     monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
     for _ in range(2):  # derived and written, then read back from the temp folder

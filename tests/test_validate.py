@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from builders.cli import main
-from builders.validate import validate_release
+from builders.release.validate import validate_release
 
 JSONL = "jsonl/train-00000-of-00001.jsonl"
 PARQUET = "data/train-00000-of-00001.parquet"

@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders.arrow import article_schema
-from builders.write import (
+from builders.release.arrow import article_schema
+from builders.release.write import (
     WriteOptions,
     iter_parquet,
     read_jsonl_records,

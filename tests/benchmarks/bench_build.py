@@ -69,8 +69,8 @@ def measure(cmd: list[str]) -> tuple[float, int]:
 
 def parsed_pages(seeds: Path) -> Iterator[list[Any]]:
     """The article drafts of each readable page, in path order."""
-    from builders.parse import parse_page
-    from builders.read import Page, read_page
+    from builders.parse.page import parse_page
+    from builders.read.decode import Page, read_page
 
     for path in sorted(seeds.glob("*.txt")):
         page = read_page(path, seeds)
@@ -80,7 +80,7 @@ def parsed_pages(seeds: Path) -> Iterator[list[Any]]:
 
 def jieba_floor(seeds: Path) -> None:
     """Python jieba.lcut over the bodies and title lines of every page (child process entry)."""
-    from builders.segment import jieba_tokenizer
+    from builders.segment.tokenizer import jieba_tokenizer
 
     texts = []
     for drafts in parsed_pages(seeds):
@@ -96,7 +96,7 @@ def naive(seeds: Path, out: Path) -> None:
     """Read, parse, jieba.lcut, one DataFrame, one to_parquet (child process entry)."""
     import pandas as pd
 
-    from builders.segment import jieba_tokenizer
+    from builders.segment.tokenizer import jieba_tokenizer
 
     lcut = jieba_tokenizer().lcut
     rows = [{**d.model_dump(mode="json"), "tokens": lcut(d.body)} for drafts in parsed_pages(seeds) for d in drafts]

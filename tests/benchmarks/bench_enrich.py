@@ -15,10 +15,10 @@ from pathlib import Path
 
 import jieba
 
-from builders.enrich import enrich_page
-from builders.parse import parse_page
-from builders.read import read_page
-from builders.segment import jieba_tokenizer
+from builders.enrich.page import enrich_page
+from builders.parse.page import parse_page
+from builders.read.decode import read_page
+from builders.segment.tokenizer import jieba_tokenizer
 from schema import ArticleDraft
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -51,8 +51,8 @@ HEADERS = ["要闻", "综合", "县域经济", "民生", "文化", "专题"]
 @functools.cache
 def seed_chunks() -> tuple[str, ...]:
     """The seed pages cut at each article's first character (the parser's spans)."""
-    from builders.parse import parse_page
-    from builders.read import Page, read_page
+    from builders.parse.page import parse_page
+    from builders.read.decode import Page, read_page
 
     chunks: list[str] = []
     for path in sorted(SEEDS.glob("*.txt")):

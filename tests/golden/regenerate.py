@@ -23,8 +23,8 @@ def cases() -> list[Path]:
 
 def snapshot(case: Path) -> dict[str, Any]:
     """The parser's output for one case, as stored in ``expected.json``."""
-    from builders.parse import parse_page
-    from builders.read import read_page
+    from builders.parse.page import parse_page
+    from builders.read.decode import read_page
 
     page = read_page(case / "input.txt", ROOT)
     assert not hasattr(page, "code"), f"{case.name}: input rejected: {page}"

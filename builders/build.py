@@ -1,0 +1,142 @@
+"""Build a release: seeds -> validated records -> ``dist/<name>/<version>/``.
+
+Read top-down: plan and run the shard tasks (:mod:`builders.scale.plan`: sorted seed
+paths -> read, parse, enrich -> validate -> the shard writer) -> schema, Croissant, card,
+manifest and checksums -> publish the folder. Only counts and per-seed rows are kept in memory. The release is built
+in a staging folder and then published: an identical existing release is left alone,
+a different one is refused unless ``force``.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from builders.errors import OutputError, ReleaseExistsError
+from builders.pipeline import process_file
+from builders.release.card import render_card
+from builders.release.changelog import changes_section, propose_version, write_changelog
+from builders.release.config import BuildConfig
+from builders.release.croissant import CROISSANT_FILE, write_croissant
+from builders.release.files import (
+    CARD_FILE,
+    MANIFEST_FILE,
+    REJECTS_FILE,
+    SCHEMA_FILE,
+    SUMS_FILE,
+    file_rows,
+    manifest,
+    sha256_file,
+    write_json,
+)
+from builders.release.stats import BuildStats
+from builders.scale.plan import write_records
+from schema import JSON_SCHEMA_PATH
+
+Status = Literal["created", "unchanged", "replaced"]
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    release_dir: Path
+    status: Status
+    stats: BuildStats
+    files: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    proposal: tuple[str, list[str]] | None = None
+    """Next version by the rules and why (builds without an explicit version only)."""
+
+    def summary(self) -> str:
+        """One line for humans."""
+        return (
+            f"{self.status} {self.release_dir}: {self.stats.records} records from {self.stats.pages} pages, "
+            f"{self.stats.rejects} rejects, {len(self.files)} files in {self.seconds:.1f}s"
+        )
+
+
+def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str]]:
+    """Write every file of the release under ``root``; return the stats and file names."""
+    stats, shards = write_records(config, root, process_file)
+    shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
+    shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
+    write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)
+    changes = changes_section(config.history_dir, config.release_version, root)
+    (root / CARD_FILE).write_text(render_card(config, stats, shards, root, changes), encoding="utf-8")
+    names = [*shards.parquet, *shards.jsonl, REJECTS_FILE, SCHEMA_FILE, CARD_FILE, CROISSANT_FILE]
+    write_json(root / MANIFEST_FILE, manifest(config, stats, file_rows(root, names, shards)))
+    names.append(MANIFEST_FILE)
+    sums = "".join(f"{sha256_file(root / n)}  {n}\n" for n in sorted(names))
+    (root / SUMS_FILE).write_text(sums, encoding="utf-8")
+    return stats, sorted([*names, SUMS_FILE])
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    """True when two folders hold the same relative files with the same bytes."""
+    files_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    return files_a == files_b and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)
+
+
+def publish(staging: Path, target: Path, force: bool) -> Status:
+    """Move the staged release into place, honouring immutability of versions."""
+    if not target.exists():
+        staging.rename(target)
+        return "created"
+    if same_tree(staging, target):
+        shutil.rmtree(staging)
+        return "unchanged"
+    if not force:
+        shutil.rmtree(staging)
+        raise ReleaseExistsError(
+            f"{target} already exists with different content; bump --version, or rebuild it with --force"
+        )
+    backup = target.with_name(f".{target.name}.old")
+    shutil.rmtree(backup, ignore_errors=True)
+    target.rename(backup)
+    staging.rename(target)
+    shutil.rmtree(backup)
+    return "replaced"
+
+
+def build_release(config: BuildConfig) -> BuildReport:
+    """Build ``config.out/<name>/<version>/`` from ``config.seeds``.
+
+    Raises:
+        ConfigError: before any work, when the config cannot work.
+        InvalidRecordError: a record failed validation under ``on_invalid="error"``.
+        ReleaseExistsError: the version exists with different content and ``force`` is off.
+        OutputError: the release could not be written.
+    """
+    propose = config.version is None
+    config = config.checked()
+    started = time.perf_counter()
+    target = config.release_dir
+    staging = target.with_name(f".{target.name}.staging")
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        stats, files = write_release(config, staging)
+        proposal = propose_version(config.history_dir, staging, config.release_version) if propose else None
+        status = _publish_or_propose(staging, target, config.force, proposal)
+        write_changelog(target.parent)
+    except OSError as err:
+        raise OutputError(f"writing {target} failed: {err}; check free space and permissions") from err
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(target, status, stats, files, time.perf_counter() - started, proposal)
+
+
+def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tuple[str, list[str]] | None) -> Status:
+    """:func:`publish`; a refusal names the next version by the rules when one was proposed."""
+    try:
+        return publish(staging, target, force)
+    except ReleaseExistsError as err:
+        if proposal is None:
+            raise
+        raise ReleaseExistsError(f"{err} (the version rules propose --version {proposal[0]}: "
+                                 f"{'; '.join(proposal[1])})") from err

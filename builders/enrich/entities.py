@@ -1,0 +1,178 @@
+"""Persons, places and organizations from segmented tokens, and TF-IDF keywords.
+
+Tokens are tagged by dictionary lookup (:func:`builders.segment.tokenizer.tag`); only the
+out-of-vocabulary words found by jieba's HMM (new names, mostly) go through the POS
+HMM, one short token at a time. Lists are de-duplicated in order of first mention.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from pathlib import Path
+
+from builders.enrich.names import has_surname, looks_like_name
+from builders.enrich.region import place_names
+from builders.memo import temp_memo
+from builders.segment.tokenizer import jieba_tokenizer, known, pos_tag, tag
+
+DATA = Path(__file__).parent / "data"
+TOP_K = 10
+ORG_HEADS = (
+    "有限公司", "公司", "集团", "银行", "委员会", "人民政府", "政府", "法院", "检察院", "管委会", "党工委", "大学",
+    "学院", "医院", "协会", "联盟", "合作社", "研究院", "研究所", "中心", "办事处", "局", "杂志社", "报社",
+)  # fmt: skip
+"""Last tokens of an organization name; the name runs back over the nouns before them."""
+ORG_BODY_TAGS = frozenset(("ns", "nz", "n", "j", "nt", "nr", "nrt", "x", "vn", "b", "l"))
+ORG_ENDINGS = (*ORG_HEADS, "党", "委", "会", "办", "部", "院", "联", "行", "团", "所", "站", "中央", "厅", "署")
+PLACE_ENDINGS = (*"省市县区旗镇乡村州国江河湖山岛海洋岭溪湾港", "街道")
+SPEECH = ("说", "介绍", "表示", "参加", "主持", "强调", "指出", "认为", "告诉", "坦言", "透露", "出席", "讲话", "提出")
+"""Words after which an unknown two-character word tagged nr is taken as a name (陈宵说)."""
+MIN_ORG_CHARS = 5
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_NUMBER = re.compile(r"^[\d.%０-９零〇一二三四五六七八九十百千万亿两几第]+$")
+
+
+@lru_cache(maxsize=1 << 18)
+def word_tag(word: str) -> str:
+    """POS tag by dictionary lookup; the (small) POS HMM only for unknown words that could be names."""
+    if len(word) < 2 or known(word) or not _HAN.match(word):
+        return tag(word)
+    return pos_tag(word) if len(word) <= 3 and looks_like_name(word) else "x"
+
+
+def _dedup(words: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(words))
+
+
+def _positions(tokens: Sequence[str], words: set[str]) -> list[int]:
+    return [i for i, w in enumerate(tokens) if w in words] if words else []
+
+
+def _person_word(word: str) -> bool:
+    wtag = word_tag(word)
+    if not wtag.startswith("nr") or not looks_like_name(word) or word.endswith(PLACE_ENDINGS):
+        return False
+    if known(word):  # the dictionary's nr covers famous people and many common words (文明, 阳光)
+        return len(word) >= 3 and wtag == "nrfg"
+    return len(word) == 2 or not (known(word[:2]) and not tag(word[:2]).startswith("nr"))
+
+
+@cache
+def _dictionary_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """(dictionary words, famous people: dictionary words tagged nrfg of 3+ characters)."""
+    tags = jieba_tokenizer().tags
+    return frozenset(tags), frozenset(w for w, t in tags.items() if t == "nrfg" and len(w) >= 3)
+
+
+@cache
+def _place_words() -> frozenset[str]:
+    """Every word that may be a place: gazetteer names and dictionary ns words."""
+    return place_names() | frozenset(w for w, t in jieba_tokenizer().tags.items() if t == "ns")
+
+
+def token_persons(tokens: Sequence[str]) -> list[str]:
+    """Tokens that are names: unknown words the HMM tags nr (two-character ones only before 说,
+    介绍…), or famous people in the dictionary (nrfg); in order of first mention."""
+    words, famous = _dictionary_sets()
+    unique = set(tokens)
+    candidates = (unique & famous) | {w for w in unique - words if 2 <= len(w) <= 3 and has_surname(w)}
+    names = {w for w in candidates if _person_word(w)}
+    short = {w for w in names if len(w) == 2}
+    spoken = {tokens[i] for i in _positions(tokens, short) if i + 1 < len(tokens) and tokens[i + 1].startswith(SPEECH)}
+    return [w for w in dict.fromkeys(tokens) if w in names and (w not in short or w in spoken)]
+
+
+@cache
+def not_places() -> frozenset[str]:
+    """Generic words jieba's dictionary tags ns (城市, 社区), from ``data/not_places.txt``."""
+    lines = (DATA / "not_places.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _is_place(word: str) -> bool:
+    if word in not_places():
+        return False
+    if word in place_names():  # short names (庆元, 平安) only where the dictionary says place
+        return word.endswith(PLACE_ENDINGS) or tag(word) == "ns"
+    return tag(word) == "ns" and len(word) >= 2 and word.endswith(PLACE_ENDINGS)
+
+
+_TOWN = re.compile(r"(?<=[县区市])([\u4e00-\u9fff]{2,4}?(?:街道|镇|乡))(?![长党政人])")
+
+
+def towns(text: str) -> list[str]:
+    """Towns and sub-districts named after their county (庆元县百山祖镇 -> 百山祖镇)."""
+    return _dedup(
+        m.group(1) for m in _TOWN.finditer(text) if m.group(1)[0] not in "委政第各全本我该" and "届" not in m.group(1)
+    )
+
+
+def places(tokens: Sequence[str], text: str = "") -> list[str]:
+    """Place names: gazetteer names, named places (ns) and towns, at least two characters."""
+    candidates = {w for w in set(tokens) & _place_words() if _is_place(w)}
+    return _dedup([w for w in dict.fromkeys(tokens) if w in candidates] + towns(text))
+
+
+def _org_at(tokens: Sequence[str], end: int) -> str | None:
+    start = end
+    while start > 0 and end - start < 3 and word_tag(tokens[start - 1]) in ORG_BODY_TAGS:
+        if tokens[start - 1].endswith(ORG_HEADS) or not _HAN.match(tokens[start - 1]):
+            break
+        start -= 1
+    name = "".join(tokens[start : end + 1])
+    return name if start < end and len(name) >= MIN_ORG_CHARS else None
+
+
+def organizations(tokens: Sequence[str]) -> list[str]:
+    """Organizations: dictionary ``nt`` words and noun runs ending in an organ word (开化农商银行)."""
+    unique = dict.fromkeys(tokens)
+    named = {w for w in unique if len(w) >= 2 and w.endswith(ORG_ENDINGS) and tag(w) == "nt"}
+    heads = {w for w in unique if w.endswith(ORG_HEADS)} - named
+    found = []
+    for i in _positions(tokens, named | heads):
+        org = tokens[i] if tokens[i] in named else _org_at(tokens, i)
+        if org:
+            found.append(org)
+    return _dedup(found)
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """Stop words of ``data/stopwords.txt``."""
+    lines = (DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table and its median, memoised (reading ``idf.txt`` takes 0.5 s)."""
+    import jieba
+
+    def derive() -> tuple[dict[str, float], float]:
+        import jieba.analyse
+
+        return jieba.analyse.default_tfidf.idf_freq, jieba.analyse.default_tfidf.median_idf
+
+    table: tuple[dict[str, float], float] = temp_memo(
+        "jieba-idf", jieba.__version__.encode(), derive, lambda v: isinstance(v, tuple) and len(v) == 2
+    )
+    return table
+
+
+@lru_cache(maxsize=1 << 18)
+def _keyword_word(word: str) -> bool:
+    return len(word) >= 2 and bool(_HAN.match(word)) and not _NUMBER.match(word)
+
+
+def keywords(tokens: Sequence[str], k: int = TOP_K) -> list[str]:
+    """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens; ties by first mention."""
+    stops = stop_words()
+    counts = Counter(tokens)  # insertion order = first mention
+    words = [w for w in counts if _keyword_word(w) and w not in stops]
+    idf, median = _idf()
+    order = {w: i for i, w in enumerate(words)}
+    return heapq.nsmallest(k, words, key=lambda w: (-counts[w] * idf.get(w, median), order[w]))

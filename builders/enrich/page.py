@@ -1,0 +1,122 @@
+"""Enrichment: the parsed drafts of one page -> released :class:`~schema.Article` records.
+
+Each body is segmented once (:mod:`builders.segment.tokenizer`); tags, entities, officials and
+keywords are read off those tokens. Page-level facts -- the year (:mod:`builders.enrich.dates`)
+and the county (:mod:`builders.enrich.region`) -- are computed once per page and shared by its
+articles. Values from the manifest (``PageMeta``) win over inferred ones and are listed
+in ``manifest_fields``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+
+from builders.enrich.dates import YearGuess, article_date, infer_year
+from builders.enrich.entities import keywords, organizations, places, token_persons
+from builders.enrich.officials import find_officials
+from builders.enrich.region import infer_region, region_of_code
+from builders.read.manifest import PageMeta
+from builders.segment.tokenizer import cut
+from schema import Article, ArticleDraft, Official, Region
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What every article of a page shares."""
+
+    year: YearGuess
+    region: Region | None
+    date: datetime.date | None
+    """The manifest's date, which wins over each article's dateline."""
+
+
+def _dedup(words: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(words))
+
+
+def _by_first_mention(words: Iterable[str], text: str) -> list[str]:
+    unique = _dedup(words)
+    return sorted(unique, key=lambda w: (text.find(w) if w in text else len(text), unique.index(w)))
+
+
+def _word_ends(tokens: Sequence[str]) -> frozenset[int]:
+    return frozenset(accumulate(map(len, tokens)))
+
+
+def page_facts(drafts: Sequence[ArticleDraft], text: str, tokens: Iterable[str], meta: PageMeta) -> PageFacts:
+    """Year, region and manifest date of a page."""
+    year = YearGuess(meta.date.year, "manifest") if meta.date else infer_year(text)
+    region = region_of_code(meta.region) if meta.region else infer_region(tokens)
+    return PageFacts(year, region, meta.date)
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    """The text-derived fields of one article."""
+
+    tokens: list[str]
+    keywords: list[str]
+    persons: list[str]
+    places: list[str]
+    organizations: list[str]
+    officials: list[Official]
+
+
+def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
+    """Entities, officials and keywords of one article from its body tokens."""
+    body = draft.body
+    compact = "".join(tokens)  # the body without whitespace: token offsets index it
+    officials = find_officials(compact, _word_ends(tokens))
+    found = [o.name for o in officials] + token_persons(tokens)
+    persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
+    return Enrichment(
+        tokens=tokens,
+        keywords=keywords(tokens),
+        persons=persons,
+        places=_by_first_mention(places(tokens, body), compact),
+        organizations=organizations(tokens),
+        officials=officials,
+    )
+
+
+def build_article(draft: ArticleDraft, found: Enrichment, facts: PageFacts, meta: PageMeta) -> Article:
+    """The released record: draft + enrichment + page facts + manifest fields."""
+    dateline = draft.dateline
+    date = facts.date or article_date(
+        facts.year.year, dateline.month if dateline else None, dateline.day if dateline else None
+    )
+    return Article(
+        **draft.model_dump(),
+        year=facts.year.year,
+        year_evidence=facts.year.evidence,
+        date=date,
+        newspaper=meta.newspaper,
+        page=meta.page,
+        url=meta.url,
+        license=meta.license,
+        manifest_fields=list(meta.given),
+        tokens=found.tokens,
+        token_count=len(found.tokens),
+        char_count=len("".join(draft.body.split())),
+        keywords=found.keywords,
+        persons=found.persons,
+        places=found.places,
+        organizations=found.organizations,
+        officials=found.officials,
+        region=facts.region,
+    )
+
+
+def enrich_page(drafts: Sequence[ArticleDraft], text: str, meta: PageMeta | None = None) -> list[Article]:
+    """Enrich the drafts of one page (page-level facts such as the year are shared)."""
+    meta = meta or PageMeta()
+    token_lists = [cut(d.body) for d in drafts]
+    title_tokens = cut("\n".join(line for d in drafts for line in d.title_lines))
+    facts = page_facts(drafts, text, [t for tokens in token_lists for t in tokens] + title_tokens, meta)
+    return [
+        build_article(draft, enrich_text(draft, tokens), facts, meta)
+        for draft, tokens in zip(drafts, token_lists, strict=True)
+    ]

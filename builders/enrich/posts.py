@@ -1,0 +1,123 @@
+"""A vocabulary of Chinese official posts (职务): organs, post heads and their modifiers.
+
+The officials extractor (:mod:`builders.enrich.officials`) builds its patterns from these
+tuples, and ``python -m builders.enrich.make_data`` writes the common combinations into the
+jieba user dictionary so that 县委副书记 or 常务副县长 segment as one word.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+LEVELS = ("省", "市", "县", "区", "镇", "乡", "街道", "村", "社区")
+"""Administrative levels that prefix an organ (县委, 区政协, 镇党委)."""
+
+ORGANS = (
+    "人大常委会",
+    "常委会",
+    "人大",
+    "政协",
+    "人民政府",
+    "政府",
+    "党工委",
+    "管委会",
+    "党委",
+    "党组",
+    "党支部",
+    "总支",
+    "支部",
+    "纪委",
+    "监委",
+    "纪工委",
+    "政法委",
+    "组织部",
+    "宣传部",
+    "统战部",
+    "委",
+    "村委会",
+    "居委会",
+    "办事处",
+    "开发区",
+    "工委",
+    "总工会",
+    "团委",
+    "妇联",
+    "科协",
+    "社科联",
+    "文联",
+    "工商联",
+    "人民法院",
+    "法院",
+    "人民检察院",
+    "检察院",
+    "公安局",
+)
+"""Named organs (机关) that a post may belong to; generic ones (…局, …中心) are matched by suffix."""
+
+ORGAN_SUFFIXES = ("局", "委", "办", "部", "中心", "会", "院", "所", "站", "厅", "处", "科", "室", "联", "馆", "团")
+"""Endings of generic organ names (农业农村局, 行政服务中心, 文明办)."""
+
+PLACE_SUFFIXES = LEVELS
+"""Endings of place names that own an organ (泉井边村 in 泉井边村村委会副主任)."""
+
+HEADS = (
+    "书记",
+    "常委",
+    "委员",
+    "县长",
+    "区长",
+    "市长",
+    "省长",
+    "镇长",
+    "乡长",
+    "州长",
+    "旗长",
+    "主任",
+    "主席",
+    "部长",
+    "局长",
+    "厅长",
+    "处长",
+    "科长",
+    "秘书长",
+    "院长",
+    "检察长",
+    "庭长",
+    "所长",
+    "站长",
+    "校长",
+    "行长",
+    "社长",
+    "馆长",
+    "会长",
+    "理事长",
+    "董事长",
+    "总经理",
+    "组长",
+    "队长",
+    "政委",
+    "主委",
+    "总编辑",
+    "总工程师",
+    "总会计师",
+    "巡视员",
+    "调研员",
+    "督学",
+)
+"""Post heads (职务名), longest alternatives are tried first by the extractor."""
+
+MODIFIERS = ("常务副", "第一副", "副", "代理", "代", "党组", "专职副", "执行")
+"""Words that go before a post head (常务副县长, 代县长, 党组书记)."""
+
+
+def dictionary_posts() -> list[str]:
+    """Common posts written as one word in the jieba user dictionary, sorted."""
+    heads = ("书记", "副书记", "常委")
+    posts = {lvl + organ + head for lvl, organ, head in product(("省", "市", "县", "区"), ("委",), heads)}
+    posts |= {lvl + "党委" + head for lvl, head in product(("镇", "乡", "街道"), ("书记", "副书记"))}
+    posts |= {
+        mod + lvl + "长" for mod, lvl in product(("", "副", "常务副", "代"), ("省", "市", "县", "区", "镇", "乡"))
+    }
+    posts |= {"常务副主任", "常务副书记", "党工委书记", "党工委副书记", "管委会主任", "管委会副主任"}
+    posts |= {"人大常委会主任", "人大常委会副主任", "政协主席", "政协副主席", "政法委书记", "纪委书记", "社区书记"}
+    return sorted(posts)

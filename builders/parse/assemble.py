@@ -1,0 +1,260 @@
+"""Turn one article block into its parts: titles, credits, paragraphs, captions, boxes.
+
+Paragraphs cut by a page or column break are re-joined here: a body line that
+follows a paragraph ending without closing punctuation continues that paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from builders.parse import credits
+from builders.parse.layout import Block, Typed, is_lead
+from builders.parse.lines import Line, fold, is_closed
+from builders.parse.patterns import DATE, END_MARK, MARKER, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
+from schema import Byline, Caption, Dateline
+
+KICKER_CUE = re.compile(
+    r"^(?:围绕|为了?|在|以|聚焦|坚持|按照|贯彻|落实|紧扣|着眼|深化|助力|喜迎|庆祝|纪念|迎接|奋力|全力)|(?:主题|之际|前夕|以来|期间)$"
+)
+DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
+WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日", start=1)} | {"天": 7}
+
+
+@dataclass
+class Para:
+    """A body paragraph, possibly re-joined from several lines."""
+
+    lines: list[Line]
+    text: str
+    subhead: bool = False
+    marker: tuple[str, Line] | None = None
+    """A (下转第X版) marker printed right after this paragraph: (page, marker line)."""
+
+    @property
+    def closed(self) -> bool:
+        return self.subhead or is_closed(self.text)
+
+
+@dataclass
+class Parts:
+    """Everything an article block yields, before it becomes a draft."""
+
+    block: Block
+    column: str | None = None
+    title_lines: list[str] = field(default_factory=list)
+    kicker: str | None = None
+    headline: str = ""
+    subheadline: str | None = None
+    tip: list[Line] = field(default_factory=list)
+    bylines: list[Byline] = field(default_factory=list)
+    paras: list[Para] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    sidebars: list[tuple[str, list[Line]]] = field(default_factory=list)
+    attribution: str | None = None
+    continued_from: str | None = None
+    dateline: Dateline | None = None
+    has_lead: bool = False
+    photo_credit: bool = False
+    flags: set[str] = field(default_factory=set)
+    extra_lines: list[Line] = field(default_factory=list)
+    """Lines consumed into a field other than the body (credits, captions, markers…)."""
+
+    @property
+    def continued_on(self) -> str | None:
+        pages = [p.marker[0] for p in self.paras if p.marker]
+        return pages[-1] if pages else None
+
+
+def title_roles(parts: Parts, titles: list[Line]) -> None:
+    """Fill title_lines, kicker, headline and subheadline from the title block."""
+    texts = [_without_note(line.text) for line in titles]
+    parts.title_lines = texts
+    if len(texts) == 1:
+        parts.headline = texts[0]
+    elif len(texts) == 2:
+        first, second = titles
+        if DASHES.match(texts[0]) and not DASHES.match(texts[1]):
+            parts.subheadline, parts.headline = texts
+            return
+        kicker_first = (first.level > second.level > 0) or (
+            not DASHES.match(texts[1]) and bool(KICKER_CUE.search(fold(texts[0])))
+        )
+        if kicker_first:
+            parts.kicker, parts.headline = texts
+        else:
+            parts.headline, parts.subheadline = texts
+    else:
+        parts.kicker, parts.headline, parts.subheadline = texts[0], texts[1], " ".join(texts[2:])
+    if parts.subheadline:
+        parts.subheadline = DASHES.sub("", parts.subheadline) or parts.subheadline
+
+
+def _without_note(text: str) -> str:
+    """A title line without a trailing note such as （附图片２张） or （图片）."""
+    match = TITLE_NOTE.search(fold(text))
+    return text[: match.start()].strip() if match and match.start() > 0 else text
+
+
+def _split_markers(parts: Parts, para: Para) -> None:
+    """Markers printed inside a paragraph: （上接第一版）… at its start, …（下转第二版） at its end."""
+    folded = fold(para.text)
+    head = MARKER.match(folded)
+    if head and head.group("dir") not in ("下转", "转"):
+        parts.continued_from = head.group("page").replace(" ", "")
+        para.text = para.text[head.end() :].lstrip()
+        folded = fold(para.text)
+    tail = next(reversed(list(MARKER.finditer(folded))), None)
+    if tail and tail.end() == len(folded.rstrip()) and tail.group("dir") in ("下转", "转") and tail.start() > 0:
+        para.text = para.text[: tail.start()].rstrip()
+        para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
+
+
+def _add_body(parts: Parts, item: Typed) -> None:
+    last = parts.paras[-1] if parts.paras else None
+    joinable = last is not None and not last.closed and last.marker is None and item.kind == "body"
+    if last is not None and joinable:
+        last.lines.append(item.line)
+        last.text += item.line.text
+    else:
+        last = Para([item.line], item.line.text, subhead=item.kind == "subhead")
+        parts.paras.append(last)
+    _split_markers(parts, last)
+
+
+def _add_caption(parts: Parts, line: Line) -> None:
+    tail = credits.credit_tail(line.folded)
+    if tail:
+        text, names = line.text[: tail[0]].strip(), tail[1]
+    else:
+        text, names = line.text, []
+    parts.captions.append(Caption(text=text or line.text, credits=names))
+    parts.extra_lines.append(line)
+
+
+def _add_marker(parts: Parts, line: Line) -> None:
+    marker = marker_of(line.folded)
+    if marker is None:
+        return
+    direction, page = marker
+    if direction == "from":
+        parts.continued_from = page
+    elif parts.paras:
+        parts.paras[-1].marker = (page, line)
+        return
+    else:
+        parts.flags.add("marker-without-text")
+    parts.extra_lines.append(line)
+
+
+def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
+    """Send one typed line of the block to the field it feeds."""
+    kind, line = item.kind, item.line
+    if kind == "tip-label":
+        state["tip"] = True
+        parts.extra_lines.append(line)
+    elif kind == "tip-inline":
+        match = TIP_LABEL.match(line.folded)
+        parts.tip.append(Line(line.number, line.start, line.end, line.text[match.start("rest") :] if match else "", 0))
+    elif kind in ("sidebar-label", "sidebar-inline"):
+        match = SIDEBAR_LABEL.match(line.folded)
+        label = match.group("label") if match else line.text
+        rest = line.text[match.start("rest") :] if match and match.group("rest") else ""
+        parts.sidebars.append((label, [Line(line.number, line.start, line.end, rest, 0)] if rest else []))
+        state["sidebar"] = True
+        if not rest:
+            parts.extra_lines.append(line)
+    elif kind in ("credit", "end-credit"):
+        names = credits.credit_line(line.folded) if kind == "credit" else None
+        if names is None:
+            ending = credits.end_credit(line.folded)
+            names = ending[1] if ending else []
+        parts.bylines.extend(names)
+        parts.photo_credit |= any(b.role == "photographer" for b in names)
+        parts.extra_lines.append(line)
+        state["tip"] = False
+    elif kind == "caption":
+        _add_caption(parts, line)
+    elif kind in ("marker-on", "marker-from"):
+        _add_marker(parts, line)
+    elif kind == "end-mark":
+        parts.extra_lines.append(line)
+    elif kind == "attribution":
+        parts.attribution = line.text.strip("（）() ")
+        parts.extra_lines.append(line)
+    elif state.get("sidebar"):
+        parts.sidebars[-1][1].append(line)
+    elif state.get("tip") and not (parts.tip and is_lead(line)):
+        parts.tip.append(line)
+    else:
+        state["tip"] = False
+        _add_body(parts, item)
+
+
+def _strip_lead(parts: Parts) -> None:
+    """Remove the 电头 and its credit from the first paragraph; keep them as data."""
+    if not parts.paras:
+        return
+    first = parts.paras[0]
+    lead = credits.lead(fold(first.text))
+    if lead is None:
+        return
+    parts.has_lead = True
+    parts.bylines = lead.bylines + parts.bylines
+    first.text = first.text[lead.length :].lstrip()
+    if lead.date:
+        parts.dateline = _dateline(lead.date)
+
+
+def _strip_tail_credits(parts: Parts) -> None:
+    """A closing (记者 甲乙) or a photo credit (… 通讯员 甲乙 摄) ending the last paragraph."""
+    if not parts.paras:
+        return
+    last = parts.paras[-1]
+    folded = fold(last.text)
+    end_mark = END_MARK.search(folded)
+    if end_mark and end_mark.start() > 0:
+        last.text, folded = last.text[: end_mark.start()].rstrip(), folded[: end_mark.start()].rstrip()
+    found = credits.end_credit(folded) or credits.credit_tail(folded)
+    if found and found[0] > 0 and is_closed(folded[: found[0]]):
+        last.text = last.text[: found[0]].rstrip()
+        parts.bylines.extend(found[1])
+        parts.photo_credit |= any(b.role == "photographer" for b in found[1])
+
+
+def _dateline(text: str) -> Dateline | None:
+    match = DATE.search(fold(text))
+    if not match:
+        return None
+    month, day = fold_number(match.group("month")), fold_number(match.group("day"))
+    if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    weekday = WEEKDAYS.get(match.group("wd") or "")
+    return Dateline(month=month, day=day, weekday=weekday)
+
+
+def _find_dateline(parts: Parts) -> None:
+    """The first month-day in the lead's first sentence, unless the 电头 had one."""
+    if parts.dateline or not parts.paras:
+        return
+    first_sentence = re.split(r"[。！？!?]", parts.paras[0].text, maxsplit=1)[0]
+    parts.dateline = _dateline(first_sentence)
+
+
+def assemble(block: Block) -> Parts:
+    """All fields of one article block, page breaks re-joined."""
+    parts = Parts(block, column=" ".join(line.text for line in block.column) or None)
+    if block.titles:
+        title_roles(parts, block.titles)
+    state: dict[str, bool] = {}
+    for item in block.items:
+        _route(parts, item, state)
+    if state.get("tip") and not parts.paras and len(parts.tip) > 1:
+        for line in parts.tip[1:]:
+            _add_body(parts, Typed(line, "body"))
+        parts.tip = parts.tip[:1]
+    _strip_lead(parts)
+    _strip_tail_credits(parts)
+    _find_dateline(parts)
+    return parts

@@ -1,0 +1,211 @@
+"""Find the articles of a page: classify lines, then decide where title blocks start.
+
+A title block is a run of short, unpunctuated lines (or markdown headings). Whether a
+run starts a new article is weighed from what surrounds it: a credit, a 电头 or a
+dated lead after it, a heading, two or more title lines, a continuation marker
+before it -- versus a section subhead (一、…) or a page-broken sentence start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from builders.parse import credits
+from builders.parse.lines import Line, is_closed
+from builders.parse.patterns import (
+    CAPTION_HEAD,
+    END_MARK,
+    ENUMERATOR,
+    FURNITURE,
+    LEAD,
+    LEAD_OPENER,
+    MARKER,
+    RULE,
+    SIDEBAR_LABEL,
+    TIP_LABEL,
+    VERBISH,
+    is_office,
+    marker_of,
+)
+
+MAX_TITLE = 40
+MAX_RUN_TOGETHER = 60
+"""Kicker, headline and subheadline run together on one line, separated by spaces."""
+MAX_TITLE_LINES = 3
+SUBHEAD_MAX = 12
+"""Longest unnumbered section subhead (抓住机遇确定战略); longer lone lines are headlines."""
+MID_PUNCT = re.compile(r"[，,、；;]")
+TITLE_END_BAD = tuple("，,、；;：:")
+TITLE_CUES = re.compile(r"[ “”\"「」！？!?·—]")
+
+FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
+"""Line kinds that sit between a title block and the body."""
+
+
+@dataclass
+class Typed:
+    """A line with its kind: title, heading, body, credit, caption, marker-on, marker-from,
+    tip-label, tip-inline, sidebar-label, sidebar-inline, end-credit."""
+
+    line: Line
+    kind: str
+
+
+@dataclass
+class Block:
+    """The lines of one article: banner, title lines, then everything up to the next one."""
+
+    column: list[Line] = field(default_factory=list)
+    titles: list[Line] = field(default_factory=list)
+    items: list[Typed] = field(default_factory=list)
+
+
+def is_title_like(line: Line) -> bool:
+    """Short, no full stop, not ending like a clause: could be a title line."""
+    text = line.folded
+    limit = MAX_RUN_TOGETHER if " " in text and not MID_PUNCT.search(text) else MAX_TITLE
+    if line.size > limit or "。" in text or text.endswith(TITLE_END_BAD):
+        return False
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2 and not LEAD.match(text)
+
+
+def classify(line: Line) -> str:
+    """The kind of one line, before context is weighed."""
+    folded = line.folded
+    tip, side = TIP_LABEL.match(folded), SIDEBAR_LABEL.match(folded)
+    if line.level and tip and not tip.group("rest"):
+        return "tip-label"
+    if line.level and side and not side.group("rest"):
+        return "sidebar-label"
+    if line.level:
+        return "heading"
+    marker = marker_of(folded)
+    if marker:
+        return "marker-on" if marker[0] == "on" else "marker-from"
+    if tip and line.size <= 8 and not tip.group("rest"):
+        return "tip-label"
+    if tip and re.match(r"^[【\[]?\s*(编者按|编前语|阅读提示)\s*[】\]:：]", folded):
+        return "tip-inline"
+    if side and not side.group("rest") and line.size <= 8:
+        return "sidebar-label"
+    return _classify_text(line, folded)
+
+
+def _classify_text(line: Line, folded: str) -> str:
+    if FURNITURE.match(folded) or RULE.match(folded):
+        return "furniture"
+    if END_MARK.match(folded):
+        return "end-mark"
+    if credits.credit_line(folded) is not None:
+        return "credit"
+    ending = credits.end_credit(folded)
+    if ending and ending[0] == 0:
+        return "end-credit"
+    if CAPTION_HEAD.match(folded):
+        return "caption"
+    tail = credits.credit_tail(folded)
+    if tail and 0 < tail[0] <= MAX_TITLE and "。" not in folded[: tail[0]]:
+        return "caption"
+    return "title" if is_title_like(line) else "body"
+
+
+def is_lead(line: Line) -> bool:
+    """Does this line open a news lead (电头, date, 近日…)?"""
+    folded = line.folded
+    return bool(LEAD.match(folded) or LEAD_OPENER.match(folded))
+
+
+def classify_page(lines: list[Line]) -> list[Typed]:
+    """Type every line of a page."""
+    return [Typed(line, classify(line)) for line in lines]
+
+
+def _last_body(block: Block) -> Typed | None:
+    return next((t for t in reversed(block.items) if t.kind in ("body", "subhead")), None)
+
+
+def _body_count(block: Block) -> int:
+    return sum(1 for t in block.items if t.kind in ("body", "subhead"))
+
+
+def _title_level(block: Block) -> int:
+    levels = [line.level for line in block.titles if line.level]
+    return min(levels) if levels else 0
+
+
+def _ends_article(line: Line) -> bool:
+    """A line ending a sentence, or ending with a (下转第X版) marker."""
+    folded = line.folded.rstrip()
+    marker = list(MARKER.finditer(folded))
+    return is_closed(folded) or bool(marker and marker[-1].end() == len(folded))
+
+
+def judge_run(run: list[Line], nxt: Typed | None, current: Block | None) -> str:
+    """Is a run of title-like lines a new article (``new``), or does its first line
+    belong to the current article as ``attribution``, ``subhead`` or ``body``?"""
+    if current is None:
+        return "new"
+    first, last = run[0], _last_body(current)
+    ended = bool(current.items) and current.items[-1].kind in (
+        "marker-on",
+        "end-credit",
+        "attribution",
+        "credit",
+        "end-mark",
+    )
+    fronted = nxt is not None and (nxt.kind in FRONT or (nxt.kind == "body" and is_lead(nxt.line)))
+    after_closed = last is None or ended or _ends_article(last.line)
+    closing = len(run) > 1 or nxt is None or nxt.kind in ("marker-on", "title", "heading")
+    if is_office(first.folded) and last is not None and after_closed and not first.level and closing:
+        return "attribution"
+    if any(line.level for line in run):
+        deeper = len(run) == 1 and first.level > _title_level(current) > 0
+        return "subhead" if deeper and not fronted and not ended and _body_count(current) >= 2 else "new"
+    if ended or fronted or len(run) >= 2:
+        return "new"
+    return _judge_single(first, current, after_closed)
+
+
+def _judge_single(line: Line, current: Block, after_closed: bool) -> str:
+    folded = line.folded
+    if ENUMERATOR.match(folded):
+        return "subhead"
+    if MID_PUNCT.search(folded) and not TITLE_CUES.search(folded):
+        return "body"  # a sentence start cut by a page break: 随后,某某认真听取后溪
+    if not after_closed:
+        return "body"
+    if TITLE_CUES.search(folded) or VERBISH.search(folded) or line.size > SUBHEAD_MAX or _body_count(current) < 2:
+        return "new"
+    return "subhead"
+
+
+def _open_block(run: list[Line]) -> Block:
+    if len(run) > MAX_TITLE_LINES:
+        return Block(column=run[:-MAX_TITLE_LINES], titles=run[-MAX_TITLE_LINES:])
+    if len(run) >= 2 and run[0].size <= 4:
+        return Block(column=run[:1], titles=run[1:])
+    return Block(titles=run)
+
+
+def split_blocks(typed: list[Typed]) -> tuple[list[Typed], list[Block]]:
+    """Cut a typed page into article blocks; lines before the first title are returned apart."""
+    preamble: list[Typed] = []
+    blocks: list[Block] = []
+    i = 0
+    while i < len(typed):
+        item = typed[i]
+        if item.kind in ("title", "heading"):
+            j = i
+            while j < len(typed) and typed[j].kind in ("title", "heading"):
+                j += 1
+            current = blocks[-1] if blocks else None
+            verdict = judge_run([t.line for t in typed[i:j]], typed[j] if j < len(typed) else None, current)
+            if verdict == "new":
+                blocks.append(_open_block([t.line for t in typed[i:j]]))
+                i = j
+                continue
+            item = Typed(item.line, verdict)
+        (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
+        i += 1
+    return preamble, blocks

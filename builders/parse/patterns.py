@@ -1,0 +1,132 @@
+"""The layout conventions of Chinese newspaper pages, as patterns over one line.
+
+Patterns match the NFKC-folded text (``Line.folded``), so full-width digits, Latin
+letters and brackets need no special cases. Each predicate answers one question
+about a line; :mod:`builders.parse.layout` weighs them together.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+NAME = rf"[{CJK}][{CJK}·•]{{1,3}}"
+"""A person's name: two to four characters (a middle dot for minority names)."""
+
+BOX = "□■◇◆○●△▲☆★◎"
+ROLE_WORDS = {
+    "photographer": rf"[{CJK}]{{0,8}}?摄影记者|(?:摄影|图|摄)(?=[/／]|$)",
+    "reporter": rf"[{CJK}]{{0,10}}?记者|实习生|撰稿人?|撰文",
+    "correspondent": rf"[{CJK}]{{0,6}}?通讯员",
+    "editor": r"(?:责任)?编辑|责编|编审|校对",
+    "reporter-text": r"文(?=[/／]|$)",
+}
+"""Role words; a role applies to the names that follow it (县融媒体中心记者, 本报驻某国记者, 通讯员)."""
+ROLE = re.compile("|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in ROLE_WORDS.items()))
+SEPARATORS = re.compile(r"[\s、，,；;/／]+")
+
+MARKER = re.compile(
+    r"[(（]\s*(?P<dir>下转|转|上接|接|紧接|续)\s*(?P<page>第?\s*[0-9A-Za-z一二三四五六七八九十〇]{1,4}\s*版)\s*[)）]"
+)
+MARKER_LINE = re.compile(
+    rf"^\s*(?:{MARKER.pattern}|(?P<bdir>下转|上接)(?P<bpage>第[0-9一二三四五六七八九十]{{1,3}}版))\s*$"
+)
+
+TIP_LABEL = re.compile(
+    r"^[【\[]?\s*(阅读提示|编者按|编前语|编者的话|导读|内容提要|提要)\s*[】\]]?\s*[:：]?\s*(?P<rest>.*)$"
+)
+SIDEBAR_LABEL = re.compile(
+    r"^[【\[]?\s*(?P<label>记者手记|记者札记|记者观察|记者感言|采访手记|相关链接|知识链接|背景链接|链接|延伸阅读|"
+    r"小贴士|短评|快评|点评|编后|编后语|编后记|背景资料|背景|新闻链接|名词解释)\s*[】\]]?\s*[:：]?\s*(?P<rest>.*)$"
+)
+
+LEAD = re.compile(
+    rf"^(?:据)?(?P<agency>本报|新华社|中新社|人民日报|新华网|人民网|央视网|[{CJK}]{{2,8}}(?:日报|晚报|报|网|社|台))"
+    r"(?P<place>[^，。：:（(“”\s记]{0,12}?(?:[(（][^)）]{1,8}[)）])?)?"
+    r"\s*(?P<date>[0-9一二三四五六七八九十〇]{1,3}月[0-9一二三四五六七八九十〇]{1,3}日)?"
+    r"\s*(?P<kind>讯|电)"
+    r"(?:\s*[(（](?P<credit>[^)）]{0,60})[)）])?"
+    r"(?:\s*(?P<credit2>(?:(?:新华社|本报)?(?:记者|通讯员)[^，。：:（(“”]{1,30}?)+)报道\s*[:：])?"
+    r"\s*[:：]?\s*"
+)
+"""The 电头/讯头 opening a lead: 本报讯(记者 …), 新华社某地１月４日电（记者…）, …记者甲乙报道："""
+
+LEAD_OPENER = re.compile(
+    r"^(?:近日|日前|近期|近来|目前|今年以来|近年来|连日来|年初以来|入夏以来|入冬以来|昨天|今天|昨日|今日|前不久|日前|"
+    r"本报记者|记者从|记者近日|记者日前|随着|今年|去年|本月|上周|本周|当天|当日|"
+    r"为了?(?:进一步|深入|全面|切实|加快|推动|扎实|更好|第一时间|持续|有效|确保|贯彻|落实|加强|营造|提升|助力|推进)|"
+    r"[0-9一二三四五六七八九十]{1,2}月[上中下]旬|"
+    r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十〇]{1,3}日|[0-9]{4}年[0-9]{1,2}月|[0-9一二三四五六七八九十]{1,3}日[上下晚]?午?[,，])"
+)
+"""How a news lead typically opens when it carries no 电头."""
+
+DATE = re.compile(
+    r"(?P<month>[0-9]{1,2}|[一二三四五六七八九十]{1,3})月(?P<day>[0-9]{1,2}|[一二三四五六七八九十〇]{1,3})日"
+    r"(?:\s*[(（](?:周|星期)(?P<wd>[一二三四五六日天])[)）])?"
+)
+
+CAPTION_HEAD = re.compile(r"^(?:图为|图[:：]|上图|下图|左图|右图|图[①②③④⑤⑥⑦⑧⑨0-9]|图片新闻)")
+PHOTO_CREDIT_TAIL = re.compile(
+    rf"(?P<credit>(?:(?:本报|新华社)?(?:通讯员|记者|摄影记者|特约摄影|见习记者)\s*)?(?:{NAME}(?:[\s、，,]+)?)+)\s*(?:摄影?|供图|/摄)\s*[)）]?$"
+)
+PHOTO_CREDIT_PAREN = re.compile(r"[(（](?P<credit>[^()（）]{2,40}?)\s*(?:摄影?|供图)\s*[)）]\s*$")
+
+ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[,，、])"
+)
+TITLE_NOTE = re.compile(r"\s*[(（](?:附?图片?[0-9一二三四五六七八九十]*张?|附图|组图|图文)[)）]\s*$")
+
+OFFICE_SUFFIX = (
+    r"(?:局|委员会|委|办公室|办|中心|研究院|研究所|院|所|站|部|处|队|协会|学会|联合会|商会|工会|公司|集团|"
+    r"街道办事处|街道|政府|法院|检察院|银行|支行|分行|医院|学校|小学|中学|厅|署|馆|团委|妇联|团县委|总工会|供稿)"
+)
+OFFICE = re.compile(rf"^[(（]?(?:来源|供稿|稿件来源)?[:：]?\s*[{CJK}（）()]{{1,16}}?{OFFICE_SUFFIX}[)）]?$")
+VERBISH = re.compile(r"召开|举行|开展|推进|部署|调研|督导|启动|获|夺|荣登|迎|走进|助力|打造|建设|发布|举办|签约|落地")
+
+FURNITURE = re.compile(
+    r"^(?:(?:本版|责任|值班)?(?:编辑|编审|责编|美编|校对|组版|版式|审读|主任)(?:\s*[:：]|\s+)[^。，,]{0,30}$"
+    r"|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日\s*(?:(?:星期|周)[一二三四五六日天].{0,30})?$"
+    r"|!\[[^\]]*\]\([^)]*\)"
+    r"|[^。，,]{0,20}第\s*[0-9一二三四五六七八九十]{1,3}\s*版[^。，,]{0,24}$"
+    r"|[^。，,]{0,30}总第\s*[0-9]+\s*期[^。，,]{0,20}$"
+    r"|(?:第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[A-Z][0-9]{1,2}版?)(?:\s*[:：]?\s*[^。，,]{0,12})?$)"
+)
+"""Page furniture: editor lines (责任编辑：…), page headers (…日 星期二 第1版 要闻)."""
+
+RULE = re.compile(r"^[\s\-—_*＊=＝~～·•.。…#+]{3,}$")
+"""A separator line (---, ***, ……): no text."""
+END_MARK = re.compile(r"[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]\s*$")
+"""(完): the end of an article, not text."""
+
+NON_INITIAL = set("，、。；：,;:）)”’》」』的地得了着过们么吗呢吧啊等及并且则之其也都就才又")
+BREAK_ROLES = "记者通讯员"
+
+
+def fold_number(text: str) -> int | None:
+    """Arabic or Chinese numerals up to 99 (五, 十二, 二十, 三十一) -> int."""
+    if text.isdigit():
+        return int(text)
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        value = (digits.get(tens, 0) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+        return value if all(c in digits for c in tens + ones) else None
+    if len(text) == 1 and text in digits:
+        return digits[text]
+    return None
+
+
+def marker_of(folded: str) -> tuple[str, str] | None:
+    """``("on" | "from", page)`` when the whole line is a continuation marker."""
+    match = MARKER_LINE.match(folded)
+    if not match:
+        return None
+    direction = match.group("dir") or match.group("bdir")
+    page = (match.group("page") or match.group("bpage")).replace(" ", "")
+    return ("on" if direction in ("下转", "转") else "from", page)
+
+
+def is_office(folded: str) -> bool:
+    """A short line that names an issuing office, e.g. 区农业农村局 or （来源：县委办）."""
+    bare = folded.replace(" ", "")
+    return len(bare) <= 18 and bool(OFFICE.match(bare)) and not VERBISH.search(bare)

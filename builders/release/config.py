@@ -1,0 +1,148 @@
+"""Build configuration: the dataset's identity from pyproject.toml and one typed build config.
+
+Errors here are :class:`ConfigError`: they stop the build before any work is done.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from builders.errors import ConfigError
+from builders.release.write import DEFAULT_MAX_SHARD_BYTES, DEFAULT_ROW_GROUP_SIZE
+
+OnInvalid = Literal["error", "warn", "skip"]
+ON_INVALID: tuple[OnInvalid, ...] = ("error", "warn", "skip")
+VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+NAME_RE = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PAGES_PER_SHARD = 250
+"""Small enough that a few thousand pages keep every core busy; each task is one Parquet part."""
+
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    """Who the dataset is: ``[tool.xianbao.dataset]`` of pyproject.toml."""
+
+    name: str = "xianbao"
+    pretty_name: str = "Xianbao: Chinese County Newspaper Articles"
+    description: str = "Articles from Chinese county-level newspapers (县报), parsed into structured records."
+    license: str = "other"
+    homepage: str | None = None
+    version: str = "0.1.0"
+
+    @classmethod
+    def from_pyproject(cls, path: Path) -> DatasetMeta:
+        """Read ``[tool.xianbao.dataset]``; missing keys keep their defaults."""
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ConfigError(f"cannot read {path}: {err}; fix the file or pass another --pyproject") from err
+        values = table.get("tool", {}).get("xianbao", {}).get("dataset", {})
+        unknown = sorted(set(values) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ConfigError(f"{path}: unknown keys in [tool.xianbao.dataset]: {', '.join(unknown)}; remove them")
+        meta = cls(**values)
+        if not NAME_RE.match(meta.name):
+            raise ConfigError(f"{path}: dataset name {meta.name!r} must be lowercase letters, digits, . _ or -")
+        return meta
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    """The nearest pyproject.toml with ``[tool.xianbao.dataset]``, from ``start`` up, then the package's."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents, PACKAGE_ROOT):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "[tool.xianbao.dataset]" in candidate.read_text(encoding="utf-8"):
+            return candidate
+    return None
+
+
+def load_dataset_meta(pyproject: Path | None = None) -> DatasetMeta:
+    """Dataset identity from ``pyproject`` (or the nearest one); built-in defaults when there is none."""
+    path = pyproject or find_pyproject()
+    return DatasetMeta.from_pyproject(path) if path is not None else DatasetMeta()
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Every option of a build.
+
+    Attributes:
+        seeds: Folder of seed pages (``*.txt``, searched recursively) and optional manifest.csv.
+        out: Root of releases; the release goes to ``out/<name>/<version>/``.
+        dataset: Name, card metadata and default version.
+        version: Release version (X.Y.Z); None for ``dataset.version``.
+        on_invalid: A record failing validation: ``error`` stops the build; ``warn`` rejects
+            it into rejects.jsonl and logs a warning; ``skip`` rejects it without a log line.
+        force: Replace an existing release of this version whose content differs.
+        max_shard_bytes: Largest JSONL shard (Parquet shards are smaller).
+        row_group_size: Rows per Parquet row group.
+        progress: Show a progress bar; None for "when stderr is a terminal".
+        pages_per_shard: Seed pages per shard task (sorted seeds cut in runs of this many);
+            output shards are these tasks' parts, cut further by ``max_shard_bytes``.
+        workers: Processes (local) or Ray CPUs (local Ray); None for all cores. The output
+            does not depend on it.
+        engine: ``local`` (process pool) or ``ray`` (``pip install "xianbao[ray]"``).
+        ray_address: Address of a running Ray cluster; None starts a local instance.
+        cache: Reuse processed pages from ``cache_dir`` (the output is the same bytes).
+        cache_dir: Per-seed cache folder; None for ``out/.cache``.
+        history: Folder of earlier releases of this dataset (``X.Y.Z`` folders) that the card's
+            "Changes since" section and the version proposal compare with; None for ``out/<name>``.
+    """
+
+    seeds: Path = Path("seeds")
+    out: Path = Path("dist")
+    dataset: DatasetMeta = field(default_factory=DatasetMeta)
+    version: str | None = None
+    on_invalid: OnInvalid = "warn"
+    force: bool = False
+    max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES
+    row_group_size: int = DEFAULT_ROW_GROUP_SIZE
+    progress: bool | None = None
+    pages_per_shard: int = DEFAULT_PAGES_PER_SHARD
+    workers: int | None = None
+    engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
+    cache: bool = True
+    cache_dir: Path | None = None
+    history: Path | None = None
+
+    @property
+    def release_version(self) -> str:
+        """The version being built."""
+        return self.version or self.dataset.version
+
+    @property
+    def release_dir(self) -> Path:
+        """``out/<name>/<version>``."""
+        return self.out / self.dataset.name / self.release_version
+
+    @property
+    def page_cache_dir(self) -> Path | None:
+        """Where processed pages are cached; None when the cache is off."""
+        return (self.cache_dir or self.out / ".cache") if self.cache else None
+
+    @property
+    def history_dir(self) -> Path:
+        """Where earlier releases are looked up: ``history``, else ``out/<name>``."""
+        return self.history or self.out / self.dataset.name
+
+    def checked(self) -> BuildConfig:
+        """This config, or a :class:`ConfigError` saying what to fix."""
+        if not self.seeds.is_dir():
+            raise ConfigError(f"seeds folder {self.seeds} does not exist; pass --seeds DIR")
+        if not VERSION_RE.match(self.release_version):
+            raise ConfigError(f"version {self.release_version!r} is not X.Y.Z (e.g. 0.1.0); fix --version")
+        if self.on_invalid not in ON_INVALID:
+            raise ConfigError(f"on_invalid={self.on_invalid!r}; use one of {', '.join(ON_INVALID)}")
+        if self.max_shard_bytes < 1 or self.row_group_size < 1:
+            raise ConfigError("max_shard_bytes and row_group_size must be positive")
+        if self.pages_per_shard < 1 or (self.workers is not None and self.workers < 1):
+            raise ConfigError("pages_per_shard and workers must be positive; fix --pages-per-shard / --workers")
+        if self.engine not in ("local", "ray"):
+            raise ConfigError(f"engine={self.engine!r}; use local or ray")
+        return replace(self, version=self.release_version)

@@ -1,0 +1,147 @@
+"""Run shard tasks on an engine and give back their summaries in shard order.
+
+Engines only decide *where* :func:`builders.scale.shard.run_shard` runs; the tasks and the
+order of their results are the same everywhere, so the release is byte-identical on
+every engine and for any number of workers:
+
+- ``local``: this process and ``workers - 1`` processes of a
+  :class:`concurrent.futures.ProcessPoolExecutor` (``spawn`` start method, jieba loaded
+  once per process by the pool's initializer); this process alone when one worker (or
+  one shard to process) is enough. Shards found in the shard cache
+  (:mod:`builders.scale.shard_cache`) are copied in this process.
+- ``ray``: one Ray task per shard (``pip install "xianbao[ray]"``). Without an address
+  a local Ray instance with ``workers`` CPUs is started and stopped; with one, the
+  cluster's workers must see the seeds and output folders at the same paths (a shared
+  file system) and have xianbao installed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any, Literal
+
+from builders.errors import ConfigError
+from builders.scale.shard import ShardSummary, run_shard, shard_is_cached
+from builders.scale.tasks import ShardTask
+from builders.segment.tokenizer import jieba_tokenizer
+
+Engine = Literal["local", "ray"]
+ENGINES: tuple[Engine, ...] = ("local", "ray")
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+IN_FLIGHT_PER_HELPER = 2
+"""Tasks queued per pool process, so it keeps working while this process runs a task."""
+
+
+def warm_worker() -> None:
+    """Pool initializer: load jieba once per worker process, before its first task."""
+    jieba_tokenizer()
+
+
+def _attempt(task: ShardTask) -> ShardSummary | Exception:
+    """Run a task here; its exception is kept and raised when the task's turn comes."""
+    try:
+        return run_shard(task)
+    except Exception as err:  # re-raised in task order by _shared_run
+        return err
+
+
+def _shared_run(tasks: Sequence[ShardTask], todo: Sequence[ShardTask], pool: Executor, helpers: int
+                ) -> Iterator[ShardSummary]:
+    """Summaries in task order; this process runs tasks too, beside ``helpers`` pool processes.
+
+    The pool is kept fed with the lowest unassigned tasks; while the next summary due is
+    still in the pool, this process runs the lowest unassigned task itself and keeps its
+    summary (or exception) until its turn.
+    """
+    pending = deque(todo)
+    futures: dict[int, Future[ShardSummary]] = {}
+    done: dict[int, ShardSummary | Exception] = {}
+    try:
+        for task in tasks:
+            while task.index not in done:
+                while pending and sum(not f.done() for f in futures.values()) < IN_FLIGHT_PER_HELPER * helpers:
+                    queued = pending.popleft()
+                    futures[queued.index] = pool.submit(run_shard, queued)
+                future = futures.get(task.index)
+                if future is not None and (future.done() or not pending):
+                    done[task.index] = futures.pop(task.index).result()
+                else:
+                    mine = pending.popleft() if future is not None or (pending and pending[0] is task) else task
+                    done[mine.index] = _attempt(mine)
+            result = done.pop(task.index)
+            if isinstance(result, Exception):
+                raise result
+            yield result
+    finally:
+        for future in futures.values():
+            future.cancel()
+
+
+def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary]:
+    """Run tasks in this process (one worker), or here and in ``workers - 1`` pool processes;
+    results in task order.
+
+    Tasks found in the shard cache are copied in this process; a pool is started only
+    when more than one task has pages to process.
+    """
+    todo = [task for task in tasks if not shard_is_cached(task)]
+    workers = max(1, min(workers, len(todo)))
+    if workers == 1:
+        yield from map(run_shard, tasks)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context, initializer=warm_worker) as pool:
+        yield from _shared_run(tasks, todo, pool, workers - 1)
+
+
+def import_ray() -> Any:
+    """The ``ray`` module, or a :class:`ConfigError` saying how to install it."""
+    try:
+        import ray
+    except ImportError as err:
+        raise ConfigError('--engine ray needs Ray: pip install "xianbao[ray]" (or pip install ray)') from err
+    return ray
+
+
+def run_ray(tasks: Sequence[ShardTask], workers: int, address: str | None) -> Iterator[ShardSummary]:
+    """Run each task as a Ray task; results in task order.
+
+    Raises:
+        The task's own exception (e.g. :class:`InvalidRecordError`), unwrapped from Ray's.
+    """
+    ray = import_ray()
+    started = not ray.is_initialized()
+    if started:
+        options: dict[str, Any] = {"address": address} if address else {"num_cpus": workers}
+        ray.init(include_dashboard=False, log_to_driver=False, **options)
+    try:
+        remote = ray.remote(num_cpus=1, max_retries=0)(run_shard)
+        refs = [remote.remote(task) for task in tasks]
+        for ref in refs:
+            try:
+                yield ray.get(ref)
+            except ray.exceptions.RayTaskError as err:
+                raise err.cause from None
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def run_tasks(
+    tasks: Sequence[ShardTask], engine: Engine = "local", workers: int | None = None, address: str | None = None
+) -> Iterator[ShardSummary]:
+    """Summaries of ``tasks``, in task order, from the chosen engine."""
+    count = workers or default_workers()
+    if engine == "ray":
+        return run_ray(tasks, count, address)
+    return run_local(tasks, count)

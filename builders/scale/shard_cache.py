@@ -1,0 +1,96 @@
+"""Whole-shard cache: a shard whose pages are all unchanged reuses its written files.
+
+The per-page cache (:mod:`builders.scale.cache`) spares parsing and enrichment, but the
+recalled records must still be decoded, validated and written again. When a shard
+task is exactly the same as in an earlier build -- the same pages (path, SHA-256,
+manifest row, earlier duplicate), the same write options, ``on_invalid`` and
+processor, and the same :data:`~builders.scale.cache.pipeline_version` -- its output is the
+same bytes, so the files it wrote then are copied instead.
+
+Layout: ``<cache_dir>/<PIPELINE_VERSION[:16]>/shards/<key>/`` holding the task's
+``data/``, ``jsonl/`` and ``rejects.jsonl`` parts and ``summary.json`` (its statistics
+and part list). An entry is written to a temporary folder and renamed, so a reader
+never sees half of one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from builders.release.stats import BuildStats, SeedEntry
+from builders.release.write import WrittenShards
+from builders.scale.cache import pipeline_version, processor_name
+from builders.scale.tasks import ShardTask
+
+SUMMARY = "summary.json"
+
+
+def shard_key(task: ShardTask) -> str:
+    """The cache key of a :class:`~builders.scale.tasks.ShardTask`: everything its bytes depend on."""
+    parts = [pipeline_version(), processor_name(task.processor), task.on_invalid, repr(task.options)]
+    parts += [f"{p.name}\x1e{p.sha256}\x1e{p.meta!r}\x1e{p.duplicate_of}" for p in task.pages]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def entry_dir(cache_dir: Path, key: str) -> Path:
+    """Where the shard with ``key`` is cached."""
+    return cache_dir / pipeline_version()[:16] / "shards" / key
+
+
+def stats_json(stats: BuildStats) -> dict[str, Any]:
+    """A shard's statistics as JSON (counters keep their insertion order)."""
+    return {f.name: ([s.as_json() for s in stats.seeds] if f.name == "seeds" else getattr(stats, f.name))
+            for f in dataclasses.fields(stats)}
+
+
+def stats_from_json(data: dict[str, Any]) -> BuildStats:
+    """The inverse of :func:`stats_json`."""
+    stats = BuildStats(seeds=[SeedEntry(**row) for row in data["seeds"]])
+    for f in dataclasses.fields(stats):
+        value = getattr(stats, f.name)
+        if isinstance(value, Counter):
+            value.update(data[f.name])
+        elif isinstance(value, int):
+            setattr(stats, f.name, data[f.name])
+    return stats
+
+
+def _files(written: WrittenShards, rejects: str) -> list[str]:
+    return [*written.parquet, *written.jsonl, rejects]
+
+
+def restore(entry: Path, out: Path, rejects: str) -> tuple[BuildStats, WrittenShards] | None:
+    """Copy a cached shard's files into ``out``; None when there is no (readable) entry."""
+    try:
+        data = json.loads((entry / SUMMARY).read_text(encoding="utf-8"))
+        written = WrittenShards(**data["written"])
+        for name in _files(written, rejects):
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(entry / name, out / name)
+        return stats_from_json(data["stats"]), written
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(entry: Path, out: Path, rejects: str, stats: BuildStats, written: WrittenShards) -> None:
+    """Cache a shard's files and summary atomically (a temporary folder, then a rename)."""
+    if entry.exists():
+        return
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    for name in _files(written, rejects):
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out / name, tmp / name)
+    summary = {"stats": stats_json(stats), "written": dataclasses.asdict(written)}
+    (tmp / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    try:
+        tmp.rename(entry)
+    except OSError:  # another worker stored the same shard first
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,47 @@
+"""Shard and page tasks: plain, picklable data that every engine hands to :func:`~builders.scale.shard.run_shard`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from builders.pipeline import PageResult
+from builders.read.manifest import PageMeta
+from builders.release.write import WriteOptions
+
+Processor = Callable[[Path, Path | None, PageMeta | None], PageResult]
+"""Turns one seed file into a :class:`PageResult` (``builders.pipeline.process_file``)."""
+PART_REJECTS = "rejects.jsonl"
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """One seed page of a shard.
+
+    Attributes:
+        name: Path relative to the seeds folder (POSIX).
+        sha256: SHA-256 of the file's bytes, None when it could not be read.
+        meta: Its row of seeds/manifest.csv, if any.
+        duplicate_of: An earlier seed with the same bytes in an earlier shard: every
+            record of this page is rejected as a duplicate of that one.
+    """
+
+    name: str
+    sha256: str | None
+    meta: PageMeta | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """Everything a worker needs to build shard ``index`` (picklable)."""
+
+    index: int
+    seeds: Path
+    pages: tuple[PageTask, ...]
+    out: Path
+    options: WriteOptions
+    on_invalid: str
+    processor: Processor
+    cache_dir: Path | None = None

@@ -1,0 +1,211 @@
+"""Word segmentation: one jieba tokenizer per process, with the shipped user dictionary.
+
+jieba is loaded lazily on first use, under a lock, so that importing the package stays
+cheap and threads share one tokenizer. Part-of-speech tags come from a lookup table
+(jieba's ``dict.txt`` tags plus the user dictionary's), not from ``jieba.posseg`` over
+whole texts (six times slower than segmentation): :func:`pos_tag` runs the POS HMM only
+on the short out-of-vocabulary tokens that segmentation discovered.
+
+The words are always jieba's (``Tokenizer.lcut(text, HMM=True)``); where rjieba is
+installed they are computed by :mod:`builders.segment.fast`, which runs jieba-rs where it
+provably agrees (about four times faster overall). ``XIANBAO_SEGMENTER=jieba`` turns it off.
+Another segmenter can be plugged in with :func:`set_segmenter`; it must satisfy
+:class:`Segmenter` and agree with jieba (see ``tests/test_segment.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from builders.memo import temp_memo
+
+DATA = Path(__file__).parent / "data"
+USER_DICT = DATA / "userdict.txt"
+_LOCK = threading.Lock()
+
+
+class Segmenter(Protocol):
+    """Anything that cuts text into words like jieba's accurate mode with HMM."""
+
+    def cut(self, text: str) -> list[str]:
+        """The words of ``text`` in order, whitespace included."""
+        ...
+
+
+@dataclass(frozen=True)
+class Jieba:
+    """jieba's tokenizer with the user dictionary, and its POS tags."""
+
+    tokenizer: Any
+    tags: dict[str, str]
+    freq: dict[str, int]
+    base_freq: dict[str, int]
+    """Frequencies in jieba's own dictionary of the entries the user dictionary changed."""
+    fast: Segmenter | None = None
+    """The same words, computed faster (:mod:`builders.segment.fast`), when available."""
+
+    def cut(self, text: str) -> list[str]:
+        """jieba accurate mode, HMM on."""
+        return self.fast.cut(text) if self.fast else self.lcut(text)
+
+    def lcut(self, text: str) -> list[str]:
+        """jieba accurate mode, HMM on, by Python jieba itself."""
+        words: list[str] = self.tokenizer.lcut(text, HMM=True)
+        return words
+
+
+def _user_words(line_re: re.Pattern[str]) -> list[str]:
+    """The words of the user dictionary, read as ``jieba.Tokenizer.load_userdict`` reads them."""
+    lines = (ln.strip().lstrip("\ufeff") for ln in USER_DICT.read_text(encoding="utf-8").splitlines())
+    return [m.group(1) for m in map(line_re.match, lines) if m]
+
+
+SNAPSHOT_FORMAT = b"1"
+Tables = tuple[dict[str, int], int, dict[str, str], dict[str, int]]
+"""jieba's FREQ and total after the user dictionary, POS tags by word, and :attr:`Jieba.base_freq`."""
+
+
+def snapshot_key(jieba_version: str) -> bytes:
+    """What the tables derive from: jieba's version (its dictionary) and the user dictionary."""
+    return b"|".join([SNAPSHOT_FORMAT, jieba_version.encode(), USER_DICT.read_bytes()])
+
+
+def _build_tables(jieba: Any, user_words: list[str]) -> Tables:
+    from jieba.posseg import POSTokenizer
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    base = {word: tokenizer.FREQ.get(word, 0) for word in user_words}
+    tokenizer.load_userdict(str(USER_DICT))
+    pos = POSTokenizer(tokenizer)
+    pos.makesure_userdict_loaded()
+    return tokenizer.FREQ, tokenizer.total, pos.word_tag_tab, base
+
+
+def load_tables(jieba: Any, user_words: list[str]) -> Tables:
+    """The tables from the temp-folder memo (0.5 s), or built from jieba's dictionaries (1.5 s)."""
+    tables: Tables = temp_memo(
+        "jieba",
+        snapshot_key(jieba.__version__),
+        lambda: _build_tables(jieba, user_words),
+        lambda v: isinstance(v, tuple) and [type(x) for x in v] == [dict, int, dict, dict],
+    )
+    return tables
+
+
+def _load() -> Jieba:
+    import jieba
+
+    jieba.setLogLevel(60)
+    user_words = _user_words(jieba.re_userdict)
+    freq, total, tags, base = load_tables(jieba, user_words)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    fast = None
+    if os.environ.get("XIANBAO_SEGMENTER", "fast") != "jieba":
+        from builders.segment.fast import fast_segmenter
+
+        fast = fast_segmenter(tokenizer, user_words, tags, base)
+    return Jieba(tokenizer, tags, freq, base, fast)
+
+
+_jieba: Jieba | None = None
+_segmenter: Segmenter | None = None
+
+
+def jieba_tokenizer() -> Jieba:
+    """The process's jieba, loaded on first call (about 1 s; 2 s the first time on a machine)."""
+    global _jieba
+    if _jieba is None:
+        with _LOCK:
+            if _jieba is None:
+                _jieba = _load()
+    return _jieba
+
+
+def set_segmenter(segmenter: Segmenter | None) -> None:
+    """Use another segmenter for :func:`cut` (``None``: back to jieba, the default)."""
+    global _segmenter
+    _segmenter = segmenter
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` (whitespace tokens dropped; punctuation kept)."""
+    words = (_segmenter or jieba_tokenizer()).cut(text)
+    return [w for w in words if not w.isspace()]
+
+
+def tag(word: str) -> str:
+    """The dictionary POS tag of ``word``, or ``x`` when it is not in the dictionary."""
+    return jieba_tokenizer().tags.get(word, "x")
+
+
+def known(word: str) -> bool:
+    """True when ``word`` is a dictionary word (not found by the HMM)."""
+    return jieba_tokenizer().freq.get(word, 0) > 0
+
+
+def in_jieba_dictionary(word: str) -> bool:
+    """True when ``word`` is a word of jieba's own dictionary (the user dictionary ignored).
+
+    The same answer as ``jieba.dt.FREQ.get(word, 0) > 0``, without loading a second dictionary.
+    """
+    loaded = jieba_tokenizer()
+    freq = loaded.base_freq[word] if word in loaded.base_freq else loaded.freq.get(word, 0)
+    return freq > 0
+
+
+NAME_MODEL_TAGS = tuple(["nr", "ns", "nz", "n", "v", "vn", "a", "ad", "an", "d", "i", "j", "l", "m", "t"])
+"""POS tags the whole-word HMM chooses among: names, places and the open classes."""
+_MIN = -3.14e100
+
+
+@cache
+def _pos_model() -> tuple[Any, Any, Any]:
+    """jieba's POS HMM tables (start, transition, emission), memoised: importing
+    ``jieba.posseg`` also re-reads the whole dictionary (0.7 s)."""
+    import jieba
+
+    def derive() -> tuple[Any, Any, Any]:
+        from jieba.posseg import emit_P, start_P, trans_P
+
+        return start_P, trans_P, emit_P
+
+    model: tuple[Any, Any, Any] = temp_memo(
+        "jieba-pos", jieba.__version__.encode(), derive, lambda v: isinstance(v, tuple) and len(v) == 3
+    )
+    return model
+
+
+def _word_score(word: str, pos: str) -> float:
+    start_p, trans_p, emit_p = _pos_model()
+    shape = "S" if len(word) == 1 else "B" + "M" * (len(word) - 2) + "E"
+    states = [(s, pos) for s in shape]
+    score = start_p.get(states[0], _MIN)
+    for i, (state, ch) in enumerate(zip(states, word, strict=True)):
+        score += emit_p.get(state, {}).get(ch, _MIN)
+        if i:
+            score += trans_p.get(states[i - 1], {}).get(state, _MIN)
+    return float(score)
+
+
+@lru_cache(maxsize=1 << 16)
+def pos_tag(word: str) -> str:
+    """POS of a single token: the dictionary's, or for an unknown word jieba's POS HMM's.
+
+    The HMM scores the token as ONE word of each tag of :data:`NAME_MODEL_TAGS` (jieba's
+    transition and emission tables, B-M-E path of one tag) and keeps the best: a few dozen
+    look-ups instead of a Viterbi pass over jieba's whole state space.
+    """
+    found = jieba_tokenizer().tags.get(word)
+    if found is not None:
+        return found
+    scores = {pos: _word_score(word, pos) for pos in NAME_MODEL_TAGS}
+    best = max(NAME_MODEL_TAGS, key=lambda pos: scores[pos])
+    return best if scores[best] > _MIN else "x"
