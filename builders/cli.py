@@ -226,3 +226,21 @@ def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool) -
     from builders.publish.hub import publish_hub
 
     click.echo(_run(lambda: publish_hub(release, repo_id, private=private, dry_run=dry_run)).summary())
+
+
+@main.command("review")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder of the site (new, empty, or an earlier review site, which is replaced).")
+@click.option("--seeds", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Seeds folder of a release [default: the nearest seeds/ above the release holding its pages].")
+def review_cmd(paths: tuple[Path, ...], out: Path, seeds: Path | None) -> None:
+    """Write a static review site of PATHS to OUT: every article beside its source page.
+
+    PATHS is one release folder (dist/<name>/<version>: its pages are read from the
+    seeds folder) or page files and folders of pages (parsed on the fly). Open
+    OUT/index.html in a browser: no server, no network. The same input gives the same bytes.
+    """
+    from builders.review.site import ReviewConfig, review
+
+    click.echo(_run(lambda: review(ReviewConfig(list(paths), out, seeds))).summary())

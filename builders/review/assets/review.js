@@ -1,0 +1,88 @@
+// xianbao review: link articles and their lines both ways; sort and filter the index. No network.
+(function () {
+  "use strict";
+  function all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+
+  // A page: select an article from its card or from one of its lines.
+  function select(n, from) {
+    var card = document.getElementById("a" + n);
+    if (!card) { return; }
+    all(".on").forEach(function (el) { el.classList.remove("on"); });
+    card.classList.add("on");
+    var lines = all('#text [data-a~="' + n + '"]');
+    lines.forEach(function (el) { el.classList.add("on"); });
+    if (from !== "card") { card.scrollIntoView({ block: "nearest" }); }
+    if (from !== "text" && lines.length) { lines[0].scrollIntoView({ block: "center" }); }
+    history.replaceState(null, "", "#a" + n);
+  }
+
+  function step(delta) {
+    var cards = all("article.card"), on = document.querySelector("article.card.on");
+    var i = on ? cards.indexOf(on) + delta : 0;
+    if (i >= 0 && i < cards.length) { select(cards[i].getAttribute("data-a"), "key"); }
+  }
+
+  function page() {
+    var text = document.getElementById("text"), cards = document.getElementById("cards");
+    text.addEventListener("click", function (e) {
+      if (e.target.closest("a")) { return; }
+      var owner = e.target.closest("[data-a]");
+      if (owner) { select(owner.getAttribute("data-a").split(" ")[0], "text"); }
+    });
+    cards.addEventListener("click", function (e) {
+      if (e.target.closest("a")) { return; }
+      var card = e.target.closest("article.card");
+      if (card) { select(card.getAttribute("data-a"), "card"); }
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || /INPUT|TEXTAREA/.test(e.target.tagName)) { return; }
+      var link = { n: 'a[rel="next"]', p: 'a[rel="prev"]' }[e.key];
+      if (link && document.querySelector(link)) { document.querySelector(link).click(); }
+      if (e.key === "j") { step(1); }
+      if (e.key === "k") { step(-1); }
+    });
+    var hash = /^#a(\d+)$/.exec(location.hash);
+    if (hash) { select(hash[1], "load"); }
+  }
+
+  // The index: filter rows by problems/flags, sort by any column.
+  function filter(show) {
+    var shown = 0;
+    all("#pages tbody tr").forEach(function (row) {
+      var p = row.getAttribute("data-problems") !== "0", f = row.getAttribute("data-flags") !== "0";
+      var keep = show === "all" || (show === "problems" && p) || (show === "flags" && f) || (show === "either" && (p || f));
+      row.hidden = !keep;
+      shown += keep ? 1 : 0;
+    });
+    document.getElementById("shown").textContent = shown + " shown";
+    history.replaceState(null, "", show === "all" ? location.pathname : "#show=" + show);
+  }
+
+  function sort(th) {
+    var table = th.closest("table"), body = table.tBodies[0], col = th.cellIndex;
+    var numeric = th.getAttribute("data-type") === "num";
+    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    all("th", table).forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+    function key(row) {
+      var cell = row.cells[col], v = cell.getAttribute("data-v");
+      return numeric || v !== null ? Number(v !== null ? v : cell.textContent) : cell.textContent;
+    }
+    all("tr", body).map(function (row, i) { return [key(row), i, row]; })
+      .sort(function (a, b) { return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]) * dir; })
+      .forEach(function (item) { body.appendChild(item[2]); });
+  }
+
+  function index() {
+    all("#pages th").forEach(function (th) { th.addEventListener("click", function () { sort(th); }); });
+    all('input[name="show"]').forEach(function (input) {
+      input.addEventListener("change", function () { filter(input.value); });
+    });
+    var hash = /^#show=(\w+)$/.exec(location.hash), input = hash && document.querySelector('input[value="' + hash[1] + '"]');
+    if (input) { input.checked = true; filter(hash[1]); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.body.classList.contains("page")) { page(); } else { index(); }
+  });
+})();

@@ -1,0 +1,165 @@
+"""Pages to review: a release folder with its seeds, or page files parsed on the fly.
+
+Either way each page becomes a :class:`ReviewInput`: its decoded text, its articles,
+its problems and which field every line fed. A release ships no page text, so its
+pages are read again from the seeds folder and checked against the released SHA-256;
+the page is parsed again (cheap, no enrichment) to recover the warnings and line roles
+a release does not keep, which are used only when the parse gives the released IDs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from builders.errors import ConfigError
+from builders.parse.page import parse_page
+from builders.pipeline import process_file
+from builders.read.decode import read_page
+from builders.read.seeds import seed_paths
+from builders.release.files import MANIFEST_FILE, REJECTS_FILE
+from builders.release.write import JSONL_DIR
+from schema import Article, Problem
+
+
+@dataclass
+class ReviewInput:
+    """One source page with what the pipeline made of it."""
+
+    source_file: str
+    text: str | None
+    """The decoded page text; None when it could not be read (the problems say why)."""
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    assignments: dict[int, str] = field(default_factory=dict)
+    """Line number -> ``"<ordinal>.<field>"``, when known."""
+    notes: list[str] = field(default_factory=list)
+    """What the reviewer should know about this view of the page (seed changed, roles missing)."""
+
+
+@dataclass(frozen=True)
+class ReleaseMeta:
+    """Identity and counts of a release, for the index."""
+
+    name: str
+    version: str
+    counts: dict[str, object]
+
+
+def is_release(path: Path) -> bool:
+    """True for a release folder (``manifest.json`` and ``jsonl/``)."""
+    return (path / MANIFEST_FILE).is_file() and (path / JSONL_DIR).is_dir()
+
+
+def page_inputs(paths: list[Path]) -> Iterator[ReviewInput]:
+    """Page files (``source_file`` as given) and folders of pages (relative to the folder), parsed and enriched."""
+    for path in paths:
+        if path.is_dir():
+            yield from (_from_file(p, path) for p in seed_paths(path))
+        elif path.is_file():
+            yield _from_file(path, None)
+        else:
+            raise ConfigError(f"{path}: no such file or folder; pass page files, folders of pages or a release")
+
+
+def _from_file(path: Path, root: Path | None) -> ReviewInput:
+    result = process_file(path, root)
+    page = read_page(path, root)
+    text = None if isinstance(page, Problem) else page.text
+    assignments = parse_page(text, result.source_file, result.sha256 or "").assignments if text else {}
+    return ReviewInput(result.source_file, text, result.articles, result.problems, assignments)
+
+
+def release_meta(release: Path) -> ReleaseMeta:
+    """Name, version and counts from the release's manifest.json."""
+    manifest = _manifest(release)
+    dataset = manifest.get("dataset", {})
+    return ReleaseMeta(str(dataset.get("name", release.parent.name)), str(dataset.get("version", release.name)),
+                       dict(manifest.get("counts", {})))
+
+
+def find_seeds(release: Path, names: list[str]) -> Path:
+    """The seeds folder of a release: the nearest ``seeds/`` above it that holds its first page."""
+    for parent in release.resolve().parents:
+        candidate = parent / "seeds"
+        if candidate.is_dir() and (not names or (candidate / names[0]).is_file()):
+            return candidate
+    raise ConfigError(f"{release}: no seeds/ folder above the release holds {names[0] if names else 'its pages'}; "
+                      "pass the folder the release was built from with --seeds")
+
+
+def release_inputs(release: Path, seeds: Path | None) -> Iterator[ReviewInput]:
+    """The pages of a release (every seed of its manifest), with their records and rejects."""
+    manifest = _manifest(release)
+    pages: dict[str, str | None] = {str(s["file"]): s.get("sha256") for s in manifest.get("seeds", [])}
+    records, problems = _records(release), _rejects(release)
+    for name in sorted({*records, *problems} - set(pages)):
+        pages[name] = None
+    seeds = seeds if seeds is not None else find_seeds(release, sorted(pages))
+    for name in sorted(pages):
+        yield _release_page(seeds, name, pages[name], records.get(name, []), problems.get(name, []))
+
+
+def _release_page(seeds: Path, name: str, sha256: str | None, articles: list[Article],
+                  rejects: list[Problem]) -> ReviewInput:
+    page = read_page(seeds / name, seeds)
+    view = ReviewInput(name, None, articles, list(rejects))
+    if isinstance(page, Problem):
+        view.notes.append(f"the source page {seeds / name} cannot be read ({page.code}): pass the seeds "
+                          "folder the release was built from with --seeds")
+        return view
+    view.text = page.text
+    if sha256 is not None and page.sha256 != sha256:
+        view.notes.append(f"{seeds / name} changed since the release (SHA-256 differs): the shading may be off")
+    parsed = parse_page(page.text, name, page.sha256)
+    if sorted(a.id for a in parsed.articles) == sorted(a.id for a in articles):
+        seen = {(p.code, p.line, p.message) for p in view.problems}
+        view.problems.extend(p for p in parsed.problems if (p.code, p.line, p.message) not in seen)
+        view.assignments = parsed.assignments
+    else:
+        view.notes.append("this parser makes other articles of the page than the release holds: "
+                          "line roles and warnings are not shown, lines outside every article are")
+    view.problems.sort(key=lambda p: (p.line or 0, p.code))
+    return view
+
+
+def _manifest(release: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((release / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"{release}/{MANIFEST_FILE} is unreadable ({err}); rebuild the release") from err
+    if not isinstance(manifest, dict):
+        raise ConfigError(f"{release}/{MANIFEST_FILE} is not a JSON object; rebuild the release")
+    return manifest
+
+
+def _records(release: Path) -> dict[str, list[Article]]:
+    """Released records by source file, in release order; an invalid line becomes a problem of its page."""
+    found: dict[str, list[Article]] = {}
+    for path in sorted((release / JSONL_DIR).glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            try:
+                article = Article.model_validate_json(line)
+            except ValidationError as err:
+                where = f"{path.relative_to(release).as_posix()}:{number}"
+                raise ConfigError(f"{release}: {where} is not an Article ({err.error_count()} error(s)); "
+                                  "run xianbao validate") from err
+            found.setdefault(article.source_file, []).append(article)
+    return found
+
+
+def _rejects(release: Path) -> dict[str, list[Problem]]:
+    """The release's rejects by source file."""
+    path = release / REJECTS_FILE
+    found: dict[str, list[Problem]] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            problem = Problem.model_validate_json(line)
+            found.setdefault(problem.source_file, []).append(problem)
+    return found
+
