@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from schema import Article, Problem
 
@@ -24,47 +24,48 @@ class Segment:
     owner: int | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class LineView:
-    """One physical line of the page as the review shows it."""
+    """One physical line of the page as the review shows it (every property computed once, in :func:`line_view`)."""
 
     number: int
+    text: str
     segments: list[Segment]
-    owners: list[int] = field(default_factory=list)
-    """Ordinals of the articles whose spans touch the line, in page order."""
-    role: str | None = None
+    owners: list[int]
+    """Ordinals of the articles owning a non-blank character of the line, in page order."""
+    role: str | None
     """The field the line fed (``title_lines``, ``body``…), when known."""
-    codes: list[str] = field(default_factory=list)
+    codes: list[str]
     """Problem codes about this line."""
+    blank: bool
+    loose: bool
+    """A non-blank character outside every article: unassigned text or page furniture."""
+    whole: int | None
+    """The one article owning every non-blank character of the line, if there is one."""
+    css: str
+    """CSS classes: ``l``, the owner's colour, ``x`` outside every article, ``b`` blank, ``q`` with a problem."""
 
     @property
-    def blank(self) -> bool:
-        return not "".join(s.text for s in self.segments).strip()
+    def mixed(self) -> bool:
+        """Parts of the line belong to different articles (or to none): shown segment by segment."""
+        return not self.blank and self.whole is None and len(self.segments) > 1
 
-    @property
-    def loose(self) -> bool:
-        """A non-blank line outside every article: unassigned text or page furniture."""
-        return not self.blank and any(s.owner is None and s.text.strip() for s in self.segments)
 
-    @property
-    def css(self) -> str:
-        """CSS classes: ``l``, the owner's colour, ``x`` outside every article, ``b`` blank, ``q`` with a problem."""
-        classes = ["l"]
-        if self.blank:
-            classes.append("b")
-        elif self.whole is not None:
-            classes.append(f"c{self.whole % PALETTE}")
-        elif self.loose and not self.owners:
-            classes.append("x")
-        if self.codes:
-            classes.append("q")
-        return " ".join(classes)
-
-    @property
-    def whole(self) -> int | None:
-        """The one article owning every non-blank character of the line, if there is one."""
-        owners = {s.owner for s in self.segments if s.text.strip()}
-        return owners.pop() if len(owners) == 1 else None
+def line_view(number: int, text: str, segments: list[Segment], role: str | None, codes: list[str]) -> LineView:
+    inked = [s for s in segments if s.text.strip()]
+    owners = sorted({s.owner for s in inked if s.owner is not None})
+    loose = any(s.owner is None for s in inked)
+    whole = owners[0] if len(owners) == 1 and not loose else None
+    classes = ["l"]
+    if not inked:
+        classes.append("b")
+    elif whole is not None:
+        classes.append(f"c{whole % PALETTE}")
+    elif not owners:
+        classes.append("x")
+    if codes:
+        classes.append("q")
+    return LineView(number, text, segments, owners, role, codes, not inked, loose, whole, " ".join(classes))
 
 
 def _owners_by_offset(articles: list[Article]) -> list[tuple[int, int, int]]:
@@ -100,10 +101,8 @@ def page_lines(text: str, articles: list[Article], problems: list[Problem],
     lines, offset = [], 0
     for number, raw in enumerate(text.split("\n"), start=1):
         touching = [s for s in spans if s[0] < offset + len(raw) and s[1] > offset]
-        view = LineView(number, _segments(raw, offset, touching), role=_role(assignments.get(number)),
-                        codes=codes.get(number, []))
-        view.owners = sorted({o for s in view.segments if s.owner is not None and s.text.strip() for o in [s.owner]})
-        lines.append(view)
+        segments = _segments(raw, offset, touching) if touching else [Segment(raw, None)]
+        lines.append(line_view(number, raw, segments, _role(assignments.get(number)), codes.get(number, [])))
         offset += len(raw) + 1
     return lines
 

@@ -7,11 +7,16 @@ HTML through Jinja2 with autoescaping on, so a ``<script>`` in page text shows a
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
+import multiprocessing
 import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -19,8 +24,17 @@ import jinja2
 
 from builders.errors import ConfigError, OutputError
 from builders.review import charts
-from builders.review.source import ReleaseMeta, ReviewInput, is_release, page_inputs, release_inputs, release_meta
+from builders.review.source import (
+    FileSource,
+    ReleaseMeta,
+    ReleaseSource,
+    is_release,
+    page_sources,
+    release_meta,
+    release_sources,
+)
 from builders.review.views import PageView, code_meaning, page_view
+from builders.scale.engines import default_workers
 from schema import CODES
 
 MARKER = ".xianbao-review"
@@ -37,11 +51,13 @@ class ReviewConfig:
         paths: One release folder, or page files and folders of pages.
         out: The site's folder: new, empty, or an earlier review site (replaced).
         seeds: The seeds folder of a release [default: the nearest ``seeds/`` above it].
+        workers: Processes that load and write pages [default: all cores]; the bytes do not depend on it.
     """
 
     paths: list[Path]
     out: Path
     seeds: Path | None = None
+    workers: int | None = None
 
 
 @dataclass
@@ -52,7 +68,6 @@ class ReviewReport:
     pages: int = 0
     articles: int = 0
     pages_with_problems: int = 0
-    files: list[Path] = field(default_factory=list)
 
     @property
     def index(self) -> Path:
@@ -96,6 +111,7 @@ def slug_of(source_file: str, taken: set[str]) -> str:
     return slug
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
     """Templates from the package; autoescape everything; no stray whitespace."""
     return jinja2.Environment(
@@ -123,47 +139,89 @@ def prepare_out(out: Path) -> None:
         raise OutputError(f"cannot create {out}: {err}") from err
 
 
-def _inputs(config: ReviewConfig) -> tuple[list[ReviewInput], ReleaseMeta | None]:
+Source = FileSource | ReleaseSource
+CHUNK = 20
+"""Pages per task when pages are rendered in worker processes."""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page to write: where it comes from and its place among the site's pages."""
+
+    source: Source
+    slug: str
+    position: int
+    total: int
+    prev: str | None
+    next: str | None
+
+
+def _sources(config: ReviewConfig) -> tuple[list[Source], ReleaseMeta | None]:
     releases = [p for p in config.paths if p.is_dir() and is_release(p)]
     if releases and len(config.paths) > 1:
         raise ConfigError("review one release folder, or page files and folders, not both")
     if config.seeds is not None and not releases:
         raise ConfigError("--seeds is for a release folder; page files are read as given")
     if releases:
-        return list(release_inputs(releases[0], config.seeds)), release_meta(releases[0])
-    return list(page_inputs(config.paths)), None
+        return list(release_sources(releases[0], config.seeds)), release_meta(releases[0])
+    return list(page_sources(config.paths)), None
+
+
+def _jobs(sources: list[Source]) -> list[PageJob]:
+    taken: set[str] = set()
+    slugs = [slug_of(source.source_file, taken) for source in sources]
+    return [PageJob(source, slug, i + 1, len(slugs), slugs[i - 1] if i else None,
+                    slugs[i + 1] if i + 1 < len(slugs) else None) for i, (source, slug) in enumerate(zip(
+                        sources, slugs, strict=True))]
+
+
+def render_pages(jobs: list[PageJob], out: Path, meta: ReleaseMeta | None) -> list[tuple[Row, list[int]]]:
+    """Load and write the pages of ``jobs``; their index rows and body lengths, in order (runs in workers too)."""
+    template = environment().get_template("page.html.j2")
+    done = []
+    for job in jobs:
+        view = page_view(job.source.load(), job.slug)
+        row = _row(view)
+        html = template.render(page=view, row=row, meta=meta, meaning=code_meaning, position=job.position,
+                               total=job.total, prev=job.prev, next=job.next)
+        _write(out / "pages" / f"{job.slug}.html", html)
+        done.append((row, [a.body_chars for a in view.articles]))
+    return done
+
+
+def _render_all(jobs: list[PageJob], out: Path, meta: ReleaseMeta | None,
+                workers: int) -> Iterator[tuple[Row, list[int]]]:
+    """Every page, in order: here, or in ``workers`` spawned processes when there is more than one chunk."""
+    chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield from render_pages(chunk, out, meta)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context) as pool:
+        for done in pool.map(render_pages, chunks, itertools.repeat(out), itertools.repeat(meta)):
+            yield from done
 
 
 def review(config: ReviewConfig) -> ReviewReport:
     """Write the review site of ``config.paths`` into ``config.out``."""
-    inputs, meta = _inputs(config)
-    taken: set[str] = set()
-    slugs = [slug_of(page.source_file, taken) for page in inputs]
+    sources, meta = _sources(config)
+    jobs = _jobs(sources)
     prepare_out(config.out)
-    env, report, rows, lengths = environment(), ReviewReport(config.out), list[Row](), list[int]()
-    template = env.get_template("page.html.j2")
-    for i, (page, slug) in enumerate(zip(inputs, slugs, strict=True)):
-        view = page_view(page, slug)
-        row = _row(view)
-        html = template.render(page=view, row=row, meta=meta, meaning=code_meaning, position=i + 1,
-                               total=len(inputs), prev=slugs[i - 1] if i else None,
-                               next=slugs[i + 1] if i + 1 < len(slugs) else None)
-        report.files.append(_write(config.out / "pages" / f"{slug}.html", html))
+    report, rows, lengths = ReviewReport(config.out), list[Row](), list[int]()
+    for row, bodies in _render_all(jobs, config.out, meta, config.workers or default_workers()):
         rows.append(row)
-        lengths.extend(len(a.body) for a in page.articles)
+        lengths.extend(bodies)
         report.articles += row.articles
         report.pages_with_problems += bool(row.problems or row.flagged)
-        inputs[i] = ReviewInput(page.source_file, None)  # the page is written: free its text and records
     report.pages = len(rows)
-    index = env.get_template("index.html.j2").render(rows=rows, meta=meta, charts=_charts(rows, lengths),
-                                                     totals=_totals(rows), meaning=code_meaning,
-                                                     meta_counts=_meta_counts(meta), chart_width=charts.WIDTH,
-                                                     chart_label=charts.LABEL)
-    report.files.append(_write(config.out / "index.html", index))
+    index = environment().get_template("index.html.j2").render(
+        rows=rows, meta=meta, charts=_charts(rows, lengths), totals=_totals(rows), meaning=code_meaning,
+        meta_counts=_meta_counts(meta), chart_width=charts.WIDTH, chart_label=charts.LABEL)
+    _write(config.out / "index.html", index)
     for name in ASSETS:
-        report.files.append(_write(config.out / "assets" / name, files("builders.review").joinpath(
-            "assets", name).read_text(encoding="utf-8")))
-    report.files.append(_write(config.out / MARKER, "A review site written by `xianbao review`; rewritten by it.\n"))
+        _write(config.out / "assets" / name, files("builders.review").joinpath("assets", name).read_text("utf-8"))
+    _write(config.out / MARKER, "A review site written by `xianbao review`; rewritten by it.\n")
     return report
 
 

@@ -1,7 +1,9 @@
 """Pages to review: a release folder with its seeds, or page files parsed on the fly.
 
-Either way each page becomes a :class:`ReviewInput`: its decoded text, its articles,
-its problems and which field every line fed. A release ships no page text, so its
+Either way each page is a source (:class:`FileSource`, :class:`ReleaseSource`: small and
+picklable, so pages can be loaded in worker processes) whose ``load()`` gives a
+:class:`ReviewInput`: its decoded text, its articles, its problems and which field every
+line fed. A release ships no page text, so its
 pages are read again from the seeds folder and checked against the released SHA-256;
 the page is parsed again (cheap, no enrichment) to recover the warnings and line roles
 a release does not keep, which are used only when the parse gives the released IDs.
@@ -17,10 +19,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from builders.enrich.page import enrich_page
 from builders.errors import ConfigError
 from builders.parse.page import parse_page
-from builders.pipeline import process_file
-from builders.read.decode import read_page
+from builders.pipeline import process_page
+from builders.read.decode import read_page, relative_name
 from builders.read.seeds import seed_paths
 from builders.release.files import MANIFEST_FILE, REJECTS_FILE
 from builders.release.write import JSONL_DIR
@@ -56,23 +59,40 @@ def is_release(path: Path) -> bool:
     return (path / MANIFEST_FILE).is_file() and (path / JSONL_DIR).is_dir()
 
 
-def page_inputs(paths: list[Path]) -> Iterator[ReviewInput]:
-    """Page files (``source_file`` as given) and folders of pages (relative to the folder), parsed and enriched."""
+@dataclass(frozen=True)
+class FileSource:
+    """A page file, parsed and enriched when loaded."""
+
+    path: Path
+    root: Path | None
+    """The folder it was found in (``source_file`` is relative to it), or None: the path as given."""
+
+    @property
+    def source_file(self) -> str:
+        return relative_name(self.path, self.root)
+
+    def load(self) -> ReviewInput:
+        page = read_page(self.path, self.root)
+        if isinstance(page, Problem):
+            return ReviewInput(page.source_file, None, problems=[page])
+        parsed = parse_page(page.text, page.source_file, page.sha256)
+        try:
+            articles, problems = enrich_page(parsed.articles, page.text, None), parsed.problems
+        except Exception:  # the pipeline turns the failure into its problem (invalid-record, internal-error)
+            result = process_page(page)
+            articles, problems = result.articles, result.problems
+        return ReviewInput(page.source_file, page.text, articles, problems, parsed.assignments)
+
+
+def page_sources(paths: list[Path]) -> Iterator[FileSource]:
+    """Page files (``source_file`` as given) and folders of pages (relative to the folder)."""
     for path in paths:
         if path.is_dir():
-            yield from (_from_file(p, path) for p in seed_paths(path))
+            yield from (FileSource(p, path) for p in seed_paths(path))
         elif path.is_file():
-            yield _from_file(path, None)
+            yield FileSource(path, None)
         else:
             raise ConfigError(f"{path}: no such file or folder; pass page files, folders of pages or a release")
-
-
-def _from_file(path: Path, root: Path | None) -> ReviewInput:
-    result = process_file(path, root)
-    page = read_page(path, root)
-    text = None if isinstance(page, Problem) else page.text
-    assignments = parse_page(text, result.source_file, result.sha256 or "").assignments if text else {}
-    return ReviewInput(result.source_file, text, result.articles, result.problems, assignments)
 
 
 def release_meta(release: Path) -> ReleaseMeta:
@@ -93,7 +113,44 @@ def find_seeds(release: Path, names: list[str]) -> Path:
                       "pass the folder the release was built from with --seeds")
 
 
-def release_inputs(release: Path, seeds: Path | None) -> Iterator[ReviewInput]:
+@dataclass(frozen=True)
+class ReleaseSource:
+    """A page of a release: its released records and rejects; its text is read from the seeds when loaded."""
+
+    seeds: Path
+    name: str
+    sha256: str | None
+    articles: list[Article]
+    rejects: list[Problem]
+
+    @property
+    def source_file(self) -> str:
+        return self.name
+
+    def load(self) -> ReviewInput:
+        page = read_page(self.seeds / self.name, self.seeds)
+        view = ReviewInput(self.name, None, self.articles, list(self.rejects))
+        if isinstance(page, Problem):
+            view.notes.append(f"the source page {self.seeds / self.name} cannot be read ({page.code}): pass the "
+                              "seeds folder the release was built from with --seeds")
+            return view
+        view.text = page.text
+        if self.sha256 is not None and page.sha256 != self.sha256:
+            view.notes.append(f"{self.seeds / self.name} changed since the release (SHA-256 differs): "
+                              "the shading may be off")
+        parsed = parse_page(page.text, self.name, page.sha256)
+        if sorted(a.id for a in parsed.articles) == sorted(a.id for a in self.articles):
+            seen = {(p.code, p.line, p.message) for p in view.problems}
+            view.problems.extend(p for p in parsed.problems if (p.code, p.line, p.message) not in seen)
+            view.assignments = parsed.assignments
+        else:
+            view.notes.append("this parser makes other articles of the page than the release holds: "
+                              "line roles and warnings are not shown, lines outside every article are")
+        view.problems.sort(key=lambda p: (p.line or 0, p.code))
+        return view
+
+
+def release_sources(release: Path, seeds: Path | None) -> Iterator[ReleaseSource]:
     """The pages of a release (every seed of its manifest), with their records and rejects."""
     manifest = _manifest(release)
     pages: dict[str, str | None] = {str(s["file"]): s.get("sha256") for s in manifest.get("seeds", [])}
@@ -102,30 +159,7 @@ def release_inputs(release: Path, seeds: Path | None) -> Iterator[ReviewInput]:
         pages[name] = None
     seeds = seeds if seeds is not None else find_seeds(release, sorted(pages))
     for name in sorted(pages):
-        yield _release_page(seeds, name, pages[name], records.get(name, []), problems.get(name, []))
-
-
-def _release_page(seeds: Path, name: str, sha256: str | None, articles: list[Article],
-                  rejects: list[Problem]) -> ReviewInput:
-    page = read_page(seeds / name, seeds)
-    view = ReviewInput(name, None, articles, list(rejects))
-    if isinstance(page, Problem):
-        view.notes.append(f"the source page {seeds / name} cannot be read ({page.code}): pass the seeds "
-                          "folder the release was built from with --seeds")
-        return view
-    view.text = page.text
-    if sha256 is not None and page.sha256 != sha256:
-        view.notes.append(f"{seeds / name} changed since the release (SHA-256 differs): the shading may be off")
-    parsed = parse_page(page.text, name, page.sha256)
-    if sorted(a.id for a in parsed.articles) == sorted(a.id for a in articles):
-        seen = {(p.code, p.line, p.message) for p in view.problems}
-        view.problems.extend(p for p in parsed.problems if (p.code, p.line, p.message) not in seen)
-        view.assignments = parsed.assignments
-    else:
-        view.notes.append("this parser makes other articles of the page than the release holds: "
-                          "line roles and warnings are not shown, lines outside every article are")
-    view.problems.sort(key=lambda p: (p.line or 0, p.code))
-    return view
+        yield ReleaseSource(seeds, name, pages[name], records.get(name, []), problems.get(name, []))
 
 
 def _manifest(release: Path) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class ArticleView:
     """``(role, text)``: 栏目 column, 引题 kicker, 主题 headline, 副题 subheadline."""
     bylines: list[tuple[str, str]]
     paragraphs: list[str]
+    body_chars: int
     flags: list[str]
     fields: list[Field]
     """Everything else that is set: reading tip, captions, sidebars, markers, dateline, officials…"""
@@ -141,6 +142,7 @@ def article_view(article: Article, lines: list[LineView]) -> ArticleView:
         titles=title_rows(article),
         bylines=[(ROLES[b.role], b.name) for b in article.bylines],
         paragraphs=[p for p in article.body.split("\n") if p],
+        body_chars=article.char_count,
         flags=list(article.flags),
         fields=_fields(article),
         lines=[line.number for line in lines if article.ordinal in line.owners],
