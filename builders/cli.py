@@ -234,7 +234,9 @@ def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool) -
               help="Folder of the site (new, empty, or an earlier review site, which is replaced).")
 @click.option("--seeds", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="Seeds folder of a release [default: the nearest seeds/ above the release holding its pages].")
-def review_cmd(paths: tuple[Path, ...], out: Path, seeds: Path | None) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes loading and writing pages [default: all cores]; the site's bytes do not depend on it.")
+def review_cmd(paths: tuple[Path, ...], out: Path, seeds: Path | None, workers: int | None) -> None:
     """Write a static review site of PATHS to OUT: every article beside its source page.
 
     PATHS is one release folder (dist/<name>/<version>: its pages are read from the
@@ -243,4 +245,4 @@ def review_cmd(paths: tuple[Path, ...], out: Path, seeds: Path | None) -> None:
     """
     from builders.review.site import ReviewConfig, review
 
-    click.echo(_run(lambda: review(ReviewConfig(list(paths), out, seeds))).summary())
+    click.echo(_run(lambda: review(ReviewConfig(list(paths), out, seeds, workers))).summary())

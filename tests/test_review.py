@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from builders.cli import main
 from builders.errors import ConfigError
 from builders.review.lines import page_lines
-from builders.review.site import MARKER, ReviewConfig, review, slug_of
+from builders.review.output import MARKER, slug_of
+from builders.review.site import ReviewConfig, review
 from builders.review.source import release_sources
 from tests.factories import make_article
 
@@ -154,14 +155,8 @@ def test_a_page_the_pipeline_fails_on_is_shown_with_its_problem(tmp_path: Path, 
     assert "page-furniture" in html  # the parse's problems are still shown, line by line
 
 
-def test_pages_in_worker_processes_give_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("builders.review.site.CHUNK", 3)
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    for i in range(8):  # three chunks of pages
-        shutil.copy(PROBLEM_PAGE if i % 2 else ROOT / "seeds" / "002_e7cb3654940c1666.txt", pages / f"{i:03d}.txt")
-        with (pages / f"{i:03d}.txt").open("a", encoding="utf-8") as f:
-            f.write(f"\n第{i}期\n")
-    review(ReviewConfig([pages], tmp_path / "one", workers=1))
-    review(ReviewConfig([pages], tmp_path / "two", workers=2))
-    assert site_bytes(tmp_path / "one") == site_bytes(tmp_path / "two")
+def test_pages_in_worker_processes_give_the_same_bytes(release_site: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("builders.review.site.CHUNK", 1)  # four chunks for two spawned workers
+    review(ReviewConfig([RELEASE], tmp_path / "two", workers=2))
+    assert site_bytes(tmp_path / "two") == site_bytes(release_site)
