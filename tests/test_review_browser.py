@@ -125,6 +125,12 @@ def test_index_lists_filters_and_sorts_pages(browser: Browser, sites: dict[str, 
     browser.click('input[value="problems"]')
     assert browser.js(rows) == [str(PROBLEM_PAGE), "001_4977bfae3feec50c.txt"]  # the latter: reattached-fragment
     assert browser.js("location.hash") == "#show=problems"
+    browser.click('#pages a[href*="problem_page"]')  # prev/next now follow the filter: the next is 001
+    browser.wait_event("Page.loadEventFired")
+    assert browser.js("document.querySelector('a[rel=next]').getAttribute('href')") == "001_4977bfae3feec50c.txt.html"
+    assert browser.js("document.querySelector('.pager .pos').textContent") == "1 / 2 (problems)"
+    browser.goto((sites["pages"] / "index.html").as_uri() + "#show=problems")
+    assert len(browser.js(rows)) == 2
     browser.click('input[value="all"]')
     browser.click("#pages th:nth-child(2)")
     browser.click("#pages th:nth-child(2)")  # articles, descending

@@ -27,7 +27,6 @@ from builders.review.source import (
     release_sources,
 )
 from builders.review.views import code_meaning, page_view
-from builders.scale.engines import default_workers
 
 
 @dataclass(frozen=True)
@@ -129,13 +128,19 @@ def _render_all(jobs: list[PageJob], out: Path, meta: ReleaseMeta | None,
             yield from done
 
 
+def _cores() -> int:
+    from builders.scale.engines import default_workers  # here: workers need not import the scale stage
+
+    return default_workers()
+
+
 def review(config: ReviewConfig) -> ReviewReport:
     """Write the review site of ``config.paths`` into ``config.out``."""
     sources, meta = _sources(config)
     jobs = _jobs(sources)
     prepare_out(config.out)
     report, rows, lengths = ReviewReport(config.out), list[Row](), list[int]()
-    for row, bodies in _render_all(jobs, config.out, meta, config.workers or default_workers()):
+    for row, bodies in _render_all(jobs, config.out, meta, config.workers or _cores()):
         rows.append(row)
         lengths.extend(bodies)
         report.articles += row.articles

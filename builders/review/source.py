@@ -7,6 +7,8 @@ line fed. A release ships no page text, so its
 pages are read again from the seeds folder and checked against the released SHA-256;
 the page is parsed again (cheap, no enrichment) to recover the warnings and line roles
 a release does not keep, which are used only when the parse gives the released IDs.
+The release modules (and pyarrow) are imported only where a release is read, in the
+parent process: workers load pages without them.
 """
 
 from __future__ import annotations
@@ -22,11 +24,9 @@ from pydantic import ValidationError
 from builders.enrich.page import enrich_page
 from builders.errors import ConfigError
 from builders.parse.page import parse_page
-from builders.pipeline import process_page
+from builders.pipeline import invalid_record_problems, process_page
 from builders.read.decode import read_page, relative_name
 from builders.read.seeds import seed_paths
-from builders.release.files import MANIFEST_FILE, REJECTS_FILE
-from builders.release.write import JSONL_DIR
 from schema import Article, Problem
 
 
@@ -56,6 +56,9 @@ class ReleaseMeta:
 
 def is_release(path: Path) -> bool:
     """True for a release folder (``manifest.json`` and ``jsonl/``)."""
+    from builders.release.files import MANIFEST_FILE
+    from builders.release.write import JSONL_DIR
+
     return (path / MANIFEST_FILE).is_file() and (path / JSONL_DIR).is_dir()
 
 
@@ -120,16 +123,28 @@ class ReleaseSource:
     seeds: Path
     name: str
     sha256: str | None
-    articles: list[Article]
+    records: list[str]
+    """The page's JSONL lines, validated as Articles when loaded (in a worker)."""
     rejects: list[Problem]
 
     @property
     def source_file(self) -> str:
         return self.name
 
+    def articles(self) -> tuple[list[Article], list[Problem]]:
+        """The records as Articles; one that is not becomes ``invalid-record`` problems of the page."""
+        articles, problems = [], []
+        for line in self.records:
+            try:
+                articles.append(Article.model_validate_json(line))
+            except ValidationError as err:
+                problems += invalid_record_problems(err, self.name, None)
+        return articles, problems
+
     def load(self) -> ReviewInput:
         page = read_page(self.seeds / self.name, self.seeds)
-        view = ReviewInput(self.name, None, self.articles, list(self.rejects))
+        articles, invalid = self.articles()
+        view = ReviewInput(self.name, None, articles, [*self.rejects, *invalid])
         if isinstance(page, Problem):
             view.notes.append(f"the source page {self.seeds / self.name} cannot be read ({page.code}): pass the "
                               "seeds folder the release was built from with --seeds")
@@ -139,7 +154,7 @@ class ReleaseSource:
             view.notes.append(f"{self.seeds / self.name} changed since the release (SHA-256 differs): "
                               "the shading may be off")
         parsed = parse_page(page.text, self.name, page.sha256)
-        if sorted(a.id for a in parsed.articles) == sorted(a.id for a in self.articles):
+        if sorted(a.id for a in parsed.articles) == sorted(a.id for a in articles):
             seen = {(p.code, p.line, p.message) for p in view.problems}
             view.problems.extend(p for p in parsed.problems if (p.code, p.line, p.message) not in seen)
             view.assignments = parsed.assignments
@@ -163,6 +178,8 @@ def release_sources(release: Path, seeds: Path | None) -> Iterator[ReleaseSource
 
 
 def _manifest(release: Path) -> dict[str, Any]:
+    from builders.release.files import MANIFEST_FILE
+
     try:
         manifest = json.loads((release / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
@@ -172,23 +189,27 @@ def _manifest(release: Path) -> dict[str, Any]:
     return manifest
 
 
-def _records(release: Path) -> dict[str, list[Article]]:
-    """Released records by source file, in release order; an invalid line becomes a problem of its page."""
-    found: dict[str, list[Article]] = {}
+def _records(release: Path) -> dict[str, list[str]]:
+    """Released JSONL lines by source file, in release order."""
+    from builders.release.write import JSONL_DIR
+
+    found: dict[str, list[str]] = {}
     for path in sorted((release / JSONL_DIR).glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             try:
-                article = Article.model_validate_json(line)
-            except ValidationError as err:
+                source_file = str(json.loads(line)["source_file"])
+            except (ValueError, KeyError, TypeError) as err:
                 where = f"{path.relative_to(release).as_posix()}:{number}"
-                raise ConfigError(f"{release}: {where} is not an Article ({err.error_count()} error(s)); "
+                raise ConfigError(f"{release}: {where} is not a record with a source_file ({err!r}); "
                                   "run xianbao validate") from err
-            found.setdefault(article.source_file, []).append(article)
+            found.setdefault(source_file, []).append(line)
     return found
 
 
 def _rejects(release: Path) -> dict[str, list[Problem]]:
     """The release's rejects by source file."""
+    from builders.release.files import REJECTS_FILE
+
     path = release / REJECTS_FILE
     found: dict[str, list[Problem]] = {}
     if path.is_file():

@@ -43,6 +43,30 @@
     });
     var hash = /^#a(\d+)$/.exec(location.hash);
     if (hash) { select(hash[1], "load"); }
+    followFilter();
+  }
+
+  // prev/next follow the index's filter and sort order, when the index set one in this tab.
+  var KEY = "xianbao-review-pages";
+  function remember(show) {
+    var pages = all("#pages tbody tr").filter(function (row) { return !row.hidden; })
+      .map(function (row) { return row.querySelector("a").getAttribute("href").replace(/^pages\//, ""); });
+    try { sessionStorage.setItem(KEY, JSON.stringify({ show: show, pages: pages })); } catch (e) { /* storage off */ }
+  }
+
+  function followFilter() {
+    var saved = null;
+    try { saved = JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch (e) { return; }
+    var here = location.pathname.split("/").pop(), i = saved ? saved.pages.indexOf(here) : -1;
+    if (!saved || saved.show === "all" || i < 0) { return; }
+    [["prev", i - 1], ["next", i + 1]].forEach(function (pair) {
+      var link = document.querySelector('a[rel="' + pair[0] + '"]'), target = saved.pages[pair[1]];
+      if (!link) { return; }
+      if (target) { link.setAttribute("href", target); } else { link.removeAttribute("href"); link.className = "off"; }
+      link.title = pair[0] + " page " + saved.show.replace("either", "with problems or flags") + " (from the index)";
+    });
+    var pos = document.querySelector(".pager .pos");
+    if (pos) { pos.textContent = (i + 1) + " / " + saved.pages.length + " (" + saved.show + ")"; }
   }
 
   // The index: filter rows by problems/flags, sort by any column.
@@ -56,6 +80,7 @@
     });
     document.getElementById("shown").textContent = shown + " shown";
     history.replaceState(null, "", show === "all" ? location.pathname : "#show=" + show);
+    remember(show);
   }
 
   function sort(th) {
@@ -71,6 +96,8 @@
     all("tr", body).map(function (row, i) { return [key(row), i, row]; })
       .sort(function (a, b) { return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]) * dir; })
       .forEach(function (item) { body.appendChild(item[2]); });
+    var checked = document.querySelector('input[name="show"]:checked');
+    remember(checked ? checked.value : "all");
   }
 
   function index() {
@@ -79,7 +106,7 @@
       input.addEventListener("change", function () { filter(input.value); });
     });
     var hash = /^#show=(\w+)$/.exec(location.hash), input = hash && document.querySelector('input[value="' + hash[1] + '"]');
-    if (input) { input.checked = true; filter(hash[1]); }
+    if (input) { input.checked = true; filter(hash[1]); } else { remember("all"); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
