@@ -160,3 +160,16 @@ def test_pages_in_worker_processes_give_the_same_bytes(release_site: Path, tmp_p
     monkeypatch.setattr("builders.review.site.CHUNK", 1)  # four chunks for two spawned workers
     review(ReviewConfig([RELEASE], tmp_path / "two", workers=2))
     assert site_bytes(tmp_path / "two") == site_bytes(release_site)
+
+
+def test_an_invalid_record_is_a_problem_of_its_page(tmp_path: Path) -> None:
+    copy = tmp_path / "release"
+    shutil.copytree(RELEASE, copy)
+    shard = next((copy / "jsonl").glob("*.jsonl"))
+    lines = shard.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace('"ordinal":0', '"ordinal":-1', 1)
+    shard.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = review(ReviewConfig([copy], tmp_path / "site", seeds=ROOT / "seeds"))
+    assert report.articles == 18
+    html = (tmp_path / "site" / "pages" / "000_00041c465df49cc4.txt.html").read_text(encoding="utf-8")
+    assert "invalid-record" in html and "greater_than_equal" in html
