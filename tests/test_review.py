@@ -13,8 +13,8 @@ from builders.cli import main
 from builders.errors import ConfigError
 from builders.review.lines import page_lines
 from builders.review.output import MARKER, slug_of
+from builders.review.released import release_sources
 from builders.review.site import ReviewConfig, review
-from builders.review.source import release_sources
 from tests.factories import make_article
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from builders.review.released import release_sources
 from builders.review.site import ReviewConfig, review
-from builders.review.source import ReviewInput, release_sources
+from builders.review.source import ReviewInput
 from tests.browser import Browser, chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builders.review import charts
-from builders.review.source import ReleaseMeta
+from builders.review.released import ReleaseMeta
 from builders.review.views import PageView, code_meaning
 from schema import CODES
 

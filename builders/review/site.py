@@ -7,25 +7,17 @@ HTML through Jinja2 with autoescaping on, so a ``<script>`` in page text shows a
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from builders.errors import ConfigError
 from builders.review.index import Row, index_context, row_of
 from builders.review.output import environment, prepare_out, slug_of, write_assets, write_file
-from builders.review.source import (
-    FileSource,
-    ReleaseMeta,
-    ReleaseSource,
-    is_release,
-    page_sources,
-    release_meta,
-    release_sources,
-)
+from builders.review.released import ReleaseMeta, ReleaseSource, is_release, release_meta, release_sources
+from builders.review.source import FileSource, page_sources
 from builders.review.views import code_meaning, page_view
 
 
@@ -114,18 +106,31 @@ def render_pages(jobs: list[PageJob], out: Path, meta: ReleaseMeta | None) -> li
     return done
 
 
-def _render_all(jobs: list[PageJob], out: Path, meta: ReleaseMeta | None,
-                workers: int) -> Iterator[tuple[Row, list[int]]]:
-    """Every page, in order: here, or in ``workers`` spawned processes when there is more than one chunk."""
+Rendered = list[tuple[Row, list[int]]]
+
+
+def _render_all(jobs: list[PageJob], out: Path, meta: ReleaseMeta | None, workers: int) -> Rendered:
+    """Every page's row and body lengths, in page order.
+
+    This process renders chunks too, from the end of the queue, while ``workers - 1``
+    spawned helpers take them from the front (two each in flight), so no core waits.
+    """
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     if workers <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            yield from render_pages(chunk, out, meta)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context) as pool:
-        for done in pool.map(render_pages, chunks, itertools.repeat(out), itertools.repeat(meta)):
-            yield from done
+        return [done for chunk in chunks for done in render_pages(chunk, out, meta)]
+    queue, results = deque(enumerate(chunks)), dict[int, Rendered]()
+    helpers = min(workers - 1, len(chunks) - 1)
+    with ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures: dict[int, Future[Rendered]] = {}
+        while queue:
+            while queue and sum(not f.done() for f in futures.values()) < 2 * helpers:
+                i, chunk = queue.popleft()
+                futures[i] = pool.submit(render_pages, chunk, out, meta)
+            if queue:
+                i, chunk = queue.pop()
+                results[i] = render_pages(chunk, out, meta)
+        results.update((i, f.result()) for i, f in futures.items())
+    return [done for i in sorted(results) for done in results[i]]
 
 
 def _cores() -> int:
