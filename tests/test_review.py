@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builders.cli import main
 from builders.errors import ConfigError
@@ -173,3 +175,20 @@ def test_an_invalid_record_is_a_problem_of_its_page(tmp_path: Path) -> None:
     assert report.articles == 18
     html = (tmp_path / "site" / "pages" / "000_00041c465df49cc4.txt.html").read_text(encoding="utf-8")
     assert "invalid-record" in html and "greater_than_equal" in html
+
+
+@given(st.text(st.sampled_from("甲乙丙。\n <>&"), max_size=60),
+       st.lists(st.tuples(st.integers(0, 70), st.integers(0, 70)), max_size=4))
+def test_lines_keep_every_character_and_owner(text: str, ranges: list[tuple[int, int]]) -> None:
+    spans = [{"start": min(a, b), "end": max(a, b)} for a, b in ranges] or [{"start": 0, "end": 0}]
+    articles = [make_article(i, spans=[span]) for i, span in enumerate(spans)]
+    lines = page_lines(text, articles, [], {})
+    assert "\n".join("".join(s.text for s in line.segments) for line in lines) == text
+    offset = 0
+    for line in lines:
+        for segment in line.segments:
+            for k in range(offset, offset + len(segment.text)):
+                inside = [i for i, s in enumerate(spans) if s["start"] <= k < s["end"]]
+                assert (segment.owner in inside) if inside else segment.owner is None
+            offset += len(segment.text)
+        offset += 1
