@@ -119,20 +119,30 @@ def test_script_in_page_text_is_text_and_does_not_run(browser: Browser, sites: d
     shoot(browser, tmp_path, "review-problems.png")
 
 
+def choose(browser: Browser, value: str) -> None:
+    """Pick an option of the index's filter (the select's value, then its change event)."""
+    browser.js(f"(() => {{ const s = document.getElementById('show'); s.focus(); s.value = {json.dumps(value)}; "
+               "s.dispatchEvent(new Event('change')); })()")
+
+
 def test_index_lists_filters_and_sorts_pages(browser: Browser, sites: dict[str, Path], tmp_path: Path) -> None:
     browser.goto((sites["pages"] / "index.html").as_uri())
     rows = "[...document.querySelectorAll('#pages tbody tr')].filter(r => !r.hidden).map(r => r.cells[0].textContent)"
     assert len(browser.js(rows)) == 5
-    browser.click('input[value="problems"]')
+    choose(browser, "problems")  # page furniture aside: the problem page (no-headline, no-body) and 001
     assert browser.js(rows) == [str(PROBLEM_PAGE), "001_4977bfae3feec50c.txt"]  # the latter: reattached-fragment
     assert browser.js("location.hash") == "#show=problems"
-    browser.click('#pages a[href*="problem_page"]')  # prev/next now follow the filter: the next is 001
+    choose(browser, "code:no-body")
+    assert browser.js(rows) == [str(PROBLEM_PAGE)]
+    choose(browser, "flag:latin-noise")
+    assert browser.js(rows) == [str(PROBLEM_PAGE), "002_e7cb3654940c1666.txt"]
+    browser.click('#pages a[href*="problem_page"]')  # prev/next now follow the filter: the next is 002
     browser.wait_event("Page.loadEventFired")
-    assert browser.js("document.querySelector('a[rel=next]').getAttribute('href')") == "001_4977bfae3feec50c.txt.html"
-    assert browser.js("document.querySelector('.pager .pos').textContent") == "1 / 2 (problems)"
+    assert browser.js("document.querySelector('a[rel=next]').getAttribute('href')") == "002_e7cb3654940c1666.txt.html"
+    assert browser.js("document.querySelector('.pager .pos').textContent") == "1 / 2 (flag:latin-noise)"
     browser.goto((sites["pages"] / "index.html").as_uri() + "#show=problems")
     assert len(browser.js(rows)) == 2
-    browser.click('input[value="all"]')
+    choose(browser, "all")
     browser.click("#pages th:nth-child(2)")
     browser.click("#pages th:nth-child(2)")  # articles, descending
     counts = browser.js("[...document.querySelectorAll('#pages tbody tr')].map(r => Number(r.cells[1].textContent))")

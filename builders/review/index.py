@@ -11,6 +11,9 @@ from builders.review.released import ReleaseMeta
 from builders.review.views import PageView, code_meaning
 from schema import CODES
 
+EXPECTED = "page-furniture"
+"""The problem code the "with problems" filter sets aside: most pages print a header line."""
+
 
 @dataclass(frozen=True)
 class Row:
@@ -33,6 +36,11 @@ class Row:
     @property
     def flagged(self) -> int:
         return sum(n for _, n in self.flags)
+
+    @property
+    def serious(self) -> bool:
+        """A problem other than page furniture (a header or editor line is expected on most pages)."""
+        return any(code != EXPECTED for code, _, _ in self.codes)
 
 
 def row_of(view: PageView) -> Row:
@@ -64,6 +72,7 @@ def _totals(rows: list[Row]) -> dict[str, int]:
         "pages": len(rows),
         "articles": sum(r.articles for r in rows),
         "with problems": sum(1 for r in rows if r.problems),
+        f"with problems but {EXPECTED}": sum(1 for r in rows if r.serious),
         "with flags": sum(1 for r in rows if r.flagged),
         "rejected pages": sum(1 for r in rows if not r.articles),
         "lines outside articles": sum(r.loose for r in rows),
@@ -83,8 +92,20 @@ def _meta_counts(meta: ReleaseMeta | None) -> list[tuple[str, object]]:
     return rows
 
 
+def _choices(rows: list[Row]) -> list[tuple[str, str]]:
+    """The filter's options: ``(value, label)``; one per problem code and per flag, with its number of pages."""
+    codes = Counter(code for r in rows for code, _, _ in r.codes)
+    flags = Counter(flag for r in rows for flag, _ in r.flags)
+    choices = [("all", "all pages"), ("problems", f"with problems but {EXPECTED}"), ("flags", "with flags"),
+               ("either", "with problems or flags")]
+    choices += [(f"code:{c}", f"problem {c} ({n} pages)") for c, n in sorted(codes.items())]
+    choices += [(f"flag:{f}", f"flag {f} ({n} pages)") for f, n in sorted(flags.items())]
+    return choices
+
+
 def index_context(rows: list[Row], lengths: list[int], meta: ReleaseMeta | None) -> dict[str, Any]:
     """What ``index.html.j2`` shows."""
     return {"rows": rows, "meta": meta, "charts": _charts(rows, lengths), "totals": _totals(rows),
+            "choices": _choices(rows), "expected": EXPECTED,
             "meaning": code_meaning, "meta_counts": _meta_counts(meta), "chart_width": charts.WIDTH,
             "chart_label": charts.LABEL}

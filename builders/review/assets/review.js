@@ -63,23 +63,33 @@
       var link = document.querySelector('a[rel="' + pair[0] + '"]'), target = saved.pages[pair[1]];
       if (!link) { return; }
       if (target) { link.setAttribute("href", target); } else { link.removeAttribute("href"); link.className = "off"; }
-      link.title = pair[0] + " page " + saved.show.replace("either", "with problems or flags") + " (from the index)";
+      link.title = pair[0] + " page of the index's filter: " + saved.show;
     });
     var pos = document.querySelector(".pager .pos");
     if (pos) { pos.textContent = (i + 1) + " / " + saved.pages.length + " (" + saved.show + ")"; }
   }
 
-  // The index: filter rows by problems/flags, sort by any column.
+  // The index: filter rows by problems/flags (or one code, one flag), sort by any column.
+  function keep(row, show, expected) {
+    var codes = (row.getAttribute("data-codes") || "").split(" ").filter(Boolean);
+    var flags = (row.getAttribute("data-flags") || "").split(" ").filter(Boolean);
+    if (show === "problems") { return codes.some(function (c) { return c !== expected; }); }
+    if (show === "flags") { return flags.length > 0; }
+    if (show === "either") { return codes.length + flags.length > 0; }
+    if (show.indexOf("code:") === 0) { return codes.indexOf(show.slice(5)) >= 0; }
+    if (show.indexOf("flag:") === 0) { return flags.indexOf(show.slice(5)) >= 0; }
+    return true;
+  }
+
   function filter(show) {
-    var shown = 0;
+    var shown = 0, expected = document.getElementById("show").getAttribute("data-expected");
     all("#pages tbody tr").forEach(function (row) {
-      var p = row.getAttribute("data-problems") !== "0", f = row.getAttribute("data-flags") !== "0";
-      var keep = show === "all" || (show === "problems" && p) || (show === "flags" && f) || (show === "either" && (p || f));
-      row.hidden = !keep;
-      shown += keep ? 1 : 0;
+      var kept = keep(row, show, expected);
+      row.hidden = !kept;
+      shown += kept ? 1 : 0;
     });
     document.getElementById("shown").textContent = shown + " shown";
-    history.replaceState(null, "", show === "all" ? location.pathname : "#show=" + show);
+    history.replaceState(null, "", show === "all" ? location.pathname : "#show=" + encodeURIComponent(show));
     remember(show);
   }
 
@@ -96,17 +106,16 @@
     all("tr", body).map(function (row, i) { return [key(row), i, row]; })
       .sort(function (a, b) { return (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]) * dir; })
       .forEach(function (item) { body.appendChild(item[2]); });
-    var checked = document.querySelector('input[name="show"]:checked');
-    remember(checked ? checked.value : "all");
+    remember(document.getElementById("show").value);
   }
 
   function index() {
+    var select = document.getElementById("show");
     all("#pages th").forEach(function (th) { th.addEventListener("click", function () { sort(th); }); });
-    all('input[name="show"]').forEach(function (input) {
-      input.addEventListener("change", function () { filter(input.value); });
-    });
-    var hash = /^#show=(\w+)$/.exec(location.hash), input = hash && document.querySelector('input[value="' + hash[1] + '"]');
-    if (input) { input.checked = true; filter(hash[1]); } else { remember("all"); }
+    select.addEventListener("change", function () { filter(select.value); });
+    var hash = /^#show=(.+)$/.exec(location.hash), wanted = hash ? decodeURIComponent(hash[1]) : "all";
+    if (all("option", select).some(function (o) { return o.value === wanted; })) { select.value = wanted; }
+    filter(select.value);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
