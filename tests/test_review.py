@@ -159,7 +159,8 @@ def test_a_page_the_pipeline_fails_on_is_shown_with_its_problem(tmp_path: Path, 
 
 def test_pages_in_worker_processes_give_the_same_bytes(release_site: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("builders.review.site.CHUNK", 1)  # four chunks for two spawned workers
+    monkeypatch.setattr("builders.review.site.CHUNK", 1)  # four chunks: this process and a spawned helper
+    monkeypatch.setattr("builders.review.site.PAGES_PER_HELPER", 1)
     review(ReviewConfig([RELEASE], tmp_path / "two", workers=2))
     assert site_bytes(tmp_path / "two") == site_bytes(release_site)
 

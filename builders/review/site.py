@@ -59,6 +59,8 @@ class ReviewReport:
 Source = FileSource | ReleaseSource
 CHUNK = 20
 """Pages per task when pages are rendered in worker processes."""
+PAGES_PER_HELPER = 200
+"""A helper process costs ~3 s to start (Python, the models, jieba's dictionary): ~250 pages of work."""
 
 
 @dataclass(frozen=True)
@@ -112,14 +114,15 @@ Rendered = list[tuple[Row, list[int]]]
 def _render_all(jobs: list[PageJob], out: Path, meta: ReleaseMeta | None, workers: int) -> Rendered:
     """Every page's row and body lengths, in page order.
 
-    This process renders chunks too, from the end of the queue, while ``workers - 1``
-    spawned helpers take them from the front (two each in flight), so no core waits.
+    This process renders chunks too, from the end of the queue, while up to ``workers - 1``
+    spawned helpers (one per :data:`PAGES_PER_HELPER` pages) take them from the front (two
+    each in flight), so no core waits.
     """
     chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    if workers <= 1 or len(chunks) <= 1:
+    helpers = min(workers - 1, len(chunks) - 1, len(jobs) // PAGES_PER_HELPER)
+    if helpers < 1:
         return [done for chunk in chunks for done in render_pages(chunk, out, meta)]
     queue, results = deque(enumerate(chunks)), dict[int, Rendered]()
-    helpers = min(workers - 1, len(chunks) - 1)
     with ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures: dict[int, Future[Rendered]] = {}
         while queue:
