@@ -34,10 +34,16 @@ class Browser:
     def __init__(self, executable: str, profile: Path, width: int = 1440, height: int = 900) -> None:
         self.proc = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port = self._port(profile)
-        targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10).read())
-        url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
-        self.ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
+        try:
+            port = self._port(profile)
+            direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never a proxy
+            targets = json.loads(direct.open(f"http://127.0.0.1:{port}/json/list", timeout=10).read())
+            url = next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
+            self.ws = websocket.create_connection(url, timeout=30, suppress_origin=True)
+        except BaseException:
+            self.proc.kill()
+            self.proc.wait()
+            raise
         self.next_id, self.events = 0, list[dict[str, Any]]()
         for domain in ("Page", "Runtime", "Network"):
             self.send(f"{domain}.enable")
