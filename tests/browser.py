@@ -112,6 +112,12 @@ class Browser:
         for kind in ("mousePressed", "mouseReleased"):
             self.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
 
+    def key(self, char: str) -> None:
+        """Type one character key (keydown, keyup), as on a keyboard."""
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent", type=kind, key=char, text=char if kind == "keyDown" else "",
+                      code=f"Key{char.upper()}", windowsVirtualKeyCode=ord(char.upper()))
+
     def screenshot(self, path: Path) -> Path:
         path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"]))
         return path

@@ -93,9 +93,16 @@ def test_every_article_is_listed_and_clicking_it_highlights_its_lines(
     line = expected_lines(page.text, [(first.spans[0].start, first.spans[0].end)])[-1]
     browser.click(f"#L{line} .t")
     assert browser.js("document.querySelector('article.card.on').id") == f"a{first.ordinal}"
+    browser.key("j")  # keys: j next article, k previous
+    assert browser.js("document.querySelector('article.card.on').id") == f"a{articles[1].ordinal}"
+    browser.key("k")
+    assert browser.js("document.querySelector('article.card.on').id") == f"a{first.ordinal}"
     browser.click(f"#a{articles[1].ordinal} h2")
     assert browser.errors() == []
     shoot(browser, tmp_path, "review-page.png", readme=True)
+    browser.key("n")  # the next page
+    browser.wait_event("Page.loadEventFired")
+    assert browser.js("location.pathname").endswith("/002_e7cb3654940c1666.txt.html")
 
 
 def test_script_in_page_text_is_text_and_does_not_run(browser: Browser, sites: dict[str, Path],
