@@ -1,4 +1,4 @@
-"""What the templates show: an article as a card, a page as its lines and cards, an index row.
+"""What a page of the site shows: its lines, its problems, its articles as cards.
 
 Plain data, computed once here, so the templates only lay it out (and escape it).
 """
@@ -36,6 +36,7 @@ class ArticleView:
     bylines: list[tuple[str, str]]
     paragraphs: list[str]
     body_chars: int
+    """Non-whitespace characters of the body (the record's ``char_count``)."""
     flags: list[str]
     fields: list[Field]
     """Everything else that is set: reading tip, captions, sidebars, markers, dateline, officials…"""
@@ -52,6 +53,8 @@ class ArticleView:
 
 @dataclass(frozen=True)
 class ProblemView:
+    """A problem of the page, as listed above its text."""
+
     code: str
     severity: str
     line: int | None
