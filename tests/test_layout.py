@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STAGES = ["base", "segment", "read", "parse", "enrich", "pipeline", "release", "scale", "build", "publish", "cli"]
 """Earliest first. ``base`` is builders/__init__, errors and memo."""
 TOP_LEVEL = {"__init__": "base", "errors": "base", "memo": "base", "pipeline": "pipeline", "build": "build",
-             "cli": "cli", "cli_scale": "cli"}
+             "cli": "cli", "cli_scale": "cli", "cli_output": "cli"}
 
 
 def module_name(path: Path) -> str:

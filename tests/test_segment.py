@@ -104,11 +104,11 @@ def test_environment_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) ->
 def test_snapshot_tables_equal_freshly_built_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jieba
 
-    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv(memo.ENV, str(tmp_path))
     words = segment._user_words(jieba.re_userdict)
     built = segment.load_tables(jieba, words)  # no snapshot yet: built from jieba's files, then saved
     path = memo.memo_path("jieba", segment.snapshot_key(jieba.__version__))
-    assert path.parent == tmp_path and path.is_file()
+    assert path.parent == tmp_path / "memo" and path.is_file()
     assert segment.load_tables(jieba, words) == built == segment._build_tables(jieba, words)
     path.write_bytes(b"\x00damaged")
     assert segment.load_tables(jieba, words) == built  # a damaged snapshot is rebuilt
@@ -130,13 +130,13 @@ def test_memoised_pos_and_idf_tables_are_jiebas(tmp_path: Path, monkeypatch: pyt
 
     from builders.enrich import entities
 
-    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv(memo.ENV, str(tmp_path))
     for _ in range(2):  # derived and written, then read back from the temp folder
         segment._pos_model.cache_clear()
         entities._idf.cache_clear()
         assert segment._pos_model() == (jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P)
         tfidf = jieba.analyse.default_tfidf
         assert entities._idf() == (tfidf.idf_freq, tfidf.median_idf)
-    assert len(list(tmp_path.glob("xianbao-jieba-*.marshal"))) == 2
+    assert len(list((tmp_path / "memo").glob("jieba-*.marshal"))) == 2
     segment._pos_model.cache_clear()
     entities._idf.cache_clear()
