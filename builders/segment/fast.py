@@ -183,7 +183,7 @@ def fast_segmenter(
 
     pairs = frozenset(w[i : i + 2] for w in mixed for i in range(len(w) - 1)
                       if bool(PURE_HAN.match(w[i])) != bool(PURE_HAN.match(w[i + 1])))
-    fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default, jieba.finalseg.cut, frozenset(mixed), pairs,
-                     max(map(len, mixed), default=0))
+    fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default, jieba.finalseg.cut,
+                     frozenset(mixed), pairs, max(map(len, mixed), default=0))
     canaries = (CANARY, CANARY[40:], CANARY.replace("，", ""))
     return fast if all(fast.cut(text) == tokenizer.lcut(text, HMM=True) for text in canaries) else None
