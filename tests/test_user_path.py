@@ -162,3 +162,11 @@ def test_memos_live_in_a_private_folder_and_foreign_files_are_ignored(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600, "the foreign file was replaced by this user's own"
     path.write_bytes(b"\x00damaged")
     assert memo.temp_memo("t", b"k", derive, lambda v: isinstance(v, dict)) == {"value": 1} and len(calls) == 3
+
+
+def test_verbose_lists_every_warning(fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path) -> None:
+    (seeds / "manifest.csv").write_text("file,date\n000_a.txt,bad\n001_b.txt,also-bad\n", encoding="utf-8")
+    plain = run(*build_args(seeds, tmp_path, project))
+    loud = run(*build_args(seeds, tmp_path, project, "-v"))
+    assert "manifest.csv:3: bad-manifest-row" not in plain.output
+    assert "manifest.csv:2: bad-manifest-row" in loud.output and "manifest.csv:3: bad-manifest-row" in loud.output
