@@ -12,9 +12,9 @@ from __future__ import annotations
 import filecmp
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from builders.errors import OutputError, ReleaseExistsError
 from builders.pipeline import process_file
@@ -33,11 +33,13 @@ from builders.release.files import (
     sha256_file,
     write_json,
 )
-from builders.release.stats import BuildStats
+from builders.release.stats import EXAMPLES, BuildStats
 from builders.scale.plan import write_records
 from schema import JSON_SCHEMA_PATH
 
 Status = Literal["created", "unchanged", "replaced"]
+STRICT_WARNINGS = frozenset({"bad-manifest-row"})
+"""Warnings that ``--strict`` treats as failures: metadata the user meant to give was lost."""
 
 @dataclass
 class BuildReport:
@@ -57,6 +59,40 @@ class BuildReport:
             f"{self.status} {self.release_dir}: {self.stats.records} records from {self.stats.pages} pages, "
             f"{self.stats.rejects} rejects, {len(self.files)} files in {self.seconds:.1f}s"
         )
+
+    def problem_groups(self) -> list[ProblemGroup]:
+        """Rejects, then warnings, each by code (most frequent first), with example pages."""
+        groups = []
+        for severity, counts in (("reject", self.stats.rejects_by_code), ("warning", self.stats.warnings_by_code)):
+            for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                groups.append(ProblemGroup(severity, code, n, self.stats.example_pages(code)[:EXAMPLES]))
+        return groups
+
+    def strict_failures(self) -> list[ProblemGroup]:
+        """What ``--strict`` refuses: any reject, and rows of seeds/manifest.csv that could not be read."""
+        return [g for g in self.problem_groups() if g.severity == "reject" or g.code in STRICT_WARNINGS]
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as one JSON object (``--json``)."""
+        return {
+            "status": self.status,
+            "release_dir": self.release_dir.as_posix(),
+            "seconds": round(self.seconds, 3),
+            "counts": self.stats.counts(),
+            "files": self.files,
+            "problems": [asdict(g) for g in self.problem_groups()],
+            "proposal": None if self.proposal is None else {"version": self.proposal[0], "reasons": self.proposal[1]},
+        }
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """All problems of one code in a build: how many, and the first pages (``file:line``) they were found on."""
+
+    severity: str
+    code: str
+    count: int
+    examples: list[str]
 
 
 def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str]]:
@@ -93,7 +129,7 @@ def publish(staging: Path, target: Path, force: bool) -> Status:
     if not force:
         shutil.rmtree(staging)
         raise ReleaseExistsError(
-            f"{target} already exists with different content; bump --version, or rebuild it with --force"
+            f"{target} already exists with different content; bump --release-version, or rebuild it with --force"
         )
     backup = target.with_name(f".{target.name}.old")
     shutil.rmtree(backup, ignore_errors=True)
@@ -138,5 +174,5 @@ def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tupl
     except ReleaseExistsError as err:
         if proposal is None:
             raise
-        raise ReleaseExistsError(f"{err} (the version rules propose --version {proposal[0]}: "
+        raise ReleaseExistsError(f"{err} (the version rules propose --release-version {proposal[0]}: "
                                  f"{'; '.join(proposal[1])})") from err

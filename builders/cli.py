@@ -6,6 +6,7 @@ error into one clear line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -15,10 +16,11 @@ from typing import Any
 import click
 
 from builders import __version__
+from builders.cli_output import EXIT_CODES, make_output, output_options
 from builders.cli_scale import scale_options, scale_overrides
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="xianbao")
 def main() -> None:
     """xianbao: Chinese county-newspaper pages -> a validated, versioned dataset of articles."""
@@ -63,55 +65,69 @@ def schema_cmd(check: bool) -> None:
               help="Folder of seed pages (*.txt) and optional manifest.csv.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"), show_default=True,
               help="Root of releases: writes OUT/<dataset-name>/<version>/.")
-@click.option("--version", "version", default=None, help="Release version X.Y.Z [default: from pyproject.toml].")
+@click.option("--release-version", default=None,
+              help="Release version X.Y.Z or vX.Y.Z [default: from pyproject.toml].")
 @click.option("--on-invalid", type=click.Choice(["error", "warn", "skip"]), default="warn", show_default=True,
               help="A record failing validation: stop (error), or reject it into rejects.jsonl with (warn) "
               "or without (skip) a warning.")
 @click.option("--force", is_flag=True, help="Replace an existing release of this version whose content differs.")
+@click.option("--allow-empty", is_flag=True, help="Build a release even when SEEDS holds no page.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any page or record was rejected or a manifest row was bad.")
 @click.option("--max-shard-bytes", type=click.IntRange(min=1), default=None,
               help="Largest JSONL shard in bytes; Parquet shards are smaller [default: 256 MiB].")
 @click.option("--pyproject", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="pyproject.toml with [tool.xianbao.dataset] [default: nearest one].")
 @scale_options
+@output_options("Print the build report (status, counts, files, problems by code) as one JSON object.")
 def build_cmd(
-    seeds: Path, out: Path, version: str | None, on_invalid: str, force: bool, max_shard_bytes: int | None,
-    pyproject: Path | None,
-    **scale: Any,
+    seeds: Path, out: Path, release_version: str | None, on_invalid: str, force: bool, allow_empty: bool, strict: bool,
+    max_shard_bytes: int | None, pyproject: Path | None, quiet: bool, verbose: int, no_progress: bool,
+    as_json: bool, **scale: Any,
 ) -> None:
     """Build the release OUT/<dataset-name>/<version>/ from SEEDS.
 
     Writes Parquet and JSONL shards, the dataset card README.md, article.schema.json,
     manifest.json, rejects.jsonl and SHA256SUMS. The same seeds and code give the same
-    bytes. An existing version is never changed unless --force is given.
+    bytes. An existing version is never changed unless --force is given. Problems are
+    listed on stderr by code, with the first pages of each. A SEEDS folder without pages
+    is an error (exit 2) unless --allow-empty.
     """
-    import logging
     from dataclasses import replace
     from typing import cast
 
     from builders.build import BuildReport, build_release
     from builders.release.config import BuildConfig, OnInvalid, load_dataset_meta
 
-    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.WARNING)
+    output = make_output(quiet, verbose, no_progress, as_json)
 
     def build() -> BuildReport:
-        config = BuildConfig(seeds=seeds, out=out, dataset=load_dataset_meta(pyproject), version=version,
-                             on_invalid=cast(OnInvalid, on_invalid), force=force)
+        config = BuildConfig(seeds=seeds, out=out, dataset=load_dataset_meta(pyproject), version=release_version,
+                             on_invalid=cast(OnInvalid, on_invalid), force=force, allow_empty=allow_empty,
+                             progress=output.progress)
         if max_shard_bytes is not None:
             config = replace(config, max_shard_bytes=max_shard_bytes)
         return build_release(replace(config, **scale_overrides(**scale)))
 
     report: BuildReport = _run(build)
-    click.echo(report.summary())
+    for group in report.problem_groups():
+        more = f" and {group.count - len(group.examples)} more" if group.count > len(group.examples) else ""
+        output.note(f"{group.severity} {group.code}: {group.count} ({', '.join(group.examples)}{more})")
+    output.result(report.summary(), report.to_json())
     if report.proposal is not None and report.proposal[0] != report.release_dir.name:
-        click.echo(f"next version by the rules: {report.proposal[0]} ({'; '.join(report.proposal[1])}); "
-                   f"build it with --version {report.proposal[0]}")
+        output.note(f"next version by the rules: {report.proposal[0]} ({'; '.join(report.proposal[1])}); "
+                    f"build it with --release-version {report.proposal[0]}")
+    failures = report.strict_failures() if strict else []
+    if failures:
+        click.echo(f"error: --strict: {', '.join(f'{g.count} {g.code}' for g in failures)}; "
+                   f"see {report.release_dir / 'rejects.jsonl'}", err=True)
+        sys.exit(1)
 
 
 @main.command("diff")
 @click.argument("old", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--json", "as_json", is_flag=True, help="Print the whole diff as one JSON object.")
-def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
+@output_options("Print the whole diff as one JSON object.")
+def diff_cmd(old: Path, new: Path, quiet: bool, verbose: int, no_progress: bool, as_json: bool) -> None:
     """Compare two releases OLD and NEW (e.g. dist/<name>/0.1.0 dist/<name>/0.2.0).
 
     Articles are matched by ID, then by page and headline, then by page and position;
@@ -126,16 +142,15 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
         click.echo(f"error: {', '.join(missing)}: not a release folder (no jsonl/*.jsonl); "
                    "pass dist/<name>/<version>", err=True)
         sys.exit(2)
+    output = make_output(quiet, verbose, no_progress, as_json)
     diff = diff_releases(old, new)
-    if as_json:
-        click.echo(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(changes_markdown(diff, heading="#"))
+    output.result(changes_markdown(diff, heading="#"), diff.to_json())
 
 
 @main.command("validate")
 @click.argument("release", type=click.Path(path_type=Path, file_okay=False, exists=True))
-def validate_cmd(release: Path) -> None:
+@output_options("Print {release, valid, problems: [{code, path, line, message}]} as one JSON object.")
+def validate_cmd(release: Path, quiet: bool, verbose: int, no_progress: bool, as_json: bool) -> None:
     """Check the release folder RELEASE (e.g. dist/<name>/<version>).
 
     Checks every JSONL line against article.schema.json (Draft 2020-12, formats on),
@@ -145,12 +160,16 @@ def validate_cmd(release: Path) -> None:
     """
     from builders.release.validate import validate_release
 
+    output = make_output(quiet, verbose, no_progress, as_json)
     problems = validate_release(release)
-    for problem in problems:
-        click.echo(str(problem), err=True)
+    if not as_json:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    summary = f"{release}: {len(problems)} problems" if problems else f"{release}: valid"
+    output.result(summary, {"release": release.as_posix(), "valid": not problems,
+                            "problems": [dataclasses.asdict(p) for p in problems]})
     if problems:
         sys.exit(1)
-    click.echo(f"{release}: valid")
 
 
 @main.command("export")
@@ -160,7 +179,9 @@ def validate_cmd(release: Path) -> None:
 @click.option("--partition-by", default="region,year", show_default=True,
               help="Comma-separated record fields, outermost first; a struct such as region is "
               "partitioned by its code, as region_code.")
-def export_cmd(release: Path, out: Path, partition_by: str) -> None:
+@output_options()
+def export_cmd(release: Path, out: Path, partition_by: str, quiet: bool, verbose: int, no_progress: bool,
+               as_json: bool) -> None:
     """Export RELEASE as hive-partitioned Parquet (key=value folders) for Spark, Trino and DuckDB.
 
     Files keep every column plus the partition keys, so readers that ignore the
@@ -168,8 +189,15 @@ def export_cmd(release: Path, out: Path, partition_by: str) -> None:
     """
     from builders.publish.export import export_release
 
+    output = make_output(quiet, verbose, no_progress, as_json)
     keys = [f.strip() for f in partition_by.split(",") if f.strip()]
-    click.echo(_run(lambda: export_release(release, out, keys)).summary())
+    report = _run(lambda: export_release(release, out, keys))
+    output.result(report.summary(), _as_json(report))
+
+
+def _as_json(report: Any) -> Any:
+    """A report dataclass as JSON-ready data (paths as strings)."""
+    return json.loads(json.dumps(dataclasses.asdict(report), default=str))
 
 
 def _run(call: Callable[[], Any]) -> Any:
@@ -198,7 +226,11 @@ def publish_group() -> None:
 @click.option("--warehouse", default="lake/", show_default=True,
               help="Folder or URI (s3://…) for the table's data and metadata files.")
 @click.option("--table", "table_name", default="xianbao.articles", show_default=True, help="namespace.table")
-def publish_iceberg_cmd(release: Path, catalog_uri: str, warehouse: str, table_name: str) -> None:
+@click.option("--catalog-name", default="xianbao", show_default=True,
+              help="The catalog's name, as readers will open it (SqlCatalog(NAME, uri=...)).")
+@output_options()
+def publish_iceberg_cmd(release: Path, catalog_uri: str, warehouse: str, table_name: str, catalog_name: str,
+                        quiet: bool, verbose: int, no_progress: bool, as_json: bool) -> None:
     """Write RELEASE as one snapshot of an Apache Iceberg table, tagged v<version>.
 
     Creates the namespace and table when needed. The same version again changes
@@ -208,7 +240,9 @@ def publish_iceberg_cmd(release: Path, catalog_uri: str, warehouse: str, table_n
     """
     from builders.publish.iceberg import publish_iceberg
 
-    click.echo(_run(lambda: publish_iceberg(release, catalog_uri, warehouse, table_name)).summary())
+    output = make_output(quiet, verbose, no_progress, as_json)
+    report = _run(lambda: publish_iceberg(release, catalog_uri, warehouse, table_name, catalog_name))
+    output.result(report.summary(), _as_json(report))
 
 
 @publish_group.command("hub")
@@ -216,7 +250,9 @@ def publish_iceberg_cmd(release: Path, catalog_uri: str, warehouse: str, table_n
 @click.option("--repo-id", required=True, help="Dataset repo ORG/NAME (created when missing).")
 @click.option("--private", is_flag=True, help="Create the repo private (an existing repo keeps its visibility).")
 @click.option("--dry-run", is_flag=True, help="Only print the plan (files, sizes, SHA-256, commit, tag): no network.")
-def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool) -> None:
+@output_options()
+def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool, quiet: bool, verbose: int,
+                    no_progress: bool, as_json: bool) -> None:
     """Upload RELEASE to a Hugging Face dataset repo in one commit and tag it v<version>.
 
     The token comes from HF_TOKEN or `hf auth login`. The release is validated
@@ -225,7 +261,9 @@ def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool) -
     """
     from builders.publish.hub import publish_hub
 
-    click.echo(_run(lambda: publish_hub(release, repo_id, private=private, dry_run=dry_run)).summary())
+    output = make_output(quiet, verbose, no_progress, as_json)
+    report = _run(lambda: publish_hub(release, repo_id, private=private, dry_run=dry_run))
+    output.result(report.summary(), _as_json(report))
 
 
 @main.command("review")
@@ -236,7 +274,9 @@ def publish_hub_cmd(release: Path, repo_id: str, private: bool, dry_run: bool) -
               help="Seeds folder of a release [default: the nearest seeds/ above the release holding its pages].")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes loading and writing pages [default: all cores]; the site's bytes do not depend on it.")
-def review_cmd(paths: tuple[Path, ...], out: Path, seeds: Path | None, workers: int | None) -> None:
+@output_options("Print {out, pages, articles, pages_with_problems} as one JSON object.")
+def review_cmd(paths: tuple[Path, ...], out: Path, seeds: Path | None, workers: int | None, quiet: bool,
+               verbose: int, no_progress: bool, as_json: bool) -> None:
     """Write a static review site of PATHS to OUT: every article beside its source page.
 
     PATHS is one release folder (dist/<name>/<version>: its pages are read from the
@@ -245,4 +285,6 @@ def review_cmd(paths: tuple[Path, ...], out: Path, seeds: Path | None, workers: 
     """
     from builders.review.site import ReviewConfig, review
 
-    click.echo(_run(lambda: review(ReviewConfig(list(paths), out, seeds, workers))).summary())
+    output = make_output(quiet, verbose, no_progress, as_json)
+    report = _run(lambda: review(ReviewConfig(list(paths), out, seeds, workers)))
+    output.result(report.summary(), _as_json(report))

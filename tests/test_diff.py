@@ -126,8 +126,8 @@ def test_card_and_changelog_show_the_changes(two_releases: tuple[Path, Path]) ->
 def test_build_without_version_proposes_the_next_one(two_releases: tuple[Path, Path], tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds-next", {**NEW, "002_c.txt": ["庚|七改", "辛|八"]})
     config = BuildConfig(seeds=seeds, out=tmp_path / "dist", dataset=META, progress=False)  # version 0.1.0 exists
-    with pytest.raises(ReleaseExistsError, match=r"propose --version 0\.2\.1: patch: 0 articles added, 0 removed, "
-                       r"2 changed"):
+    with pytest.raises(ReleaseExistsError,
+                       match=r"propose --release-version 0\.2\.1: patch: 0 articles added, 0 removed, 2 changed"):
         build_release(config)
     report = build_release(BuildConfig(seeds=seeds, out=tmp_path / "other", dataset=META, progress=False,
                                                history=two_releases[1].parent))

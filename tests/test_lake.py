@@ -145,3 +145,25 @@ def test_cli(releases: tuple[Path, Path], lake: dict[str, str]) -> None:
     assert CliRunner().invoke(main, args).output.startswith("unchanged")
     bad = CliRunner().invoke(main, [*args[:-1], "articles"])
     assert bad.exit_code == 2 and "needs a namespace" in bad.output
+
+
+def test_catalog_name_column_docs_and_dataset_property(releases: tuple[Path, Path], lake: dict[str, str]) -> None:
+    """Readers open the catalog under the name it was published with, and see each column's description."""
+    from pyiceberg.catalog.sql import SqlCatalog
+    from pyiceberg.exceptions import NoSuchTableError
+
+    from schema import Article
+
+    old, _ = releases
+    args = ["publish", "iceberg", str(old), "--catalog", lake["catalog_uri"], "--warehouse", lake["warehouse"],
+            "--table", TABLE, "--catalog-name", "research"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    table = SqlCatalog("research", uri=lake["catalog_uri"], warehouse=lake["warehouse"]).load_table(TABLE)
+    assert table.properties["xianbao.dataset"] == open_release(old, validate=False).name
+    schema = table.schema()
+    assert schema.find_field("headline").doc == Article.model_fields["headline"].description
+    assert schema.find_field("region.county").doc
+    assert schema.find_field("bylines").doc == Article.model_fields["bylines"].description
+    with pytest.raises(NoSuchTableError):
+        SqlCatalog("other", uri=lake["catalog_uri"], warehouse=lake["warehouse"]).load_table(TABLE)

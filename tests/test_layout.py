@@ -19,7 +19,7 @@ STAGES = ["base", "segment", "read", "parse", "enrich", "pipeline", "release", "
           "cli"]
 """Earliest first. ``base`` is builders/__init__, errors and memo."""
 TOP_LEVEL = {"__init__": "base", "errors": "base", "memo": "base", "pipeline": "pipeline", "build": "build",
-             "cli": "cli", "cli_scale": "cli"}
+             "cli": "cli", "cli_scale": "cli", "cli_output": "cli"}
 
 
 def module_name(path: Path) -> str:

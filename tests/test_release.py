@@ -141,8 +141,9 @@ def test_cli_build_prints_one_line_and_exits_nonzero_on_error(
     fake_pipeline: None, seeds: Path, tmp_path: Path
 ) -> None:
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text('[tool.xianbao.dataset]\nname = "test-papers"\nversion = "0.0.1"\n', encoding="utf-8")
-    args = ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--version", "0.2.0",
+    pyproject.write_text('[tool.xianbao.dataset]\nname = "test-papers"\nlicense = "cc-by-4.0"\nversion = "0.0.1"\n',
+                         encoding="utf-8")
+    args = ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--release-version", "0.2.0",
             "--pyproject", str(pyproject)]
     ok = CliRunner().invoke(main, [*args, "--max-shard-bytes", "3000"])
     assert ok.exit_code == 0, ok.output
@@ -155,7 +156,7 @@ def test_cli_build_prints_one_line_and_exits_nonzero_on_error(
     assert CliRunner().invoke(main, [*args, "--force"]).exit_code == 0
     assert list((tmp_path / "dist" / "test-papers" / "0.2.0" / "data").glob("*.parquet")) == [
         tmp_path / "dist" / "test-papers" / "0.2.0" / "data" / "train-00000-of-00001.parquet"]
-    bad = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--version", "x"])
+    bad = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--release-version", "x"])
     assert bad.exit_code == 2 and "not X.Y.Z" in bad.output
 
 
@@ -205,7 +206,7 @@ def test_card_dataset_info_is_what_datasets_writes(tmp_path: Path, monkeypatch: 
     from builders.release.card import dataset_info
     from builders.release.write import WrittenShards
 
-    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv(memo.ENV, str(tmp_path))
     (tmp_path / "a.parquet").write_bytes(b"x" * 1234)
     shards = WrittenShards(parquet=["a.parquet"], arrow_bytes=98765, num_records=42)
     splits = SplitDict({"train": SplitInfo("train", num_bytes=98765, num_examples=42)})
@@ -213,4 +214,4 @@ def test_card_dataset_info_is_what_datasets_writes(tmp_path: Path, monkeypatch: 
     expected = {"config_name": "c", **info._to_yaml_dict()}
     for _ in range(2):  # derived, then read from the temp-folder memo
         assert dataset_info("c", shards, ["a.parquet"], tmp_path) == expected
-    assert list(tmp_path.glob("xianbao-features-*.marshal"))
+    assert list((tmp_path / "memo").glob("features-*.marshal"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -139,6 +140,10 @@ def test_review_command(tmp_path: Path) -> None:
     result = runner.invoke(main, ["review", str(RELEASE), "--out", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("review: 4 pages, 19 articles")
+    result = runner.invoke(main, ["review", str(RELEASE), "--out", str(tmp_path / "site"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"out": str(tmp_path / "site"), "pages": 4, "articles": 19,
+                                         "pages_with_problems": 2}
     result = runner.invoke(main, ["review", str(RELEASE), str(PROBLEM_PAGE), "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and "not both" in result.output
 

@@ -79,6 +79,35 @@ def test_equals_jieba_on_spliced_sentences(parts: list[tuple[str, str]]) -> None
     assert loaded.cut(text) == loaded.lcut(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "时速可达60公里，再过5天降至2000例以内",  # single-character route words on both sides of a cut point
+        "买了4S店的A股和AB型T恤",  # dictionary words that span an ideograph and a letter or digit
+        "第3-15条、1.1万道、14.6万吨、3大类8项、8.5%、+5、C++和C#语言",  # digits, dots, signs
+        "达60", "60达", "A", "甲A乙B丙C", "4S", "S店", "AA制度",  # short and edge pieces
+    ],
+)
+def test_mixed_blocks_equal_jieba(loaded: segment.Jieba, text: str) -> None:
+    """Blocks mixing ideographs with letters, digits and signs are cut piecewise, with jieba's result."""
+    assert loaded.fast is not None
+    assert loaded.cut(text) == loaded.lcut(text)
+
+
+MIXED_PARTS = st.sampled_from(["可达", "降至", "再过", "万道", "年来", "多起", "公里", "中国", "的", "了", "甲乙",
+                               "60", "2000", "1.1", "3", "-", ".", "%", "+", "#", "&", "_", "A", "S", "GDP",
+                               "A股", "4S店", "T恤", "AB型", "B超", "CD机"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MIXED_PARTS, min_size=1, max_size=12))
+def test_random_mixed_blocks_equal_jieba(parts: list[str]) -> None:
+    """Ideographs, digits, letters, signs and the mixed dictionary words in every order."""
+    loaded = segment.jieba_tokenizer()
+    text = "".join(parts)
+    assert loaded.cut(text) == loaded.lcut(text)
+
+
 def test_a_disagreeing_rjieba_is_not_used(loaded: segment.Jieba, monkeypatch: pytest.MonkeyPatch) -> None:
     import rjieba
 
@@ -91,7 +120,8 @@ def test_a_disagreeing_rjieba_is_not_used(loaded: segment.Jieba, monkeypatch: py
 
     monkeypatch.setattr(rjieba, "Jieba", Broken)
     users = segment._user_words(re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$"))
-    assert fast_segment.fast_segmenter(loaded.tokenizer, users, loaded.tags, loaded.base_freq) is None
+    mixed = fast_segment.mixed_words(loaded.freq)
+    assert fast_segment.fast_segmenter(loaded.tokenizer, users, loaded.tags, loaded.base_freq, mixed) is None
 
 
 def test_environment_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,16 +134,17 @@ def test_environment_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) ->
 def test_snapshot_tables_equal_freshly_built_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jieba
 
-    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv(memo.ENV, str(tmp_path))
     words = segment._user_words(jieba.re_userdict)
     built = segment.load_tables(jieba, words)  # no snapshot yet: built from jieba's files, then saved
     path = memo.memo_path("jieba", segment.snapshot_key(jieba.__version__))
-    assert path.parent == tmp_path and path.is_file()
+    assert path.parent == tmp_path / "memo" and path.is_file()
     assert segment.load_tables(jieba, words) == built == segment._build_tables(jieba, words)
     path.write_bytes(b"\x00damaged")
     assert segment.load_tables(jieba, words) == built  # a damaged snapshot is rebuilt
-    freq, total, tags, _ = built
+    freq, total, tags, _, mixed = built
     assert freq["庆元县"] > 0 and tags["庆元县"] == "ns" and total > 60_000_000
+    assert "A股" in mixed and "4S店" in mixed and all(not fast_segment.PURE_HAN.fullmatch(w) for w in mixed)
 
 
 def test_snapshot_is_keyed_by_the_user_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,13 +161,13 @@ def test_memoised_pos_and_idf_tables_are_jiebas(tmp_path: Path, monkeypatch: pyt
 
     from builders.enrich import entities
 
-    monkeypatch.setattr(memo.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv(memo.ENV, str(tmp_path))
     for _ in range(2):  # derived and written, then read back from the temp folder
         segment._pos_model.cache_clear()
         entities._idf.cache_clear()
         assert segment._pos_model() == (jieba.posseg.start_P, jieba.posseg.trans_P, jieba.posseg.emit_P)
         tfidf = jieba.analyse.default_tfidf
         assert entities._idf() == (tfidf.idf_freq, tfidf.median_idf)
-    assert len(list(tmp_path.glob("xianbao-jieba-*.marshal"))) == 2
+    assert len(list((tmp_path / "memo").glob("jieba-*.marshal"))) == 2
     segment._pos_model.cache_clear()
     entities._idf.cache_clear()

@@ -20,11 +20,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
+from pydantic import BaseModel
 
 from builders.errors import ConfigError, PublishError
 from builders.release.arrow import article_schema
+from builders.release.card import nested_model
 from builders.release.info import ReleaseInfo, open_release
+from schema import Article
 
+DOC_KEY = b"doc"
+"""The Arrow field metadata key pyiceberg reads a column's doc from (``pyiceberg.io.pyarrow``)."""
+DATASET_PROPERTY = "xianbao.dataset"
+"""Table property naming the dataset the table holds."""
 PROPERTY = "xianbao.{}"
 """Snapshot summary keys: ``xianbao.dataset-version``, ``xianbao.manifest-sha256``, …"""
 Status = Literal["created", "updated", "unchanged"]
@@ -58,7 +65,23 @@ def lake_schema(schema: pa.Schema | None = None) -> pa.Schema:
     which Iceberg does not store. Reads come back with ``large_string``/``large_list``
     types, so schemas are compared with :func:`flat_fields`, which ignores that width.
     """
-    return (schema or article_schema()).remove_metadata()
+    base = (schema or article_schema()).remove_metadata()
+    return pa.schema([_documented(f, Article) for f in base])
+
+
+def _documented(arrow: pa.Field, model: type[BaseModel] | None) -> pa.Field:
+    """``arrow`` with the model field's description as its ``doc`` (Iceberg column docs), children too."""
+    info = model.model_fields.get(arrow.name) if model is not None else None
+    type_ = arrow.type
+    nested = nested_model(info.annotation) if info is not None else None
+    if pa.types.is_struct(type_):
+        type_ = pa.struct([_documented(child, nested) for child in type_.fields])
+    elif pa.types.is_list(type_) and pa.types.is_struct(type_.value_type):
+        item = type_.value_field
+        type_ = pa.list_(item.with_type(pa.struct([_documented(c, nested) for c in item.type.fields])))
+    doc = info.description if info is not None and info.description else None
+    documented = arrow.with_type(type_)
+    return documented.with_metadata({DOC_KEY: doc.encode("utf-8")}) if doc else documented
 
 
 def _type_name(type_: pa.DataType) -> str:
@@ -114,7 +137,7 @@ def warehouse_uri(warehouse: str) -> str:
     return folder.as_uri()
 
 
-def open_catalog(uri: str, warehouse: str) -> Any:
+def open_catalog(uri: str, warehouse: str, name: str = "xianbao") -> Any:
     """A pyiceberg catalog: SQL for ``sqlite:``/``postgresql:`` URIs, REST for ``http(s)``, Hive for ``thrift``.
 
     Raises:
@@ -125,7 +148,7 @@ def open_catalog(uri: str, warehouse: str) -> Any:
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     try:
-        return load_catalog("xianbao", uri=uri, warehouse=warehouse_uri(warehouse))
+        return load_catalog(name, uri=uri, warehouse=warehouse_uri(warehouse))
     except (ValueError, ImportError, OSError) as err:
         raise ConfigError(f"cannot open the Iceberg catalog {uri}: {err}") from err
 
@@ -188,7 +211,7 @@ def write_version(catalog: Any, table_name: str, rows: pa.Table, info: ReleaseIn
     schema = lake_schema(rows.schema)
     catalog.create_namespace_if_not_exists(namespace)
     created = not catalog.table_exists(table_name)
-    table = catalog.create_table_if_not_exists(table_name, schema=schema)
+    table = catalog.create_table_if_not_exists(table_name, schema=schema, properties={DATASET_PROPERTY: info.name})
     existing = check_version(table, info)
     if existing is not None:
         return LakeReport(table_name, info.tag, "unchanged", existing, rows.num_rows)
@@ -206,7 +229,8 @@ def write_version(catalog: Any, table_name: str, rows: pa.Table, info: ReleaseIn
     return LakeReport(table_name, info.tag, status, snapshot_id, rows.num_rows, added, time.perf_counter() - started)
 
 
-def publish_iceberg(release: Path, catalog_uri: str, warehouse: str, table_name: str) -> LakeReport:
+def publish_iceberg(release: Path, catalog_uri: str, warehouse: str, table_name: str,
+                    catalog_name: str = "xianbao") -> LakeReport:
     """Validate the release folder ``release`` and publish it to the Iceberg table ``table_name``.
 
     Args:
@@ -214,7 +238,8 @@ def publish_iceberg(release: Path, catalog_uri: str, warehouse: str, table_name:
         catalog_uri: Catalog URI, e.g. ``sqlite:///lake/catalog.db`` (see :func:`open_catalog`).
         warehouse: Where data and metadata files go: a folder, or a URI such as ``s3://bucket/lake``.
         table_name: ``namespace.table``, e.g. ``xianbao.articles``.
-
+        catalog_name: The catalog's name: a SQL catalog keeps it with each table, so readers open
+            it under the same name (``SqlCatalog(catalog_name, uri=...)``).
 
     Raises:
         ConfigError: the catalog cannot be opened or the table name has no namespace.
@@ -223,4 +248,4 @@ def publish_iceberg(release: Path, catalog_uri: str, warehouse: str, table_name:
     """
     namespace_of(table_name)
     info = open_release(release)
-    return write_version(open_catalog(catalog_uri, warehouse), table_name, info.read_table(), info)
+    return write_version(open_catalog(catalog_uri, warehouse, catalog_name), table_name, info.read_table(), info)

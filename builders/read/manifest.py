@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,16 @@ def _row_meta(row: dict[str, str]) -> PageMeta:
     )
 
 
+def header_problems(names: Sequence[str]) -> list[Problem]:
+    """A ``bad-manifest-row`` at line 1 for columns the manifest does not know (their values would be lost)."""
+    unknown = [n for n in names if n.strip() not in COLUMNS]
+    if not unknown:
+        return []
+    message = (f"unknown column(s) {', '.join(map(repr, unknown))}: their values are ignored; "
+               f"the columns are {', '.join(COLUMNS)}")
+    return [Problem(code="bad-manifest-row", source_file=MANIFEST_NAME, line=1, message=message)]
+
+
 def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
     """Read ``seeds/manifest.csv`` if present: ``{source_file: PageMeta}`` and row problems."""
     path = seeds / MANIFEST_NAME
@@ -56,7 +67,9 @@ def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
     metas: dict[str, PageMeta] = {}
     problems: list[Problem] = []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
+        reader = csv.DictReader(fh)
+        problems.extend(header_problems(reader.fieldnames or []))
+        for line, row in enumerate(reader, start=2):
             name = (row.get("file") or "").strip()
             try:
                 if not name:

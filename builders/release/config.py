@@ -5,6 +5,7 @@ Errors here are :class:`ConfigError`: they stop the build before any work is don
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -12,13 +13,14 @@ from pathlib import Path
 from typing import Literal
 
 from builders.errors import ConfigError
+from builders.read.seeds import seed_paths
 from builders.release.write import DEFAULT_MAX_SHARD_BYTES, DEFAULT_ROW_GROUP_SIZE
 
+log = logging.getLogger("xianbao")
 OnInvalid = Literal["error", "warn", "skip"]
 ON_INVALID: tuple[OnInvalid, ...] = ("error", "warn", "skip")
 VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 NAME_RE = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PAGES_PER_SHARD = 250
 """Small enough that a few thousand pages keep every core busy; each task is one Parquet part."""
 
@@ -31,8 +33,20 @@ class DatasetMeta:
     pretty_name: str = "Xianbao: Chinese County Newspaper Articles"
     description: str = "Articles from Chinese county-level newspapers (县报), parsed into structured records."
     license: str = "other"
+    license_name: str | None = None
+    """For ``license = "other"``: the licence's name, as the Hub's card metadata expects."""
+    license_link: str | None = None
+    """For ``license = "other"``: where the licence text is (a URL, or a file of the repo)."""
     homepage: str | None = None
     version: str = "0.1.0"
+    repo_id: str | None = None
+    """The Hub dataset repo (ORG/NAME) the release is published to: the card's load snippet uses it."""
+    language: tuple[str, ...] = ("zh",)
+    task_categories: tuple[str, ...] = ("text-generation", "text-classification", "token-classification")
+    tags: tuple[str, ...] = ("chinese", "news", "newspaper", "county-newspapers", "xianbao")
+    card_template: str | None = None
+    """A card template of the repository's own (``string.Template`` with the built-in one's ``$names``),
+    relative to pyproject.toml; None for the built-in template."""
 
     @classmethod
     def from_pyproject(cls, path: Path) -> DatasetMeta:
@@ -45,16 +59,32 @@ class DatasetMeta:
         unknown = sorted(set(values) - set(cls.__dataclass_fields__))
         if unknown:
             raise ConfigError(f"{path}: unknown keys in [tool.xianbao.dataset]: {', '.join(unknown)}; remove them")
+        for key in LIST_KEYS & set(values):
+            if not isinstance(values[key], list) or not all(isinstance(v, str) for v in values[key]):
+                raise ConfigError(f"{path}: [tool.xianbao.dataset] {key} must be a list of strings")
+            values[key] = tuple(values[key])
+        if isinstance(values.get("card_template"), str):
+            values["card_template"] = (path.parent / values["card_template"]).resolve().as_posix()
         meta = cls(**values)
         if not NAME_RE.match(meta.name):
             raise ConfigError(f"{path}: dataset name {meta.name!r} must be lowercase letters, digits, . _ or -")
         return meta
 
+    def warnings(self) -> list[str]:
+        """What a dataset hub will miss in this metadata."""
+        if self.license == "other" and not (self.license_name and self.license_link):
+            return ["license is 'other' without license_name and license_link: the Hub asks for both; "
+                    "set them in [tool.xianbao.dataset] of pyproject.toml"]
+        return []
+
+
+LIST_KEYS = frozenset({"language", "task_categories", "tags"})
+
 
 def find_pyproject(start: Path | None = None) -> Path | None:
-    """The nearest pyproject.toml with ``[tool.xianbao.dataset]``, from ``start`` up, then the package's."""
+    """The nearest pyproject.toml with ``[tool.xianbao.dataset]``, from ``start`` (the working folder) up."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents, PACKAGE_ROOT):
+    for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and "[tool.xianbao.dataset]" in candidate.read_text(encoding="utf-8"):
             return candidate
@@ -64,7 +94,15 @@ def find_pyproject(start: Path | None = None) -> Path | None:
 def load_dataset_meta(pyproject: Path | None = None) -> DatasetMeta:
     """Dataset identity from ``pyproject`` (or the nearest one); built-in defaults when there is none."""
     path = pyproject or find_pyproject()
-    return DatasetMeta.from_pyproject(path) if path is not None else DatasetMeta()
+    if path is None:
+        log.warning("no pyproject.toml with [tool.xianbao.dataset] in %s or its parents: using default dataset "
+                    "metadata (name %r, license 'other'); add that table or pass --pyproject", Path.cwd(),
+                    DatasetMeta.name)
+        return DatasetMeta()
+    meta = DatasetMeta.from_pyproject(path)
+    for warning in meta.warnings():
+        log.warning("%s: %s", path, warning)
+    return meta
 
 
 @dataclass(frozen=True)
@@ -79,6 +117,7 @@ class BuildConfig:
         on_invalid: A record failing validation: ``error`` stops the build; ``warn`` rejects
             it into rejects.jsonl and logs a warning; ``skip`` rejects it without a log line.
         force: Replace an existing release of this version whose content differs.
+        allow_empty: Build a release even when the seeds folder holds no page.
         max_shard_bytes: Largest JSONL shard (Parquet shards are smaller).
         row_group_size: Rows per Parquet row group.
         progress: Show a progress bar; None for "when stderr is a terminal".
@@ -100,6 +139,7 @@ class BuildConfig:
     version: str | None = None
     on_invalid: OnInvalid = "warn"
     force: bool = False
+    allow_empty: bool = False
     max_shard_bytes: int = DEFAULT_MAX_SHARD_BYTES
     row_group_size: int = DEFAULT_ROW_GROUP_SIZE
     progress: bool | None = None
@@ -114,7 +154,8 @@ class BuildConfig:
     @property
     def release_version(self) -> str:
         """The version being built."""
-        return self.version or self.dataset.version
+        version = self.version or self.dataset.version
+        return version[1:] if version[:1] in ("v", "V") and VERSION_RE.match(version[1:]) else version
 
     @property
     def release_dir(self) -> Path:
@@ -135,8 +176,12 @@ class BuildConfig:
         """This config, or a :class:`ConfigError` saying what to fix."""
         if not self.seeds.is_dir():
             raise ConfigError(f"seeds folder {self.seeds} does not exist; pass --seeds DIR")
+        if not self.allow_empty and not seed_paths(self.seeds):
+            raise ConfigError(f"seeds folder {self.seeds} holds no page (*.txt); pass --seeds DIR with pages, "
+                              "or --allow-empty to build an empty release")
         if not VERSION_RE.match(self.release_version):
-            raise ConfigError(f"version {self.release_version!r} is not X.Y.Z (e.g. 0.1.0); fix --version")
+            raise ConfigError(f"version {self.release_version!r} is not X.Y.Z (e.g. 0.1.0 or v0.1.0); "
+                              "fix --release-version")
         if self.on_invalid not in ON_INVALID:
             raise ConfigError(f"on_invalid={self.on_invalid!r}; use one of {', '.join(ON_INVALID)}")
         if self.max_shard_bytes < 1 or self.row_group_size < 1:

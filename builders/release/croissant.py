@@ -18,7 +18,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from builders.release.arrow import article_schema
-from builders.release.card import _nested_model
+from builders.release.card import nested_model
 from builders.release.config import DatasetMeta
 from builders.release.files import sha256_file
 from schema import Article
@@ -88,7 +88,7 @@ def record_fields(
         field["source"] = _source(column or name, path + name if column else None)
         if repeated:
             field["repeated"] = True
-        nested = _nested_model(info.annotation)
+        nested = nested_model(info.annotation)
         if nested is not None and pa.types.is_struct(leaf):
             sub_path = (path + name + ("[*]." if repeated else ".")) if column else ""
             field["subField"] = record_fields(nested, leaf, f"{parent}/{name}", column or name, sub_path)

@@ -47,9 +47,10 @@ class ProblemSink:
 
     def add(self, problem: Problem) -> None:
         """Count a warning, or write a reject to rejects.jsonl (logged under ``on_invalid="warn"``)."""
+        self.stats.add_problem_page(problem.code, _where(problem))
         if problem.severity == "warning":
             self.stats.warnings_by_code[problem.code] += 1
-            log.debug("%s: %s: %s", _where(problem), problem.code, problem.message)
+            log.info("%s: %s: %s", _where(problem), problem.code, problem.message)
             return
         if problem.code == "invalid-record" and self.on_invalid == "warn":
             at = ", ".join(problem.locations) or "record"

@@ -195,5 +195,8 @@ def validate_release(root: Path) -> list[ReleaseProblem]:
     if not any(p.code == "unreadable-parquet" for p in problems):
         problems.extend(check_same_records(root, parquet, jsonl))
     problems.extend(check_counts(root, n_records, _count_lines(root / REJECTS_FILE)))
+    if not n_records and jsonl:
+        problems.append(ReleaseProblem("empty-release", JSONL_DIR, "the release holds no record; rebuild it from "
+                                       "a seeds folder with pages (it was built with --allow-empty?)"))
     problems.extend(check_croissant(root))
     return problems

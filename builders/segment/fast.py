@@ -6,11 +6,23 @@ jieba. Its output differs from jieba's in two known ways, so it is used only whe
 cannot occur:
 
 - jieba-rs runs its HMM over letters and digits too (``3-15`` stays one token; jieba
-  splits it ``3 | - | 15``): blocks holding anything but CJK ideographs U+4E00-U+9FD5 go
-  to Python jieba;
-- the two HMMs break rare ties differently: a block whose rjieba output has a word that is
-  not in the dictionary or two single characters in a row (the only places the HMM may
-  have joined characters) goes to Python jieba.
+  splits it ``3 | - | 15``), so it never sees letters or digits;
+- the two HMMs break rare ties differently on unknown runs of single characters.
+
+A block of CJK ideographs alone (U+4E00-U+9FD5) is cut by rjieba whole. A block that
+mixes them with letters, digits or ``+#&._%-`` (``2021年``, ``GDP增长8.5%``) is cut in
+three steps that give jieba's result (:meth:`FastJieba._cut_mixed`):
+
+1. *Route.* jieba's route over a block is the best path through its word graph. Where no
+   dictionary word spans the point between an ideograph and another character, every
+   path passes through that point, so the route is the routes of the two sides joined
+   (the best path's score is a sum; the point adds the same to every path before it).
+   The block is cut at every such point; the Chinese pieces get their route from rjieba
+   without HMM (its route is jieba's), the others from Python jieba's own ``calc``.
+2. *Unknown runs.* Consecutive single-character route words are then handled exactly as
+   jieba's ``__cut_DAG`` does over the whole block: a run is kept as one character, split
+   into characters when the run is a dictionary word, or else cut by jieba's HMM
+   (``finalseg``, Python), so a run across a cut point is treated as one run, as jieba does.
 
 Everything else -- how text is cut into blocks, how non-word characters are emitted --
 is jieba's ``Tokenizer.cut`` code path, re-read from jieba's own regexes. On the seed
@@ -23,11 +35,14 @@ returns ``None`` and jieba alone is used. The output never depends on which one 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
 """What Python jieba's HMM (``finalseg.re_han``) treats as Chinese."""
+RUNS = re.compile("[\u4e00-\u9fd5]+|[^\u4e00-\u9fd5]+")
+"""Runs of ideographs and of other characters: where a mixed block may be cut."""
 
 CANARY = (
     "本报讯（记者 张三 通讯员 李四）3月15日上午，庆元县百山祖镇召开2021年乡村振兴工作推进会。"
@@ -47,6 +62,13 @@ class FastJieba:
     """An ``rjieba.Jieba`` holding the same words and frequencies."""
     han: re.Pattern[str]
     skip: re.Pattern[str]
+    hmm_cut: Any
+    """jieba's HMM over an unknown run (``jieba.finalseg.cut``)."""
+    mixed_words: frozenset[str] = field(default_factory=frozenset)
+    """Dictionary words (frequency > 0) with an ideograph and another character (``A股``, ``4S店``)."""
+    mixed_pairs: frozenset[str] = field(default_factory=frozenset)
+    """Each two adjacent characters of a mixed word that are one ideograph and one other."""
+    longest_mixed: int = 0
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` in order, whitespace included, as jieba cuts them."""
@@ -65,14 +87,75 @@ class FastJieba:
         return words
 
     def _cut_block(self, block: str) -> list[str]:
-        words: list[str] = (
-            self.rust.cut(block, True) if PURE_HAN.fullmatch(block) else self.tokenizer.lcut(block, HMM=True)
-        )
+        if PURE_HAN.fullmatch(block):
+            words: list[str] = self.rust.cut(block, True)
+            return words
+        return self._cut_mixed(block)
+
+    def _cut_mixed(self, block: str) -> list[str]:
+        """jieba's words of a block mixing ideographs and other characters (see the module's docstring)."""
+        words: list[str] = []
+        run = ""
+        for word in self._route(block):
+            if len(word) == 1:
+                run += word
+                continue
+            if run:
+                words.extend(self._unknown_run(run))
+                run = ""
+            words.append(word)
+        if run:
+            words.extend(self._unknown_run(run))
         return words
+
+    def _unknown_run(self, run: str) -> list[str]:
+        """``__cut_DAG`` on a run of single-character route words."""
+        if len(run) == 1:
+            return [run]
+        if self.tokenizer.FREQ.get(run):
+            return list(run)
+        return list(self.hmm_cut(run))
+
+    def _route(self, block: str) -> Iterator[str]:
+        """jieba's route words over ``block``, piece by piece between the points no word spans."""
+        start = 0
+        for match in RUNS.finditer(block):
+            cut = match.start()
+            if cut and not self._spanned(block, cut):
+                yield from self._piece_route(block[start:cut])
+                start = cut
+        yield from self._piece_route(block[start:])
+
+    def _spanned(self, block: str, cut: int) -> bool:
+        """True when a mixed dictionary word spans the point ``cut`` of ``block``."""
+        if block[cut - 1 : cut + 1] not in self.mixed_pairs:
+            return False
+        longest = self.longest_mixed
+        return any(block[s:e] in self.mixed_words for s in range(max(0, cut - longest + 1), cut)
+                   for e in range(cut + 1, min(len(block), s + longest) + 1))
+
+    def _piece_route(self, piece: str) -> list[str]:
+        if PURE_HAN.fullmatch(piece):
+            words: list[str] = self.rust.cut(piece, False)
+            return words
+        dag = self.tokenizer.get_DAG(piece)
+        route: dict[int, tuple[float, int]] = {}
+        self.tokenizer.calc(piece, dag, route)
+        out, x = [], 0
+        while x < len(piece):
+            y = route[x][1] + 1
+            out.append(piece[x:y])
+            x = y
+        return out
+
+
+def mixed_words(freq: dict[str, int]) -> list[str]:
+    """Dictionary words (frequency > 0) mixing ideographs with other characters, sorted."""
+    return sorted(w for w, n in freq.items() if n and not PURE_HAN.fullmatch(w) and PURE_HAN.search(w))
 
 
 def fast_segmenter(
-    tokenizer: Any, user_words: list[str], tags: dict[str, str], base_freq: dict[str, int]
+    tokenizer: Any, user_words: list[str], tags: dict[str, str], base_freq: dict[str, int], mixed: list[str]
 ) -> FastJieba | None:
     """rjieba loaded with the user dictionary as jieba loaded it, or None when rjieba is
     missing or disagrees with jieba on :data:`CANARY`.
@@ -84,6 +167,7 @@ def fast_segmenter(
         base_freq: jieba's own frequency of the user words it already knew: jieba adds
             a re-added word's new frequency to its total without taking the old one off,
             jieba-rs swaps them; a placeholder entry makes both totals equal.
+        mixed: :func:`mixed_words` of the tokenizer's dictionary.
     """
     try:
         import rjieba
@@ -95,7 +179,11 @@ def fast_segmenter(
     # Private-use characters: never in a block rjieba is given (PURE_HAN), only the total counts.
     rust.add_word("\ue000\ue000", sum(base_freq.values()) or 1, None)
     import jieba
+    import jieba.finalseg
 
-    fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default)
+    pairs = frozenset(w[i : i + 2] for w in mixed for i in range(len(w) - 1)
+                      if bool(PURE_HAN.match(w[i])) != bool(PURE_HAN.match(w[i + 1])))
+    fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default, jieba.finalseg.cut,
+                     frozenset(mixed), pairs, max(map(len, mixed), default=0))
     canaries = (CANARY, CANARY[40:], CANARY.replace("，", ""))
     return fast if all(fast.cut(text) == tokenizer.lcut(text, HMM=True) for text in canaries) else None

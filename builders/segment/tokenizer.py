@@ -66,9 +66,10 @@ def _user_words(line_re: re.Pattern[str]) -> list[str]:
     return [m.group(1) for m in map(line_re.match, lines) if m]
 
 
-SNAPSHOT_FORMAT = b"1"
-Tables = tuple[dict[str, int], int, dict[str, str], dict[str, int]]
-"""jieba's FREQ and total after the user dictionary, POS tags by word, and :attr:`Jieba.base_freq`."""
+SNAPSHOT_FORMAT = b"2"
+Tables = tuple[dict[str, int], int, dict[str, str], dict[str, int], list[str]]
+"""jieba's FREQ and total after the user dictionary, POS tags by word, :attr:`Jieba.base_freq`, and the
+dictionary words mixing ideographs with other characters (:func:`builders.segment.fast.mixed_words`)."""
 
 
 def snapshot_key(jieba_version: str) -> bytes:
@@ -85,7 +86,9 @@ def _build_tables(jieba: Any, user_words: list[str]) -> Tables:
     tokenizer.load_userdict(str(USER_DICT))
     pos = POSTokenizer(tokenizer)
     pos.makesure_userdict_loaded()
-    return tokenizer.FREQ, tokenizer.total, pos.word_tag_tab, base
+    from builders.segment.fast import mixed_words
+
+    return tokenizer.FREQ, tokenizer.total, pos.word_tag_tab, base, mixed_words(tokenizer.FREQ)
 
 
 def load_tables(jieba: Any, user_words: list[str]) -> Tables:
@@ -94,7 +97,7 @@ def load_tables(jieba: Any, user_words: list[str]) -> Tables:
         "jieba",
         snapshot_key(jieba.__version__),
         lambda: _build_tables(jieba, user_words),
-        lambda v: isinstance(v, tuple) and [type(x) for x in v] == [dict, int, dict, dict],
+        lambda v: isinstance(v, tuple) and [type(x) for x in v] == [dict, int, dict, dict, list],
     )
     return tables
 
@@ -104,14 +107,14 @@ def _load() -> Jieba:
 
     jieba.setLogLevel(60)
     user_words = _user_words(jieba.re_userdict)
-    freq, total, tags, base = load_tables(jieba, user_words)
+    freq, total, tags, base, mixed = load_tables(jieba, user_words)
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
     fast = None
     if os.environ.get("XIANBAO_SEGMENTER", "fast") != "jieba":
         from builders.segment.fast import fast_segmenter
 
-        fast = fast_segmenter(tokenizer, user_words, tags, base)
+        fast = fast_segmenter(tokenizer, user_words, tags, base, mixed)
     return Jieba(tokenizer, tags, freq, base, fast)
 
 

@@ -109,7 +109,7 @@ PAGES_PER_SHARD = ["--pages-per-shard", "100"]
 
 def build(seeds: Path, out: Path, *extra: str) -> list[str]:
     """The command line of one build."""
-    args = ["--seeds", str(seeds), "--out", str(out), "--version", "0.0.1", "--force", *PAGES_PER_SHARD, *extra]
+    args = ["--seeds", str(seeds), "--out", str(out), "--release-version", "0.0.1", "--force", *PAGES_PER_SHARD, *extra]
     return [*XIANBAO, "build", *args]
 
 

@@ -1,0 +1,70 @@
+"""What every command prints, and how loudly: ``-q``, ``-v``, ``--no-progress``, ``--json``, ``--version``.
+
+Results go to stdout (one summary line, or one JSON object with ``--json``); problems,
+warnings and progress go to stderr, so ``--json`` output can be piped as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+from builders import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_CODES = "Exit codes: 0 done; 1 the work failed or found problems; 2 bad input or usage (nothing was done)."
+
+
+@dataclass(frozen=True)
+class Output:
+    """How loudly a command speaks."""
+
+    quiet: bool = False
+    verbose: int = 0
+    progress: bool | None = None
+    as_json: bool = False
+
+    def result(self, summary: str, data: Any) -> None:
+        """The command's result: ``data`` as JSON with ``--json``, else the summary line (none with ``-q``)."""
+        if self.as_json:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+        elif not self.quiet:
+            click.echo(summary)
+
+    def note(self, line: str) -> None:
+        """A line for the person at the terminal (stderr), unless ``-q``."""
+        if not self.quiet:
+            click.echo(line, err=True)
+
+
+def output_options(json_help: str = "Print the result as one JSON object on stdout.") -> Callable[[F], F]:
+    """Add ``--version``, ``-q``, ``-v``, ``--no-progress`` and ``--json`` to a command.
+
+    The command receives ``quiet``, ``verbose``, ``no_progress`` and ``as_json``: pass them to :func:`make_output`.
+    """
+
+    def decorate(command: F) -> F:
+        options = [
+            click.version_option(__version__, "--version", prog_name="xianbao", help="Show the version and exit."),
+            click.option("-q", "--quiet", is_flag=True, help="Print only errors (and the --json object)."),
+            click.option("-v", "--verbose", count=True, help="Log more: -v every warning, -vv debugging detail."),
+            click.option("--no-progress", is_flag=True, help="No progress bar or progress lines."),
+            click.option("--json", "as_json", is_flag=True, help=json_help),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def make_output(quiet: bool, verbose: int, no_progress: bool, as_json: bool) -> Output:
+    """The :class:`Output` of the options; sets up logging on stderr to match."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=level, force=True)
+    return Output(quiet, verbose, False if (no_progress or quiet) else None, as_json)

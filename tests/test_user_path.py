@@ -1,0 +1,172 @@
+"""The publisher's everyday path (issue 16): mistakes are loud, output is scriptable, the card serves Hub users."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from huggingface_hub import DatasetCard
+
+from builders import __version__, memo
+from builders.cli import main
+
+PYPROJECT = """[tool.xianbao.dataset]
+name = "test-papers"
+license = "other"
+license_name = "Test Papers Licence"
+license_link = "LICENSE.md"
+language = ["zh", "en"]
+task_categories = ["text-classification"]
+tags = ["test-tag"]
+"""
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    return tmp_path / "pyproject.toml"
+
+
+def build_args(seeds: Path, tmp_path: Path, project: Path, *more: str) -> list[str]:
+    return ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--pyproject", str(project), *more]
+
+
+@pytest.mark.parametrize("content", [None, {"notes.md": "x", "manifest.csv": "file\n"}])
+def test_a_seeds_folder_without_pages_is_an_error(tmp_path: Path, project: Path, content: Any) -> None:
+    seeds = tmp_path / "empty"
+    seeds.mkdir()
+    for name, text in (content or {}).items():
+        (seeds / name).write_text(text)
+    result = run(*build_args(seeds, tmp_path, project))
+    assert result.exit_code == 2
+    assert str(seeds) in result.output and "no page" in result.output and "--allow-empty" in result.output
+    assert not (tmp_path / "dist").exists()
+
+
+def test_allow_empty_builds_and_validate_calls_it_a_problem(tmp_path: Path, project: Path) -> None:
+    seeds = tmp_path / "empty"
+    seeds.mkdir()
+    built = run(*build_args(seeds, tmp_path, project, "--allow-empty", "--release-version", "0.0.1"))
+    assert built.exit_code == 0, built.output
+    checked = run("validate", str(tmp_path / "dist" / "test-papers" / "0.0.1"))
+    assert checked.exit_code == 1 and "empty-release" in checked.output
+
+
+def test_problems_are_listed_by_code_with_pages_and_strict_fails(
+    fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path
+) -> None:
+    (seeds / "manifest.csv").write_text("file,newpaper,date\n000_a.txt,庆元报,2020-13-01\n", encoding="utf-8")
+    result = run(*build_args(seeds, tmp_path, project))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "reject no-articles: 1 (002_c.txt)" in lines
+    bad_rows = next(line for line in lines if line.startswith("warning bad-manifest-row: 2 ("))
+    assert "manifest.csv:1" in bad_rows and "manifest.csv:2" in bad_rows
+    strict = run(*build_args(seeds, tmp_path, project, "--strict", "--force"))
+    assert strict.exit_code == 1
+    assert "error: --strict: 1 no-articles, 2 bad-manifest-row" in strict.output
+
+
+def test_quiet_and_json(fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path) -> None:
+    quiet = run(*build_args(seeds, tmp_path, project, "-q", "--release-version", "v0.2.0"))
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert (tmp_path / "dist" / "test-papers" / "0.2.0").is_dir(), "v0.2.0 is version 0.2.0"
+    report = json.loads(run(*build_args(seeds, tmp_path, project, "--json", "-q", "--release-version", "0.2.0")).output)
+    assert report["status"] == "unchanged" and report["counts"]["records"] == 9
+    assert report["problems"] == [{"severity": "reject", "code": "no-articles", "count": 1, "examples": ["002_c.txt"]}]
+    release = tmp_path / "dist" / "test-papers" / "0.2.0"
+    valid = json.loads(run("validate", str(release), "--json").output)
+    assert valid == {"release": release.as_posix(), "valid": True, "problems": []}
+    diff = json.loads(run("diff", str(release), str(release), "--json").output)
+    assert diff["counts"] == {"added": 0, "removed": 0, "changed": 0, "unchanged": 9}
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["diff"], ["export"], ["publish", "hub"],
+                                     ["publish", "iceberg"]])
+def test_version_wherever_a_user_types_it(command: list[str]) -> None:
+    result = run(*command, "--version")
+    assert result.exit_code == 0 and result.output.strip() == f"xianbao, version {__version__}"
+
+
+def test_a_build_without_dataset_metadata_warns(
+    fake_pipeline: None, seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"))
+    assert result.exit_code == 0
+    assert "no pyproject.toml with [tool.xianbao.dataset]" in result.output
+
+
+def test_card_metadata_and_sections_for_hub_users(
+    fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path
+) -> None:
+    project.write_text(PYPROJECT + 'repo_id = "someorg/test-papers"\n', encoding="utf-8")
+    assert run(*build_args(seeds, tmp_path, project, "--release-version", "1.2.3")).exit_code == 0
+    card = DatasetCard.load(tmp_path / "dist" / "test-papers" / "1.2.3" / "README.md")
+    data = card.data.to_dict()
+    assert (data["license"], data["license_name"], data["license_link"]) == ("other", "Test Papers Licence",
+                                                                              "LICENSE.md")
+    assert (data["language"], data["task_categories"], data["tags"]) == (["zh", "en"], ["text-classification"],
+                                                                         ["test-tag"])
+    assert 'load_dataset("someorg/test-papers", revision="v1.2.3", split="train")' in card.text
+    example = card.text.split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(example)["source_file"] == "000_a.txt"
+    assert "| `kicker` |" in card.text and "| `char_count` |" in card.text and "p95" in card.text
+
+
+def test_card_without_repo_id_says_how_to_set_it(fake_pipeline: None, seeds: Path, tmp_path: Path,
+                                                 project: Path) -> None:
+    assert run(*build_args(seeds, tmp_path, project)).exit_code == 0
+    text = (tmp_path / "dist" / "test-papers" / "0.1.0" / "README.md").read_text(encoding="utf-8")
+    assert 'load_dataset("ORG/test-papers", revision="v0.1.0"' in text and "set `repo_id`" in text
+
+
+def test_own_card_template(fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path) -> None:
+    (tmp_path / "card.md").write_text("---\n$front_matter\n---\n\n# Our own $pretty_name, $records records\n")
+    project.write_text(PYPROJECT + 'card_template = "card.md"\n', encoding="utf-8")
+    assert run(*build_args(seeds, tmp_path, project)).exit_code == 0
+    card = DatasetCard.load(tmp_path / "dist" / "test-papers" / "0.1.0" / "README.md")
+    assert card.text.strip() == "# Our own Xianbao: Chinese County Newspaper Articles, 9 records"
+    (tmp_path / "card.md").write_text("$no_such_name\n")
+    bad = run(*build_args(seeds, tmp_path, project, "--release-version", "0.1.1"))
+    assert bad.exit_code == 2 and "no_such_name" in bad.output
+
+
+def test_memos_live_in_a_private_folder_and_foreign_files_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(memo.ENV, str(tmp_path / "cache"))
+    calls: list[int] = []
+
+    def derive() -> dict[str, int]:
+        calls.append(1)
+        return {"value": 1}
+
+    assert memo.temp_memo("t", b"k", derive, lambda v: isinstance(v, dict)) == {"value": 1}
+    path = memo.memo_path("t", b"k")
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700 and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert memo.temp_memo("t", b"k", derive, lambda v: isinstance(v, dict)) == {"value": 1} and len(calls) == 1
+    path.write_bytes(marshal.dumps({"value": 666}))
+    os.chmod(path, 0o666)  # writable by anyone: a planted or alterable value is not trusted
+    assert memo.temp_memo("t", b"k", derive, lambda v: isinstance(v, dict)) == {"value": 1} and len(calls) == 2
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600, "the foreign file was replaced by this user's own"
+    path.write_bytes(b"\x00damaged")
+    assert memo.temp_memo("t", b"k", derive, lambda v: isinstance(v, dict)) == {"value": 1} and len(calls) == 3
+
+
+def test_verbose_lists_every_warning(fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path) -> None:
+    (seeds / "manifest.csv").write_text("file,date\n000_a.txt,bad\n001_b.txt,also-bad\n", encoding="utf-8")
+    plain = run(*build_args(seeds, tmp_path, project))
+    loud = run(*build_args(seeds, tmp_path, project, "-v"))
+    assert "manifest.csv:3: bad-manifest-row" not in plain.output
+    assert "manifest.csv:2: bad-manifest-row" in loud.output and "manifest.csv:3: bad-manifest-row" in loud.output
