@@ -137,19 +137,32 @@ class Article(ArticleDraft):
         ge=1900, le=2100, description="Year the page was printed, when the evidence is unambiguous."
     )
     year_evidence: str | None = Field(
-        description="How the year was known: manifest, or the agreeing evidence joined by '; ': "
-        "explicit-year:<text> (the latest year written as a date), event:<text> (十四五开局, 建党100周年), "
-        "weekday:<dateline> (a date printed with its weekday). Null with year when evidence conflicts or is missing."
+        description="How the year was known: manifest; path:<date as the file path writes it> (20200103-11.txt); "
+        "or the agreeing evidence of the text joined by '; ': event:<text> (十四五开局, 建党100周年), "
+        "weekday:<dateline> (a date printed with its weekday), banner:<date and weekday> (a page banner), "
+        "dated:<full date> before <dateline> (a dated event a few days before a dispatch), past-year:<text> "
+        "(刚刚过去的2019年), year-ended:<text> (截至2019年底 on a page of January to March: the next year), "
+        "explicit-year:<text> (the latest year written as a date, on a page whose datelines fall in April to "
+        "November, or named as this year: 2020年是…). A plan's target or deadline (到2035年, 2023年前) is never "
+        "the print year. Null with year when evidence conflicts or does not settle it."
     )
     date: datetime.date | None = Field(
-        description="ISO date: the manifest's date, else the page year with the article's dateline (month, day)."
+        description="ISO date: the print date from the manifest or the file path, else the page year with the "
+        "article's dateline (month, day)."
     )
     newspaper: str | None = Field(description="Newspaper name (报名), from seeds/manifest.csv.")
-    page: str | None = Field(description="Page (版面) as given in seeds/manifest.csv, e.g. 01.")
+    page: str | None = Field(
+        description="Page (版面) as given in seeds/manifest.csv, else as the file name writes it after its date "
+        "(20200103-11.txt: 11), e.g. 01."
+    )
     url: str | None = Field(description="Where the page was found, from seeds/manifest.csv.")
     license: str | None = Field(description="License of the page text, from seeds/manifest.csv.")
     manifest_fields: list[str] = Field(
         description="Names of the fields whose value came from seeds/manifest.csv rather than the text."
+    )
+    path_fields: list[str] = Field(
+        description="Names of the fields whose value came from the seed file's path (date, year, page) "
+        "rather than the text; the manifest wins over the path."
     )
     tokens: list[str] = Field(
         description="jieba segmentation of the body (accurate mode, HMM on, shipped user dictionary of place "

@@ -52,6 +52,7 @@ def make_article(n: int = 0, **overrides: Any) -> Article:
         url=None,
         license=None,
         manifest_fields=["newspaper", "date", "page"],
+        path_fields=[],
         tokens=["本报讯", "庆元"],
         token_count=2,
         char_count=30,

@@ -6,11 +6,16 @@ import datetime
 
 import pytest
 
-from builders.enrich.dates import article_date, infer_year, weekday_years
+from builders.enrich.dates import article_date, digit_years, infer_year, weekday_years
+
+JUNE = [(6, 12)]
+"""A dateline in the middle of the year: the latest year written as a date is the print year."""
+FEBRUARY = [(2, 11)]
+"""A dateline early in the year, when pages report the past year's results."""
 
 
-def year(text: str) -> int | None:
-    return infer_year(text).year
+def year(text: str, datelines: list[tuple[int, int]] = JUNE) -> int | None:
+    return infer_year(text, datelines).year
 
 
 def test_latest_explicit_year_is_the_page_year() -> None:
@@ -18,13 +23,35 @@ def test_latest_explicit_year_is_the_page_year() -> None:
 
 
 def test_last_year_mentioned_on_this_years_page() -> None:
-    guess = infer_year("会议肯定了2024年所做的工作,同意2025年工作思路。")
+    guess = infer_year("会议肯定了2024年所做的工作,同意2025年工作思路。", JUNE)
     assert (guess.year, guess.evidence) == (2025, "explicit-year:2025年")
 
 
 def test_targets_and_range_ends_are_not_the_page_year() -> None:
     assert year("到2035年基本实现现代化。2022年,全市GDP增长。") == 2022
     assert year("编制2021—2025年规划,2020年完成。") == 2020
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年,全市GDP增长。力争到2025年建成。",
+        "2022年,全市GDP增长。2024年前完成改造。",
+        "2022年,全市GDP增长。2023年底前全部完工。",
+        "2022年,全市GDP增长。预计2026年产值将达十亿元。",
+        "2022年,全市GDP增长。2026年将建成投用。",
+    ],
+)
+def test_plan_targets_and_deadlines_are_never_the_print_year(text: str) -> None:
+    assert year(text) == 2022
+
+
+def test_a_target_later_than_every_date_is_an_upper_bound_only() -> None:
+    assert year("力争到2025年实现全覆盖。", FEBRUARY) is None
+
+
+def test_a_range_from_one_year_to_another_is_no_target() -> None:
+    assert year("从1990年到2005年,产量翻了两番。") == 2005
 
 
 def test_year_in_book_title_or_fiscal_year_is_only_a_bound() -> None:
@@ -40,6 +67,57 @@ def test_full_width_digits() -> None:
     assert year("２０２３年１２月") == 2023
 
 
+def test_years_in_chinese_numerals() -> None:
+    assert digit_years("一九九七年六月四日,二〇二〇年十二月三十一日") == "1997年6月4日,2020年12月31日"
+    assert year("二〇一七年十月,全县获评先进。") == 2017
+
+
+def test_no_dateline_leaves_the_latest_year_unsettled() -> None:
+    assert year("2019年,全县获评先进。", []) is None
+
+
+def test_a_january_report_on_last_years_figures_is_not_that_year() -> None:
+    assert year("2021年,全县生产总值增长8%。", [(1, 20)]) is None
+    assert year("2021年,全县生产总值增长8%。", FEBRUARY) is None
+
+
+def test_a_year_counted_to_its_end_on_an_early_page_is_last_year() -> None:
+    guess = infer_year("截至2021年底,全县累计建成公路120公里。", FEBRUARY)
+    assert (guess.year, guess.evidence) == (2022, "year-ended:2021年")
+    assert year("2021年全年完成投资30亿元。", [(1, 8)]) == 2022
+
+
+def test_a_year_named_as_this_one_on_an_early_page() -> None:
+    assert year("2022年是实施规划的关键一年。2021年,全县增长8%。", FEBRUARY) == 2022
+    assert year("2022年春节前夕,志愿者走访慰问。", FEBRUARY) == 2022
+
+
+def test_a_year_named_as_gone_is_the_year_before() -> None:
+    guess = infer_year("刚刚过去的2021年,全县经济稳中有进。", [])
+    assert (guess.year, guess.evidence) == (2022, "past-year:2021年")
+
+
+def test_december_and_january_datelines_leave_the_year_open() -> None:
+    assert year("2021年,全县生产总值增长8%。", [(12, 30), (1, 2)]) is None
+
+
+def test_a_full_date_a_few_days_before_the_dateline() -> None:
+    guess = infer_year("2021年12月30日晚,大桥合龙。", [(1, 2)])
+    assert (guess.year, guess.evidence) == (2022, "dated:2021年12月30日 before 1月2日")
+    assert year("2021年3月2日,条例经审议通过。", [(3, 6)]) == 2021
+    assert year("条例自2022年5月1日起施行。", [(3, 6)]) is None
+
+
+def test_a_lead_date_with_a_year_is_no_dateline() -> None:
+    assert year("2018年11月30日,全市召开大会。2018年以来全市增长。", [(11, 30)]) is None
+
+
+def test_a_banner_date_with_its_weekday() -> None:
+    guess = infer_year("某某日报 2019年10月1日 星期二 第01版\n2018年,全市增长。", [])
+    assert (guess.year, guess.evidence) == (2019, "banner:2019年10月1日 星期二")
+    assert year("2019年10月1日 星期三 第01版", []) is None  # the weekday does not fit
+
+
 def test_event_years() -> None:
     assert year("在“十四五”开局之年,全县上下") == 2021
     assert year("“十三五”收官之年") == 2020
@@ -51,7 +129,7 @@ def test_conflicting_evidence_gives_none() -> None:
 
 
 def test_weekday_unique_after_era_floor() -> None:
-    guess = infer_year("10月20日(周六),开发区召开会议,推进乡村振兴。")
+    guess = infer_year("10月20日(周六),开发区召开会议,推进乡村振兴。", [(10, 20)])
     assert (guess.year, guess.evidence) == (2018, "weekday:10月20日(周六)")
 
 

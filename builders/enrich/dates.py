@@ -1,17 +1,20 @@
-"""The year a page was printed, from the evidence in its text.
+"""The year a page was printed, from the evidence in its text (when its path carries no date).
 
-Evidence, strongest first:
+Strong evidence settles the year alone, if all of it agrees and fits the bounds below:
 
 * events that name their year: 十四五开局 (2021), 中国共产党成立100周年 (2021);
-* explicit years: the page year is the LATEST year written as a date (2021年第一次,
-  “2020中国县域…”), since news report the past (2019年, 2024年度 on a 2025 page) but
-  rarely print a later year except as a target, which is ignored (到2035年, 2021-2025年);
-  years in 《》 titles and 年度 give only a lower bound;
-* a weekday printed with a dateline (10月20日(周六)): the years in which that date
-  falls on that weekday, between the lower bound and :data:`LATEST_YEAR`;
-* era words give a lower bound (乡村振兴 was first said in 2017, 六保 in 2020).
+* a weekday printed with a dateline (10月20日(周六)) that leaves one year, a banner date
+  with its weekday (2019年10月1日 星期二), a full date a few days before a dateline
+  (1997年12月31日 … 1月2日电: 1998), a year named as gone (刚刚过去的1997年: 1998).
 
-Evidence that disagrees, or a weekday that leaves more than one year, gives None.
+Explicit years are sorted by what they say (:data:`KINDS`): a plan's target or a deadline
+(到2035年, 2023年前完成, 2020年将…) is an upper bound and never the print year; a fiscal
+year, a 《》 title or a range start only a lower bound. The latest of the other years is
+the print year only where the page's datelines say when in the year it was printed:
+from April to November; from January to March pages report the past year's results, so
+there it needs a year named as this one (2020年是…, 2020年春节) -- or a year counted to
+its end (截至2019年底) makes it the next year. Era words give a lower bound (乡村振兴 was
+first said in 2017). Whatever does not settle it gives None: a wrong year is worse than none.
 """
 
 from __future__ import annotations
@@ -38,12 +41,18 @@ PLANS = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2
 _NUM = {"一百": 100, "百": 100, "九十": 90, "七十": 70, "七十五": 75, "八十": 80, "四十": 40, "五十": 50}
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.%])(年度|年|(?=[\u4e00-\u9fff]))")
-_TARGET = re.compile(r"(?:到|至|力争|争取|预计|计划|目标|确保|将于|远景)$")
+_TARGET = re.compile(r"(?:(?<![年截])到|(?<![年截])至|力争|争取|预计|计划|目标|确保|将于|远景|有望|之前)$")
+_DEADLINE = re.compile(r"^(?:年?底|年?末|\d{1,2}月(?:底|末)?)?(?:前|之前|以前)")
+_FUTURE = re.compile(r"^[,，]?(?:将|要|力争|争取|预计|计划|有望|起将)")
+_PAST = re.compile(r"(?:过去的|刚刚过去的|刚过去的|去年|上年)$")
+_ENDED_BEFORE = re.compile(r"(?:截至|截止|截止到|截至到)$")
+_ENDED_AFTER = re.compile(r"^(?:年?底|年?末|全年)(?!前)")
+_CURRENT = re.compile(r"^[,，]?(?:是|也是|春节|除夕|元宵|元旦|新春|春运|工作会议|工作要点)")
 _RANGE = re.compile(r"^[-—–~～至到]\s*(?:19|20)\d\d")
 _UNIT = re.compile(r"^[万亿个元人户家名件项位座所条米吨亩多余次辆只头株台套场期批篇]")
 _PLAN = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
 _ANNIVERSARY = re.compile(r"(中国共产党成立|建党|新中国成立|建国|改革开放)(\d{2,3}|[一二三四五六七八九十百]+)周年")
-_DATELINE = re.compile(r"(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
+_DATELINE = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _ORIGINS = {"中国共产党成立": 1921, "建党": 1921, "新中国成立": 1949, "建国": 1949, "改革开放": 1978}
 
@@ -69,23 +78,65 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_HAN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_HAN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
+_HAN_DATE = re.compile(r"(?<=\d年)([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+
+
+def _han_number(word: str) -> str:
+    """一 -> 1, 十二 -> 12, 二十一 -> 21, 三十 -> 30."""
+    tens, _, ones = word.partition("十") if "十" in word else ("", "", word)
+    value = (int(tens.translate(_HAN_DIGITS)) if tens else 1) * 10 if "十" in word else 0
+    return str(value + (int(ones.translate(_HAN_DIGITS)) if ones else 0))
+
+
+def digit_years(text: str) -> str:
+    """Years and dates written in Chinese numerals as digits: 一九九七年六月四日 -> 1997年6月4日."""
+    text = _HAN_YEAR.sub(lambda m: m.group(0).translate(_HAN_DIGITS), text)
+    return _HAN_DATE.sub(lambda m: f"{_han_number(m.group(1))}月{_han_number(m.group(2))}日", text)
+
+
 def _in_book_title(text: str, pos: int) -> bool:
     return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
 
 
-def explicit_years(text: str) -> tuple[list[Mention], list[Mention]]:
-    """Years written as dates: (page-year candidates, lower bounds only). Targets are dropped."""
-    dates: list[Mention] = []
-    bounds: list[Mention] = []
+def _kind(text: str, m: re.Match[str]) -> str | None:
+    """What a year mention says about the print year (see :data:`KINDS`), None when it is no date."""
+    suffix, after = m.group(2), text[m.end() :]
+    before = text[max(0, m.start() - 6) : m.start()]
+    if _UNIT.match(after) or before.endswith("第") or before.endswith(tuple("-—–~～")):
+        return None
+    if _TARGET.search(before) or _DEADLINE.match(after) or (suffix == "年" and _FUTURE.match(after)):
+        return "target"
+    if _PAST.search(before):
+        return "past"
+    if suffix == "年度" or _in_book_title(text, m.start()) or _RANGE.match(after):
+        return "bound"
+    if _ENDED_BEFORE.search(before) or _ENDED_AFTER.match(after):
+        return "ended"
+    return "current" if _CURRENT.match(after) else "date"
+
+
+KINDS = {
+    "target": "a plan's target or a deadline (到2035年, 2023年前完成, 2020年将): the print year is not later",
+    "past": "a year named as gone (刚刚过去的1997年): the print year is the next one",
+    "bound": "a fiscal year, a title or a range start (2024年度, 《2020年…》): the print year is not earlier",
+    "ended": "a year counted to its end (截至2019年底, 2018年全年): the year may be over",
+    "current": "a year spoken of as this one (2019年是…, 2020年春节, 1998年将是…)",
+    "date": "any other year written as a date",
+}
+"""The kinds of year mention that :func:`explicit_years` tells apart."""
+
+
+def explicit_years(text: str) -> dict[str, list[Mention]]:
+    """Years written as dates, by kind (:data:`KINDS`); quantities (2020户) are not years."""
+    found: dict[str, list[Mention]] = {kind: [] for kind in KINDS}
     for m in _YEAR.finditer(text):
-        year, suffix, after = int(m.group(1)), m.group(2), text[m.end() :]
-        before = text[max(0, m.start() - 4) : m.start()]
-        if _UNIT.match(after) or before.endswith("第") or _TARGET.search(before) or before.endswith(tuple("-—–~～")):
-            continue
-        mention = Mention(year, m.group(0) if suffix else text[m.start() : m.end() + 2])
-        is_bound = suffix == "年度" or _in_book_title(text, m.start()) or bool(_RANGE.match(after))
-        (bounds if is_bound else dates).append(mention)
-    return dates, bounds
+        kind = _kind(text, m)
+        if kind:
+            shown = m.group(0) if m.group(2) else text[m.start() : m.end() + 2]
+            found[kind].append(Mention(int(m.group(1)), shown))
+    return found
 
 
 def _number(word: str) -> int | None:
@@ -135,35 +186,130 @@ def _join(mentions: Iterable[str]) -> str:
     return "; ".join(dict.fromkeys(mentions))
 
 
-def infer_year(text: str) -> YearGuess:
-    """The page's year from its text, or ``YearGuess(None, None)``."""
-    text = normalize(text)
-    dates, bounds = explicit_years(text)
-    events = event_years(text)
-    floor = max([era_floor(text)] + [m.year for m in dates + bounds + events])
-    datelines = weekday_datelines(text)
-    fits = [weekday_years(mo, d, wd, max(floor, EARLIEST_YEAR), LATEST_YEAR) for mo, d, wd, _ in datelines]
-    weekday = set.intersection(*fits) if fits else None
-    weekday_text = _join(f"weekday:{t}" for *_, t in datelines)
-    if events:
-        years = {m.year for m in events}
-        year = years.pop()
-        if years or year < floor or (weekday is not None and year not in weekday):
-            return YearGuess(None, None)
-        evidence = _join(
-            [f"event:{m.text}" for m in events] + [f"explicit-year:{m.text}" for m in dates if m.year == year]
-        )
-        return YearGuess(year, evidence + (f"; {weekday_text}" if weekday else ""))
-    latest = max(dates, key=lambda m: m.year) if dates else None
-    if weekday is not None:
-        if latest and latest.year in weekday:
-            return YearGuess(latest.year, f"explicit-year:{latest.text}; {weekday_text}")
-        if len(weekday) == 1 and (latest is None or latest.year < min(weekday)):
-            return YearGuess(min(weekday), weekday_text)
+EARLY_MONTHS = frozenset((1, 2, 3))
+"""Months in which pages report the past year's results (a January report on 2019's figures)."""
+MID_MONTHS = frozenset(range(4, 12))
+"""Months in which the latest year written as a date is the print year."""
+NEAR_DAYS = 10
+"""A full date 1 to this many days before a dateline dates the dispatch (1997年12月31日 … 1月2日电)."""
+
+_FULL_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+_BANNER = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:星期|周)([一二三四五六日天])")
+
+
+def _date_or_none(year: int, month: int, day: int) -> datetime.date | None:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def dated_years(text: str, datelines: Iterable[tuple[int, int]]) -> list[Mention]:
+    """Print years shown by a full date a few days before a dateline of the page (year-crossing too)."""
+    found = []
+    leads = set(datelines)
+    for m in _FULL_DATE.finditer(text):
+        year = int(m.group(1))
+        when = _date_or_none(year, int(m.group(2)), int(m.group(3)))
+        if when is None or _TARGET.search(text[max(0, m.start() - 6) : m.start()]):
+            continue
+        for month, day in leads:
+            for print_year in (year, year + 1):
+                lead = _date_or_none(print_year, month, day)
+                if lead and 1 <= (lead - when).days <= NEAR_DAYS:
+                    found.append(Mention(print_year, f"{m.group(0)} before {month}月{day}日"))
+    return found
+
+
+def banner_years(text: str) -> list[Mention]:
+    """Full dates printed with their (right) weekday, as a page banner prints its date."""
+    found = []
+    for m in _BANNER.finditer(text):
+        when = _date_or_none(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if when and when.isoweekday() == _WEEKDAYS[m.group(4)]:
+            found.append(Mention(when.year, m.group(0)))
+    return found
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the text says about its print year."""
+
+    strong: list[tuple[int, str]]
+    """(year, evidence) that settle the year alone: events, weekdays, full dates, banners, a past year."""
+    years: dict[str, list[Mention]]
+    lo: int
+    hi: int
+    months: frozenset[int]
+
+
+def _strong(
+    text: str, years: dict[str, list[Mention]], datelines: list[tuple[int, int]], lo: int
+) -> list[tuple[int, str]]:
+    strong = [(m.year, f"event:{m.text}") for m in event_years(text)]
+    strong += [(m.year + 1, f"past-year:{m.text}") for m in years["past"]]
+    strong += [(m.year, f"dated:{m.text}") for m in dated_years(text, datelines)]
+    strong += [(m.year, f"banner:{m.text}") for m in banner_years(text)]
+    lines = weekday_datelines(text)
+    fits = [weekday_years(mo, d, wd, max(lo, EARLIEST_YEAR), LATEST_YEAR) for mo, d, wd, _ in lines]
+    weekday = set.intersection(*fits) if fits else set()
+    if len(weekday) == 1:
+        strong.append((min(weekday), _join(f"weekday:{t}" for *_, t in lines)))
+    elif fits:
+        strong.append((0, "weekday"))  # printed weekdays that leave several years (or none) conflict
+    return strong
+
+
+def _own_dateline(text: str, month: int, day: int) -> bool:
+    """False when every mention of the date has a year before it (2018年11月30日 is no dateline)."""
+    mentions = list(re.finditer(rf"(?<!\d){month}月{day}日", text))
+    return not mentions or any(not re.search(r"\d{4}年$", text[max(0, m.start() - 5) : m.start()]) for m in mentions)
+
+
+def gather(text: str, datelines: Iterable[tuple[int, int]] = ()) -> Evidence:
+    """The evidence of a page's text and the (month, day) of its articles' datelines."""
+    text = digit_years(normalize(text))
+    leads = sorted(lead for lead in set(datelines) if _own_dateline(text, *lead))
+    leads += [(mo, d) for mo, d, _, _ in weekday_datelines(text)]
+    years = explicit_years(text)
+    known = [m.year for kind in ("bound", "ended", "current", "date") for m in years[kind]]
+    lo = max([era_floor(text), *known, *(m.year + 1 for m in years["past"])])
+    hi = min([LATEST_YEAR, *(m.year for m in years["target"])])
+    return Evidence(_strong(text, years, leads, lo), years, lo, hi, frozenset(mo for mo, _ in leads))
+
+
+def _latest(evidence: Evidence) -> YearGuess:
+    """The latest year written as a date, where the page's months say it is the print year."""
+    dated = [m for kind in ("ended", "current", "date") for m in evidence.years[kind]]
+    if not dated or not evidence.months:
         return YearGuess(None, None)
-    if latest and latest.year >= floor:
-        return YearGuess(latest.year, f"explicit-year:{latest.text}")
-    return YearGuess(None, None)
+    latest = max(dated, key=lambda m: m.year)
+    year, shown = latest.year, f"explicit-year:{latest.text}"
+    of_latest = {kind for kind in KINDS for m in evidence.years[kind] if m.year == year}
+    if evidence.months <= MID_MONTHS or (evidence.months <= EARLY_MONTHS and "current" in of_latest):
+        pass
+    elif evidence.months <= EARLY_MONTHS and "ended" in of_latest:
+        year, shown = year + 1, f"year-ended:{next(m.text for m in evidence.years['ended'] if m.year == year)}"
+    else:
+        return YearGuess(None, None)
+    return YearGuess(year, shown) if evidence.lo <= year <= evidence.hi else YearGuess(None, None)
+
+
+def infer_year(text: str, datelines: Iterable[tuple[int, int]] = ()) -> YearGuess:
+    """The page's year from its text and its datelines' (month, day), or ``YearGuess(None, None)``.
+
+    Strong evidence (:func:`gather`) must agree and fit the bounds of the explicit years;
+    without it the latest year written as a date is taken only where the page's months
+    settle it (:func:`_latest`).
+    """
+    evidence = gather(text, datelines)
+    if evidence.strong:
+        years = {year for year, _ in evidence.strong}
+        year = years.pop()
+        if years or not evidence.lo <= year <= evidence.hi:
+            return YearGuess(None, None)
+        return YearGuess(year, _join(shown for _, shown in evidence.strong))
+    return _latest(evidence)
 
 
 def article_date(year: int | None, month: int | None, day: int | None) -> datetime.date | None:

@@ -17,6 +17,7 @@ from itertools import accumulate
 from builders.enrich.dates import YearGuess, article_date, infer_year
 from builders.enrich.entities import keywords, organizations, places, token_persons
 from builders.enrich.officials import find_officials
+from builders.enrich.path_dates import PathDate, path_date
 from builders.enrich.region import infer_region, region_of_code
 from builders.read.manifest import PageMeta
 from builders.segment.tokenizer import cut
@@ -30,7 +31,10 @@ class PageFacts:
     year: YearGuess
     region: Region | None
     date: datetime.date | None
-    """The manifest's date, which wins over each article's dateline."""
+    """The print date (manifest, else path), which wins over each article's dateline."""
+    page: str | None = None
+    path_fields: tuple[str, ...] = ()
+    """Fields taken from the file path (the manifest did not give them)."""
 
 
 def _dedup(words: Iterable[str]) -> list[str]:
@@ -46,11 +50,30 @@ def _word_ends(tokens: Sequence[str]) -> frozenset[int]:
     return frozenset(accumulate(map(len, tokens)))
 
 
-def page_facts(drafts: Sequence[ArticleDraft], text: str, tokens: Iterable[str], meta: PageMeta) -> PageFacts:
-    """Year, region and manifest date of a page."""
-    year = YearGuess(meta.date.year, "manifest") if meta.date else infer_year(text)
+def _path_facts(meta: PageMeta, found: PathDate | None) -> tuple[datetime.date | None, str | None, tuple[str, ...]]:
+    """(date, page, fields taken from the path): the manifest wins field by field."""
+    if found is None:
+        return meta.date, meta.page, ()
+    date = meta.date or found.date
+    page = meta.page or found.page
+    fields = (("date", "year") if meta.date is None else ()) + (("page",) if meta.page is None and found.page else ())
+    return date, page, fields
+
+
+def page_facts(
+    drafts: Sequence[ArticleDraft], text: str, tokens: Iterable[str], meta: PageMeta, source_file: str | None = None
+) -> PageFacts:
+    """Year, region, print date and page of a page: the manifest, else the file path, else the text."""
+    found = path_date(source_file) if source_file else None
+    date, page, fields = _path_facts(meta, found)
+    if meta.date:
+        year = YearGuess(meta.date.year, "manifest")
+    elif date and found:
+        year = YearGuess(date.year, f"path:{found.text}")
+    else:
+        year = infer_year(text, [(d.dateline.month, d.dateline.day) for d in drafts if d.dateline])
     region = region_of_code(meta.region) if meta.region else infer_region(tokens)
-    return PageFacts(year, region, meta.date)
+    return PageFacts(year, region, date, page, fields)
 
 
 @dataclass(frozen=True)
@@ -94,10 +117,11 @@ def build_article(draft: ArticleDraft, found: Enrichment, facts: PageFacts, meta
         year_evidence=facts.year.evidence,
         date=date,
         newspaper=meta.newspaper,
-        page=meta.page,
+        page=facts.page,
         url=meta.url,
         license=meta.license,
         manifest_fields=list(meta.given),
+        path_fields=list(facts.path_fields),
         tokens=found.tokens,
         token_count=len(found.tokens),
         char_count=len("".join(draft.body.split())),
@@ -115,7 +139,8 @@ def enrich_page(drafts: Sequence[ArticleDraft], text: str, meta: PageMeta | None
     meta = meta or PageMeta()
     token_lists = [cut(d.body) for d in drafts]
     title_tokens = cut("\n".join(line for d in drafts for line in d.title_lines))
-    facts = page_facts(drafts, text, [t for tokens in token_lists for t in tokens] + title_tokens, meta)
+    source_file = drafts[0].source_file if drafts else None
+    facts = page_facts(drafts, text, [t for tokens in token_lists for t in tokens] + title_tokens, meta, source_file)
     return [
         build_article(draft, enrich_text(draft, tokens), facts, meta)
         for draft, tokens in zip(drafts, token_lists, strict=True)
