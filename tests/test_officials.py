@@ -24,6 +24,26 @@ def pairs(text: str) -> list[tuple[str, str]]:
         ("县农业农村局局长潘晓东介绍", [("潘晓东", "县农业农村局局长")]),
         ("社区书记张红梅说:“大家来了。”", [("张红梅", "社区书记")]),
         ("副市长林亮的讲话", [("林亮", "副市长")]),
+        # national organs, posts joined by 、 or 兼, a name followed by any word
+        ("国务院副总理张志国今天下午会见了客人。", [("张志国", "国务院副总理")]),
+        ("中央政治局委员、书记处书记赵明远日前在某地考察。", [("赵明远", "中央政治局委员、书记处书记")]),
+        ("某部新闻发言人孙立平说,将加快审批。", [("孙立平", "某部新闻发言人")]),
+        ("国务委员兼国防部长钱建华出席。", [("钱建华", "国务委员兼国防部长")]),
+        ("全国人大常委会副委员长周德明等参加。", [("周德明", "全国人大常委会副委员长")]),
+        # a list of awardees with no punctuation after the names' posts
+        ("某县副县长李文斌、某局局长王海涛获表彰", [("李文斌", "某县副县长"), ("王海涛", "某局局长")]),
+        # foreign heads of state, ministers and diplomats; former and newly appointed
+        ("某国总统卡里莫夫４日在首都会见记者。", [("卡里莫夫", "总统")]),
+        ("某国总理罗马诺·普罗迪今天说", [("罗马诺·普罗迪", "总理")]),
+        ("某国外交部长萨维为代表团送行", [("萨维", "外交部长")]),
+        ("某国前总统博塔将出庭。", [("博塔", "前总统")]),
+        ("新任驻华大使马丁内斯递交国书。", [("马丁内斯", "新任驻华大使")]),
+        # the military, enterprises, courts, schools and hospitals
+        ("总参谋长刘振武上将指出", [("刘振武", "总参谋长")]),
+        ("集团公司董事长、总经理陈建中介绍", [("陈建中", "集团公司董事长、总经理")]),
+        ("县人民法院院长吴国平强调", [("吴国平", "县人民法院院长")]),
+        ("县第一中学校长杨明华说", [("杨明华", "县第一中学校长")]),
+        ("市人民医院院长黄志强表示", [("黄志强", "市人民医院院长")]),
     ],
 )
 def test_officials(text: str, expected: list[tuple[str, str]]) -> None:
@@ -39,6 +59,12 @@ def test_officials(text: str, expected: list[tuple[str, str]]) -> None:
         "区人大常委会党组工作汇报",
         "各位主任委员参加。",
         "委领导郑兰富参加。",  # no post named
+        "上海市长宁区举行活动。",  # 市长 inside two place names: no word ends after it
+        "瞻仰毛主席纪念堂。",
+        "总统曾表示欢迎。",  # 曾 is a surname, 表示 a common word
+        "总统府发表声明。",
+        "驻华大使馆举行招待会。",
+        "部长高度重视此事。",
     ],
 )
 def test_not_officials(text: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +21,7 @@ SURNAMES = frozenset(
     "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿"
     "鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由贵"
     "洪傅萧郗钮贝凤酆昌费滑荀羿汲邴糜隗宓蓬仰钭韶蓟鄂咸籍赖逄扶堵宰郦郤璩濮寿充阎宦慎庾暨弘殳沃蔚夔厍訾毋乜"
-    "巢蒯竺桓习牧怀"
+    "巢蒯竺桓习牧怀回"
 )
 """Common single-character surnames (百家姓 and the most frequent modern ones)."""
 
@@ -37,7 +39,7 @@ FOLLOWERS = _words(
     "则 为 向 到 赴 是 全面 具体 高兴 批示 致辞 发言 汇报 回答 接受 现场 亲自 一起 "
     "随后 并 又 已 将 慰问 点评 签 见证 颁 宣布 指导 考察 巡查 召集 授课 牵头 分析 "
     "肯定 称赞 勉励 鼓励 叮嘱 告诉 坦言 认为 透露 谈 提到 回顾 总结 布置 主动 专门 "
-    "特别 首先 最后 同时 当场 任"
+    "特别 首先 最后 同时 当场 任 于"
 )
 """Words that may follow a name (蓝伶俐传达…, 林亮的…): a name candidate must stop before one."""
 
@@ -74,3 +76,117 @@ def looks_like_name(name: str) -> bool:
     if tag(name[:2])[0] in FUNCTION_TAGS or tag(name)[0] in FUNCTION_TAGS:
         return False
     return len(name) < 4 or name[:2] in COMPOUND_SURNAMES
+
+
+TRANSLITERATION = frozenset(
+    "阿埃艾爱安昂奥澳巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德登迪蒂丁东杜多厄恩尔法范菲费芬丰"
+    "冯弗福富盖甘冈高戈格根贡古瓜圭哈海汉豪赫黑亨洪胡华怀惠霍基吉加贾杰捷金卡凯坎康考柯科克肯库夸"
+    "奎拉莱赖兰朗劳勒雷蕾里理利莉丽连列林琳卢鲁伦罗洛马玛迈麦曼芒梅门蒙孟米密缪摩莫默墨姆穆纳娜乃"
+    "南内尼妮涅宁纽努诺欧帕潘佩彭皮珀普奇齐恰乔切钦琼丘萨塞瑟桑森沙莎尚舍圣什史舒斯松苏索塔泰坦汤"
+    "唐特提廷通图托瓦万旺威韦维温沃乌西希锡夏谢辛休许雅亚扬耶伊因英尤约扎泽詹兹佐祖卓茨策夫哲"
+    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉"
+)
+"""Characters of transliterated foreign names (卡里莫夫, 普里马科夫): no particles, no verbs."""
+
+COMMON = 500
+"""A dictionary word this frequent is a common word, not a name (高度 6119; 罗干 92, 克林顿 295)."""
+NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从")
+"""Characters that end no name after a post (安南已于…, 总统曾于…)."""
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@cache
+def _frequencies() -> dict[str, int]:
+    from builders.segment.tokenizer import jieba_tokenizer
+
+    freq: dict[str, int] = jieba_tokenizer().freq
+    return freq
+
+
+def common_word(word: str) -> bool:
+    """True for a frequent dictionary word (期间, 表示, 高度): no name."""
+    return _frequencies().get(word, 0) >= COMMON
+
+
+def _stops(rest: str) -> bool:
+    return not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest.startswith(FOLLOWERS)
+
+
+def _whole_words(name: str, words: Sequence[str]) -> bool:
+    """``name`` is made of the words (a prefix of them) and none of them is a common word."""
+    joined = ""
+    for word in words:
+        if len(word) >= 2 and common_word(word):
+            return False
+        joined += word
+        if joined == name:
+            return not (len(word) == 1 and word in NOT_LAST)
+        if len(joined) > len(name):
+            return False
+    return False
+
+
+def _covers_common(name: str, words: Sequence[str]) -> bool:
+    """A common word (表示, 期间) starts inside ``name``: 曾表示 is no name."""
+    offset = 0
+    for word in words:
+        if offset >= len(name):
+            return False
+        if len(word) >= 2 and common_word(word):
+            return True
+        offset += len(word)
+    return False
+
+
+def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
+    """A Chinese name starting at ``start``: 2-4 characters (:func:`looks_like_name`) made of
+    whole segmenter words, or stopping before a word that follows names (主持, 的, 在…)."""
+    candidates = []
+    for order, length in enumerate((3, 2, 4)):
+        name = text[start : start + length]
+        if len(name) < length or common_word(name) or name[-1] in NOT_LAST:
+            continue
+        if not (looks_like_name(name) or (name == words[0] and tag(name).startswith("nr") and has_surname(name))):
+            continue
+        whole = _whole_words(name, words)
+        stops = _stops(text[start + length : start + length + 4]) and not _covers_common(name, words)
+        if whole or stops:
+            candidates.append((not (whole and stops), order, name))
+    return min(candidates)[2] if candidates else None
+
+
+def _foreign_word(word: str) -> bool:
+    if not (_HAN.match(word) and TRANSLITERATION.issuperset(word)) or word in NOT_LAST:
+        return False
+    if len(word) == 1 or tag(word).startswith("nr"):  # 乔治, 托马斯: frequent, but names
+        return True
+    return not (common_word(word) or word.endswith(tuple("国省市县州岛城")))
+
+
+def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
+    """A transliterated name made of the words from index ``at`` (罗马诺·普罗迪, 卡里莫夫)."""
+    words: list[str] = []
+    for word in tokens[at : at + 6]:
+        if word in "·•・.":
+            if not words or words[-1] == "·":
+                break
+            words.append("·")
+        elif _foreign_word(word):
+            words.append(word)
+        else:
+            if len(word) >= 2 and word[-1] in NOT_LAST and _foreign_word(word[:-1]):  # 萨维|为 glued by the HMM
+                words.append(word[:-1])
+            break
+    while words and words[-1] == "·":
+        words.pop()
+    name = "".join(words)
+    return name if 2 <= len(name.replace("·", "")) <= 12 and name not in not_names() else None
+
+
+def name_at(text: str, start: int, tokens: Sequence[str], at: int) -> str | None:
+    """The person named at ``start`` (= the start of ``tokens[at]``), Chinese or transliterated."""
+    chinese = chinese_name_at(text, start, tokens[at : at + 4])
+    foreign = foreign_name_at(tokens, at)
+    if foreign and (not chinese or len(foreign) > len(chinese)):
+        return foreign
+    return chinese

@@ -1,31 +1,46 @@
-"""Officials: people named right after their post (县委副书记、县长胡献如).
+"""Officials: people named right after their post (县委副书记、县长胡献如, 国务院副总理吴邦国).
 
-A title is one or more units joined by 、, each unit ``organ* modifier? head`` built
-from the vocabulary of :mod:`builders.enrich.posts` (县委 + 副 + 书记, 管委会 + 常务副 + 主任).
-The name that follows is 2-3 characters (4 with a compound surname), starts with a
-surname and stops before the verb or particle that follows it (主持, 传达, 的, 在…).
-A leading proper place name (庆元县委书记) is dropped from the title: the page's
-county is the record's ``region``.
+A title is one or more units joined by 、 or 兼, each unit
+``pre-modifier? organ* modifier? head`` built from the vocabulary of
+:mod:`builders.enrich.posts` (县委 + 副 + 书记, 前 + 总统, 驻华 + 大使, 国防 + 部长).
+The post must end where a segmenter word ends, and the name is the words that follow
+it (:func:`builders.enrich.names.name_at`): a Chinese name (surname, 2-4 characters) or
+a transliterated foreign one (卡里莫夫, 罗马诺·普罗迪). A leading proper place name
+(庆元县委书记) is dropped from the title: the page's county is the record's ``region``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import accumulate
 
-from builders.enrich.names import FOLLOWERS, looks_like_name
-from builders.enrich.posts import HEADS, LEVELS, MODIFIERS, ORGAN_SUFFIXES, ORGANS, PLACE_SUFFIXES
+from builders.enrich.names import name_at
+from builders.enrich.posts import (
+    FUSED_HEADS,
+    HEADS,
+    JOINERS,
+    LEVELS,
+    MODIFIERS,
+    ORGAN_SUFFIXES,
+    ORGANS,
+    PLACE_SUFFIXES,
+    PRE_MODIFIERS,
+)
 from builders.enrich.region import place_names
+from builders.segment.tokenizer import cut
 from schema import Official
 
 HAN = r"[\u4e00-\u9fff]"
-NOT_IN_ORGAN = "的了在和与及对为是把将从向于说等并也都还由被要让给"
+NOT_IN_ORGAN = "的了在和与及对为是把将从向于说等并也都还由被要让给兼、"
 GENERIC_ORGAN = rf"[^\W\d_{NOT_IN_ORGAN}]{{1,8}}?(?:{'|'.join(ORGAN_SUFFIXES + PLACE_SUFFIXES)})"
 """An organ we have no name for: a short run of characters ending like an organ (文明办)."""
+POSTED = rf"驻[^\W\d_{NOT_IN_ORGAN}]{{1,6}}?(?=(?:大使|总领事|领事|公使|参赞|代表))"
+"""Where a diplomat is posted (驻华, 驻马耳他)."""
 
-_NOT_POST_AFTER = ("处", "组", "们", "会")
-"""A head followed by these is not a person's post: 书记处, 主任们."""
+_NOT_POST_AFTER = ("处", "组", "们", "会", "府", "团", "制", "令", "职", "级", "候选")
+"""A head followed by these is not a person's post: 书记处, 主任们, 总统府, 主席团."""
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -34,10 +49,11 @@ def _alt(words: Iterable[str]) -> str:
 
 @cache
 def title_pattern() -> re.Pattern[str]:
-    """A title: units ``organ* modifier? head`` joined by 、 (search it anchored with ``$``)."""
-    organ = rf"(?:(?:{_alt(LEVELS)})?(?:{_alt(ORGANS)})|{GENERIC_ORGAN}|{_alt(LEVELS)})"
-    unit = rf"(?:{organ})*(?:{_alt(MODIFIERS)})?(?:{_alt(HEADS)})"
-    return re.compile(rf"{unit}(?:、{unit})*")
+    """A title: units ``pre? organ* modifier? head`` joined by 、 or 兼 (search it anchored with ``$``)."""
+    fused = rf"[^\W\d_{NOT_IN_ORGAN}]{{1,2}}(?=(?:{_alt(MODIFIERS)})?(?:{_alt(FUSED_HEADS)}))"
+    organ = rf"(?:(?:{_alt(LEVELS)})?(?:{_alt(ORGANS)})|{GENERIC_ORGAN}|{POSTED}|{_alt(LEVELS)})"
+    unit = rf"(?:{_alt(PRE_MODIFIERS)})?(?:{organ})*(?:{fused})?(?:{_alt(MODIFIERS)})?(?:{_alt(HEADS)})"
+    return re.compile(rf"{unit}(?:(?:{_alt(JOINERS)}){unit})*")
 
 
 @cache
@@ -75,40 +91,29 @@ def title_before(text: str, end: int) -> str | None:
     """The title ending at ``end`` (the name's start), place-name prefix dropped."""
     start = max(0, end - WINDOW)
     window = text[start:end]
-    cut = [m.end() for m in _BOUNDARY.finditer(window)]
-    window = window[cut[-1] :] if cut else window
+    cut_at = [m.end() for m in _BOUNDARY.finditer(window)]
+    window = window[cut_at[-1] :] if cut_at else window
     match = _title_at_end().search(window)
     return strip_place(match.group(0)) if match else None
 
 
-def name_after(text: str, start: int, words_end: frozenset[int]) -> str | None:
-    """The name at ``start``: the longest 2-4 character candidate followed by a stop.
+def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Official]:
+    """Officials in ``text``, de-duplicated by (name, title), in order of mention.
 
     Args:
-        text: The body.
-        start: Where the name would begin.
-        words_end: Offsets where a segmenter token ends; a name ending there is preferred.
+        text: The body without whitespace (the tokens joined).
+        tokens: Its segmenter words; segmented here when not given.
     """
-    candidates = []
-    for length in (3, 2, 4):
-        name = text[start : start + length]
-        rest = text[start + length : start + length + 4]
-        if len(name) == length and looks_like_name(name) and _stops(rest):
-            candidates.append((start + length not in words_end, name))
-    return min(candidates)[1] if candidates else None
-
-
-def _stops(rest: str) -> bool:
-    return not rest or not re.match(HAN, rest[0]) or rest.startswith(FOLLOWERS)
-
-
-def find_officials(text: str, words_end: frozenset[int] = frozenset()) -> list[Official]:
-    """Officials in ``text``, de-duplicated by (name, title), in order of mention."""
+    tokens = list(tokens) if tokens is not None else cut(text)
+    ends = list(accumulate(map(len, tokens)))
+    index = {end: i + 1 for i, end in enumerate(ends)}  # offset -> index of the token starting there
+    index[0] = 0
     found: dict[tuple[str, str], Official] = {}
     for match in head_pattern().finditer(text):
-        if text.startswith(_NOT_POST_AFTER, match.end()):
+        at = index.get(match.end())
+        if at is None or text.startswith(_NOT_POST_AFTER, match.end()):
             continue
-        name = name_after(text, match.end(), words_end)
+        name = name_at(text, match.end(), tokens, at)
         title = title_before(text, match.end()) if name else None
         if name and title:
             found.setdefault((name, title), Official(name=name, title=title))

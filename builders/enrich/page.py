@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from builders.enrich.dates import YearGuess, article_date, infer_year
 from builders.enrich.entities import keywords, organizations, places, token_persons
@@ -44,10 +43,6 @@ def _dedup(words: Iterable[str]) -> list[str]:
 def _by_first_mention(words: Iterable[str], text: str) -> list[str]:
     unique = _dedup(words)
     return sorted(unique, key=lambda w: (text.find(w) if w in text else len(text), unique.index(w)))
-
-
-def _word_ends(tokens: Sequence[str]) -> frozenset[int]:
-    return frozenset(accumulate(map(len, tokens)))
 
 
 def _path_facts(meta: PageMeta, found: PathDate | None) -> tuple[datetime.date | None, str | None, tuple[str, ...]]:
@@ -92,7 +87,7 @@ def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
     """Entities, officials and keywords of one article from its body tokens."""
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
-    officials = find_officials(compact, _word_ends(tokens))
+    officials = find_officials(compact, tokens)
     found = [o.name for o in officials] + token_persons(tokens)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(

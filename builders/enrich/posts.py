@@ -54,7 +54,10 @@ ORGANS = (
 )
 """Named organs (机关) that a post may belong to; generic ones (…局, …中心) are matched by suffix."""
 
-ORGAN_SUFFIXES = ("局", "委", "办", "部", "中心", "会", "院", "所", "站", "厅", "处", "科", "室", "联", "馆", "团")
+ORGAN_SUFFIXES = (
+    *("局", "委", "办", "部", "中心", "会", "院", "所", "站", "厅", "处", "科", "室", "联", "馆", "团"),
+    *("公司", "集团", "学", "校", "行", "社", "台", "军", "区", "署", "司"),
+)
 """Endings of generic organ names (农业农村局, 行政服务中心, 文明办)."""
 
 PLACE_SUFFIXES = LEVELS
@@ -103,11 +106,69 @@ HEADS = (
     "巡视员",
     "调研员",
     "督学",
+    # national organs, the state and the Party
+    "总书记",
+    "委员长",
+    "国务委员",
+    "总理",
+    "总统",
+    "司长",
+    "署长",
+    "主任委员",
+    "发言人",
+    "新闻发言人",
+    "行政长官",
+    "长官",
+    "领导人",
+    "负责人",
+    # foreign heads of state and government, ministers, diplomats
+    "首相",
+    "议长",
+    "外长",
+    "外相",
+    "国务卿",
+    "国王",
+    "女王",
+    "王储",
+    "总督",
+    "大使",
+    "公使",
+    "总领事",
+    "领事",
+    "参赞",
+    # the military
+    "总参谋长",
+    "参谋长",
+    "司令员",
+    "司令",
+    "军长",
+    "师长",
+    "旅长",
+    "团长",
+    "舰长",
+    # enterprises, courts, schools, hospitals, villages
+    "总裁",
+    "副总裁",
+    "经理",
+    "厂长",
+    "矿长",
+    "审判长",
+    "村长",
+    "主编",
 )
 """Post heads (职务名), longest alternatives are tried first by the extractor."""
 
-MODIFIERS = ("常务副", "第一副", "副", "代理", "代", "党组", "专职副", "执行")
+FUSED_HEADS = ("部长", "局长", "厅长", "署长", "司长", "处长")
+"""Heads that fuse with a two-character organ name (国防部长 = 国防部 + 部长, 外交部长, 组织部长)."""
+
+MODIFIERS = ("常务副", "第一副", "副", "代理", "代", "党组", "专职副", "执行", "名誉", "荣誉", "首席")
 """Words that go before a post head (常务副县长, 代县长, 党组书记)."""
+
+PRE_MODIFIERS = ("前", "原", "新任", "首任", "现任", "候任", "当选", "离任")
+"""Words that go before a whole post (前总统, 原省电力局副局长, 新任驻华大使)."""
+
+JOINERS = ("、", "兼")
+"""What joins the posts one person holds (县委副书记、县长; 副总理兼外长)."""
 
 
 def dictionary_posts() -> list[str]:
