@@ -44,6 +44,10 @@ def pairs(text: str) -> list[tuple[str, str]]:
         ("县人民法院院长吴国平强调", [("吴国平", "县人民法院院长")]),
         ("县第一中学校长杨明华说", [("杨明华", "县第一中学校长")]),
         ("市人民医院院长黄志强表示", [("黄志强", "市人民医院院长")]),
+        # a given name that is a common word after a one-character surname; famous names
+        ("县文广新局局长陈胜利说,要办好活动。", [("陈胜利", "县文广新局局长")]),
+        ("国务院总理李鹏今天下午会见客人。", [("李鹏", "国务院总理")]),
+        ("副市长兼市公安局局长梁建强于5日表示", [("梁建强", "副市长兼市公安局局长")]),
     ],
 )
 def test_officials(text: str, expected: list[tuple[str, str]]) -> None:
@@ -65,6 +69,9 @@ def test_officials(text: str, expected: list[tuple[str, str]]) -> None:
         "总统府发表声明。",
         "驻华大使馆举行招待会。",
         "部长高度重视此事。",
+        "由县长任组长的领导小组",  # 任组长 ends with a post
+        "各级党组织书记明确责任。",  # 明确 is a common word
+        "主席文明礼让。",
     ],
 )
 def test_not_officials(text: str) -> None:

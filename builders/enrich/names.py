@@ -39,7 +39,8 @@ FOLLOWERS = _words(
     "则 为 向 到 赴 是 全面 具体 高兴 批示 致辞 发言 汇报 回答 接受 现场 亲自 一起 "
     "随后 并 又 已 将 慰问 点评 签 见证 颁 宣布 指导 考察 巡查 召集 授课 牵头 分析 "
     "肯定 称赞 勉励 鼓励 叮嘱 告诉 坦言 认为 透露 谈 提到 回顾 总结 布置 主动 专门 "
-    "特别 首先 最后 同时 当场 任 于"
+    "特别 首先 最后 同时 当场 任 于 今天 昨天 明天 今日 昨日 日前 近日 当天 当日 上午 下午 晚上 今晚 "
+    "昨晚 目前 最近"
 )
 """Words that may follow a name (蓝伶俐传达…, 林亮的…): a name candidate must stop before one."""
 
@@ -84,13 +85,15 @@ TRANSLITERATION = frozenset(
     "奎拉莱赖兰朗劳勒雷蕾里理利莉丽连列林琳卢鲁伦罗洛马玛迈麦曼芒梅门蒙孟米密缪摩莫默墨姆穆纳娜乃"
     "南内尼妮涅宁纽努诺欧帕潘佩彭皮珀普奇齐恰乔切钦琼丘萨塞瑟桑森沙莎尚舍圣什史舒斯松苏索塔泰坦汤"
     "唐特提廷通图托瓦万旺威韦维温沃乌西希锡夏谢辛休许雅亚扬耶伊因英尤约扎泽詹兹佐祖卓茨策夫哲"
-    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉"
+    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦"
 )
 """Characters of transliterated foreign names (卡里莫夫, 普里马科夫): no particles, no verbs."""
 
 COMMON = 500
 """A dictionary word this frequent is a common word, not a name (高度 6119; 罗干 92, 克林顿 295)."""
-NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从")
+COMMON_NAME = 1000
+"""Above this, a two-character word tagged as a person is a common word (高峰 1556; 李鹏 675)."""
+NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因")
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -104,8 +107,17 @@ def _frequencies() -> dict[str, int]:
 
 
 def common_word(word: str) -> bool:
-    """True for a frequent dictionary word (期间, 表示, 高度): no name."""
-    return _frequencies().get(word, 0) >= COMMON
+    """True for a frequent dictionary word (期间, 表示, 高度, 文明): no name.
+
+    A word the dictionary tags as a person is common only with two characters and above
+    :data:`COMMON_NAME` (文明, 阳光; not 李鹏); with three or more it is a name (江泽民).
+    """
+    freq = _frequencies().get(word, 0)
+    if freq < COMMON:
+        return False
+    if tag(word).startswith("nr"):
+        return len(word) == 2 and freq >= COMMON_NAME
+    return True
 
 
 def _stops(rest: str) -> bool:
@@ -126,16 +138,42 @@ def _whole_words(name: str, words: Sequence[str]) -> bool:
     return False
 
 
+GIVEN_NAME_TAGS = ("n", "nr", "nz", "ns", "vn", "a", "an", "j", "x")
+"""Tags of a common word that may be a given name after a one-character surname (陈|胜利, 王|建国)."""
+
+
 def _covers_common(name: str, words: Sequence[str]) -> bool:
-    """A common word (表示, 期间) starts inside ``name``: 曾表示 is no name."""
+    """A common word (表示, 期间) starts inside ``name``: 曾表示 is no name. A surname and a
+    noun-like given name are one (陈|胜利)."""
     offset = 0
-    for word in words:
+    for i, word in enumerate(words):
         if offset >= len(name):
             return False
-        if len(word) >= 2 and common_word(word):
+        given = i == 1 and len(words[0]) == 1 and offset + len(word) == len(name) and tag(word) in GIVEN_NAME_TAGS
+        if len(word) >= 2 and common_word(word) and not given:
             return True
         offset += len(word)
     return False
+
+
+def _famous(name: str, words: Sequence[str]) -> bool:
+    """One dictionary word tagged as a person, or one unknown word, with a surname (江泽民, 常继乐)."""
+    return name == words[0] and tag(name).startswith(("nr", "x")) and has_surname(name)
+
+
+def _name_like(name: str, words: Sequence[str]) -> bool:
+    if name[-1] in NOT_LAST or name.endswith(_head_words()):
+        return False
+    if common_word(name) or (len(name) >= 3 and common_word(name[:2])):
+        return False  # 明确责(任) starts with a common word
+    return looks_like_name(name) or _famous(name, words)
+
+
+@cache
+def _head_words() -> tuple[str, ...]:
+    from builders.enrich.posts import HEADS
+
+    return tuple(h for h in HEADS if len(h) >= 2)
 
 
 def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
@@ -144,15 +182,19 @@ def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
     candidates = []
     for order, length in enumerate((3, 2, 4)):
         name = text[start : start + length]
-        if len(name) < length or common_word(name) or name[-1] in NOT_LAST:
+        if len(name) < length or not _name_like(name, words):
             continue
-        if not (looks_like_name(name) or (name == words[0] and tag(name).startswith("nr") and has_surname(name))):
-            continue
-        whole = _whole_words(name, words)
-        stops = _stops(text[start + length : start + length + 4]) and not _covers_common(name, words)
+        stops = _stops(text[start + length : start + length + 4])
+        whole = _whole_words(name, words) or (stops and _surname_and_given(name, words))
+        stops = stops and not _covers_common(name, words)
         if whole or stops:
             candidates.append((not (whole and stops), order, name))
     return min(candidates)[2] if candidates else None
+
+
+def _surname_and_given(name: str, words: Sequence[str]) -> bool:
+    """A one-character surname word and a given-name word (陈|胜利说)."""
+    return len(words) >= 2 and words[0] + words[1] == name and len(words[0]) == 1 and not _covers_common(name, words)
 
 
 def _foreign_word(word: str) -> bool:
@@ -166,7 +208,7 @@ def _foreign_word(word: str) -> bool:
 def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     """A transliterated name made of the words from index ``at`` (罗马诺·普罗迪, 卡里莫夫)."""
     words: list[str] = []
-    for word in tokens[at : at + 6]:
+    for word in tokens[at : at + 10]:
         if word in "·•・.":
             if not words or words[-1] == "·":
                 break
