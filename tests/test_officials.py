@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from builders.enrich.officials import find_officials, strip_place
+from builders.enrich.officials import find_officials, officials_and_listed, strip_place
+from builders.enrich.page import enrich_page
+from tests.test_path_dates import draft as path_draft
 
 
 def pairs(text: str) -> list[tuple[str, str]]:
@@ -88,3 +90,28 @@ def test_leading_place_name_is_dropped_but_level_kept() -> None:
     assert strip_place("衢州市委副书记") == "市委副书记"
     assert strip_place("庆元县行政服务中心主任") == "行政服务中心主任"
     assert strip_place("泉井边村村委会副主任") == "泉井边村村委会副主任"
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("有关部门负责人徐光明、杨正方、李东生等出席。", ["杨正方", "李东生"]),
+        ("村民李永安说,大棚是入冬抢建的。", ["李永安"]),
+        ("志愿者王小明、陈立新来到社区。", ["王小明", "陈立新"]),
+        ("代表商讨议案,群众植树。", []),  # verbs and nouns after a role word are no names
+        ("代表农工党发言。", []),  # an organisation
+    ],
+)
+def test_people_listed_after_an_official_or_a_role(text: str, listed: list[str]) -> None:
+    assert officials_and_listed(text)[1] == listed
+
+
+def make_draft(body: str):  # type: ignore[no-untyped-def]
+    return path_draft("m00.txt", body)
+
+
+def test_persons_of_an_article_include_listed_people_and_no_places() -> None:
+    draft = make_draft("县委书记王建华、县长陈立民,村民李永安等参加。上海市长宁区举行活动。")
+    (article,) = enrich_page([draft], draft.body)
+    assert article.persons[:3] == ["王建华", "陈立民", "李永安"]
+    assert not {"长宁区", "宁区", "上海"} & set(article.persons)

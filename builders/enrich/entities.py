@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
-from builders.enrich.names import has_surname, looks_like_name
+from builders.enrich.names import NOT_PERSON_LAST, common_word, has_surname, looks_like_name
 from builders.enrich.region import place_names
 from builders.memo import temp_memo
 from builders.segment.tokenizer import jieba_tokenizer, known, pos_tag, tag
@@ -55,6 +55,8 @@ def _positions(tokens: Sequence[str], words: set[str]) -> list[int]:
 def _person_word(word: str) -> bool:
     wtag = word_tag(word)
     if not wtag.startswith("nr") or not looks_like_name(word) or word.endswith(PLACE_ENDINGS):
+        return False
+    if word[-1] in NOT_PERSON_LAST or common_word(word):  # 桑特向, 刘宇摄, 文明
         return False
     if known(word):  # the dictionary's nr covers famous people and many common words (文明, 阳光)
         return len(word) >= 3 and wtag == "nrfg"

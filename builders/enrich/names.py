@@ -94,6 +94,8 @@ COMMON = 500
 COMMON_NAME = 1000
 """Above this, a two-character word tagged as a person is a common word (高峰 1556; 李鹏 675)."""
 NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因")
+NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆某")
+"""Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 李某)."""
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -104,6 +106,11 @@ def _frequencies() -> dict[str, int]:
 
     freq: dict[str, int] = jieba_tokenizer().freq
     return freq
+
+
+def frequency(word: str) -> int:
+    """The word's frequency in the segmenter's dictionary (0 when it is not a dictionary word)."""
+    return _frequencies().get(word, 0)
 
 
 def common_word(word: str) -> bool:

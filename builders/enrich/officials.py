@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import accumulate
 
-from builders.enrich.names import name_at
+from builders.enrich.names import NOT_PERSON_LAST, frequency, name_at
 from builders.enrich.posts import (
     FUSED_HEADS,
     HEADS,
@@ -27,9 +27,10 @@ from builders.enrich.posts import (
     ORGANS,
     PLACE_SUFFIXES,
     PRE_MODIFIERS,
+    ROLES,
 )
 from builders.enrich.region import place_names
-from builders.segment.tokenizer import cut
+from builders.segment.tokenizer import cut, tag
 from schema import Official
 
 HAN = r"[\u4e00-\u9fff]"
@@ -104,11 +105,18 @@ def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Offic
         text: The body without whitespace (the tokens joined).
         tokens: Its segmenter words; segmented here when not given.
     """
+    return officials_and_listed(text, tokens)[0]
+
+
+def officials_and_listed(text: str, tokens: Sequence[str] | None = None) -> tuple[list[Official], list[str]]:
+    """Officials (see :func:`find_officials`) and the people listed after them with 、
+    (负责人甲乙、丙丁、戊己: 丙丁 and 戊己 are people named, not officials of the post)."""
     tokens = list(tokens) if tokens is not None else cut(text)
     ends = list(accumulate(map(len, tokens)))
     index = {end: i + 1 for i, end in enumerate(ends)}  # offset -> index of the token starting there
     index[0] = 0
     found: dict[tuple[str, str], Official] = {}
+    listed: list[str] = []
     for match in head_pattern().finditer(text):
         at = index.get(match.end())
         if at is None or text.startswith(_NOT_POST_AFTER, match.end()):
@@ -117,4 +125,42 @@ def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Offic
         title = title_before(text, match.end()) if name else None
         if name and title:
             found.setdefault((name, title), Official(name=name, title=title))
-    return list(found.values())
+            listed += _listed_after(text, match.end() + len(name), tokens, index)
+    return list(found.values()), list(dict.fromkeys(listed + _after_roles(text, tokens, index)))
+
+
+def _person(name: str) -> bool:
+    """No dictionary word (代表商讨, 群众植树; 江泽民 nr is a name) nor a word ending (农工党, 戴着)."""
+    if name[-1] in NOT_PERSON_LAST:
+        return False
+    return not frequency(name) or (len(name) >= 3 and tag(name).startswith("nr"))
+
+
+@cache
+def role_pattern() -> re.Pattern[str]:
+    """Where a word for a person without a post (村民, 志愿者) ends and a name may begin."""
+    return re.compile(rf"(?:{_alt(ROLES)})(?={HAN})")
+
+
+def _after_roles(text: str, tokens: Sequence[str], index: dict[int, int]) -> list[str]:
+    """People named right after a role word (村民甲乙说), with the same name rule as officials."""
+    names = []
+    for match in role_pattern().finditer(text):
+        at = index.get(match.end())
+        name = name_at(text, match.end(), tokens, at) if at is not None else None
+        if name and _person(name):
+            names.append(name)
+            names += _listed_after(text, match.end() + len(name), tokens, index)
+    return names
+
+
+def _listed_after(text: str, end: int, tokens: Sequence[str], index: dict[int, int]) -> list[str]:
+    """Names that follow a name, each after a 、 (not a post: 甲乙、县长丙丁 is an official)."""
+    names = []
+    while text.startswith("、", end) and (at := index.get(end + 1)) is not None:
+        name = name_at(text, end + 1, tokens, at)
+        if not name or not _person(name) or title_pattern().match(text, end + 1):
+            break
+        names.append(name)
+        end += 1 + len(name)
+    return names

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from builders.enrich.dates import YearGuess, article_date, infer_year
 from builders.enrich.entities import keywords, organizations, places, token_persons
-from builders.enrich.officials import find_officials
+from builders.enrich.officials import officials_and_listed
 from builders.enrich.path_dates import PathDate, path_date
 from builders.enrich.region import infer_region, region_of_code
 from builders.read.manifest import PageMeta
@@ -87,8 +87,8 @@ def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
     """Entities, officials and keywords of one article from its body tokens."""
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
-    officials = find_officials(compact, tokens)
-    found = [o.name for o in officials] + token_persons(tokens)
+    officials, listed = officials_and_listed(compact, tokens)
+    found = [o.name for o in officials] + listed + token_persons(tokens)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(
         tokens=tokens,
