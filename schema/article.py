@@ -177,7 +177,8 @@ class Article(ArticleDraft):
     )
     persons: list[str] = Field(
         description="People named in the article (人名): bylines first, then names in the body in order of "
-        "first mention (officials, and names jieba tags nr that pass the name filters)."
+        "first mention (officials, people listed after them with 、 or named right after a role word such as "
+        "村民 or 志愿者, and names jieba tags nr that pass the name filters); no places or organisations."
     )
     places: list[str] = Field(
         description="Places named in the article (地名): administrative names, named places and towns "

@@ -160,3 +160,12 @@ def test_weekday_years() -> None:
 )
 def test_article_date(parts: tuple, expected: datetime.date | None) -> None:
     assert article_date(*parts) == expected
+
+
+def test_a_dated_event_beats_a_later_year_named_in_the_text() -> None:
+    text = "1997年12月30日,大桥合龙。大桥将于1999年底全线通车,1999年,全线通车。"
+    assert year(text, [(1, 2)]) == 1998
+
+
+def test_an_event_and_a_past_year_that_agree() -> None:
+    assert year("刚刚过去的1997年,改革开放20周年的纪念活动。1999年,澳门回归。", [(1, 3)]) == 1998

@@ -298,18 +298,26 @@ def _latest(evidence: Evidence) -> YearGuess:
 def infer_year(text: str, datelines: Iterable[tuple[int, int]] = ()) -> YearGuess:
     """The page's year from its text and its datelines' (month, day), or ``YearGuess(None, None)``.
 
-    Strong evidence (:func:`gather`) must agree and fit the bounds of the explicit years;
-    without it the latest year written as a date is taken only where the page's months
-    settle it (:func:`_latest`).
+    Strong evidence (:func:`gather`) must agree, and fit the bounds of the explicit years
+    unless a date settles it (a weekday, a banner, a full date before a dateline) or two
+    kinds of it agree (an event and a past year: explicit years may name later events,
+    and a target may be a past one); without it the latest year written as a date is taken
+    only where the page's months settle it (:func:`_latest`).
     """
     evidence = gather(text, datelines)
     if evidence.strong:
         years = {year for year, _ in evidence.strong}
         year = years.pop()
-        if years or not evidence.lo <= year <= evidence.hi:
+        kinds = {shown.split(":", 1)[0] for _, shown in evidence.strong}
+        settled = bool(kinds & EXACT) or len(kinds) >= 2 or evidence.lo <= year <= evidence.hi
+        if years or not settled or year < era_floor(digit_years(normalize(text))):
             return YearGuess(None, None)
         return YearGuess(year, _join(shown for _, shown in evidence.strong))
     return _latest(evidence)
+
+
+EXACT = frozenset(("weekday", "banner", "dated"))
+"""Strong evidence that names a day, not only a year."""
 
 
 def article_date(year: int | None, month: int | None, day: int | None) -> datetime.date | None:
