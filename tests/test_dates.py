@@ -64,7 +64,7 @@ def test_quantities_are_not_years() -> None:
 
 
 def test_full_width_digits() -> None:
-    assert year("２０２３年１２月") == 2023
+    assert year("２０２３年５月") == 2023
 
 
 def test_years_in_chinese_numerals() -> None:
@@ -169,3 +169,9 @@ def test_a_dated_event_beats_a_later_year_named_in_the_text() -> None:
 
 def test_an_event_and_a_past_year_that_agree() -> None:
     assert year("刚刚过去的1997年,改革开放20周年的纪念活动。1999年,澳门回归。", [(1, 3)]) == 1998
+
+
+def test_a_month_later_than_the_pages_month_shows_the_latest_year_is_over() -> None:
+    assert year("2018年10月,大桥开工。", [(6, 12)]) is None
+    assert year("2018年5月,大桥开工。", [(6, 12)]) == 2018
+    assert year("大桥将于2018年10月通车。2018年,全县增长。", [(6, 12)]) == 2018

@@ -241,6 +241,20 @@ class Evidence:
     lo: int
     hi: int
     months: frozenset[int]
+    year_months: dict[int, set[int]]
+    """Months written with each year (2018年10月), targets left out."""
+
+
+_YEAR_MONTH = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月")
+
+
+def year_months(text: str) -> dict[int, set[int]]:
+    """{year: months written with it} of dates that are no target (将于2019年10月 is one)."""
+    found: dict[int, set[int]] = {}
+    for m in _YEAR_MONTH.finditer(text):
+        if not _TARGET.search(text[max(0, m.start() - 6) : m.start()]) and 1 <= int(m.group(2)) <= 12:
+            found.setdefault(int(m.group(1)), set()).add(int(m.group(2)))
+    return found
 
 
 def _strong(
@@ -275,7 +289,8 @@ def gather(text: str, datelines: Iterable[tuple[int, int]] = ()) -> Evidence:
     known = [m.year for kind in ("bound", "ended", "current", "date") for m in years[kind]]
     lo = max([era_floor(text), *known, *(m.year + 1 for m in years["past"])])
     hi = min([LATEST_YEAR, *(m.year for m in years["target"])])
-    return Evidence(_strong(text, years, leads, lo), years, lo, hi, frozenset(mo for mo, _ in leads))
+    months = frozenset(mo for mo, _ in leads)
+    return Evidence(_strong(text, years, leads, lo), years, lo, hi, months, year_months(text))
 
 
 def _latest(evidence: Evidence) -> YearGuess:
@@ -286,6 +301,8 @@ def _latest(evidence: Evidence) -> YearGuess:
     latest = max(dated, key=lambda m: m.year)
     year, shown = latest.year, f"explicit-year:{latest.text}"
     of_latest = {kind for kind in KINDS for m in evidence.years[kind] if m.year == year}
+    if evidence.months <= MID_MONTHS and max(evidence.year_months.get(year, {0})) > max(evidence.months) + 1:
+        return YearGuess(None, None)  # 2018年10月 on a June page: that year is over
     if evidence.months <= MID_MONTHS or (evidence.months <= EARLY_MONTHS and "current" in of_latest):
         pass
     elif evidence.months <= EARLY_MONTHS and "ended" in of_latest:
