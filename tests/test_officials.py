@@ -115,3 +115,9 @@ def test_persons_of_an_article_include_listed_people_and_no_places() -> None:
     (article,) = enrich_page([draft], draft.body)
     assert article.persons[:3] == ["王建华", "陈立民", "李永安"]
     assert not {"长宁区", "宁区", "上海"} & set(article.persons)
+
+
+def test_a_surname_that_is_also_a_preposition() -> None:
+    assert pairs("社区党支部书记向红兵说,大家放心。") == [("向红兵", "社区党支部书记")]
+    assert pairs("书记向群众说明情况。") == []
+    assert pairs("江泽民主席和李鹏总理出席。") == []

@@ -173,7 +173,15 @@ def _name_like(name: str, words: Sequence[str]) -> bool:
         return False
     if common_word(name) or (len(name) >= 3 and common_word(name[:2])):
         return False  # 明确责(任) starts with a common word
-    return looks_like_name(name) or _famous(name, words)
+    return looks_like_name(name) or _famous(name, words) or _surname_not_first(name, words)
+
+
+def _surname_not_first(name: str, words: Sequence[str]) -> bool:
+    """A surname that is also a preposition (向, 于, 常) as its own word before a rare given-name
+    word: 书记向|红兵, not 书记向|群众 or 向|大家."""
+    if len(words) < 2 or words[0] != name[0] or words[1] != name[1:] or name[0] not in "向于常":
+        return False
+    return not common_word(words[1]) and tag(words[1]) in GIVEN_NAME_TAGS and len(name) == 3
 
 
 @cache
