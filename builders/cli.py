@@ -72,10 +72,11 @@ def schema_cmd(check: bool) -> None:
               help="Largest JSONL shard in bytes; Parquet shards are smaller [default: 256 MiB].")
 @click.option("--pyproject", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="pyproject.toml with [tool.xianbao.dataset] [default: nearest one].")
+@click.option("--no-reuse", is_flag=True, help="Skip the reuse stage (reprint clusters): every record's reuse is null.")
 @scale_options
 def build_cmd(
     seeds: Path, out: Path, version: str | None, on_invalid: str, force: bool, max_shard_bytes: int | None,
-    pyproject: Path | None,
+    pyproject: Path | None, no_reuse: bool,
     **scale: Any,
 ) -> None:
     """Build the release OUT/<dataset-name>/<version>/ from SEEDS.
@@ -95,7 +96,7 @@ def build_cmd(
 
     def build() -> BuildReport:
         config = BuildConfig(seeds=seeds, out=out, dataset=load_dataset_meta(pyproject), version=version,
-                             on_invalid=cast(OnInvalid, on_invalid), force=force)
+                             on_invalid=cast(OnInvalid, on_invalid), force=force, reuse=not no_reuse)
         if max_shard_bytes is not None:
             config = replace(config, max_shard_bytes=max_shard_bytes)
         return build_release(replace(config, **scale_overrides(**scale)))

@@ -123,9 +123,10 @@ class Reuse(Record):
         description="Containment with the closest linked record: the share of the shorter text's 5-grams "
         "(normalised characters) found in the other; null when there is none.",
     )
-    spans: list[ReusedSpan] = Field(
-        description="Character ranges of the body printed in another record too (with that record's id): "
-        "against the closest cluster member, and every passage shared with a record outside the cluster."
+    passages: list[ReusedSpan] = Field(
+        description="Character spans of the body printed in another record too (with that record's id): "
+        "against the closest cluster member, and every passage shared with a record outside the cluster. "
+        "(Not named spans: mlcroissant confuses two fields of one name, and the record's spans are page offsets.)"
     )
     credited_to: str | None = Field(
         description="The outlet the record credits as its source, as printed: a 新华社/人民日报 lead, "
@@ -224,4 +225,9 @@ class Article(ArticleDraft):
     region: Region | None = Field(
         description="The county-level unit the page is about, with its GB/T 2260 code: the manifest's, else "
         "the county the page's text names most (null when no county is clearly supported)."
+    )
+    reuse: Reuse | None = Field(
+        default=None,
+        description="Reprints and text reuse within the release (xianbao's reuse stage); null when the release "
+        "was built with --no-reuse.",
     )

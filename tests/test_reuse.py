@@ -32,7 +32,8 @@ def run(bodies: list[str], dates: list[datetime.date | None] | None = None) -> l
              for i, (b, d) in enumerate(zip(bodies, dates, strict=True))]
     index = Index()
     index.add(zip(metas, bodies, strict=True))
-    return detect(index, lambda i: bodies[i])
+    reuse_of = detect(index, lambda i: bodies[i])
+    return [reuse_of(i) for i in range(len(bodies))]
 
 
 def typos(text: str, rng: random.Random, n: int = 4) -> str:
@@ -76,7 +77,7 @@ def test_a_quoted_passage_is_a_partial_reuse_with_its_span() -> None:
     result = run([story, local])
     assert result[0].cluster is None and result[1].cluster is None
     assert (result[0].kind, result[1].kind) == ("original", "partial")
-    span = result[1].spans[0]
+    span = result[1].passages[0]
     assert span.other_id == "0000000000000000"
     assert abs(span.start - len(before)) <= 3 and abs(span.end - len(before) - len(passage)) <= 3
 
@@ -89,7 +90,7 @@ FORMULA = ["会议强调，要深入学习贯彻党的二十大精神，坚持�
 def test_formulaic_meeting_reports_are_not_linked() -> None:
     rng = random.Random(2)
     reports = ["\n".join(f + sentence(rng) + sentence(rng) for f in FORMULA) for _ in range(2)]
-    assert all(r.cluster is None and not r.spans and r.kind == "original" for r in run(reports))
+    assert all(r.cluster is None and not r.passages and r.kind == "original" for r in run(reports))
 
 
 def test_short_texts_are_never_clustered() -> None:

@@ -140,8 +140,10 @@ def front_matter(config: BuildConfig, shards: WrittenShards, root: Path) -> str:
     return yaml
 
 
-def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, root: Path, changes: str = "") -> str:
-    """The full README.md of a release written under ``root``; ``changes``: a markdown "Changes since" section."""
+def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, root: Path, changes: str = "",
+                reuse: str = "") -> str:
+    """The full README.md of a release written under ``root``; ``changes``: a markdown "Changes since" section;
+    ``reuse``: the body of the "Reprints and text reuse" section (``builders.reuse.report``)."""
     meta = config.dataset
     template = Template(files("builders.release").joinpath("templates/card.md").read_text(encoding="utf-8"))
     return template.substitute(
@@ -160,4 +162,5 @@ def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, r
         field_table=field_table(),
         stats=stats_section(stats),
         changes=changes,
+        reuse=reuse or "Not measured for this release.",
     )

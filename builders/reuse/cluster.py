@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from schema import Reuse, ReusedSpan
@@ -78,15 +79,15 @@ def borrower(a: int, b: int, metas: list[Meta]) -> set[int]:
     return {a, b}
 
 
-def assign(metas: list[Meta], links: Links, partial_pairs: list[tuple[int, int]]) -> list[Reuse]:
-    """The ``Reuse`` object of every record."""
+def assign(metas: list[Meta], links: Links, partial_pairs: list[tuple[int, int]]) -> Callable[[int], Reuse]:
+    """The ``Reuse`` object of record ``i``, made when asked for (not all held at once)."""
     roots = components(len(metas), links)
     members: dict[int, list[int]] = defaultdict(list)
     for index, root in enumerate(roots):
         members[root].append(index)
     borrowers = {x for a, b in partial_pairs for x in borrower(a, b, metas)}
     heads = {root: _head(group, metas) for root, group in members.items() if len(group) > 1}
-    return [_reuse(i, metas, links, heads.get(roots[i]), borrowers) for i in range(len(metas))]
+    return lambda i: _reuse(i, metas, links, heads.get(roots[i]), borrowers)
 
 
 def _head(group: list[int], metas: list[Meta]) -> tuple[str, int | None]:
@@ -109,6 +110,6 @@ def _reuse(i: int, metas: list[Meta], links: Links, head: tuple[str, int | None]
         kind=kind,
         source_id=metas[source].id if source is not None else None,
         similarity=round(best[0], 4) if best else None,
-        spans=[ReusedSpan(start=s, end=e, other_id=o) for s, e, o in spans],
+        passages=[ReusedSpan(start=s, end=e, other_id=o) for s, e, o in spans],
         credited_to=meta.credited_to,
     )

@@ -24,6 +24,7 @@ from builders.reuse.signature import Signed, sign
 from builders.reuse.verify import (
     MIN_COMMON,
     MIN_PASSAGE,
+    MIN_PIECE,
     MIN_REPRINT_SPAN,
     Evidence,
     body_spans,
@@ -76,11 +77,9 @@ def max_df(n: int) -> int:
     return max(MIN_MAX_DF, math.ceil(MAX_DF_SHARE * n))
 
 
-def detect(index: Index, body: Callable[[int], str]) -> list[Reuse]:
-    """The ``Reuse`` object of every record of ``index`` (``body(i)``: the body of record ``i``)."""
+def detect(index: Index, body: Callable[[int], str]) -> Callable[[int], Reuse]:
+    """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``)."""
     n = len(index.metas)
-    if n == 0:
-        return []
     sigs, eligible, anchors, owners = index.arrays()
     cap = max_df(n)
     pairs = unique_pairs(np.concatenate([lsh_pairs(sigs, eligible), anchor_pairs(anchors, owners, n, cap)]))
@@ -120,12 +119,13 @@ def _reprint_spans(links: Links, ev: Callable[[int], Evidence]) -> None:
 
 def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[int], Evidence],
               formulaic: Hashes) -> list[tuple[int, int]]:
-    """Passages of >= MIN_PASSAGE characters shared by two records that are not reprints of each other."""
+    """Passages of >= MIN_PASSAGE characters shared by two records that are not reprints of each other
+    (on either side, in pieces of at least MIN_PIECE: a quote may join two cut passages)."""
     found: list[tuple[int, int]] = []
     for a, b, containment in shared:
-        runs_a = shared_runs(ev(a), ev(b), MIN_PASSAGE, formulaic)
-        runs_b = shared_runs(ev(b), ev(a), MIN_PASSAGE, formulaic) if runs_a else []
-        if not runs_b:
+        runs_a = shared_runs(ev(a), ev(b), MIN_PIECE, formulaic)
+        runs_b = shared_runs(ev(b), ev(a), MIN_PIECE, formulaic) if runs_a else []
+        if min(sum(e - s for s, e in runs_a), sum(e - s for s, e in runs_b)) < MIN_PASSAGE:
             continue
         found.append((a, b))
         links.passages[a].extend((s, e, b) for s, e in body_spans(ev(a).norm, runs_a))

@@ -87,3 +87,14 @@ def credited_to(body: str, attribution: str | None = None) -> str | None:
         if match:
             return match.group(0)
     return None
+
+
+WIRE = re.compile(rf"(?:据|转自)?(?P<outlet>{OUTLETS})[^，。,\n]{{0,24}}?(?:电|讯)")
+LEAD_WINDOW = 200
+"""Characters of an article's page text searched for its 电头 (the titles come first)."""
+
+
+def lead_credit(article_text: str) -> str | None:
+    """The outlet of a 电头 near the start of an article's page text (the parser takes it out of the body)."""
+    match = WIRE.search(article_text[:LEAD_WINDOW])
+    return match.group("outlet") if match else None

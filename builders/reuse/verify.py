@@ -22,6 +22,8 @@ REPRINT_CONTAINMENT = 0.7
 MIN_LENGTH_RATIO = 0.4
 MIN_PASSAGE = 120
 """Normalised characters (punctuation and spaces removed) of a reused passage: ~150 printed."""
+MIN_PIECE = 40
+"""Shortest piece of a shared passage (a quote may join pieces of its source)."""
 MIN_REPRINT_SPAN = 20
 """Shortest shared run reported as a span between two reprints."""
 GAP = 12

@@ -35,7 +35,8 @@ def run(items: list[Item]) -> tuple[list[Reuse], float]:
     index = Index()
     index.add((Meta(it.id, it.date, it.page, f"{it.newspaper}/{it.date}", it.ordinal, credited_to(it.body)), it.body)
               for it in items)
-    reuses = detect(index, lambda i: items[i].body)
+    reuse_of = detect(index, lambda i: items[i].body)
+    reuses = [reuse_of(i) for i in range(len(items))]
     return reuses, time.process_time() - started
 
 
@@ -78,12 +79,12 @@ def score(items: list[Item], reuses: list[Reuse]) -> dict[str, float]:
     for it, r in zip(items, reuses, strict=True):
         if it.story is not None:
             continue
-        got = span_chars([(s.start, s.end) for s in r.spans])
+        got = span_chars([(s.start, s.end) for s in r.passages])
         want = span_chars(it.quoted)
         tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
     sp, sr, sf = prf(tp, fp, fn)
     formulaic = [r for it, r in zip(items, reuses, strict=True) if it.kind == "formulaic"]
-    linked = sum(1 for r in formulaic if r.cluster or r.spans)
+    linked = sum(1 for r in formulaic if r.cluster or r.passages)
     shorts = [r for it, r in zip(items, reuses, strict=True) if it.kind == "short"]
     return {"pair_p": pp, "pair_r": pr, "pair_f1": pf, "ari": cluster_ari, "span_p": sp, "span_r": sr, "span_f1": sf,
             "formulaic_linked": linked / max(1, len(formulaic)), "short_clustered": sum(1 for r in shorts if r.cluster)}
