@@ -98,3 +98,17 @@ def test_no_reuse_skips_the_stage(seeds: Path, tmp_path: Path) -> None:
     assert "built without the reuse stage (`--no-reuse`)" in (release / "README.md").read_text(encoding="utf-8")
     assert validate_release(release) == []
 
+
+def test_diff_shows_cluster_changes(seeds: Path, release: Path, tmp_path: Path) -> None:
+    from builders.release.changelog import changes_markdown
+    from builders.release.diff import diff_releases
+
+    plain = build(seeds, tmp_path, reuse=False)
+    cluster = next(r["reuse"]["cluster"] for r in records(release) if r["reuse"]["cluster"])
+    formed = diff_releases(plain, release)
+    assert (formed.clusters.kept, formed.clusters.formed, formed.clusters.dissolved) == (0, [cluster], [])
+    assert len(formed.clusters.moved) == 2 and formed.to_json()["clusters"]["formed"] == [cluster]
+    assert "- Reprint clusters: 0 kept, 1 formed, 0 dissolved; 2 articles changed cluster" in changes_markdown(formed)
+    same = diff_releases(release, release).clusters
+    assert (same.kept, same.formed, same.dissolved, same.moved) == (1, [], [], [])
+    assert diff_releases(release, plain).clusters.dissolved == [cluster]
