@@ -45,22 +45,32 @@ class Links:
     reprint_spans: dict[int, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
 
 
-def components(n: int, links: Links) -> list[int]:
-    """Union-find root of every record (the smallest index of its component)."""
-    parent = list(range(n))
+class UnionFind:
+    """Components of records; a root is the smallest index of its component."""
 
-    def find(x: int) -> int:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def components(n: int, links: Links) -> list[int]:
+    """Union-find root of every record (the smallest index of its component)."""
+    found = UnionFind(n)
     for a, partners in links.reprint.items():
         for _, b in partners:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return [find(x) for x in range(n)]
+            found.union(a, b)
+    return [found.find(x) for x in range(n)]
 
 
 def closest(partners: list[tuple[float, int]], metas: list[Meta]) -> tuple[float, int] | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from builders.reuse.candidates import NUM_PERM, anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
-from builders.reuse.cluster import Links, Meta, assign, components
+from builders.reuse.cluster import Links, Meta, UnionFind, assign
 from builders.reuse.normalize import normalize
 from builders.reuse.shingles import Hashes, kgram_hashes
 from builders.reuse.signature import Signed, sign
@@ -92,20 +92,26 @@ def detect(index: Index, body: Callable[[int], str]) -> Callable[[int], Reuse]:
 def verify_pairs(
     pairs: np.ndarray, ev: Callable[[int], Evidence], formulaic: Hashes
 ) -> tuple[Links, list[tuple[int, int]]]:
-    """Verified links of candidate ``pairs``: reprints first, then passages between clusters."""
+    """Verified links of candidate ``pairs``: reprints first, then passages between clusters.
+
+    A pair whose records are already joined by verified links is not verified again: a story
+    printed by 300 papers costs ~300 verifications, not one per LSH band and member."""
     links = Links()
     shared: list[tuple[int, int, float]] = []
+    joined = UnionFind(int(pairs.max()) + 1 if len(pairs) else 0)
     for a, b in pairs.tolist():
+        if joined.find(a) == joined.find(b):
+            continue
         ea, eb = ev(a), ev(b)
         common, containment = overlap(ea, eb)
         if is_reprint(ea, eb, containment):
+            joined.union(a, b)
             links.reprint[a].append((containment, b))
             links.reprint[b].append((containment, a))
         elif common >= MIN_COMMON:
             shared.append((a, b, containment))
     _reprint_spans(links, ev)
-    roots = components(int(pairs.max()) + 1 if len(pairs) else 0, links)
-    shared = [(a, b, c) for a, b, c in shared if roots[a] != roots[b]]
+    shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
     return links, _passages(links, shared, ev, formulaic)
 
 

@@ -2,8 +2,9 @@
 
 Runs after the shard tasks wrote ``data/`` and ``jsonl/`` (records with ``reuse: null``) and
 before the card and checksums. It reads the shards one at a time (a few columns of the
-Parquet), signs every record into a compact :class:`~builders.reuse.detect.Index`, finds and
-verifies the links, and rewrites each shard with the ``reuse`` column: the Parquet shard
+Parquet), signs every record into a compact :class:`~builders.reuse.detect.Index` (the bodies go
+to a temporary file, memory-mapped when candidates are verified), finds and verifies the links,
+and rewrites each shard with the ``reuse`` column: the Parquet shard
 with the same writer settings, each JSONL line by replacing its closing ``"reuse":null``.
 Everything is a function of the records in release order, so the bytes do not depend on
 the engine or the number of workers. The credit (``credited_to``) is read from the 电头 in
@@ -12,12 +13,12 @@ the seed page, which the parser moves out of the body.
 
 from __future__ import annotations
 
-import bisect
-import functools
+import mmap
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -36,7 +37,8 @@ from schema import Reuse
 COLUMNS = ["id", "source_file", "ordinal", "date", "page", "newspaper", "year", "headline", "body", "attribution",
            "spans"]
 NULL_TAIL = ',"reuse":null}'
-SHARDS_IN_MEMORY = 4
+BODIES = ".reuse-bodies"
+"""Temporary file of the bodies under the staging folder (removed after the pass)."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,52 @@ class PageTexts:
         return self.text
 
 
-def _records(shard: Shard, pages: PageTexts) -> Iterator[tuple[Meta, str]]:
+class BodyStore:
+    """The bodies of the release in one temporary file (UTF-8) with their offsets: verification reads
+    them back through the OS page cache (memory-mapped), so the pass never holds the texts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offsets = array("q", [0])
+        self._out: IO[bytes] | None = path.open("wb")
+        self._map: mmap.mmap | None = None
+
+    def add(self, body: str) -> str:
+        data = body.encode("utf-8")
+        assert self._out is not None
+        self._out.write(data)
+        self.offsets.append(self.offsets[-1] + len(data))
+        return body
+
+    def body(self, i: int) -> str:
+        """Body of record ``i`` (after :meth:`seal`)."""
+        assert self._map is not None or self.offsets[-1] == 0
+        return self._map[self.offsets[i]:self.offsets[i + 1]].decode("utf-8") if self._map is not None else ""
+
+    def seal(self) -> None:
+        """Stop writing; map the file for reading."""
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        if self.offsets[-1]:
+            with self.path.open("rb") as fh:
+                self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def close(self) -> None:
+        self.seal()
+        if self._map is not None:
+            self._map.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _records(shard: Shard, pages: PageTexts, store: BodyStore) -> Iterator[tuple[Meta, str]]:
     table = pq.read_table(shard.parquet, columns=COLUMNS)
     for row in table.to_pylist():
         span = row["spans"][0]
         lead = lead_credit(pages.get(row["source_file"])[span["start"]:span["end"]])
         credit = lead or credited_to(row["body"], row["attribution"])
-        yield Meta(row["id"], row["date"], row["page"], row["source_file"], row["ordinal"], credit), row["body"]
+        meta = Meta(row["id"], row["date"], row["page"], row["source_file"], row["ordinal"], credit)
+        yield meta, store.add(row["body"])
 
 
 def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig) -> ReuseReport:
@@ -80,11 +121,15 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig) -> ReuseR
     for parquet, jsonl, count in zip(shards.parquet, shards.jsonl, shards.records_per_shard, strict=True):
         parts.append(Shard(root / parquet, root / jsonl, start))
         start += count
-    index = Index()
-    pages = PageTexts(config.seeds)
-    for shard in parts:
-        index.add(_records(shard, pages))
-    reuse_of = detect(index, _body_reader(parts))
+    index, store = Index(), BodyStore(root / BODIES)
+    try:
+        pages = PageTexts(config.seeds)
+        for shard in parts:
+            index.add(_records(shard, pages, store))
+        store.seal()
+        reuse_of = detect(index, store.body)
+    finally:
+        store.close()
     report = ReuseReport()
     options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
     for shard, count in zip(parts, shards.records_per_shard, strict=True):
@@ -92,21 +137,6 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig) -> ReuseR
         shards.arrow_bytes += _patch_parquet(shard.parquet, reuses, options, report)
         _patch_jsonl(shard.jsonl, reuses)
     return report
-
-
-def _body_reader(parts: list[Shard]) -> Any:
-    """``body(i)`` of the release, from at most SHARDS_IN_MEMORY shards' body columns."""
-    starts = [p.start for p in parts]
-
-    @functools.lru_cache(maxsize=SHARDS_IN_MEMORY)
-    def column(k: int) -> pa.ChunkedArray:
-        return pq.read_table(parts[k].parquet, columns=["body"]).column("body")
-
-    def body(i: int) -> str:
-        k = bisect.bisect_right(starts, i) - 1
-        return str(column(k)[i - starts[k]].as_py())
-
-    return body
 
 
 def _patch_parquet(path: Path, reuses: list[Reuse], options: WriteOptions, report: ReuseReport) -> int:
