@@ -43,6 +43,8 @@ class Links:
     """record -> (body start, body end, other) of passages shared outside its cluster."""
     partial_sim: dict[int, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
     reprint_spans: dict[int, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    closest: dict[int, tuple[float, int]] = field(default_factory=dict)
+    """record -> (containment, other) of its closest verified reprint partner."""
 
 
 class UnionFind:
@@ -71,11 +73,6 @@ def components(n: int, links: Links) -> list[int]:
         for _, b in partners:
             found.union(a, b)
     return [found.find(x) for x in range(n)]
-
-
-def closest(partners: list[tuple[float, int]], metas: list[Meta]) -> tuple[float, int] | None:
-    """The partner with the highest containment (ties: the earlier record)."""
-    return min(partners, key=lambda p: (-p[0], metas[p[1]].order())) if partners else None
 
 
 def borrower(a: int, b: int, metas: list[Meta]) -> set[int]:
@@ -113,13 +110,13 @@ def _reuse(i: int, metas: list[Meta], links: Links, head: tuple[str, int | None]
         kind: ReuseKind = "original" if source == i else "reprint"
     else:
         kind = "partial" if i in borrowers else "original"
-    best = closest([*links.reprint.get(i, []), *links.partial_sim.get(i, [])], metas)
+    best = max((c for c, _ in [*links.reprint.get(i, []), *links.partial_sim.get(i, [])]), default=None)
     spans = sorted({(s, e, metas[o].id) for s, e, o in [*links.reprint_spans.get(i, []), *links.passages.get(i, [])]})
     return Reuse(
         cluster=head[0] if head else None,
         kind=kind,
         source_id=metas[source].id if source is not None else None,
-        similarity=round(best[0], 4) if best else None,
+        similarity=round(best, 4) if best is not None else None,
         passages=[ReusedSpan(start=s, end=e, other_id=o) for s, e, o in spans],
         credited_to=meta.credited_to,
     )

@@ -106,21 +106,23 @@ def verify_pairs(
         common, containment = overlap(ea, eb)
         if is_reprint(ea, eb, containment):
             joined.union(a, b)
-            links.reprint[a].append((containment, b))
-            links.reprint[b].append((containment, a))
+            _link(links, a, b, containment, ea, eb)
+            _link(links, b, a, containment, eb, ea)
         elif common >= MIN_COMMON:
             shared.append((a, b, containment))
-    _reprint_spans(links, ev)
     shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
     return links, _passages(links, shared, ev, formulaic)
 
 
-def _reprint_spans(links: Links, ev: Callable[[int], Evidence]) -> None:
-    """Spans of each clustered record against its closest member."""
-    for a, partners in links.reprint.items():
-        _, b = max(partners, key=lambda p: (p[0], -p[1]))
-        runs = shared_runs(ev(a), ev(b), MIN_REPRINT_SPAN)
-        links.reprint_spans[a].extend((s, e, b) for s, e in body_spans(ev(a).norm, runs))
+def _link(links: Links, a: int, b: int, containment: float, ea: Evidence, eb: Evidence) -> None:
+    """Record a verified reprint link of ``a`` to ``b``; ``a``'s spans are against its closest
+    partner so far (the highest containment, then the lower index)."""
+    links.reprint[a].append((containment, b))
+    best = links.closest.get(a)
+    if best is None or (containment, -b) > (best[0], -best[1]):
+        links.closest[a] = (containment, b)
+        runs = shared_runs(ea, eb, MIN_REPRINT_SPAN)
+        links.reprint_spans[a] = [(s, e, b) for s, e in body_spans(ea.norm, runs)]
 
 
 def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[int], Evidence],

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from builders.errors import OutputError
-from builders.read.decode import read_page
+from builders.read.decode import ENCODINGS, normalise
 from builders.release.arrow import article_schema
 from builders.release.config import BuildConfig
 from builders.release.write import WriteOptions, WrittenShards, parquet_writer
@@ -58,9 +58,17 @@ class PageTexts:
         self.text = ""
 
     def get(self, name: str) -> str:
+        """The text the parser saw: :mod:`builders.read.decode`'s encodings and normalisation
+        (the page decoded when it was built; its checks are not repeated)."""
         if name != self.name:
-            page = read_page(self.seeds / name, self.seeds)
-            self.name, self.text = name, getattr(page, "text", "")
+            self.name, self.text = name, ""
+            raw = (self.seeds / name).read_bytes()
+            for encoding in ENCODINGS:
+                try:
+                    self.text = normalise(raw.decode(encoding))
+                    break
+                except UnicodeDecodeError:
+                    continue
         return self.text
 
 
