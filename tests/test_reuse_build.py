@@ -71,6 +71,7 @@ def test_a_reprint_in_another_shard_is_clustered_with_its_source(release: Path) 
     assert local["kind"] == "partial" and local["cluster"] is None and local["passages"]
     assert by_title["县里召开工作会议"]["reuse"]["cluster"] is None
     assert validate_release(release) == []
+    assert not list(release.rglob(".reuse-bodies")), "the pass's temporary file was released"
 
 
 def test_the_card_reports_reuse_per_newspaper_and_the_largest_clusters(release: Path) -> None:
