@@ -1,7 +1,8 @@
 """Build a release: seeds -> validated records -> ``dist/<name>/<version>/``.
 
 Read top-down: plan and run the shard tasks (:mod:`builders.scale.plan`: sorted seed
-paths -> read, parse, enrich -> validate -> the shard writer) -> schema, Croissant, card,
+paths -> read, parse, enrich -> validate -> the shard writer) -> the reuse pass over the
+written shards (:mod:`builders.reuse.stage`) -> schema, Croissant, card,
 manifest and checksums -> publish the folder. Only counts and per-seed rows are kept in memory. The release is built
 in a staging folder and then published: an identical existing release is left alone,
 a different one is refused unless ``force``.
@@ -34,6 +35,8 @@ from builders.release.files import (
     write_json,
 )
 from builders.release.stats import EXAMPLES, BuildStats
+from builders.reuse.report import reuse_section
+from builders.reuse.stage import mark_reuse
 from builders.scale.plan import write_records
 from schema import JSON_SCHEMA_PATH
 
@@ -98,11 +101,13 @@ class ProblemGroup:
 def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str]]:
     """Write every file of the release under ``root``; return the stats and file names."""
     stats, shards = write_records(config, root, process_file)
+    reuse = mark_reuse(root, shards, config) if config.reuse else None
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
     write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)
     changes = changes_section(config.history_dir, config.release_version, root)
-    (root / CARD_FILE).write_text(render_card(config, stats, shards, root, changes), encoding="utf-8")
+    card = render_card(config, stats, shards, root, changes, reuse_section(reuse))
+    (root / CARD_FILE).write_text(card, encoding="utf-8")
     names = [*shards.parquet, *shards.jsonl, REJECTS_FILE, SCHEMA_FILE, CARD_FILE, CROISSANT_FILE]
     write_json(root / MANIFEST_FILE, manifest(config, stats, file_rows(root, names, shards)))
     names.append(MANIFEST_FILE)

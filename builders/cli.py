@@ -77,12 +77,13 @@ def schema_cmd(check: bool) -> None:
               help="Largest JSONL shard in bytes; Parquet shards are smaller [default: 256 MiB].")
 @click.option("--pyproject", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="pyproject.toml with [tool.xianbao.dataset] [default: nearest one].")
+@click.option("--no-reuse", is_flag=True, help="Skip the reuse stage (reprint clusters): every record's reuse is null.")
 @scale_options
 @output_options("Print the build report (status, counts, files, problems by code) as one JSON object.")
 def build_cmd(
     seeds: Path, out: Path, release_version: str | None, on_invalid: str, force: bool, allow_empty: bool, strict: bool,
     max_shard_bytes: int | None, pyproject: Path | None, quiet: bool, verbose: int, no_progress: bool,
-    as_json: bool, **scale: Any,
+    as_json: bool, no_reuse: bool, **scale: Any,
 ) -> None:
     """Build the release OUT/<dataset-name>/<version>/ from SEEDS.
 
@@ -103,7 +104,7 @@ def build_cmd(
     def build() -> BuildReport:
         config = BuildConfig(seeds=seeds, out=out, dataset=load_dataset_meta(pyproject), version=release_version,
                              on_invalid=cast(OnInvalid, on_invalid), force=force, allow_empty=allow_empty,
-                             progress=output.progress)
+                             progress=output.progress, reuse=not no_reuse)
         if max_shard_bytes is not None:
             config = replace(config, max_shard_bytes=max_shard_bytes)
         return build_release(replace(config, **scale_overrides(**scale)))

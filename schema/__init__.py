@@ -12,6 +12,8 @@ from schema.article import (
     Dateline,
     Official,
     Region,
+    Reuse,
+    ReusedSpan,
     Sidebar,
     Span,
 )
@@ -30,6 +32,8 @@ __all__ = [
     "Official",
     "Problem",
     "Region",
+    "Reuse",
+    "ReusedSpan",
     "Sidebar",
     "Span",
     "json_schema",

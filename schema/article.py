@@ -21,6 +21,8 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 
 Role = Literal["reporter", "correspondent", "photographer", "editor", "unknown"]
 Kind = Literal["news", "photo"]
+ReuseKind = Literal["original", "reprint", "partial"]
+ID = r"^[0-9a-f]{16}$"
 
 
 class Record(BaseModel):
@@ -89,11 +91,54 @@ class Region(Record):
     county: str = Field(description="County-level unit (县/区/县级市), e.g. 庆元县.")
 
 
+class ReusedSpan(Record):
+    """A passage of the body that another record prints too."""
+
+    start: int = Field(ge=0, description="First character of the passage in this record's body (0-based, inclusive).")
+    end: int = Field(ge=0, description="End of the passage in this record's body (exclusive).")
+    other_id: str = Field(pattern=ID, description="id of the record whose body holds the same passage.")
+
+
+class Reuse(Record):
+    """Text reuse: whether the record is a reprint of, or quotes, another record of the release."""
+
+    cluster: str | None = Field(
+        pattern=ID,
+        description="Reprint cluster: the smallest id among the records that print the same story (verified "
+        "near-duplicates: 5-gram containment >= 0.7, lead and credits left out); null when the record is alone.",
+    )
+    kind: ReuseKind = Field(
+        description="original (alone, or the source of its cluster), reprint (a cluster member that is not its "
+        "source; every member when the source is unknown) or partial (prints a passage of >= ~150 characters "
+        "of another record, which is not its source of the same day or later)."
+    )
+    source_id: str | None = Field(
+        pattern=ID,
+        description="The cluster's earliest member by date, then page, source file and position; null when "
+        "the record is alone or a member has no date.",
+    )
+    similarity: float | None = Field(
+        ge=0,
+        le=1,
+        description="Containment with the closest linked record: the share of the shorter text's 5-grams "
+        "(normalised characters) found in the other; null when there is none.",
+    )
+    passages: list[ReusedSpan] = Field(
+        description="Character spans of the body printed in another record too (with that record's id): "
+        "against the closest cluster member, and every passage shared with a record outside the cluster. "
+        "(Not named spans: mlcroissant confuses two fields of one name, and the record's spans are page offsets.)"
+    )
+    credited_to: str | None = Field(
+        description="The outlet the record credits as its source, as printed: a 新华社/人民日报 lead, "
+        "据…电, 来源：… (null when none is printed)."
+    )
+
+
 class ArticleDraft(Record):
     """An article as the page parser finds it: layout and text, before enrichment."""
 
     id: str = Field(
-        pattern=r"^[0-9a-f]{16}$",
+        pattern=ID,
         description="Stable ID: first 16 hex digits of SHA-256 over source_sha256, title lines "
         "and body (see README); unchanged across releases while source and content are.",
     )
@@ -194,4 +239,9 @@ class Article(ArticleDraft):
     region: Region | None = Field(
         description="The county-level unit the page is about, with its GB/T 2260 code: the manifest's, else "
         "the county the page's text names most (null when no county is clearly supported)."
+    )
+    reuse: Reuse | None = Field(
+        default=None,
+        description="Reprints and text reuse within the release (xianbao's reuse stage); null when the release "
+        "was built with --no-reuse.",
     )

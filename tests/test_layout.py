@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ["base", "segment", "read", "parse", "enrich", "pipeline", "release", "scale", "build", "publish", "review",
+STAGES = ["base", "segment", "read", "parse", "enrich", "pipeline", "release", "scale", "reuse", "build", "publish",
+          "review",
           "cli"]
 """Earliest first. ``base`` is builders/__init__, errors and memo."""
 TOP_LEVEL = {"__init__": "base", "errors": "base", "memo": "base", "pipeline": "pipeline", "build": "build",

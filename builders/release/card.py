@@ -209,13 +209,15 @@ def front_matter(config: BuildConfig, shards: WrittenShards, root: Path) -> str:
     return yaml
 
 
-def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, root: Path, changes: str = "") -> str:
-    """The full README.md of a release written under ``root``; ``changes``: a markdown "Changes since" section.
+def render_card(config: BuildConfig, stats: BuildStats, shards: WrittenShards, root: Path, changes: str = "",
+                reuse: str = "") -> str:
+    """The full README.md of a release written under ``root``; ``changes``: a markdown "Changes since" section;
+    ``reuse``: the body of the "Reprints and text reuse" section (``builders.reuse.report``).
 
     Raises:
         ConfigError: the repository's own card template cannot be read or names an unknown ``$placeholder``.
     """
-    values = card_values(config, stats, shards, root, changes)
+    values = card_values(config, stats, shards, root, changes, reuse)
     try:
         return card_template(config).substitute(values)
     except (KeyError, ValueError) as err:
@@ -227,7 +229,7 @@ REPO_NOTE = "`ORG/NAME` stands for the Hub repo: set `repo_id` in `[tool.xianbao
 
 
 def card_values(config: BuildConfig, stats: BuildStats, shards: WrittenShards, root: Path,
-                changes: str) -> dict[str, Any]:
+                changes: str, reuse: str = "") -> dict[str, Any]:
     """Every ``$placeholder`` a card template may use, with its value."""
     meta = config.dataset
     return {
@@ -249,4 +251,5 @@ def card_values(config: BuildConfig, stats: BuildStats, shards: WrittenShards, r
         "field_table": field_table(),
         "stats": stats_section(stats),
         "changes": changes,
+        "reuse": reuse or "Not measured for this release.",
     }

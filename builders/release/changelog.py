@@ -78,6 +78,7 @@ def changes_markdown(diff: ReleaseDiff, heading: str = "##") -> str:
              _ids("Articles changed", [c.new_id for c in diff.changed]), f"- Articles unchanged: {diff.unchanged}"]
     lines += [f"- Pages added: {', '.join(diff.pages_added)}"] if diff.pages_added else []
     lines += [f"- Pages removed: {', '.join(diff.pages_removed)}"] if diff.pages_removed else []
+    lines += [line] if (line := diff.clusters.line()) else []
     for label, paths in (("added", diff.fields_added), ("removed", diff.fields_removed),
                          ("retyped", diff.fields_retyped)):
         lines += [f"- Schema fields {label}: {', '.join(f'`{p}`' for p in paths)}"] if paths else []

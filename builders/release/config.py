@@ -129,6 +129,8 @@ class BuildConfig:
         ray_address: Address of a running Ray cluster; None starts a local instance.
         cache: Reuse processed pages from ``cache_dir`` (the output is the same bytes).
         cache_dir: Per-seed cache folder; None for ``out/.cache``.
+        reuse: Run the reuse stage (reprint clusters, shared passages: ``builders.reuse``); off
+            (``--no-reuse``), every record's ``reuse`` is null.
         history: Folder of earlier releases of this dataset (``X.Y.Z`` folders) that the card's
             "Changes since" section and the version proposal compare with; None for ``out/<name>``.
     """
@@ -150,6 +152,7 @@ class BuildConfig:
     cache: bool = True
     cache_dir: Path | None = None
     history: Path | None = None
+    reuse: bool = True
 
     @property
     def release_version(self) -> str:

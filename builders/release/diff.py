@@ -28,6 +28,7 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from builders.release.clusters import ClusterChanges, cluster_changes
 from builders.release.write import DATA_DIR, JSONL_DIR, iter_jsonl
 
 Bump = Literal["major", "minor", "patch", "none"]
@@ -64,6 +65,7 @@ class ReleaseDiff:
     fields_removed: list[str] = field(default_factory=list)
     fields_retyped: list[str] = field(default_factory=list)
     examples: dict[str, list[Record]] = field(default_factory=dict)
+    clusters: ClusterChanges = field(default_factory=ClusterChanges)
 
     def field_counts(self) -> Counter[str]:
         """How many changed articles differ in each field."""
@@ -86,6 +88,7 @@ class ReleaseDiff:
             "pages": {"added": self.pages_added, "removed": self.pages_removed},
             "schema": {"added": self.fields_added, "removed": self.fields_removed, "retyped": self.fields_retyped},
             "fields": dict(sorted(self.field_counts().items())),
+            "clusters": self.clusters.to_json(),
             "examples": self.examples,
             "added": self.added, "removed": self.removed,
             "changed": [{"old_id": c.old_id, "new_id": c.new_id, "source_file": c.source_file,
@@ -177,6 +180,7 @@ def diff_releases(old_root: Path, new_root: Path) -> ReleaseDiff:
     pairs = match(old, new)
     for old_id, new_id in sorted(pairs, key=lambda p: p[1]):
         _add_change(diff, old[old_id], new[new_id])
+    diff.clusters = cluster_changes(old, new, pairs)
     diff.removed = sorted(set(old) - {a for a, _ in pairs})
     diff.added = sorted(set(new) - {b for _, b in pairs})
     old_pages = {r["source_file"] for r in old.values()}

@@ -1,0 +1,143 @@
+"""Detect reprints and shared passages over a whole release: signatures -> candidates -> verified links.
+
+:func:`detect` holds, per record, its MinHash signature (512 bytes), its anchors (~1 per 16
+characters) and its :class:`~builders.reuse.cluster.Meta`; the text of a record is asked for
+again (``body(i)``) when a candidate pair is verified, through a small cache, so the texts of
+the release are never all in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from builders.reuse.candidates import NUM_PERM, anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
+from builders.reuse.cluster import Links, Meta, UnionFind, assign
+from builders.reuse.normalize import normalize
+from builders.reuse.shingles import Hashes, kgram_hashes
+from builders.reuse.signature import Signed, sign
+from builders.reuse.verify import (
+    MIN_COMMON,
+    MIN_PASSAGE,
+    MIN_PIECE,
+    MIN_REPRINT_SPAN,
+    Evidence,
+    body_spans,
+    is_reprint,
+    overlap,
+    shared_runs,
+)
+from schema import Reuse
+
+MAX_DF_SHARE = 0.01
+MIN_MAX_DF = 32
+"""An anchor held by more than max(MIN_MAX_DF, MAX_DF_SHARE of the records) records is formulaic."""
+SIGN_BATCH = 2_000
+CACHE = 4_096
+
+
+def evidence(body: str) -> Evidence:
+    """Normalised text and k-gram hashes of one body."""
+    norm = normalize(body)
+    return Evidence.of(norm, kgram_hashes(norm.codes))
+
+
+@dataclass
+class Index:
+    """The compact, per-record state of a release: what :func:`detect` keeps for every record
+    (a signature of 512 bytes, ~1 anchor per 16 characters, the record's :class:`Meta`)."""
+
+    metas: list[Meta] = field(default_factory=list)
+    batches: list[Signed] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+
+    def add(self, items: Iterable[tuple[Meta, str]]) -> None:
+        """Sign records, ``SIGN_BATCH`` at a time."""
+        it = iter(items)
+        while chunk := list(itertools.islice(it, SIGN_BATCH)):
+            self.offsets.append(len(self.metas))
+            self.metas.extend(meta for meta, _ in chunk)
+            self.batches.append(sign([body for _, body in chunk]))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, Hashes, np.ndarray]:
+        """Signatures, eligibility, anchors and their records, over every batch."""
+        if not self.batches:
+            return np.zeros((0, NUM_PERM), np.uint32), np.zeros(0, bool), np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        return (np.concatenate([b.sigs for b in self.batches]), np.concatenate([b.eligible for b in self.batches]),
+                np.concatenate([b.anchors for b in self.batches]),
+                np.concatenate([b.owners + off for b, off in zip(self.batches, self.offsets, strict=True)]))
+
+
+def max_df(n: int) -> int:
+    return max(MIN_MAX_DF, math.ceil(MAX_DF_SHARE * n))
+
+
+def detect(index: Index, body: Callable[[int], str]) -> Callable[[int], Reuse]:
+    """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``)."""
+    n = len(index.metas)
+    sigs, eligible, anchors, owners = index.arrays()
+    cap = max_df(n)
+    pairs = unique_pairs(np.concatenate([lsh_pairs(sigs, eligible), anchor_pairs(anchors, owners, n, cap)]))
+    formulaic = formulaic_anchors(anchors, cap)
+    del sigs, anchors, owners
+    links, partial = verify_pairs(pairs, functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i))), formulaic)
+    return assign(index.metas, links, partial)
+
+
+def verify_pairs(
+    pairs: np.ndarray, ev: Callable[[int], Evidence], formulaic: Hashes
+) -> tuple[Links, list[tuple[int, int]]]:
+    """Verified links of candidate ``pairs``: reprints first, then passages between clusters.
+
+    A pair whose records are already joined by verified links is not verified again: a story
+    printed by 300 papers costs ~300 verifications, not one per LSH band and member."""
+    links = Links()
+    shared: list[tuple[int, int, float]] = []
+    joined = UnionFind(int(pairs.max()) + 1 if len(pairs) else 0)
+    for a, b in pairs.tolist():
+        if joined.find(a) == joined.find(b):
+            continue
+        ea, eb = ev(a), ev(b)
+        common, containment = overlap(ea, eb)
+        if is_reprint(ea, eb, containment):
+            joined.union(a, b)
+            _link(links, a, b, containment, ea, eb)
+            _link(links, b, a, containment, eb, ea)
+        elif common >= MIN_COMMON:
+            shared.append((a, b, containment))
+    shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
+    return links, _passages(links, shared, ev, formulaic)
+
+
+def _link(links: Links, a: int, b: int, containment: float, ea: Evidence, eb: Evidence) -> None:
+    """Record a verified reprint link of ``a`` to ``b``; ``a``'s spans are against its closest
+    partner so far (the highest containment, then the lower index)."""
+    links.reprint[a].append((containment, b))
+    best = links.closest.get(a)
+    if best is None or (containment, -b) > (best[0], -best[1]):
+        links.closest[a] = (containment, b)
+        runs = shared_runs(ea, eb, MIN_REPRINT_SPAN)
+        links.reprint_spans[a] = [(s, e, b) for s, e in body_spans(ea.norm, runs)]
+
+
+def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[int], Evidence],
+              formulaic: Hashes) -> list[tuple[int, int]]:
+    """Passages of >= MIN_PASSAGE characters shared by two records that are not reprints of each other
+    (on either side, in pieces of at least MIN_PIECE: a quote may join two cut passages)."""
+    found: list[tuple[int, int]] = []
+    for a, b, containment in shared:
+        runs_a = shared_runs(ev(a), ev(b), MIN_PIECE, formulaic)
+        runs_b = shared_runs(ev(b), ev(a), MIN_PIECE, formulaic) if runs_a else []
+        if min(sum(e - s for s, e in runs_a), sum(e - s for s, e in runs_b)) < MIN_PASSAGE:
+            continue
+        found.append((a, b))
+        links.passages[a].extend((s, e, b) for s, e in body_spans(ev(a).norm, runs_a))
+        links.passages[b].extend((s, e, a) for s, e in body_spans(ev(b).norm, runs_b))
+        links.partial_sim[a].append((containment, b))
+        links.partial_sim[b].append((containment, a))
+    return found

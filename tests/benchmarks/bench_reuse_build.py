@@ -1,0 +1,103 @@
+"""Cost of the reuse pass in a whole build: ``xianbao build`` with and without ``--no-reuse``.
+
+    python tests/benchmarks/bench_reuse_build.py --pages 2000 [--workers 2] [--pages-per-shard 100] [--repeat K]
+
+Generates the pages (tests/benchmarks/corpus.py: 2-5 chunks of the seed pages per page, so
+every chunk is reprinted on many pages -- large clusters, a hard case for the pass), builds
+them with ``--no-cache`` (each build in its own process: wall time, CPU time of the build and
+its workers -- steadier than wall time on a shared machine -- and peak RSS) with and without
+the pass (``--validate``: and validates both releases), and prints the ratios (target at 10,000 pages: <= 1.25),
+the release's reuse figures (records clustered, clusters) and the pass alone (CPU, articles/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+from tests.benchmarks.bench_build import XIANBAO, measure  # noqa: E402
+from tests.benchmarks.corpus import make_corpus  # noqa: E402
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build(seeds: Path, out: Path, workers: int, per_shard: int, reuse: bool, validate: bool = False
+          ) -> tuple[float, float, int, Path]:
+    """Wall seconds, CPU seconds (the build and its workers), peak RSS, and the release folder."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [*XIANBAO, "build", "--seeds", str(seeds), "--out", str(out), "--no-cache", "--workers", str(workers),
+           "--pages-per-shard", str(per_shard), *([] if reuse else ["--no-reuse"])]
+    before = cpu_of_children()
+    wall, peak = measure(cmd)
+    cpu = cpu_of_children() - before
+    release = next(out.glob("*/*"))
+    if validate:
+        subprocess.run([*XIANBAO, "validate", str(release)], check=True, capture_output=True)
+    return wall, cpu, peak, release
+
+
+def stage_alone(release: Path, seeds: Path, work: Path) -> float:
+    """CPU seconds of :func:`mark_reuse` alone over a copy of a ``--no-reuse`` release."""
+    from builders.release.config import BuildConfig
+    from builders.release.write import WrittenShards
+    from builders.reuse.stage import mark_reuse
+
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(release, work)
+    parquet = sorted(p.relative_to(work).as_posix() for p in (work / "data").glob("*.parquet"))
+    jsonl = sorted(p.relative_to(work).as_posix() for p in (work / "jsonl").glob("*.jsonl"))
+    counts = [sum(1 for _ in (work / j).open()) for j in jsonl]
+    shards = WrittenShards(parquet, jsonl, counts, sum(counts))
+    started = time.process_time()
+    mark_reuse(work, shards, BuildConfig(seeds=seeds))
+    return time.process_time() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pages-per-shard", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--validate", action="store_true", help="also run xianbao validate on each release")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/xianbao-bench-reuse"))
+    args = parser.parse_args(argv)
+    seeds = args.workdir / f"seeds-{args.pages}"
+    if not seeds.exists():
+        make_corpus(seeds, args.pages)
+    rows = []
+    for _ in range(args.repeat):
+        for reuse in (False, True):
+            wall, cpu, peak, release = build(seeds, args.workdir / "out", args.workers, args.pages_per_shard, reuse,
+                                             args.validate)
+            rows.append((reuse, wall, cpu))
+            print(f"{'with' if reuse else 'without'} reuse: {wall:.1f} s wall, {cpu:.1f} s CPU, "
+                  f"peak RSS {peak / 2**20:.0f} MiB", flush=True)
+    best = {flag: min(w for r, w, _ in rows if r == flag) for flag in (False, True)}
+    cpu_best = {flag: min(c for r, _, c in rows if r == flag) for flag in (False, True)}
+    records = [json.loads(line) for f in sorted((release / "jsonl").glob("*.jsonl")) for line in f.open()]
+    clustered = [r for r in records if r["reuse"]["cluster"]]
+    print(f"{args.pages} pages, {len(records)} records: {len(clustered)} clustered in "
+          f"{len({r['reuse']['cluster'] for r in clustered})} clusters, "
+          f"{sum(r['reuse']['kind'] == 'partial' for r in records)} partial")
+    print(f"ratio with/without: wall {best[True] / best[False]:.2f}, CPU {cpu_best[True] / cpu_best[False]:.2f} "
+          "(target <= 1.25 at 10,000 pages)")
+    plain = build(seeds, args.workdir / "out", args.workers, args.pages_per_shard, False)[3]
+    seconds = stage_alone(plain, seeds, args.workdir / "stage")
+    print(f"the pass alone on that release: {seconds:.1f} s of CPU, {len(records) / seconds:.0f} articles/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""The reuse stage's detection library on invented text: each kind of reprint edit, quotes, guards."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import numpy as np
+import pytest
+
+from builders.reuse.candidates import BANDS, NUM_PERM, ROWS, THRESHOLD, lsh_params
+from builders.reuse.cluster import Meta
+from builders.reuse.detect import Index, detect
+from builders.reuse.normalize import credited_to, normalize
+from schema import Reuse
+
+CHARS = "政府经济发展建设工作会议人民群众服务乡村振兴产业项目企业农业生态旅游文化教育医疗交通安全" \
+        "改革创新干部党员组织社会治理"
+
+
+def sentence(rng: random.Random) -> str:
+    return "".join(rng.choice(CHARS) for _ in range(rng.randint(12, 30))) + rng.choice("，。")
+
+
+def paragraphs(rng: random.Random, n: int = 6) -> list[str]:
+    return ["".join(sentence(rng) for _ in range(4)) for _ in range(n)]
+
+
+def run(bodies: list[str], dates: list[datetime.date | None] | None = None) -> list[Reuse]:
+    dates = dates or [None] * len(bodies)
+    metas = [Meta(f"{i:016x}", d, None, f"p{i}.txt", 0, credited_to(b))
+             for i, (b, d) in enumerate(zip(bodies, dates, strict=True))]
+    index = Index()
+    index.add(zip(metas, bodies, strict=True))
+    reuse_of = detect(index, lambda i: bodies[i])
+    return [reuse_of(i) for i in range(len(bodies))]
+
+
+def typos(text: str, rng: random.Random, n: int = 4) -> str:
+    chars = list(text)
+    for at in rng.sample(range(len(chars)), n):
+        chars[at] = "的"
+    return "".join(chars)
+
+
+EDITS = {
+    "identical (retitled)": lambda p, rng: "\n".join(p),
+    "lead rewritten to 据新华社…电": lambda p, rng: "据新华社北京3月5日电 " + "\n".join(p),
+    "lead dropped": lambda p, rng: "\n".join(p),
+    "paragraphs cut": lambda p, rng: "\n".join(p[:4]),
+    "paragraphs reordered": lambda p, rng: "\n".join([p[3], p[0], p[2], p[1], p[5], p[4]]),
+    "paragraph added": lambda p, rng: "\n".join([*p[:2], *paragraphs(rng, 1), *p[2:]]),
+    "light typos": lambda p, rng: typos("\n".join(p), rng),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_reprint_is_found_through_each_edit(edit: str) -> None:
+    rng = random.Random(edit)
+    story = paragraphs(rng)
+    original = "新华社北京3月5日电（记者 王明）" + "\n".join(story)
+    bodies = [original, EDITS[edit](story, rng), *("\n".join(paragraphs(rng)) for _ in range(4))]
+    result = run(bodies, [datetime.date(2021, 3, 5), datetime.date(2021, 3, 6), *[None] * 4])
+    assert result[0].cluster == result[1].cluster == "0000000000000000"
+    assert (result[0].kind, result[1].kind) == ("original", "reprint")
+    assert result[1].source_id == "0000000000000000" and result[1].similarity is not None
+    assert result[0].credited_to == "新华社"
+    assert all(r.cluster is None and r.kind == "original" for r in result[2:])
+
+
+def test_a_quoted_passage_is_a_partial_reuse_with_its_span() -> None:
+    rng = random.Random(1)
+    story = "新华社北京3月5日电 " + "\n".join(paragraphs(rng))
+    passage = story[40:260]
+    before = "本报讯 " + "".join(sentence(rng) for _ in range(8))
+    local = before + passage + "".join(sentence(rng) for _ in range(8))
+    result = run([story, local])
+    assert result[0].cluster is None and result[1].cluster is None
+    assert (result[0].kind, result[1].kind) == ("original", "partial")
+    span = result[1].passages[0]
+    assert span.other_id == "0000000000000000"
+    assert abs(span.start - len(before)) <= 3 and abs(span.end - len(before) - len(passage)) <= 3
+
+
+FORMULA = ["会议强调，要深入学习贯彻党的二十大精神，坚持以人民为中心的发展思想，切实把思想和行动统一到决策部署上来。",
+           "会议指出，今年以来全县上下凝心聚力、攻坚克难，各项工作取得了明显成效。",
+           "会议要求，各级各部门要切实提高政治站位，压紧压实工作责任，确保各项任务落到实处。"]
+
+
+def test_formulaic_meeting_reports_are_not_linked() -> None:
+    rng = random.Random(2)
+    reports = ["\n".join(f + sentence(rng) + sentence(rng) for f in FORMULA) for _ in range(2)]
+    assert all(r.cluster is None and not r.passages and r.kind == "original" for r in run(reports))
+
+
+def test_short_texts_are_never_clustered() -> None:
+    notice = "本报讯 今天全县天气晴好，县图书馆本周日正常开放。"
+    assert [r.cluster for r in run([notice, notice, notice])] == [None, None, None]
+
+
+def test_a_cluster_has_no_source_when_a_member_has_no_date() -> None:
+    rng = random.Random(3)
+    body = "\n".join(paragraphs(rng))
+    result = run([body, body], [datetime.date(2021, 3, 5), None])
+    assert result[0].cluster and result[0].source_id is None and {r.kind for r in result} == {"reprint"}
+
+
+def test_lsh_bands_are_the_optimum_for_the_threshold() -> None:
+    assert lsh_params(THRESHOLD, NUM_PERM) == (BANDS, ROWS) and BANDS * ROWS <= NUM_PERM
+
+
+def test_normalisation_folds_width_and_drops_punctuation_lead_and_credits() -> None:
+    norm = normalize("新华社北京３月５日电（记者 王明）ＡＢＣ，１２３。\n来源：人民日报")
+    assert "".join(map(chr, norm.codes.tolist())) == "abc123"
+    assert np.array_equal(norm.where[:1], [17])
+
+
+@pytest.mark.parametrize(("body", "outlet"), [
+    ("新华社北京3月5日电（记者 王明）正文", "新华社"),
+    ("据人民日报报道 正文", "人民日报"),
+    ("正文。\n来源：浙江日报", "浙江日报"),
+    ("本报讯 正文", None),
+])
+def test_credited_to(body: str, outlet: str | None) -> None:
+    assert credited_to(body) == outlet

@@ -1,0 +1,115 @@
+"""The reuse stage in a build: a reprint across pages and shards, the card section, --no-reuse, determinism."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from builders.build import build_release
+from builders.cli import main
+from builders.release.config import BuildConfig
+from builders.release.validate import validate_release
+from tests.conftest import META
+
+CHARS = "政府经济发展建设工作会议人民群众服务乡村振兴产业项目企业农业生态旅游文化教育医疗交通安全改革创新干部党员组织"
+
+
+def sentences(rng: random.Random, n: int) -> str:
+    return "".join("".join(rng.choice(CHARS) for _ in range(rng.randint(14, 28))) + "。" for _ in range(n))
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three papers: a 新华社 story on 3月5日, its cut and re-led reprint a day later, a local report quoting it."""
+    rng = random.Random(20)
+    story = [sentences(rng, 4) for _ in range(6)]
+    quote = story[2][:80] + story[3][:100]
+    pages = {
+        "a.txt": ["全国春耕备耕有序推进", "新华社北京3月5日电（记者 王明）" + story[0], *story[1:],
+                  "", "县里召开工作会议", "本报讯 " + sentences(rng, 6)],
+        "b.txt": ["春耕备耕忙", "据新华社北京3月5日电 " + story[0], *story[1:5],
+                  "", "乡镇文化活动丰富", "本报讯 " + sentences(rng, 6)],
+        "c.txt": ["我县春耕服务到田头", "本报讯（记者 李华）" + sentences(rng, 5), quote, sentences(rng, 5)],
+    }
+    folder = tmp_path_factory.mktemp("reuse-seeds")
+    for name, lines in pages.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "file,newspaper,date,page\na.txt,人民日报,2021-03-05,01\nb.txt,开化报,2021-03-06,02\nc.txt,庆元报,2021-03-06,01\n",
+        encoding="utf-8")
+    return folder
+
+
+def records(release: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for f in sorted((release / "jsonl").glob("*.jsonl")) for line in f.open(encoding="utf-8")]
+
+
+def build(seeds: Path, out: Path, **overrides: Any) -> Path:
+    values: dict[str, Any] = {"seeds": seeds, "out": out, "dataset": META, "progress": False, "cache": False,
+                              "pages_per_shard": 1, "workers": 1, **overrides}
+    return build_release(BuildConfig(**values)).release_dir
+
+
+@pytest.fixture(scope="module")
+def release(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(seeds, tmp_path_factory.mktemp("out"))
+
+
+def test_a_reprint_in_another_shard_is_clustered_with_its_source(release: Path) -> None:
+    by_title = {r["headline"]: r for r in records(release)}
+    source, reprint = by_title["全国春耕备耕有序推进"]["reuse"], by_title["春耕备耕忙"]["reuse"]
+    assert source["cluster"] == reprint["cluster"] is not None
+    assert (source["kind"], reprint["kind"]) == ("original", "reprint")
+    assert reprint["source_id"] == by_title["全国春耕备耕有序推进"]["id"]
+    assert source["credited_to"] == reprint["credited_to"] == "新华社"
+    local = by_title["我县春耕服务到田头"]["reuse"]
+    assert local["kind"] == "partial" and local["cluster"] is None and local["passages"]
+    assert by_title["县里召开工作会议"]["reuse"]["cluster"] is None
+    assert validate_release(release) == []
+    assert not list(release.rglob(".reuse-bodies")), "the pass's temporary file was released"
+
+
+def test_the_card_reports_reuse_per_newspaper_and_the_largest_clusters(release: Path) -> None:
+    card = (release / "README.md").read_text(encoding="utf-8")
+    section = card.split("## Reprints and text reuse", 1)[1].split("## Build statistics", 1)[0]
+    assert "Records in a reprint cluster: **2** of 5, in 1 clusters" in section
+    assert "| 开化报 | 2021 | 2 | 1 (50.0%) | 0 (0.0%) | 1 (50.0%) |" in section
+    assert "| 庆元报 | 2021 | 1 | 0 (0.0%) | 1 (100.0%) | 0 (0.0%) |" in section
+    assert "Largest clusters:" in section and "newspapers" in section
+
+
+def test_two_workers_give_the_same_bytes(seeds: Path, release: Path, tmp_path: Path) -> None:
+    other = build(seeds, tmp_path, workers=2)
+    files = sorted(p.relative_to(release) for p in release.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
+    assert all((release / f).read_bytes() == (other / f).read_bytes() for f in files)
+
+
+def test_no_reuse_skips_the_stage(seeds: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path), "--no-reuse",
+                                       "--workers", "1", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    release = next(tmp_path.glob("*/*"))
+    assert all(r["reuse"] is None for r in records(release))
+    assert "built without the reuse stage (`--no-reuse`)" in (release / "README.md").read_text(encoding="utf-8")
+    assert validate_release(release) == []
+
+
+def test_diff_shows_cluster_changes(seeds: Path, release: Path, tmp_path: Path) -> None:
+    from builders.release.changelog import changes_markdown
+    from builders.release.diff import diff_releases
+
+    plain = build(seeds, tmp_path, reuse=False)
+    cluster = next(r["reuse"]["cluster"] for r in records(release) if r["reuse"]["cluster"])
+    formed = diff_releases(plain, release)
+    assert (formed.clusters.kept, formed.clusters.formed, formed.clusters.dissolved) == (0, [cluster], [])
+    assert len(formed.clusters.moved) == 2 and formed.to_json()["clusters"]["formed"] == [cluster]
+    assert "- Reprint clusters: 0 kept, 1 formed, 0 dissolved; 2 articles changed cluster" in changes_markdown(formed)
+    same = diff_releases(release, release).clusters
+    assert (same.kept, same.formed, same.dissolved, same.moved) == (1, [], [], [])
+    assert diff_releases(release, plain).clusters.dissolved == [cluster]
