@@ -188,24 +188,64 @@ def _open_block(run: list[Line]) -> Block:
     return Block(titles=run)
 
 
-def split_blocks(typed: list[Typed]) -> tuple[list[Typed], list[Block]]:
-    """Cut a typed page into article blocks; lines before the first title are returned apart."""
+TITLE_LABELS = ("title-start", "title")
+
+
+def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
+    """End of the title run the labeller starts at ``i``: the title lines that follow it."""
+    j = i + 1
+    while j < len(typed) and labels[j] == "title" and typed[j].kind in ("title", "heading"):
+        j += 1
+    return j
+
+
+def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> str:
+    """What a rule-typed title line that the labeller calls body is: attribution, body or subhead.
+
+    A line that continues the paragraph before it (a page break) is body; a clause cut by a
+    page break (随后,某某认真听取) opens a paragraph the next line continues; any other short
+    line inside an article is a section subhead: a paragraph of its own.
+    """
+    line = typed[i].line
+    nxt = typed[i + 1] if i + 1 < len(typed) else None
+    if judge_run([line], nxt, current) == "attribution":
+        return "attribution"
+    if labels[i] == "body-continued":
+        return "body"
+    continued = i + 1 < len(labels) and labels[i + 1] == "body-continued"
+    return "body" if continued and MID_PUNCT.search(line.folded) else "subhead"
+
+
+def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
+    """Cut a typed page into article blocks; lines before the first title are returned apart.
+
+    ``labels`` (from :mod:`builders.linelabel`, one per line) decide which runs of title
+    lines open an article; without them the rules of :func:`judge_run` do.
+    """
     preamble: list[Typed] = []
     blocks: list[Block] = []
     i = 0
     while i < len(typed):
         item = typed[i]
         if item.kind in ("title", "heading"):
-            j = i
-            while j < len(typed) and typed[j].kind in ("title", "heading"):
-                j += 1
             current = blocks[-1] if blocks else None
-            verdict = judge_run([t.line for t in typed[i:j]], typed[j] if j < len(typed) else None, current)
-            if verdict == "new":
-                blocks.append(_open_block([t.line for t in typed[i:j]]))
-                i = j
-                continue
-            item = Typed(item.line, verdict)
+            if labels is not None and current is not None:
+                if labels[i] in TITLE_LABELS:
+                    j = _labelled_run(typed, labels, i)
+                    blocks.append(_open_block([t.line for t in typed[i:j]]))
+                    i = j
+                    continue
+                item = Typed(item.line, _labelled_verdict(typed, labels, i, current))
+            else:
+                j = i
+                while j < len(typed) and typed[j].kind in ("title", "heading"):
+                    j += 1
+                verdict = judge_run([t.line for t in typed[i:j]], typed[j] if j < len(typed) else None, current)
+                if verdict == "new":
+                    blocks.append(_open_block([t.line for t in typed[i:j]]))
+                    i = j
+                    continue
+                item = Typed(item.line, verdict)
         (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1
     return preamble, blocks

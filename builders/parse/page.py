@@ -15,6 +15,7 @@ from builders.parse import credits
 from builders.parse.assemble import Parts, assemble
 from builders.parse.fragments import reattach
 from builders.parse.layout import Block, Typed, classify_page, split_blocks
+from builders.parse.linelabel import label_lines
 from builders.parse.lines import Line, split_lines
 from schema import ArticleDraft, Problem, Sidebar, Span
 
@@ -113,12 +114,17 @@ def _draft(parts: Parts, ordinal: int, source: tuple[str, str], spans: list[Span
     )
 
 
-def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
-    """Split a decoded page into article drafts; never raises for any text."""
+def parse_page(text: str, source_file: str, source_sha256: str, learned: bool = True) -> ParseResult:
+    """Split a decoded page into article drafts; never raises for any text.
+
+    ``learned=False`` cuts articles by the rules alone, without the line labeller.
+    """
     result = ParseResult()
     lines = split_lines(text)
     order = {line.start: i for i, line in enumerate(lines)}
-    preamble, blocks = split_blocks(classify_page(lines))
+    typed = classify_page(lines)
+    labels = label_lines(lines, [t.kind for t in typed], text) if learned else None
+    preamble, blocks = split_blocks(typed, labels)
     parts = _drop_empty([assemble(block) for block in blocks], result, source_file)
     orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))
     for article, para in reattach(parts, orphans):

@@ -1,0 +1,164 @@
+"""A learned line labeller: which lines of a page open an article, are title lines, tips or body.
+
+The rules of :mod:`builders.layout` type each line on its own; where a run of short,
+unpunctuated lines sits (a new headline, a kicker, or a section subhead inside a feature)
+depends on the lines around it. A linear-chain CRF (python-crfsuite) weighs that context:
+it labels every line ``title-start``, ``title``, ``tip-label``, ``tip``, ``credit``,
+``body``, ``body-continued`` or ``closing-credit`` from structural features only -- the
+line's length, closing punctuation, markdown level, indentation, the rules' own kind and
+the lead/credit/marker patterns, the same for the lines around it, and how much vocabulary
+a line shares with its neighbours. No word of any page is a feature, so the model file
+carries no newspaper text. Training: :mod:`builders.parse.train`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from importlib import resources
+from typing import Protocol
+
+from builders.parse import credits
+from builders.parse.lines import Line, is_closed
+from builders.parse.patterns import ENUMERATOR, LEAD, LEAD_OPENER, MARKER, NON_INITIAL, TITLE_NOTE
+
+LABELS = ("title-start", "title", "tip-label", "tip", "credit", "body", "body-continued", "closing-credit")
+MODEL = "lines.crfsuite"
+"""The model shipped with the package (``builders/parse/models/``)."""
+SIZES = (2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 30, 40, 60, 100)
+TAIL_BRACKET = re.compile(r"[(（][^()（）]{1,24}[)）]$")
+COLON_END = re.compile(r"[:：]$")
+DASH_START = re.compile(r"^[—–－-]{1,3}")
+DASH_END = re.compile(r"[—–－-]{1,3}$")
+BOX_START = re.compile(r"^[□■◇◆○●△▲☆★◎]")
+NEIGHBOUR_KEYS = ("kind", "size", "end", "lead", "opener", "lv", "ind", "dash0", "dash1", "colon", "closed", "noninit")
+
+
+def _size(n: int) -> str:
+    return next((str(s) for s in SIZES if n <= s), "big")
+
+
+def _end_class(text: str) -> str:
+    if not text:
+        return "none"
+    ch = text[-1]
+    for name, chars in (("stop", "。"), ("excl", "！？!?"), ("semi", "；;"), ("colon", "：:"), ("comma", "，,、")):
+        if ch in chars:
+            return name
+    if ch in "”’」』\"'":
+        return "quote"
+    if ch in ")）】》":
+        return "bracket"
+    if ch in "—–－-":
+        return "dash"
+    if "\u4e00" <= ch <= "\u9fff":
+        return "han"
+    return "digit" if ch.isdigit() else "other"
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _overlap(a: set[str], b: set[str]) -> str:
+    if not a or not b:
+        return "none"
+    share = len(a & b) / min(len(a), len(b))
+    return "0" if share == 0 else "lo" if share < 0.1 else "mid" if share < 0.25 else "hi"
+
+
+def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> dict[str, str]:
+    """Structural features of one line (no words)."""
+    folded = line.folded
+    return {
+        "kind": kind,
+        "size": _size(line.size),
+        "end": _end_class(folded.rstrip()),
+        "closed": str(is_closed(folded)),
+        "stops": str(min(folded.count("。"), 3)),
+        "commas": str(min(folded.count("，") + folded.count(","), 4)),
+        "lead": str(bool(LEAD.match(folded))),
+        "opener": str(bool(LEAD_OPENER.match(folded))),
+        "lv": str(min(line.level, 3)),
+        "ind": str(indented),
+        "blank": str(blank_before),
+        "space": str(" " in line.text),
+        "enum": str(bool(ENUMERATOR.match(folded))),
+        "dash0": str(bool(DASH_START.match(folded))),
+        "dash1": str(bool(DASH_END.search(folded))),
+        "colon": str(bool(COLON_END.search(folded))),
+        "bracket": str(bool(TAIL_BRACKET.search(folded))),
+        "note": str(bool(TITLE_NOTE.search(folded))),
+        "box": str(bool(BOX_START.match(folded))),
+        "marker": str(bool(MARKER.search(folded))),
+        "noninit": str(bool(folded) and folded[0] in NON_INITIAL),
+        "endcredit": str(credits.end_credit(folded) is not None),
+        "creditline": str(credits.credit_line(folded) is not None),
+    }
+
+
+def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
+    """CRF feature strings for every line of a page, with the two lines before and after."""
+    own = []
+    previous_end = 0
+    for line, kind in zip(lines, kinds, strict=True):
+        indented = line.start > 0 and text[line.start - 1] in " \t\u3000\u00a0"
+        blank_before = text.count("\n", previous_end, line.start) >= 2
+        own.append(line_features(line, kind, indented, blank_before))
+        previous_end = line.end
+    grams = [_bigrams(line.folded) for line in lines]
+    out: list[list[str]] = []
+    for i, feats in enumerate(own):
+        items = [f"{k}={v}" for k, v in feats.items()]
+        items.append(f"kind+size={feats['kind']}|{feats['size']}")
+        items.append(f"end+size={feats['end']}|{feats['size']}")
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if not 0 <= j < len(own):
+                items.append(f"{offset}:none")
+                continue
+            items.extend(f"{offset}:{k}={own[j][k]}" for k in NEIGHBOUR_KEYS)
+        for offset in (-1, 1):
+            j = i + offset
+            if 0 <= j < len(own):
+                items.append(f"{offset}:kind+kind={own[j]['kind']}|{feats['kind']}")
+                items.append(f"{offset}:overlap={_overlap(grams[i], grams[j])}")
+        if i > 0:
+            items.append(f"-1:end+noninit={own[i - 1]['end']}|{feats['noninit']}")
+        out.append(items)
+    return out
+
+
+_KEEP: list[bytes] = []
+
+
+class Tagger(Protocol):
+    """What the parser uses of ``pycrfsuite.Tagger``."""
+
+    def tag(self, xseq: list[list[str]]) -> list[str]: ...
+
+
+@functools.cache
+def _tagger() -> Tagger | None:
+    """The shipped model, loaded once; None when python-crfsuite or the model is missing."""
+    try:
+        import pycrfsuite
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    path = resources.files("builders.parse").joinpath("models", MODEL)
+    if not path.is_file():
+        return None
+    tagger = pycrfsuite.Tagger()
+    model = path.read_bytes()
+    tagger.open_inmemory(model)
+    _KEEP.append(model)  # crfsuite reads the buffer in place: it must outlive the tagger
+    return tagger
+
+
+def label_lines(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[str] | None:
+    """The most likely label of every line (deterministic Viterbi), or None without a model."""
+    tagger = _tagger()
+    if tagger is None or not lines:
+        return None
+    return tagger.tag(page_features(lines, kinds, text))
