@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from builders.parse.patterns import BOX, CJK, LEAD, NAME, OFFICE, PHOTO_CREDIT_PAREN, ROLE, SEPARATORS
+from builders.parse.surnames import COMPOUND_SURNAMES, has_surname, split_run
 from schema import Byline
 
 NAME_RE = re.compile(rf"^{NAME}$")
@@ -40,11 +41,42 @@ def _role_of(match: re.Match[str]) -> str:
     return ROLE_NAMES.get(group, group)
 
 
+ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|摄影|记者|通讯员|实习生")
+"""Where a role word may begin inside run-together text: 新华社记者甲乙本报记者丙丁."""
+
+
+def names_of(run: str) -> list[str] | None:
+    """The names in a run of characters: one name (甲乙), or names run together (甲乙丙丁戊)."""
+    if not run or NOT_NAMES.search(run):
+        return None
+    if NAME_RE.match(run) and (len(run) < 4 or "·" in run or "•" in run or run[:2] in COMPOUND_SURNAMES):
+        return [run]
+    parts = split_run(run)
+    if parts is None and NAME_RE.match(run):
+        return [run]
+    return parts
+
+
+def _names_before_role(chunk: str) -> tuple[list[str], str] | None:
+    """Names run into the role word after them (甲乙本报记者丙丁): (names, the rest)."""
+    if ROLE_OPENER.match(chunk):
+        return None
+    opener = ROLE_OPENER.search(chunk, 1)
+    names = names_of(chunk[: opener.start()]) if opener else None
+    return (names, chunk[opener.start() :]) if opener and names else None
+
+
+def _starts_with_names(text: str) -> bool:
+    head = _names_before_role(text)
+    return head is not None or names_of(text) is not None
+
+
 def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[Byline] | None:
     """Names and roles of a credit text, or None when it is not only roles and names.
 
     Args:
-        text: folded credit text such as ``记者 汪宇露 余问清`` or ``新华社记者甲乙、本报记者丙丁``.
+        text: folded credit text such as ``记者 汪宇露 余问清``, ``新华社记者甲乙、本报记者丙丁``
+            or, with no separators, ``本报记者甲乙丙丁戊``.
         role: role of names before any role word.
         photo: every name is a photographer (the credit ended in 摄).
     """
@@ -52,14 +84,20 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
     text = SUFFIX_ROLE.sub(r"\2/\1", text)
     for chunk in SEPARATORS.split(text.strip()):
         while chunk:
+            head = _names_before_role(chunk)
+            if head:
+                names.extend(Byline(name=n, role="photographer" if photo else role) for n in head[0])
+                chunk = head[1]
+                continue
             match = ROLE.match(chunk)
             rest = chunk[match.end() :] if match else ""
-            if match and match.end() > 0 and (not rest or NAME_RE.match(rest) or ROLE.match(rest)):
+            if match and match.end() > 0 and (not rest or _starts_with_names(rest) or ROLE.match(rest)):
                 role, chunk = _role_of(match), chunk[match.end() :]
                 continue
-            if not NAME_RE.match(chunk) or NOT_NAMES.search(chunk):
+            found = names_of(chunk)
+            if found is None:
                 return None
-            names.append(Byline(name=chunk, role="photographer" if photo else role))
+            names.extend(Byline(name=n, role="photographer" if photo else role) for n in found)
             chunk = ""
     return names
 
@@ -83,6 +121,15 @@ def _is_role(chunk: str) -> bool:
     return bool(match) and match is not None and match.end() == len(chunk)
 
 
+def _glued_role(text: str) -> bool:
+    """A line that opens with a role word run into the names: 本报记者甲乙, 本报驻某国记者丙丁."""
+    match = ROLE.match(text)
+    if not match or match.end() == 0 or ROLE_OPENER.match(text) is None:
+        return False
+    names = parse_names(text)
+    return bool(names) and names is not None and all(has_surname(b.name) for b in names)
+
+
 def credit_line(folded: str) -> list[Byline] | None:
     """Bylines of a line that is only a credit, else None.
 
@@ -98,7 +145,7 @@ def credit_line(folded: str) -> list[Byline] | None:
         return None
     if COMMENTATOR.match(text) or (boxed and OFFICE.match(text)):
         return []
-    has_role = any(_is_role(chunk) for chunk in SEPARATORS.split(text))
+    has_role = any(_is_role(chunk) for chunk in SEPARATORS.split(text)) or _glued_role(text)
     if not (boxed or has_role or photo):
         return None
     names = parse_names(text, "unknown", photo)
@@ -133,14 +180,28 @@ def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
     return len(head[:cut].rstrip()), names
 
 
+CLOSING_VERB = re.compile(r"\s*(?:参与采写|参加采写|参与|采写|报道|综合报道|整理)\s*$")
+"""What may follow the last name of a closing credit: （本报记者甲乙、丙丁报道）, （…戊己参与采写）."""
+SPACED_NAME = re.compile(rf"^[{CJK}](?: [{CJK}]){{1,2}}$")
+"""A two- or three-character name spaced out to the width of others: （甲  乙）."""
+
+
 def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
-    """A closing credit ``（甲乙）`` / ``（记者 甲乙 通讯员 丙丁）`` at the end of a paragraph."""
-    match = re.search(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$", folded)
+    """A closing credit ``（甲乙）`` / ``（记者 甲乙 通讯员 丙丁）`` at the end of a paragraph.
+
+    Long credits of a team (``（本报记者甲乙、丙丁、…、戊己报道）``), a spaced name ``（甲  乙）``
+    and a verb after the last name (报道, 参与采写) are closing credits too.
+    """
+    match = re.search(r"[(（]\s*([^()（）]{2,400}?)\s*[)）]\s*$", folded)
     if not match or OFFICE.match(match.group(1).replace(" ", "")):
         return None
-    content = match.group(1)
+    content = CLOSING_VERB.sub("", match.group(1))
     photo = bool(PHOTO_SUFFIX.search(content))
-    names = parse_names(PHOTO_SUFFIX.sub("", content) if photo else content, photo=photo)
+    content = PHOTO_SUFFIX.sub("", content) if photo else content
+    tail = content.rsplit("记者", 1)[-1] if "记者" in content else content
+    if SPACED_NAME.match(tail.strip()):
+        content = content[: len(content) - len(tail)] + tail.replace(" ", "")
+    names = parse_names(content, photo=photo)
     if not names:
         return None
     return match.start(), dedupe(names)

@@ -191,10 +191,19 @@ def _open_block(run: list[Line]) -> Block:
 TITLE_LABELS = ("title-start", "title")
 
 
+MAX_LABELLED_TITLE = 60
+"""Longest line the labeller may make a title line although the rules call it body (a kicker
+ending in ：, —— or a full sentence: 某某书记：, 过去……。如今……。山东农村——)."""
+
+
+def _may_title(item: Typed) -> bool:
+    return item.kind in ("title", "heading") or (item.kind == "body" and item.line.size <= MAX_LABELLED_TITLE)
+
+
 def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
     """End of the title run the labeller starts at ``i``: the title lines that follow it."""
     j = i + 1
-    while j < len(typed) and labels[j] == "title" and typed[j].kind in ("title", "heading"):
+    while j < len(typed) and labels[j] == "title" and _may_title(typed[j]):
         j += 1
     return j
 
@@ -227,7 +236,8 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
     i = 0
     while i < len(typed):
         item = typed[i]
-        if item.kind in ("title", "heading"):
+        labelled_title = labels is not None and blocks and labels[i] == "title-start" and _may_title(item)
+        if item.kind in ("title", "heading") or labelled_title:
             current = blocks[-1] if blocks else None
             if labels is not None and current is not None:
                 if labels[i] in TITLE_LABELS:

@@ -149,10 +149,11 @@ def _tagger() -> Tagger | None:
     path = resources.files("builders.parse").joinpath("models", MODEL)
     if not path.is_file():
         return None
-    tagger = pycrfsuite.Tagger()
+    raw = pycrfsuite.Tagger()
     model = path.read_bytes()
-    tagger.open_inmemory(model)
+    raw.open_inmemory(model)
     _KEEP.append(model)  # crfsuite reads the buffer in place: it must outlive the tagger
+    tagger: Tagger = raw
     return tagger
 
 
