@@ -38,7 +38,7 @@ def _pieces(run: str) -> list[list[str]]:
     """Every way to cut ``run`` into names of a surname and one or two given characters."""
     if not run:
         return [[]]
-    out = []
+    out: list[list[str]] = []
     for surname in (run[:2], run[:1]):
         if surname not in COMPOUND_SURNAMES and (len(surname) != 1 or surname not in SURNAMES):
             continue
