@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from builders.parse import credits
 from builders.parse.layout import Block, Typed, is_lead
 from builders.parse.lines import Line, fold, is_closed
-from builders.parse.patterns import DATE, END_MARK, MARKER, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
+from builders.parse.patterns import (
+    DATE,
+    END_MARK,
+    MARKER,
+    PHOTO_CREDIT_PAREN,
+    SIDEBAR_LABEL,
+    TIP_LABEL,
+    TITLE_NOTE,
+    fold_number,
+    marker_of,
+)
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
@@ -223,6 +233,20 @@ def _strip_tail_credits(parts: Parts) -> None:
         parts.photo_credit |= any(b.role == "photographer" for b in found[1])
 
 
+def _strip_photo_credits(parts: Parts) -> None:
+    """A bracketed photo credit ending any paragraph (…现场。（新华社记者甲乙摄）) is a credit, not text."""
+    for para in parts.paras:
+        folded = fold(para.text)
+        match = PHOTO_CREDIT_PAREN.search(folded)
+        if not match or match.start() == 0 or not is_closed(folded[: match.start()]):
+            continue
+        names = credits.parse_names(match.group("credit"), photo=True)
+        if names:
+            para.text = para.text[: match.start()].rstrip()
+            parts.bylines.extend(names)
+            parts.photo_credit = True
+
+
 def _dateline(text: str) -> Dateline | None:
     match = DATE.search(fold(text))
     if not match:
@@ -256,5 +280,6 @@ def assemble(block: Block) -> Parts:
         parts.tip = parts.tip[:1]
     _strip_lead(parts)
     _strip_tail_credits(parts)
+    _strip_photo_credits(parts)
     _find_dateline(parts)
     return parts

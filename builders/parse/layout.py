@@ -39,6 +39,7 @@ MID_PUNCT = re.compile(r"[，,、；;]")
 TITLE_END_BAD = tuple("，,、；;：:")
 TITLE_CUES = re.compile(r"[ “”\"「」！？!?·—]")
 
+PHOTO_NEWS = re.compile(r"^[【\[]?\s*图片新闻\s*[】\]]?$")
 FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
 """Line kinds that sit between a title block and the body."""
 
@@ -102,6 +103,8 @@ def _classify_text(line: Line, folded: str) -> str:
     ending = credits.end_credit(folded)
     if ending and ending[0] == 0:
         return "end-credit"
+    if PHOTO_NEWS.match(folded):
+        return "title"  # 图片新闻 heads a photo item, like a headline
     if CAPTION_HEAD.match(folded):
         return "caption"
     tail = credits.credit_tail(folded)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from builders.parse import credits
 from builders.parse.assemble import Parts, assemble
 from builders.parse.fragments import reattach
-from builders.parse.layout import Block, Typed, classify_page, split_blocks
+from builders.parse.layout import PHOTO_NEWS, Block, Typed, classify_page, split_blocks
 from builders.parse.linelabel import label_lines
-from builders.parse.lines import Line, split_lines
+from builders.parse.lines import Line, fold, split_lines
 from schema import ArticleDraft, Problem, Sidebar, Span
 
 LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
@@ -87,6 +87,8 @@ def _flags(parts: Parts, body: str) -> list[str]:
 def _draft(parts: Parts, ordinal: int, source: tuple[str, str], spans: list[Span]) -> ArticleDraft:
     body = "\n".join(p.text for p in parts.paras if p.text)
     kind = "photo" if parts.photo_credit and not parts.has_lead and len(parts.paras) <= 3 else "news"
+    if PHOTO_NEWS.match(fold(parts.headline)):
+        kind = "photo"
     if any(b.role in ("reporter", "correspondent") for b in parts.bylines):
         kind = "news"
     return ArticleDraft(
