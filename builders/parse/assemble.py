@@ -121,10 +121,17 @@ def _split_markers(parts: Parts, para: Para) -> None:
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
 
 
+def _joins(last: Para, item: Typed) -> bool:
+    """Does a body line continue the paragraph before it? Yes after an unfinished sentence
+    (a page break), or where the labeller saw a continued paragraph (no first-line indent)."""
+    if last.marker is not None or item.kind != "body":
+        return False
+    return not last.closed or (item.label == "body-continued" and not last.subhead)
+
+
 def _add_body(parts: Parts, item: Typed) -> None:
     last = parts.paras[-1] if parts.paras else None
-    joinable = last is not None and not last.closed and last.marker is None and item.kind == "body"
-    if last is not None and joinable:
+    if last is not None and _joins(last, item):
         last.lines.append(item.line)
         last.text += item.line.text
     else:
@@ -195,7 +202,7 @@ def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
         parts.extra_lines.append(line)
     elif state.get("sidebar"):
         parts.sidebars[-1][1].append(line)
-    elif state.get("tip") and not (parts.tip and is_lead(line)):
+    elif state.get("tip") and item.label in ("", "tip", "tip-label") and not (parts.tip and is_lead(line)):
         parts.tip.append(line)
     else:
         state["tip"] = False
@@ -275,8 +282,9 @@ def assemble(block: Block) -> Parts:
     for item in block.items:
         _route(parts, item, state)
     if state.get("tip") and not parts.paras and len(parts.tip) > 1:
+        items = {t.line.start: t for t in block.items}
         for line in parts.tip[1:]:
-            _add_body(parts, Typed(line, "body"))
+            _add_body(parts, items.get(line.start, Typed(line, "body")))
         parts.tip = parts.tip[:1]
     _strip_lead(parts)
     _strip_tail_credits(parts)

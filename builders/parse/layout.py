@@ -39,6 +39,8 @@ MID_PUNCT = re.compile(r"[，,、；;]")
 TITLE_END_BAD = tuple("，,、；;：:")
 TITLE_CUES = re.compile(r"[ “”\"「」！？!?·—]")
 
+SAYS = re.compile(r"(?:强调|指出|表示|要求|寄语|说|[:：])$")
+"""A short line ending in a verb of saying (某某强调) is a kicker, never a column banner."""
 PHOTO_NEWS = re.compile(r"^[【\[]?\s*图片新闻\s*[】\]]?$")
 FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
 """Line kinds that sit between a title block and the body."""
@@ -51,6 +53,8 @@ class Typed:
 
     line: Line
     kind: str
+    label: str = ""
+    """The line labeller's label (:mod:`builders.linelabel`), when it ran."""
 
 
 @dataclass
@@ -186,7 +190,7 @@ def _judge_single(line: Line, current: Block, after_closed: bool) -> str:
 def _open_block(run: list[Line]) -> Block:
     if len(run) > MAX_TITLE_LINES:
         return Block(column=run[:-MAX_TITLE_LINES], titles=run[-MAX_TITLE_LINES:])
-    if len(run) >= 2 and run[0].size <= 4:
+    if len(run) >= 2 and run[0].size <= 4 and not SAYS.search(run[0].folded):
         return Block(column=run[:1], titles=run[1:])
     return Block(titles=run)
 
@@ -259,6 +263,8 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
                     i = j
                     continue
                 item = Typed(item.line, verdict)
+        if labels is not None:
+            item = Typed(item.line, item.kind, labels[i])
         (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1
     return preamble, blocks
