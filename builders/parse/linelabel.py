@@ -98,6 +98,25 @@ def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> 
     }
 
 
+def _since(flags: list[bool]) -> list[str]:
+    """For every line, how many lines back the last flagged line was (bucketed)."""
+    out, last = [], None
+    for i, flag in enumerate(flags):
+        out.append("none" if last is None else _size(i - last))
+        if flag:
+            last = i
+    return out
+
+
+def _page_style(own: list[dict[str, str]]) -> str:
+    """How the dump marks paragraphs: markdown headings, first-line indents, blank lines, nothing."""
+    if any(f["lv"] != "0" for f in own):
+        return "md"
+    if sum(f["ind"] == "True" for f in own) * 4 >= len(own):
+        return "indent"
+    return "blank" if sum(f["blank"] == "True" for f in own) * 2 >= len(own) else "tight"
+
+
 def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
     """CRF feature strings for every line of a page, with the two lines before and after."""
     own = []
@@ -108,11 +127,24 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
         own.append(line_features(line, kind, indented, blank_before))
         previous_end = line.end
     grams = [_bigrams(line.folded) for line in lines]
+    style = _page_style(own)
+    since_lead = _since([f["lead"] == "True" for f in own])
+    since_title = _since([f["kind"] in ("title", "heading") for f in own])
+    since_credit = _since([f["kind"] in ("credit", "end-credit") for f in own])
     out: list[list[str]] = []
     for i, feats in enumerate(own):
         items = [f"{k}={v}" for k, v in feats.items()]
         items.append(f"kind+size={feats['kind']}|{feats['size']}")
         items.append(f"end+size={feats['end']}|{feats['size']}")
+        items.append(f"style={style}")
+        items.append(f"style+ind+kind={style}|{feats['ind']}|{feats['kind']}")
+        items.append(f"style+blank={style}|{feats['blank']}")
+        items.append(f"since_lead={since_lead[i]}")
+        items.append(f"since_title={since_title[i]}")
+        items.append(f"since_credit={since_credit[i]}")
+        ahead = own[i + 1 : i + 4]
+        items.append(f"lead_ahead={any(f['lead'] == 'True' for f in ahead)}")
+        items.append(f"credit_ahead={any(f['kind'] == 'credit' for f in ahead)}")
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if not 0 <= j < len(own):
@@ -126,6 +158,7 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
                 items.append(f"{offset}:overlap={_overlap(grams[i], grams[j])}")
         if i > 0:
             items.append(f"-1:end+noninit={own[i - 1]['end']}|{feats['noninit']}")
+            items.append(f"-1:end+ind={own[i - 1]['end']}|{feats['ind']}")
         out.append(items)
     return out
 
