@@ -44,7 +44,12 @@ class Para:
 
     @property
     def closed(self) -> bool:
-        return self.subhead or is_closed(self.text)
+        """Ends a sentence, is a subhead, or ends with a photo credit after a sentence (…。（甲乙摄）)."""
+        if self.subhead or is_closed(self.text):
+            return True
+        folded = fold(self.text)
+        credit = PHOTO_CREDIT_PAREN.search(folded)
+        return credit is not None and credit.start() > 0 and is_closed(folded[: credit.start()])
 
 
 @dataclass

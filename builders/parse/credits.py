@@ -17,7 +17,9 @@ from schema import Byline
 
 NAME_RE = re.compile(rf"^{NAME}$")
 PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)\s*$")
-NOT_NAMES = re.compile(r"评论员|编辑部|本报|本刊|报社|记者|通讯员|报道|整理|供稿|撰稿|综合|来源|[0-9]")
+NOT_NAMES = re.compile(
+    r"评论员|编辑部|本报|本刊|本栏|报社|新华社|中新社|记者|通讯员|报道|整理|供稿|撰稿|综合|来源|[0-9]"
+)
 CREDIT_VERB = re.compile(r"\s*(?:报道|整理|文图|图文|供稿|撰稿|采写)\s*$")
 """A verb closing a credit line: 记者 张三 报道."""
 COMMENTATOR = re.compile(rf"^(?:本报|本刊)?(?:特约)?评论员$|^[{CJK}]{{2,12}}(?:课题组|调研组|评论员)$")
@@ -225,6 +227,12 @@ def loose_credit(folded: str) -> tuple[int, list[Byline]] | None:
     return best
 
 
+SENTENCE_CREDIT = re.compile(
+    rf"\s*(?P<credit>(?:本报|新华社)?(?:特约|见习)?记者[{CJK}]{{2,3}}?)(?=从|在|获悉|了解到|近日|日前|今天|昨天|今日|昨日)"
+)
+"""A reporter who is the subject of the lead's sentence: 本报讯记者甲乙从…获悉 (the text stays)."""
+
+
 def lead(folded: str) -> Lead | None:
     """The 电头 opening ``folded`` (本报讯, 本报某地１月４日讯 记者甲乙报道：, 新华社…电（记者…）)."""
     match = LEAD.match(folded)
@@ -235,6 +243,11 @@ def lead(folded: str) -> Lead | None:
         loose = loose_credit(folded[match.end() :])
         if loose:
             return Lead(match.end() + loose[0], loose[1], match.group("date"))
+    if not match.group("credit") and not match.group("credit2"):
+        spoken = SENTENCE_CREDIT.match(folded, match.end())
+        names = parse_names(spoken.group("credit")) if spoken else None
+        if names:
+            return Lead(match.end(), names, match.group("date"))
     for group in ("credit", "credit2"):
         text = match.group(group)
         if text:
