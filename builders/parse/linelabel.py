@@ -117,6 +117,28 @@ def _page_style(own: list[dict[str, str]]) -> str:
     return "blank" if sum(f["blank"] == "True" for f in own) * 2 >= len(own) else "tight"
 
 
+WINDOW = 8
+"""Lines on each side whose vocabulary a line is compared with."""
+
+
+def _share(grams: set[str], window: list[set[str]]) -> float:
+    pool: set[str] = set().union(*window) if window else set()
+    return len(grams & pool) / len(grams) if grams else 0.0
+
+
+def _context(grams: list[set[str]], i: int) -> list[str]:
+    """Does line ``i`` share its words with the text after it (a title) or before it (a subhead),
+    and do the texts before and after it share theirs (one article) or not (a new one)?"""
+    before, after = grams[max(0, i - WINDOW) : i], grams[i + 1 : i + 1 + WINDOW]
+    b, a = _share(grams[i], before), _share(grams[i], after)
+    lean = "after" if a - b > 0.15 else "before" if b - a > 0.15 else "even"
+    pool_b: set[str] = set().union(*before) if before else set()
+    pool_a: set[str] = set().union(*after) if after else set()
+    shift = len(pool_a & pool_b) / max(1, min(len(pool_a), len(pool_b))) if pool_a and pool_b else -1.0
+    shift_bucket = "none" if shift < 0 else "lo" if shift < 0.15 else "mid" if shift < 0.3 else "hi"
+    return [f"lean={lean}", f"shift={shift_bucket}", f"lean+shift={lean}|{shift_bucket}"]
+
+
 def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
     """CRF feature strings for every line of a page, with the two lines before and after."""
     own = []
@@ -145,6 +167,8 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
         ahead = own[i + 1 : i + 4]
         items.append(f"lead_ahead={any(f['lead'] == 'True' for f in ahead)}")
         items.append(f"credit_ahead={any(f['kind'] == 'credit' for f in ahead)}")
+        if feats["kind"] in ("title", "heading") or feats["size"] in ("2", "4", "6", "8", "10", "12", "14", "16", "20"):
+            items.extend(_context(grams, i))
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if not 0 <= j < len(own):
