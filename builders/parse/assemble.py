@@ -28,6 +28,8 @@ from schema import Byline, Caption, Dateline
 KICKER_CUE = re.compile(
     r"^(?:围绕|为了?|在|以|聚焦|坚持|按照|贯彻|落实|紧扣|着眼|深化|助力|喜迎|庆祝|纪念|迎接|奋力|全力)|(?:主题|之际|前夕|以来|期间)$"
 )
+LEAD_IN = re.compile(r"(?:——|—|[:：])$")
+"""A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
 WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日", start=1)} | {"天": 7}
 
@@ -93,8 +95,9 @@ def title_roles(parts: Parts, titles: list[Line]) -> None:
         if DASHES.match(texts[0]) and not DASHES.match(texts[1]):
             parts.subheadline, parts.headline = texts
             return
+        lead_in = bool(LEAD_IN.search(fold(texts[0])))
         kicker_first = (first.level > second.level > 0) or (
-            not DASHES.match(texts[1]) and bool(KICKER_CUE.search(fold(texts[0])))
+            not DASHES.match(texts[1]) and (lead_in or bool(KICKER_CUE.search(fold(texts[0]))))
         )
         if kicker_first:
             parts.kicker, parts.headline = texts
@@ -292,7 +295,7 @@ def assemble(block: Block) -> Parts:
             _add_body(parts, items.get(line.start, Typed(line, "body")))
         parts.tip = parts.tip[:1]
     _strip_lead(parts)
-    _strip_tail_credits(parts)
     _strip_photo_credits(parts)
+    _strip_tail_credits(parts)
     _find_dateline(parts)
     return parts

@@ -123,6 +123,10 @@ def _is_role(chunk: str) -> bool:
     return bool(match) and match is not None and match.end() == len(chunk)
 
 
+TITLE_LEAD_IN = re.compile(r"(?:——|—|[:：])$")
+"""A line ending in —— or ： leads into the line after it: a kicker, never a credit."""
+
+
 def _glued_role(text: str) -> bool:
     """A line that opens with a role word run into the names: 本报记者甲乙, 本报驻某国记者丙丁."""
     match = ROLE.match(text)
@@ -139,6 +143,8 @@ def credit_line(folded: str) -> list[Byline] | None:
     ``□ 本报评论员`` -> a credit line naming no person (empty list).
     """
     text = folded.strip()
+    if TITLE_LEAD_IN.search(text):
+        return None  # ■ 某医院检验科主任某某——: a kicker that the next line completes
     boxed = text[:1] in BOX
     text = text.lstrip(BOX).strip()
     photo = bool(PHOTO_SUFFIX.search(text)) and len(text) > 2

@@ -204,7 +204,11 @@ ending in ：, —— or a full sentence: 某某书记：, 过去……。如今
 
 
 def _may_title(item: Typed) -> bool:
-    return item.kind in ("title", "heading") or (item.kind == "body" and item.line.size <= MAX_LABELLED_TITLE)
+    """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，)."""
+    if item.kind in ("title", "heading"):
+        return True
+    ending = item.line.folded.rstrip()[-1:]
+    return item.kind == "body" and item.line.size <= MAX_LABELLED_TITLE and ending not in ("。", "，", ",", "；", ";")
 
 
 def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
@@ -243,10 +247,10 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
     i = 0
     while i < len(typed):
         item = typed[i]
-        labelled_title = labels is not None and blocks and labels[i] == "title-start" and _may_title(item)
+        labelled_title = labels is not None and labels[i] == "title-start" and _may_title(item)
         if item.kind in ("title", "heading") or labelled_title:
             current = blocks[-1] if blocks else None
-            if labels is not None and current is not None:
+            if labels is not None and (current is not None or labelled_title):
                 if labels[i] in TITLE_LABELS:
                     j = _labelled_run(typed, labels, i)
                     blocks.append(_open_block([t.line for t in typed[i:j]]))
