@@ -66,6 +66,11 @@ class Block:
     items: list[Typed] = field(default_factory=list)
 
 
+def is_title_text(folded: str) -> bool:
+    """Two Chinese characters at least: a title has words, not only marks."""
+    return sum(1 for ch in folded if "\u4e00" <= ch <= "\u9fff") >= 2
+
+
 def is_title_like(line: Line) -> bool:
     """Short, no full stop, not ending like a clause: could be a title line."""
     text = line.folded
@@ -207,8 +212,10 @@ def _may_title(item: Typed) -> bool:
     """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，)."""
     if item.kind in ("title", "heading"):
         return True
-    ending = item.line.folded.rstrip()[-1:]
-    return item.kind == "body" and item.line.size <= MAX_LABELLED_TITLE and ending not in ("。", "，", ",", "；", ";")
+    folded = item.line.folded.rstrip()
+    if item.kind != "body" or item.line.size > MAX_LABELLED_TITLE or not is_title_text(folded):
+        return False
+    return folded.endswith(("——", "—", ":", "：")) or not (MID_PUNCT.search(folded) or "。" in folded)
 
 
 def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
@@ -251,7 +258,7 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
         if item.kind in ("title", "heading") or labelled_title:
             current = blocks[-1] if blocks else None
             if labels is not None and (current is not None or labelled_title):
-                if labels[i] in TITLE_LABELS:
+                if labels[i] in TITLE_LABELS and not (current is not None and ENUMERATOR.match(item.line.folded)):
                     j = _labelled_run(typed, labels, i)
                     blocks.append(_open_block([t.line for t in typed[i:j]]))
                     i = j

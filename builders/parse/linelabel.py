@@ -33,6 +33,8 @@ DASH_START = re.compile(r"^[—–－-]{1,3}")
 DASH_END = re.compile(r"[—–－-]{1,3}$")
 BOX_START = re.compile(r"^[□■◇◆○●△▲☆★◎]")
 NEIGHBOUR_KEYS = ("kind", "size", "end", "lead", "opener", "lv", "ind", "dash0", "dash1", "colon", "closed", "noninit")
+FAR_KEYS = ("kind", "size", "end", "lead", "lv")
+"""Features of the lines two before and two after (fewer: they matter less)."""
 
 
 def _size(n: int) -> str:
@@ -57,8 +59,17 @@ def _end_class(text: str) -> str:
     return "digit" if ch.isdigit() else "other"
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+SAMPLE = 60
+"""Characters from each end of a long line that stand for its vocabulary."""
+COMMON = frozenset("的一是在了和有为这中不人我他大上们来个到说地也就要以时对会于与及等年月日，。、；：？！“”（）《》 ")
+"""Characters too common to tell texts apart (particles, punctuation)."""
+
+
+def _vocabulary(text: str) -> set[str]:
+    """The characters of a line (a sample of both ends of a long one), common ones left out."""
+    if len(text) > 2 * SAMPLE:
+        text = text[:SAMPLE] + text[-SAMPLE:]
+    return set(text) - COMMON
 
 
 def _overlap(a: set[str], b: set[str]) -> str:
@@ -93,8 +104,7 @@ def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> 
         "box": str(bool(BOX_START.match(folded))),
         "marker": str(bool(MARKER.search(folded))),
         "noninit": str(bool(folded) and folded[0] in NON_INITIAL),
-        "endcredit": str(credits.end_credit(folded) is not None),
-        "creditline": str(credits.credit_line(folded) is not None),
+        "endcredit": str(folded.endswith((")", "）")) and credits.end_credit(folded) is not None),
     }
 
 
@@ -117,7 +127,7 @@ def _page_style(own: list[dict[str, str]]) -> str:
     return "blank" if sum(f["blank"] == "True" for f in own) * 2 >= len(own) else "tight"
 
 
-WINDOW = 8
+WINDOW = 6
 """Lines on each side whose vocabulary a line is compared with."""
 
 
@@ -139,6 +149,10 @@ def _context(grams: list[set[str]], i: int) -> list[str]:
     return [f"lean={lean}", f"shift={shift_bucket}", f"lean+shift={lean}|{shift_bucket}"]
 
 
+def _prefixed(prefix: str, feats: dict[str, str], keys: tuple[str, ...]) -> list[str]:
+    return [f"{prefix}{k}={feats[k]}" for k in keys]
+
+
 def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
     """CRF feature strings for every line of a page, with the two lines before and after."""
     own = []
@@ -148,41 +162,47 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
         blank_before = text.count("\n", previous_end, line.start) >= 2
         own.append(line_features(line, kind, indented, blank_before))
         previous_end = line.end
-    grams = [_bigrams(line.folded) for line in lines]
+    n = len(own)
+    grams = [_vocabulary(line.folded) for line in lines]
     style = _page_style(own)
     since_lead = _since([f["lead"] == "True" for f in own])
     since_title = _since([f["kind"] in ("title", "heading") for f in own])
     since_credit = _since([f["kind"] in ("credit", "end-credit") for f in own])
+    leads = [f["lead"] == "True" for f in own]
+    credit_lines = [f["kind"] == "credit" for f in own]
+    before = {-1: [_prefixed("-1:", f, NEIGHBOUR_KEYS) for f in own], -2: [_prefixed("-2:", f, FAR_KEYS) for f in own]}
+    after = {1: [_prefixed("1:", f, NEIGHBOUR_KEYS) for f in own], 2: [_prefixed("2:", f, FAR_KEYS) for f in own]}
     out: list[list[str]] = []
     for i, feats in enumerate(own):
+        kind, ind = feats["kind"], feats["ind"]
         items = [f"{k}={v}" for k, v in feats.items()]
-        items.append(f"kind+size={feats['kind']}|{feats['size']}")
-        items.append(f"end+size={feats['end']}|{feats['size']}")
-        items.append(f"style={style}")
-        items.append(f"style+ind+kind={style}|{feats['ind']}|{feats['kind']}")
-        items.append(f"style+blank={style}|{feats['blank']}")
-        items.append(f"since_lead={since_lead[i]}")
-        items.append(f"since_title={since_title[i]}")
-        items.append(f"since_credit={since_credit[i]}")
-        ahead = own[i + 1 : i + 4]
-        items.append(f"lead_ahead={any(f['lead'] == 'True' for f in ahead)}")
-        items.append(f"credit_ahead={any(f['kind'] == 'credit' for f in ahead)}")
-        if feats["kind"] in ("title", "heading") or feats["size"] in ("2", "4", "6", "8", "10", "12", "14", "16", "20"):
-            items.extend(_context(grams, i))
-        for offset in (-2, -1, 1, 2):
+        items += [
+            f"kind+size={kind}|{feats['size']}",
+            f"end+size={feats['end']}|{feats['size']}",
+            f"style={style}",
+            f"style+ind+kind={style}|{ind}|{kind}",
+            f"style+blank={style}|{feats['blank']}",
+            f"since_lead={since_lead[i]}",
+            f"since_title={since_title[i]}",
+            f"since_credit={since_credit[i]}",
+            f"lead_ahead={any(leads[i + 1 : i + 4])}",
+            f"credit_ahead={any(credit_lines[i + 1 : i + 4])}",
+        ]
+        if kind in ("title", "heading"):
+            items += _context(grams, i)
+        for offset, table in (*before.items(), *after.items()):
             j = i + offset
-            if not 0 <= j < len(own):
-                items.append(f"{offset}:none")
-                continue
-            items.extend(f"{offset}:{k}={own[j][k]}" for k in NEIGHBOUR_KEYS)
-        for offset in (-1, 1):
-            j = i + offset
-            if 0 <= j < len(own):
-                items.append(f"{offset}:kind+kind={own[j]['kind']}|{feats['kind']}")
-                items.append(f"{offset}:overlap={_overlap(grams[i], grams[j])}")
+            items += table[j] if 0 <= j < n else [f"{offset}:none"]
         if i > 0:
-            items.append(f"-1:end+noninit={own[i - 1]['end']}|{feats['noninit']}")
-            items.append(f"-1:end+ind={own[i - 1]['end']}|{feats['ind']}")
+            previous = own[i - 1]
+            items += [
+                f"-1:kind+kind={previous['kind']}|{kind}",
+                f"-1:overlap={_overlap(grams[i], grams[i - 1])}",
+                f"-1:end+noninit={previous['end']}|{feats['noninit']}",
+                f"-1:end+ind={previous['end']}|{ind}",
+            ]
+        if i + 1 < n:
+            items += [f"1:kind+kind={own[i + 1]['kind']}|{kind}", f"1:overlap={_overlap(grams[i], grams[i + 1])}"]
         out.append(items)
     return out
 
