@@ -28,6 +28,8 @@ from schema import Byline, Caption, Dateline
 KICKER_CUE = re.compile(
     r"^(?:围绕|为了?|在|以|聚焦|坚持|按照|贯彻|落实|紧扣|着眼|深化|助力|喜迎|庆祝|纪念|迎接|奋力|全力)|(?:主题|之际|前夕|以来|期间)$"
 )
+CONTINUING = frozenset("，、。；：,;:")
+"""Marks that no paragraph starts with."""
 LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 """A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
@@ -134,6 +136,8 @@ def _joins(last: Para, item: Typed) -> bool:
     (a page break), or where the labeller saw a continued paragraph (no first-line indent)."""
     if last.marker is not None or item.kind != "body":
         return False
+    if item.line.folded[:1] in CONTINUING:
+        return True  # no paragraph starts with a comma: a page break cut the sentence there
     return not last.closed or (item.label == "body-continued" and not last.subhead)
 
 

@@ -229,8 +229,8 @@ def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
 def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> str:
     """What a rule-typed title line that the labeller calls body is: attribution, body or subhead.
 
-    A line that continues the paragraph before it (a page break) is body; a clause cut by a
-    page break (随后,某某认真听取) opens a paragraph the next line continues; any other short
+    A line that continues the paragraph before it (a page break) is body; a line whose
+    paragraph the next line continues (随后,某某认真听取 | 后溪…) is body; any other short
     line inside an article is a section subhead: a paragraph of its own.
     """
     line = typed[i].line
@@ -239,8 +239,9 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
         return "attribution"
     if labels[i] == "body-continued":
         return "body"
-    continued = i + 1 < len(labels) and labels[i + 1] == "body-continued"
-    return "body" if continued and MID_PUNCT.search(line.folded) else "subhead"
+    if i + 1 < len(labels) and labels[i + 1] == "body-continued" and typed[i + 1].kind == "body":
+        return "body"
+    return "subhead"
 
 
 def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
