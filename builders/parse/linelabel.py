@@ -26,6 +26,8 @@ from builders.parse.patterns import ENUMERATOR, LEAD, LEAD_OPENER, MARKER, NON_I
 LABELS = ("title-start", "title", "tip-label", "tip", "credit", "body", "body-continued", "closing-credit")
 MODEL = "lines.crfsuite"
 """The model shipped with the package (``builders/parse/models/``)."""
+SHORT = 60
+"""Longer lines are never title lines: the title-only patterns are not tried on them."""
 SIZES = (2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 30, 40, 60, 100)
 TAIL_BRACKET = re.compile(r"[(（][^()（）]{1,24}[)）]$")
 COLON_END = re.compile(r"[:：]$")
@@ -82,6 +84,7 @@ def _overlap(a: set[str], b: set[str]) -> str:
 def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> dict[str, str]:
     """Structural features of one line (no words)."""
     folded = line.folded
+    short = line.size <= SHORT
     return {
         "kind": kind,
         "size": _size(line.size),
@@ -95,13 +98,13 @@ def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> 
         "ind": str(indented),
         "blank": str(blank_before),
         "space": str(" " in line.text),
-        "enum": str(bool(ENUMERATOR.match(folded))),
-        "dash0": str(bool(DASH_START.match(folded))),
+        "enum": str(short and bool(ENUMERATOR.match(folded))),
+        "dash0": str(short and bool(DASH_START.match(folded))),
         "dash1": str(bool(DASH_END.search(folded))),
-        "colon": str(bool(COLON_END.search(folded))),
-        "bracket": str(bool(TAIL_BRACKET.search(folded))),
-        "note": str(bool(TITLE_NOTE.search(folded))),
-        "box": str(bool(BOX_START.match(folded))),
+        "colon": str(short and bool(COLON_END.search(folded))),
+        "bracket": str(short and bool(TAIL_BRACKET.search(folded))),
+        "note": str(short and bool(TITLE_NOTE.search(folded))),
+        "box": str(short and bool(BOX_START.match(folded))),
         "marker": str(bool(MARKER.search(folded))),
         "noninit": str(bool(folded) and folded[0] in NON_INITIAL),
         "endcredit": str(folded.endswith((")", "）")) and credits.end_credit(folded) is not None),
@@ -131,15 +134,31 @@ WINDOW = 6
 """Lines on each side whose vocabulary a line is compared with."""
 
 
+class _LazyVocabulary:
+    """Line vocabularies, computed for the lines near a title line only."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.lines = lines
+        self.cache: dict[int, set[str]] = {}
+
+    def __getitem__(self, i: int) -> set[str]:
+        if i not in self.cache:
+            self.cache[i] = _vocabulary(self.lines[i].folded)
+        return self.cache[i]
+
+    def window(self, start: int, stop: int) -> list[set[str]]:
+        return [self[j] for j in range(max(0, start), min(stop, len(self.lines)))]
+
+
 def _share(grams: set[str], window: list[set[str]]) -> float:
     pool: set[str] = set().union(*window) if window else set()
     return len(grams & pool) / len(grams) if grams else 0.0
 
 
-def _context(grams: list[set[str]], i: int) -> list[str]:
+def _context(grams: _LazyVocabulary, i: int) -> list[str]:
     """Does line ``i`` share its words with the text after it (a title) or before it (a subhead),
     and do the texts before and after it share theirs (one article) or not (a new one)?"""
-    before, after = grams[max(0, i - WINDOW) : i], grams[i + 1 : i + 1 + WINDOW]
+    before, after = grams.window(i - WINDOW, i), grams.window(i + 1, i + 1 + WINDOW)
     b, a = _share(grams[i], before), _share(grams[i], after)
     lean = "after" if a - b > 0.15 else "before" if b - a > 0.15 else "even"
     pool_b: set[str] = set().union(*before) if before else set()
@@ -147,6 +166,23 @@ def _context(grams: list[set[str]], i: int) -> list[str]:
     shift = len(pool_a & pool_b) / max(1, min(len(pool_a), len(pool_b))) if pool_a and pool_b else -1.0
     shift_bucket = "none" if shift < 0 else "lo" if shift < 0.15 else "mid" if shift < 0.3 else "hi"
     return [f"lean={lean}", f"shift={shift_bucket}", f"lean+shift={lean}|{shift_bucket}"]
+
+
+LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", "noninit", "marker", "endcredit")
+"""Features of a long body line (it is body or continued body: fewer features decide that)."""
+
+
+def _long_body(
+    feats: dict[str, str], i: int, n: int, before: list[list[str]], after: list[list[str]], own: list[dict[str, str]]
+) -> list[str]:
+    """The features of a line too long to be a title: itself, and the lines on each side."""
+    items = [f"{k}={feats[k]}" for k in LONG_KEYS]
+    items += before[i - 1] if i > 0 else ["-1:none"]
+    items += after[i + 1] if i + 1 < n else ["1:none"]
+    if i > 0:
+        end = own[i - 1]["end"]
+        items += [f"-1:end+noninit={end}|{feats['noninit']}", f"-1:end+ind={end}|{feats['ind']}"]
+    return items
 
 
 def _prefixed(prefix: str, feats: dict[str, str], keys: tuple[str, ...]) -> list[str]:
@@ -163,7 +199,7 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
         own.append(line_features(line, kind, indented, blank_before))
         previous_end = line.end
     n = len(own)
-    grams = [_vocabulary(line.folded) for line in lines]
+    grams = _LazyVocabulary(lines)
     style = _page_style(own)
     since_lead = _since([f["lead"] == "True" for f in own])
     since_title = _since([f["kind"] in ("title", "heading") for f in own])
@@ -175,6 +211,9 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
     out: list[list[str]] = []
     for i, feats in enumerate(own):
         kind, ind = feats["kind"], feats["ind"]
+        if kind == "body" and lines[i].size > SHORT:
+            out.append(_long_body(feats, i, n, before[-1], after[1], own))
+            continue
         items = [f"{k}={v}" for k, v in feats.items()]
         items += [
             f"kind+size={kind}|{feats['size']}",
@@ -188,7 +227,8 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
             f"lead_ahead={any(leads[i + 1 : i + 4])}",
             f"credit_ahead={any(credit_lines[i + 1 : i + 4])}",
         ]
-        if kind in ("title", "heading"):
+        titled = kind in ("title", "heading")
+        if titled:
             items += _context(grams, i)
         for offset, table in (*before.items(), *after.items()):
             j = i + offset
@@ -197,12 +237,15 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
             previous = own[i - 1]
             items += [
                 f"-1:kind+kind={previous['kind']}|{kind}",
-                f"-1:overlap={_overlap(grams[i], grams[i - 1])}",
                 f"-1:end+noninit={previous['end']}|{feats['noninit']}",
                 f"-1:end+ind={previous['end']}|{ind}",
             ]
+            if titled:
+                items.append(f"-1:overlap={_overlap(grams[i], grams[i - 1])}")
         if i + 1 < n:
-            items += [f"1:kind+kind={own[i + 1]['kind']}|{kind}", f"1:overlap={_overlap(grams[i], grams[i + 1])}"]
+            items.append(f"1:kind+kind={own[i + 1]['kind']}|{kind}")
+            if titled:
+                items.append(f"1:overlap={_overlap(grams[i], grams[i + 1])}")
         out.append(items)
     return out
 
