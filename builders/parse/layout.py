@@ -239,8 +239,11 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
         return "attribution"
     if labels[i] == "body-continued":
         return "body"
-    if i + 1 < len(labels) and labels[i + 1] == "body-continued" and typed[i + 1].kind == "body":
-        return "body"
+    if i + 1 < len(labels) and typed[i + 1].kind == "body" and not _ends_article(line):
+        from builders.parse.fragments import starts_mid_sentence  # fragments builds on this module
+
+        if labels[i + 1] == "body-continued" or starts_mid_sentence(line.text, typed[i + 1].line.text):
+            return "body"
     return "subhead"
 
 
