@@ -28,6 +28,7 @@ from builders.parse.patterns import (
     is_office,
     marker_of,
 )
+from builders.segment.tokenizer import in_jieba_dictionary
 
 MAX_TITLE = 40
 MAX_RUN_TOGETHER = 60
@@ -242,7 +243,9 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     if i + 1 < len(labels) and typed[i + 1].kind == "body" and not _ends_article(line):
         from builders.parse.fragments import starts_mid_sentence  # fragments builds on this module
 
-        if labels[i + 1] == "body-continued" or starts_mid_sentence(line.text, typed[i + 1].line.text):
+        head = typed[i + 1].line.folded
+        cut_word = starts_mid_sentence(line.text, head) and not in_jieba_dictionary(head[:2])
+        if labels[i + 1] == "body-continued" or cut_word:
             return "body"
     return "subhead"
 
