@@ -28,6 +28,7 @@ from builders.parse.patterns import (
     is_office,
     marker_of,
 )
+from builders.parse.sentences import starts_mid_sentence
 from builders.segment.tokenizer import in_jieba_dictionary
 
 MAX_TITLE = 40
@@ -241,8 +242,6 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     if labels[i] == "body-continued":
         return "body"
     if i + 1 < len(labels) and typed[i + 1].kind == "body" and not _ends_article(line):
-        from builders.parse.fragments import starts_mid_sentence  # fragments builds on this module
-
         head = typed[i + 1].line.folded
         cut_word = starts_mid_sentence(line.text, head) and not in_jieba_dictionary(head[:2])
         if labels[i + 1] == "body-continued" or cut_word:
