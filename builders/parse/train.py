@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rules-weight", type=int, default=3, help="copies of each seed page and golden case")
     ap.add_argument("--out", type=Path, default=ROOT / "builders" / "parse" / "models" / "lines.crfsuite")
     ap.add_argument("--c1", type=float, default=0.05)
-    ap.add_argument("--c2", type=float, default=0.01)
+    ap.add_argument("--c2", type=float, default=0.1)
     ap.add_argument("--iterations", type=int, default=200)
     args = ap.parse_args(argv)
     like: set[tuple[str, ...]] = set()
