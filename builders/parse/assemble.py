@@ -12,12 +12,26 @@ from dataclasses import dataclass, field
 from builders.parse import credits
 from builders.parse.layout import Block, Typed, is_lead
 from builders.parse.lines import Line, fold, is_closed
-from builders.parse.patterns import DATE, END_MARK, MARKER, SIDEBAR_LABEL, TIP_LABEL, TITLE_NOTE, fold_number, marker_of
+from builders.parse.patterns import (
+    DATE,
+    END_MARK,
+    MARKER,
+    PHOTO_CREDIT_PAREN,
+    SIDEBAR_LABEL,
+    TIP_LABEL,
+    TITLE_NOTE,
+    fold_number,
+    marker_of,
+)
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
     r"^(?:围绕|为了?|在|以|聚焦|坚持|按照|贯彻|落实|紧扣|着眼|深化|助力|喜迎|庆祝|纪念|迎接|奋力|全力)|(?:主题|之际|前夕|以来|期间)$"
 )
+CONTINUING = frozenset("，、。；：,;:")
+"""Marks that no paragraph starts with."""
+LEAD_IN = re.compile(r"(?:——|—|[:：])$")
+"""A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
 WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日", start=1)} | {"天": 7}
 
@@ -34,7 +48,12 @@ class Para:
 
     @property
     def closed(self) -> bool:
-        return self.subhead or is_closed(self.text)
+        """Ends a sentence, is a subhead, or ends with a photo credit after a sentence (…。（甲乙摄）)."""
+        if self.subhead or is_closed(self.text):
+            return True
+        folded = fold(self.text)
+        credit = PHOTO_CREDIT_PAREN.search(folded)
+        return credit is not None and credit.start() > 0 and is_closed(folded[: credit.start()])
 
 
 @dataclass
@@ -78,8 +97,9 @@ def title_roles(parts: Parts, titles: list[Line]) -> None:
         if DASHES.match(texts[0]) and not DASHES.match(texts[1]):
             parts.subheadline, parts.headline = texts
             return
+        lead_in = bool(LEAD_IN.search(fold(texts[0])))
         kicker_first = (first.level > second.level > 0) or (
-            not DASHES.match(texts[1]) and bool(KICKER_CUE.search(fold(texts[0])))
+            not DASHES.match(texts[1]) and (lead_in or bool(KICKER_CUE.search(fold(texts[0]))))
         )
         if kicker_first:
             parts.kicker, parts.headline = texts
@@ -111,10 +131,19 @@ def _split_markers(parts: Parts, para: Para) -> None:
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
 
 
+def _joins(last: Para, item: Typed) -> bool:
+    """Does a body line continue the paragraph before it? Yes after an unfinished sentence
+    (a page break), or where the labeller saw a continued paragraph (no first-line indent)."""
+    if last.marker is not None or item.kind != "body":
+        return False
+    if item.line.folded[:1] in CONTINUING:
+        return True  # no paragraph starts with a comma: a page break cut the sentence there
+    return not last.closed or (item.label == "body-continued" and not last.subhead)
+
+
 def _add_body(parts: Parts, item: Typed) -> None:
     last = parts.paras[-1] if parts.paras else None
-    joinable = last is not None and not last.closed and last.marker is None and item.kind == "body"
-    if last is not None and joinable:
+    if last is not None and _joins(last, item):
         last.lines.append(item.line)
         last.text += item.line.text
     else:
@@ -185,7 +214,7 @@ def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
         parts.extra_lines.append(line)
     elif state.get("sidebar"):
         parts.sidebars[-1][1].append(line)
-    elif state.get("tip") and not (parts.tip and is_lead(line)):
+    elif state.get("tip") and item.label in ("", "tip", "tip-label") and not (parts.tip and is_lead(line)):
         parts.tip.append(line)
     else:
         state["tip"] = False
@@ -223,6 +252,20 @@ def _strip_tail_credits(parts: Parts) -> None:
         parts.photo_credit |= any(b.role == "photographer" for b in found[1])
 
 
+def _strip_photo_credits(parts: Parts) -> None:
+    """A bracketed photo credit ending any paragraph (…现场。（新华社记者甲乙摄）) is a credit, not text."""
+    for para in parts.paras:
+        folded = fold(para.text)
+        match = PHOTO_CREDIT_PAREN.search(folded)
+        if not match or match.start() == 0 or not is_closed(folded[: match.start()]):
+            continue
+        names = credits.parse_names(match.group("credit"), photo=True)
+        if names:
+            para.text = para.text[: match.start()].rstrip()
+            parts.bylines.extend(names)
+            parts.photo_credit = True
+
+
 def _dateline(text: str) -> Dateline | None:
     match = DATE.search(fold(text))
     if not match:
@@ -251,10 +294,12 @@ def assemble(block: Block) -> Parts:
     for item in block.items:
         _route(parts, item, state)
     if state.get("tip") and not parts.paras and len(parts.tip) > 1:
+        items = {t.line.start: t for t in block.items}
         for line in parts.tip[1:]:
-            _add_body(parts, Typed(line, "body"))
+            _add_body(parts, items.get(line.start, Typed(line, "body")))
         parts.tip = parts.tip[:1]
     _strip_lead(parts)
+    _strip_photo_credits(parts)
     _strip_tail_credits(parts)
     _find_dateline(parts)
     return parts

@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass
 
 from builders.parse.patterns import BOX, CJK, LEAD, NAME, OFFICE, PHOTO_CREDIT_PAREN, ROLE, SEPARATORS
+from builders.parse.surnames import COMPOUND_SURNAMES, has_surname, split_run
 from schema import Byline
 
 NAME_RE = re.compile(rf"^{NAME}$")
 PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)\s*$")
-NOT_NAMES = re.compile(r"评论员|编辑部|本报|本刊|报社|记者|通讯员|报道|整理|供稿|撰稿|综合|来源|[0-9]")
+NOT_NAMES = re.compile(
+    r"评论员|编辑部|本报|本刊|本栏|报社|新华社|中新社|记者|通讯员|报道|整理|供稿|撰稿|综合|来源|[0-9]"
+)
 CREDIT_VERB = re.compile(r"\s*(?:报道|整理|文图|图文|供稿|撰稿|采写)\s*$")
 """A verb closing a credit line: 记者 张三 报道."""
 COMMENTATOR = re.compile(rf"^(?:本报|本刊)?(?:特约)?评论员$|^[{CJK}]{{2,12}}(?:课题组|调研组|评论员)$")
@@ -40,11 +43,42 @@ def _role_of(match: re.Match[str]) -> str:
     return ROLE_NAMES.get(group, group)
 
 
+ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|摄影|记者|通讯员|实习生")
+"""Where a role word may begin inside run-together text: 新华社记者甲乙本报记者丙丁."""
+
+
+def names_of(run: str) -> list[str] | None:
+    """The names in a run of characters: one name (甲乙), or names run together (甲乙丙丁戊)."""
+    if not run or NOT_NAMES.search(run):
+        return None
+    if NAME_RE.match(run) and (len(run) < 4 or "·" in run or "•" in run or run[:2] in COMPOUND_SURNAMES):
+        return [run]
+    parts = split_run(run)
+    if parts is None and NAME_RE.match(run):
+        return [run]
+    return parts
+
+
+def _names_before_role(chunk: str) -> tuple[list[str], str] | None:
+    """Names run into the role word after them (甲乙本报记者丙丁): (names, the rest)."""
+    if ROLE_OPENER.match(chunk):
+        return None
+    opener = ROLE_OPENER.search(chunk, 1)
+    names = names_of(chunk[: opener.start()]) if opener else None
+    return (names, chunk[opener.start() :]) if opener and names else None
+
+
+def _starts_with_names(text: str) -> bool:
+    head = _names_before_role(text)
+    return head is not None or names_of(text) is not None
+
+
 def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[Byline] | None:
     """Names and roles of a credit text, or None when it is not only roles and names.
 
     Args:
-        text: folded credit text such as ``记者 汪宇露 余问清`` or ``新华社记者甲乙、本报记者丙丁``.
+        text: folded credit text such as ``记者 汪宇露 余问清``, ``新华社记者甲乙、本报记者丙丁``
+            or, with no separators, ``本报记者甲乙丙丁戊``.
         role: role of names before any role word.
         photo: every name is a photographer (the credit ended in 摄).
     """
@@ -52,14 +86,20 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
     text = SUFFIX_ROLE.sub(r"\2/\1", text)
     for chunk in SEPARATORS.split(text.strip()):
         while chunk:
+            head = _names_before_role(chunk)
+            if head:
+                names.extend(Byline(name=n, role="photographer" if photo else role) for n in head[0])
+                chunk = head[1]
+                continue
             match = ROLE.match(chunk)
             rest = chunk[match.end() :] if match else ""
-            if match and match.end() > 0 and (not rest or NAME_RE.match(rest) or ROLE.match(rest)):
+            if match and match.end() > 0 and (not rest or _starts_with_names(rest) or ROLE.match(rest)):
                 role, chunk = _role_of(match), chunk[match.end() :]
                 continue
-            if not NAME_RE.match(chunk) or NOT_NAMES.search(chunk):
+            found = names_of(chunk)
+            if found is None:
                 return None
-            names.append(Byline(name=chunk, role="photographer" if photo else role))
+            names.extend(Byline(name=n, role="photographer" if photo else role) for n in found)
             chunk = ""
     return names
 
@@ -83,6 +123,19 @@ def _is_role(chunk: str) -> bool:
     return bool(match) and match is not None and match.end() == len(chunk)
 
 
+TITLE_LEAD_IN = re.compile(r"(?:——|—|[:：])$")
+"""A line ending in —— or ： leads into the line after it: a kicker, never a credit."""
+
+
+def _glued_role(text: str) -> bool:
+    """A line that opens with a role word run into the names: 本报记者甲乙, 本报驻某国记者丙丁."""
+    match = ROLE.match(text)
+    if not match or match.end() == 0 or ROLE_OPENER.match(text) is None:
+        return False
+    names = parse_names(text)
+    return bool(names) and names is not None and all(has_surname(b.name) for b in names)
+
+
 def credit_line(folded: str) -> list[Byline] | None:
     """Bylines of a line that is only a credit, else None.
 
@@ -90,6 +143,8 @@ def credit_line(folded: str) -> list[Byline] | None:
     ``□ 本报评论员`` -> a credit line naming no person (empty list).
     """
     text = folded.strip()
+    if TITLE_LEAD_IN.search(text):
+        return None  # ■ 某医院检验科主任某某——: a kicker that the next line completes
     boxed = text[:1] in BOX
     text = text.lstrip(BOX).strip()
     photo = bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
@@ -98,7 +153,7 @@ def credit_line(folded: str) -> list[Byline] | None:
         return None
     if COMMENTATOR.match(text) or (boxed and OFFICE.match(text)):
         return []
-    has_role = any(_is_role(chunk) for chunk in SEPARATORS.split(text))
+    has_role = any(_is_role(chunk) for chunk in SEPARATORS.split(text)) or _glued_role(text)
     if not (boxed or has_role or photo):
         return None
     names = parse_names(text, "unknown", photo)
@@ -133,14 +188,28 @@ def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
     return len(head[:cut].rstrip()), names
 
 
+CLOSING_VERB = re.compile(r"\s*(?:参与采写|参加采写|参与|采写|报道|综合报道|整理)\s*$")
+"""What may follow the last name of a closing credit: （本报记者甲乙、丙丁报道）, （…戊己参与采写）."""
+SPACED_NAME = re.compile(rf"^[{CJK}](?: [{CJK}]){{1,2}}$")
+"""A two- or three-character name spaced out to the width of others: （甲  乙）."""
+
+
 def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
-    """A closing credit ``（甲乙）`` / ``（记者 甲乙 通讯员 丙丁）`` at the end of a paragraph."""
-    match = re.search(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$", folded)
+    """A closing credit ``（甲乙）`` / ``（记者 甲乙 通讯员 丙丁）`` at the end of a paragraph.
+
+    Long credits of a team (``（本报记者甲乙、丙丁、…、戊己报道）``), a spaced name ``（甲  乙）``
+    and a verb after the last name (报道, 参与采写) are closing credits too.
+    """
+    match = re.search(r"[(（]\s*([^()（）]{2,400}?)\s*[)）]\s*$", folded)
     if not match or OFFICE.match(match.group(1).replace(" ", "")):
         return None
-    content = match.group(1)
+    content = CLOSING_VERB.sub("", match.group(1))
     photo = bool(PHOTO_SUFFIX.search(content))
-    names = parse_names(PHOTO_SUFFIX.sub("", content) if photo else content, photo=photo)
+    content = PHOTO_SUFFIX.sub("", content) if photo else content
+    tail = content.rsplit("记者", 1)[-1] if "记者" in content else content
+    if SPACED_NAME.match(tail.strip()):
+        content = content[: len(content) - len(tail)] + tail.replace(" ", "")
+    names = parse_names(content, photo=photo)
     if not names:
         return None
     return match.start(), dedupe(names)
@@ -164,6 +233,12 @@ def loose_credit(folded: str) -> tuple[int, list[Byline]] | None:
     return best
 
 
+SENTENCE_CREDIT = re.compile(
+    rf"\s*(?P<credit>(?:本报|新华社)?(?:特约|见习)?记者[{CJK}]{{2,3}}?)(?=从|在|获悉|了解到|近日|日前|今天|昨天|今日|昨日)"
+)
+"""A reporter who is the subject of the lead's sentence: 本报讯记者甲乙从…获悉 (the text stays)."""
+
+
 def lead(folded: str) -> Lead | None:
     """The 电头 opening ``folded`` (本报讯, 本报某地１月４日讯 记者甲乙报道：, 新华社…电（记者…）)."""
     match = LEAD.match(folded)
@@ -174,6 +249,11 @@ def lead(folded: str) -> Lead | None:
         loose = loose_credit(folded[match.end() :])
         if loose:
             return Lead(match.end() + loose[0], loose[1], match.group("date"))
+    if not match.group("credit") and not match.group("credit2"):
+        spoken = SENTENCE_CREDIT.match(folded, match.end())
+        names = parse_names(spoken.group("credit")) if spoken else None
+        if names:
+            return Lead(match.end(), names, match.group("date"))
     for group in ("credit", "credit2"):
         text = match.group(group)
         if text:

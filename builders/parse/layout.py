@@ -28,6 +28,8 @@ from builders.parse.patterns import (
     is_office,
     marker_of,
 )
+from builders.parse.sentences import starts_mid_sentence
+from builders.segment.tokenizer import in_jieba_dictionary
 
 MAX_TITLE = 40
 MAX_RUN_TOGETHER = 60
@@ -39,6 +41,9 @@ MID_PUNCT = re.compile(r"[，,、；;]")
 TITLE_END_BAD = tuple("，,、；;：:")
 TITLE_CUES = re.compile(r"[ “”\"「」！？!?·—]")
 
+SAYS = re.compile(r"(?:强调|指出|表示|要求|寄语|说|[:：])$")
+"""A short line ending in a verb of saying (某某强调) is a kicker, never a column banner."""
+PHOTO_NEWS = re.compile(r"^[【\[]?\s*图片新闻\s*[】\]]?$")
 FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
 """Line kinds that sit between a title block and the body."""
 
@@ -50,6 +55,8 @@ class Typed:
 
     line: Line
     kind: str
+    label: str = ""
+    """The line labeller's label (:mod:`builders.linelabel`), when it ran."""
 
 
 @dataclass
@@ -59,6 +66,11 @@ class Block:
     column: list[Line] = field(default_factory=list)
     titles: list[Line] = field(default_factory=list)
     items: list[Typed] = field(default_factory=list)
+
+
+def is_title_text(folded: str) -> bool:
+    """Two Chinese characters at least: a title has words, not only marks."""
+    return sum(1 for ch in folded if "\u4e00" <= ch <= "\u9fff") >= 2
 
 
 def is_title_like(line: Line) -> bool:
@@ -102,6 +114,8 @@ def _classify_text(line: Line, folded: str) -> str:
     ending = credits.end_credit(folded)
     if ending and ending[0] == 0:
         return "end-credit"
+    if PHOTO_NEWS.match(folded):
+        return "title"  # 图片新闻 heads a photo item, like a headline
     if CAPTION_HEAD.match(folded):
         return "caption"
     tail = credits.credit_tail(folded)
@@ -183,29 +197,91 @@ def _judge_single(line: Line, current: Block, after_closed: bool) -> str:
 def _open_block(run: list[Line]) -> Block:
     if len(run) > MAX_TITLE_LINES:
         return Block(column=run[:-MAX_TITLE_LINES], titles=run[-MAX_TITLE_LINES:])
-    if len(run) >= 2 and run[0].size <= 4:
+    if len(run) >= 2 and run[0].size <= 4 and not SAYS.search(run[0].folded):
         return Block(column=run[:1], titles=run[1:])
     return Block(titles=run)
 
 
-def split_blocks(typed: list[Typed]) -> tuple[list[Typed], list[Block]]:
-    """Cut a typed page into article blocks; lines before the first title are returned apart."""
+TITLE_LABELS = ("title-start", "title")
+
+
+MAX_LABELLED_TITLE = 60
+"""Longest line the labeller may make a title line although the rules call it body (a kicker
+ending in ：, —— or a full sentence: 某某书记：, 过去……。如今……。山东农村——)."""
+
+
+def _may_title(item: Typed) -> bool:
+    """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，)."""
+    if item.kind in ("title", "heading"):
+        return True
+    folded = item.line.folded.rstrip()
+    if item.kind != "body" or item.line.size > MAX_LABELLED_TITLE or not is_title_text(folded):
+        return False
+    return folded.endswith(("——", "—", ":", "：")) or not (MID_PUNCT.search(folded) or "。" in folded)
+
+
+def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
+    """End of the title run the labeller starts at ``i``: the title lines that follow it."""
+    j = i + 1
+    while j < len(typed) and labels[j] == "title" and _may_title(typed[j]):
+        j += 1
+    return j
+
+
+def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> str:
+    """What a rule-typed title line that the labeller calls body is: attribution, body or subhead.
+
+    A line that continues the paragraph before it (a page break) is body; a line whose
+    paragraph the next line continues (随后,某某认真听取 | 后溪…) is body; any other short
+    line inside an article is a section subhead: a paragraph of its own.
+    """
+    line = typed[i].line
+    nxt = typed[i + 1] if i + 1 < len(typed) else None
+    if judge_run([line], nxt, current) == "attribution":
+        return "attribution"
+    if labels[i] == "body-continued":
+        return "body"
+    if i + 1 < len(labels) and typed[i + 1].kind == "body" and not _ends_article(line):
+        head = typed[i + 1].line.folded
+        cut_word = starts_mid_sentence(line.text, head) and not in_jieba_dictionary(head[:2])
+        if labels[i + 1] == "body-continued" or cut_word:
+            return "body"
+    return "subhead"
+
+
+def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
+    """Cut a typed page into article blocks; lines before the first title are returned apart.
+
+    ``labels`` (from :mod:`builders.linelabel`, one per line) decide which runs of title
+    lines open an article; without them the rules of :func:`judge_run` do.
+    """
     preamble: list[Typed] = []
     blocks: list[Block] = []
     i = 0
     while i < len(typed):
         item = typed[i]
-        if item.kind in ("title", "heading"):
-            j = i
-            while j < len(typed) and typed[j].kind in ("title", "heading"):
-                j += 1
+        labelled_title = labels is not None and labels[i] == "title-start" and _may_title(item)
+        if item.kind in ("title", "heading") or labelled_title:
             current = blocks[-1] if blocks else None
-            verdict = judge_run([t.line for t in typed[i:j]], typed[j] if j < len(typed) else None, current)
-            if verdict == "new":
-                blocks.append(_open_block([t.line for t in typed[i:j]]))
-                i = j
-                continue
-            item = Typed(item.line, verdict)
+            if labels is not None and (current is not None or labelled_title):
+                if labels[i] in TITLE_LABELS and not (current is not None and ENUMERATOR.match(item.line.folded)):
+                    j = _labelled_run(typed, labels, i)
+                    blocks.append(_open_block([t.line for t in typed[i:j]]))
+                    i = j
+                    continue
+                item = Typed(item.line, _labelled_verdict(typed, labels, i, current))
+            else:
+                j = i
+                while j < len(typed) and typed[j].kind in ("title", "heading"):
+                    j += 1
+                verdict = judge_run([t.line for t in typed[i:j]], typed[j] if j < len(typed) else None, current)
+                if verdict == "new":
+                    blocks.append(_open_block([t.line for t in typed[i:j]]))
+                    i = j
+                    continue
+                item = Typed(item.line, verdict)
+        if labels is not None:
+            item = Typed(item.line, item.kind, labels[i])
         (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1
     return preamble, blocks

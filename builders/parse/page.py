@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from builders.parse import credits
 from builders.parse.assemble import Parts, assemble
 from builders.parse.fragments import reattach
-from builders.parse.layout import Block, Typed, classify_page, split_blocks
-from builders.parse.lines import Line, split_lines
+from builders.parse.layout import PHOTO_NEWS, Block, Typed, classify_page, split_blocks
+from builders.parse.linelabel import label_lines
+from builders.parse.lines import Line, fold, split_lines
 from schema import ArticleDraft, Problem, Sidebar, Span
 
 LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
@@ -86,6 +87,8 @@ def _flags(parts: Parts, body: str) -> list[str]:
 def _draft(parts: Parts, ordinal: int, source: tuple[str, str], spans: list[Span]) -> ArticleDraft:
     body = "\n".join(p.text for p in parts.paras if p.text)
     kind = "photo" if parts.photo_credit and not parts.has_lead and len(parts.paras) <= 3 else "news"
+    if PHOTO_NEWS.match(fold(parts.headline)):
+        kind = "photo"
     if any(b.role in ("reporter", "correspondent") for b in parts.bylines):
         kind = "news"
     return ArticleDraft(
@@ -113,12 +116,17 @@ def _draft(parts: Parts, ordinal: int, source: tuple[str, str], spans: list[Span
     )
 
 
-def parse_page(text: str, source_file: str, source_sha256: str) -> ParseResult:
-    """Split a decoded page into article drafts; never raises for any text."""
+def parse_page(text: str, source_file: str, source_sha256: str, learned: bool = True) -> ParseResult:
+    """Split a decoded page into article drafts; never raises for any text.
+
+    ``learned=False`` cuts articles by the rules alone, without the line labeller.
+    """
     result = ParseResult()
     lines = split_lines(text)
     order = {line.start: i for i, line in enumerate(lines)}
-    preamble, blocks = split_blocks(classify_page(lines))
+    typed = classify_page(lines)
+    labels = label_lines(lines, [t.kind for t in typed], text) if learned else None
+    preamble, blocks = split_blocks(typed, labels)
     parts = _drop_empty([assemble(block) for block in blocks], result, source_file)
     orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))
     for article, para in reattach(parts, orphans):

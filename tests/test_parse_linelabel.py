@@ -1,0 +1,64 @@
+"""The line labeller ships with the package, is deterministic and carries no page text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders.parse import credits, linelabel
+from builders.parse.layout import classify_page
+from builders.parse.lines import split_lines
+from builders.parse.surnames import split_run
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "县城新添口袋公园\n\n本报讯 近日，县城新建的口袋公园对外开放。\n\n公园设有步道和健身器材。\n"
+
+
+def _labels(text: str) -> list[str] | None:
+    lines = split_lines(text)
+    return linelabel.label_lines(lines, [t.kind for t in classify_page(lines)], text)
+
+
+def test_the_model_ships_and_labels_every_line() -> None:
+    labels = _labels(PAGE)
+    assert labels is not None and len(labels) == 3
+    assert set(labels) <= set(linelabel.LABELS)
+    assert labels[0] == "title-start"
+    assert _labels(PAGE) == labels
+
+
+def test_features_are_structural_only() -> None:
+    text = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+    lines = split_lines(text)
+    features = linelabel.page_features(lines, [t.kind for t in classify_page(lines)], text)
+    assert all(item.isascii() for items in features for item in items)
+
+
+def test_the_model_holds_no_chinese_text() -> None:
+    tagger = linelabel._tagger()
+    assert tagger is not None
+    attributes = tagger.info().state_features  # type: ignore[attr-defined]
+    assert attributes and all(name.isascii() and label.isascii() for name, label in attributes)
+
+
+@pytest.mark.parametrize(
+    ("run", "names"),
+    [("张三李四", ["张三", "李四"]), ("王小明赵六", ["王小明", "赵六"]), ("人民论坛", None), ("王五", None)],
+)
+def test_names_run_together_are_split(run: str, names: list[str] | None) -> None:
+    assert split_run(run) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("（本报记者甲乙、丙丁报道）", [("甲乙", "reporter"), ("丙丁", "reporter")]),
+        ("（新华社记者乙丙，本报记者丁戊）", [("乙丙", "reporter"), ("丁戊", "reporter")]),
+        ("（陈 晨）", [("陈晨", "unknown")]),
+        ("（晓风）", [("晓风", "unknown")]),
+    ],
+)
+def test_closing_credits(text: str, expected: list[tuple[str, str]]) -> None:
+    found = credits.end_credit(text)
+    assert found is not None and [(b.name, b.role) for b in found[1]] == expected
