@@ -28,6 +28,10 @@ class OutputError(XianbaoError):
     """Writing the release failed (disk, permissions, a broken file): nothing released."""
 
 
+class BuildLockedError(OutputError):
+    """Another build holds the lock of the output dataset folder: nothing was written."""
+
+
 class InvalidReleaseError(XianbaoError):
     """A release folder is missing or fails validation: nothing is published or exported."""
 
