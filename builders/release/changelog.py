@@ -14,6 +14,7 @@ from pathlib import Path
 from builders.release.atomic import commit, stage_text
 from builders.release.config import VERSION_RE
 from builders.release.diff import Bump, ReleaseDiff, diff_releases
+from builders.release.markdown import cell
 
 CHANGELOG_FILE = "CHANGELOG.md"
 MANIFEST = "manifest.json"
@@ -87,7 +88,7 @@ def changes_markdown(diff: ReleaseDiff, heading: str = "##") -> str:
         lines += ["", "| field | articles changed | example (id: old → new) |", "|---|---:|---|"]
         for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             ex = diff.examples[name][0]
-            text = f"`{ex['id']}`: {ex['old']} → {ex['new']}".replace("|", "\\|").replace("\n", " ")
+            text = f"`{ex['id']}`: {cell(str(ex['old']))} → {cell(str(ex['new']))}"
             lines.append(f"| `{name}` | {n} | {text} |")
     return "\n".join(lines)
 
