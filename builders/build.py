@@ -41,6 +41,7 @@ from builders.release.files import (
     write_json,
 )
 from builders.release.stats import BuildStats
+from builders.release.validate import release_digest
 from builders.scale.plan import write_records
 from schema import JSON_SCHEMA_PATH
 
@@ -57,6 +58,8 @@ class BuildReport:
     seconds: float = 0.0
     proposal: tuple[str, list[str]] | None = None
     """Next version by the rules and why (builds without an explicit version only)."""
+    digest: str = ""
+    """The release digest (SHA-256 of SHA256SUMS), also in CHANGELOG.md: ``xianbao validate --expect-digest``."""
 
     def summary(self) -> str:
         """One line for humans."""
@@ -139,7 +142,7 @@ def build_release(config: BuildConfig) -> BuildReport:
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as err:
         raise OutputError(f"writing {target} failed: {err}; check free space and permissions") from err
-    return BuildReport(target, status, stats, files, time.perf_counter() - started, proposal)
+    return BuildReport(target, status, stats, files, time.perf_counter() - started, proposal, release_digest(target))
 
 
 def _build_in(config: BuildConfig, staging: Path, target: Path, propose: bool

@@ -102,6 +102,8 @@ def build_cmd(
 
     report: BuildReport = _run(build)
     click.echo(report.summary())
+    click.echo(f"digest {report.digest} (in CHANGELOG.md; check a copy with "
+               f"xianbao validate {report.release_dir} --expect-digest {report.digest})")
     if report.proposal is not None and report.proposal[0] != report.release_dir.name:
         click.echo(f"next version by the rules: {report.proposal[0]} ({'; '.join(report.proposal[1])}); "
                    f"build it with --version {report.proposal[0]}")
@@ -135,17 +137,21 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
 
 @main.command("validate")
 @click.argument("release", type=click.Path(path_type=Path, file_okay=False, exists=True))
-def validate_cmd(release: Path) -> None:
+@click.option("--expect-digest", default=None, metavar="sha256:HEX",
+              help="The digest `xianbao build` printed (and CHANGELOG.md records): fail unless the release has it.")
+def validate_cmd(release: Path, expect_digest: str | None) -> None:
     """Check the release folder RELEASE (e.g. dist/<name>/<version>).
 
     Checks every JSONL line against article.schema.json (Draft 2020-12, formats on),
     the Parquet schema against the model, that Parquet and JSONL hold the same
-    records, the card's and manifest's counts, and SHA256SUMS. Prints each problem
-    and exits 1 when there is any.
+    records, the card's and manifest's counts, SHA256SUMS, manifest.json's per-file
+    sizes and SHA-256 and per-page record counts, the card's licence against the
+    manifest, and with --expect-digest the release digest. Prints each problem and
+    exits 1 when there is any.
     """
     from builders.release.validate import validate_release
 
-    problems = validate_release(release)
+    problems = validate_release(release, expect_digest)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
