@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Literal
 
-from builders.errors import ConfigError
+from builders.errors import need_extra
 from builders.scale.shard import ShardSummary, run_shard, shard_is_cached
 from builders.scale.tasks import ShardTask
 from builders.segment.tokenizer import jieba_tokenizer
@@ -141,12 +141,8 @@ def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary
 
 
 def import_ray() -> Any:
-    """The ``ray`` module, or a :class:`ConfigError` saying how to install it."""
-    try:
-        import ray
-    except ImportError as err:
-        raise ConfigError('--engine ray needs Ray: pip install "xianbao[ray]" (or pip install ray)') from err
-    return ray
+    """The ``ray`` module, or a :class:`~builders.errors.MissingExtraError` saying how to install it."""
+    return need_extra("ray", "ray", "--engine ray")
 
 
 def run_ray(tasks: Sequence[ShardTask], workers: int, address: str | None) -> Iterator[ShardSummary]:
