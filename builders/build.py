@@ -19,8 +19,15 @@ from typing import Any, Literal
 
 from builders.errors import OutputError, ReleaseExistsError
 from builders.pipeline import process_file
+from builders.release.atomic import clean_stale, commit, exclusive, fsync_tree, new_staging, swap
 from builders.release.card import render_card
-from builders.release.changelog import changes_section, propose_version, write_changelog
+from builders.release.changelog import (
+    CHANGELOG_FILE,
+    changes_section,
+    propose_version,
+    render_changelog,
+    stage_changelog,
+)
 from builders.release.config import BuildConfig
 from builders.release.croissant import CROISSANT_FILE, write_croissant
 from builders.release.files import (
@@ -35,6 +42,7 @@ from builders.release.files import (
     write_json,
 )
 from builders.release.stats import EXAMPLES, BuildStats
+from builders.release.validate import release_digest
 from builders.reuse.report import reuse_section
 from builders.reuse.stage import mark_reuse
 from builders.scale.plan import write_records
@@ -55,6 +63,8 @@ class BuildReport:
     seconds: float = 0.0
     proposal: tuple[str, list[str]] | None = None
     """Next version by the rules and why (builds without an explicit version only)."""
+    digest: str = ""
+    """The release digest (SHA-256 of SHA256SUMS), also in CHANGELOG.md: ``xianbao validate --expect-digest``."""
 
     def summary(self) -> str:
         """One line for humans."""
@@ -124,7 +134,11 @@ def same_tree(a: Path, b: Path) -> bool:
 
 
 def publish(staging: Path, target: Path, force: bool) -> Status:
-    """Move the staged release into place, honouring immutability of versions."""
+    """Move the staged release into place in one rename, honouring immutability of versions.
+
+    ``--force`` swaps the new folder in (:func:`~builders.release.atomic.swap`): the old version
+    stays readable until the new one is in place, and no backup is left behind.
+    """
     if not target.exists():
         staging.rename(target)
         return "created"
@@ -136,19 +150,21 @@ def publish(staging: Path, target: Path, force: bool) -> Status:
         raise ReleaseExistsError(
             f"{target} already exists with different content; bump --release-version, or rebuild it with --force"
         )
-    backup = target.with_name(f".{target.name}.old")
-    shutil.rmtree(backup, ignore_errors=True)
-    target.rename(backup)
-    staging.rename(target)
-    shutil.rmtree(backup)
+    swap(staging, target)
     return "replaced"
 
 
 def build_release(config: BuildConfig) -> BuildReport:
     """Build ``config.out/<name>/<version>/`` from ``config.seeds``.
 
+    One build at a time per dataset folder (a lock); the release is written and flushed
+    in a staging folder of this build's own, then published by one rename, and
+    ``CHANGELOG.md`` by another: a kill or a full disk at any moment leaves the old state
+    or the new one.
+
     Raises:
         ConfigError: before any work, when the config cannot work.
+        BuildLockedError: another build is writing the same dataset folder.
         InvalidRecordError: a record failed validation under ``on_invalid="error"``.
         ReleaseExistsError: the version exists with different content and ``force`` is off.
         OutputError: the release could not be written.
@@ -157,19 +173,34 @@ def build_release(config: BuildConfig) -> BuildReport:
     config = config.checked()
     started = time.perf_counter()
     target = config.release_dir
-    staging = target.with_name(f".{target.name}.staging")
     try:
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        stats, files = write_release(config, staging)
-        proposal = propose_version(config.history_dir, staging, config.release_version) if propose else None
-        status = _publish_or_propose(staging, target, config.force, proposal)
-        write_changelog(target.parent)
+        with exclusive(target.parent):
+            clean_stale(target.parent)
+            staging = new_staging(target)
+            try:
+                stats, files, status, proposal = _build_in(config, staging, target, propose)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
     except OSError as err:
         raise OutputError(f"writing {target} failed: {err}; check free space and permissions") from err
+    return BuildReport(target, status, stats, files, time.perf_counter() - started, proposal, release_digest(target))
+
+
+def _build_in(config: BuildConfig, staging: Path, target: Path, propose: bool
+              ) -> tuple[BuildStats, list[str], Status, tuple[str, list[str]] | None]:
+    """Write the release in ``staging``, flush it, prepare the changelog, then publish both."""
+    stats, files = write_release(config, staging)
+    proposal = propose_version(config.history_dir, staging, config.release_version) if propose else None
+    changelog = stage_changelog(target.parent, render_changelog(target.parent, (target.name, staging)))
+    try:
+        fsync_tree(staging)
+        status = _publish_or_propose(staging, target, config.force, proposal)
+        if changelog is not None:
+            commit(changelog, target.parent / CHANGELOG_FILE)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(target, status, stats, files, time.perf_counter() - started, proposal)
+        if changelog is not None:
+            changelog.unlink(missing_ok=True)
+    return stats, files, status, proposal
 
 
 def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tuple[str, list[str]] | None) -> Status:

@@ -114,6 +114,8 @@ def build_cmd(
         more = f" and {group.count - len(group.examples)} more" if group.count > len(group.examples) else ""
         output.note(f"{group.severity} {group.code}: {group.count} ({', '.join(group.examples)}{more})")
     output.result(report.summary(), report.to_json())
+    output.note(f"digest {report.digest} (in CHANGELOG.md; check a copy with "
+                f"xianbao validate {report.release_dir} --expect-digest {report.digest})")
     if report.proposal is not None and report.proposal[0] != report.release_dir.name:
         output.note(f"next version by the rules: {report.proposal[0]} ({'; '.join(report.proposal[1])}); "
                     f"build it with --release-version {report.proposal[0]}")
@@ -150,19 +152,24 @@ def diff_cmd(old: Path, new: Path, quiet: bool, verbose: int, no_progress: bool,
 
 @main.command("validate")
 @click.argument("release", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--expect-digest", default=None, metavar="sha256:HEX",
+              help="The digest `xianbao build` printed (and CHANGELOG.md records): fail unless the release has it.")
 @output_options("Print {release, valid, problems: [{code, path, line, message}]} as one JSON object.")
-def validate_cmd(release: Path, quiet: bool, verbose: int, no_progress: bool, as_json: bool) -> None:
+def validate_cmd(release: Path, expect_digest: str | None, quiet: bool, verbose: int, no_progress: bool,
+                 as_json: bool) -> None:
     """Check the release folder RELEASE (e.g. dist/<name>/<version>).
 
     Checks every JSONL line against article.schema.json (Draft 2020-12, formats on),
     the Parquet schema against the model, that Parquet and JSONL hold the same
-    records, the card's and manifest's counts, and SHA256SUMS. Prints each problem
-    and exits 1 when there is any.
+    records, the card's and manifest's counts, SHA256SUMS, manifest.json's per-file
+    sizes and SHA-256 and per-page record counts, the card's licence against the
+    manifest, and with --expect-digest the release digest. Prints each problem and
+    exits 1 when there is any.
     """
     from builders.release.validate import validate_release
 
     output = make_output(quiet, verbose, no_progress, as_json)
-    problems = validate_release(release)
+    problems = validate_release(release, expect_digest)
     if not as_json:
         for problem in problems:
             click.echo(str(problem), err=True)

@@ -7,6 +7,9 @@ it as one line and exits non-zero.
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 
 class XianbaoError(Exception):
     """Base of every error the CLI turns into one line and a non-zero exit."""
@@ -14,6 +17,20 @@ class XianbaoError(Exception):
 
 class ConfigError(XianbaoError):
     """Arguments, pyproject.toml or the seeds folder are wrong: stopped before any work."""
+
+
+class MissingExtraError(ConfigError):
+    """A command needs an optional extra that is not installed: the message says which to install."""
+
+
+def need_extra(module: str, extra: str, what: str) -> ModuleType:
+    """Import ``module`` of the optional extra ``extra``, or raise :class:`MissingExtraError` saying how to
+    install it (the CLI exits 2 with that one line)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as err:
+        raise MissingExtraError(f'{what} needs {module}, which is not installed: pip install "xianbao[{extra}]"'
+                                ) from err
 
 
 class InvalidRecordError(XianbaoError):
@@ -26,6 +43,10 @@ class ReleaseExistsError(XianbaoError):
 
 class OutputError(XianbaoError):
     """Writing the release failed (disk, permissions, a broken file): nothing released."""
+
+
+class BuildLockedError(OutputError):
+    """Another build holds the lock of the output dataset folder: nothing was written."""
 
 
 class InvalidReleaseError(XianbaoError):

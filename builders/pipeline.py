@@ -49,6 +49,19 @@ def invalid_record_problems(err: ValidationError, source_file: str, line: int | 
     ]
 
 
+FORMAT_CONTROLS = "format-controls-removed"
+
+
+def _format_controls(page: Page) -> Problem:
+    return Problem(code=FORMAT_CONTROLS, source_file=page.source_file, line=None,
+                   message=f"{page.format_controls} invisible format characters (bidi controls, zero-width "
+                   "spaces) removed from the text")
+
+
+def _flagged(article: Article, flag: str) -> Article:
+    return article.model_copy(update={"flags": sorted({*article.flags, flag})})
+
+
 def process_page(page: Page, meta: PageMeta | None = None) -> PageResult:
     """Parse and enrich one decoded page."""
     result = PageResult(page.source_file, page.sha256, page.n_bytes)
@@ -56,6 +69,9 @@ def process_page(page: Page, meta: PageMeta | None = None) -> PageResult:
         parsed = parse_page(page.text, page.source_file, page.sha256)
         result.problems.extend(parsed.problems)
         result.articles = enrich_page(parsed.articles, page.text, meta)
+        if page.format_controls:
+            result.problems.append(_format_controls(page))
+            result.articles = [_flagged(a, FORMAT_CONTROLS) for a in result.articles]
     except ValidationError as err:
         result.problems.extend(invalid_record_problems(err, page.source_file, None))
     except Exception as err:  # a bug must not lose the page: record it as a reject

@@ -19,6 +19,13 @@ CODES: dict[str, tuple[Severity, str]] = {
     "binary-file": ("reject", "The page file holds NUL bytes or control characters: not a text dump."),
     "undecodable-bytes": ("reject", "The page file is neither UTF-8 nor GB18030 text."),
     "unreadable-file": ("reject", "The page file could not be read (permissions, a broken link)."),
+    "special-file": ("reject", "A FIFO, device or socket named like a page: rejected without being opened."),
+    "link-outside-seeds": ("reject", "A symbolic link to a file outside the seeds folder: rejected, never read."),
+    "page-too-large": ("reject", "The page file is over 20 MiB: rejected without being read; split the dump."),
+    "skipped-file": ("warning", "A file of the seeds folder that is not a page (*.txt) or manifest.csv: not read."),
+    "unreadable-folder": ("warning", "A folder under seeds/ could not be listed: its pages are not in the release."),
+    "format-controls-removed": ("warning", "Invisible format characters (bidi controls, zero-width spaces) were "
+                                "removed from the page text."),
     "no-articles": ("reject", "The page has text but no article could be found in it."),
     "no-headline": ("reject", "A body of text was found with no title line above it."),
     "no-body": ("reject", "Title lines with no text, caption or box after them; not made an article."),

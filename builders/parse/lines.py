@@ -7,6 +7,7 @@ markdown heading level, and the span in the page text it came from.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -74,6 +75,7 @@ def fold(text: str) -> str:
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
 SENTENCE_END = re.compile(r"[。！？!?][”’」』)）]?")
 MAX_GLUED_TITLE = 40
+LEADING_SPACE = re.compile(r"\s*")  # \s is str.isspace
 
 
 def _pieces(raw: str) -> list[tuple[int, str]]:
@@ -84,16 +86,37 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
     sentence end is short enough to be a title.
     """
     cuts: set[int] = set()
+    # Linear in the line: sentence ends and commas are found once, then looked up by bisection
+    # (a lead starts with none of the closers, so no sentence end straddles it).
+    ends = [m.end() for m in SENTENCE_END.finditer(raw)]
+    commas = [m.start() for m in re.finditer("，", raw)]
+    first = len(raw) - len(raw.lstrip())
+    lstrip: dict[int, int] = {}
     for match in GLUED_LEAD.finditer(raw):
         at = match.start()
-        if at == 0 or not raw[:at].strip():
+        if at <= first:
             continue
-        ends = list(SENTENCE_END.finditer(raw, 0, at))
-        since = ends[-1].end() if ends else 0
-        if len(raw[since:at].strip()) <= MAX_GLUED_TITLE and "，" not in raw[since:at]:
+        k = bisect.bisect_right(ends, at)
+        since = ends[k - 1] if k else 0
+        comma = bisect.bisect_left(commas, since)
+        has_comma = comma < len(commas) and commas[comma] < at
+        if _stripped_len(raw, since, at, lstrip) <= MAX_GLUED_TITLE and not has_comma:
             cuts.update({since, at} - {0})
     bounds = [0, *sorted(cuts), len(raw)]
     return [(a, raw[a:b]) for a, b in itertools.pairwise(bounds) if raw[a:b].strip()]
+
+
+def _stripped_len(raw: str, start: int, end: int, lstrip: dict[int, int]) -> int:
+    """``len(raw[start:end].strip())`` without copying a long slice (``lstrip`` memoises start -> first non-space)."""
+    if end - start <= 4 * MAX_GLUED_TITLE:
+        return len(raw[start:end].strip())
+    if start not in lstrip:
+        spaces = LEADING_SPACE.match(raw, start)
+        lstrip[start] = spaces.end() if spaces else start
+    start = min(lstrip[start], end)
+    while end > start and raw[end - 1].isspace():
+        end -= 1
+    return end - start
 
 
 def split_lines(text: str) -> list[Line]:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import BaseModel
 
-from builders.errors import ConfigError, PublishError
+from builders.errors import ConfigError, PublishError, need_extra
 from builders.release.arrow import article_schema
 from builders.release.card import nested_model
 from builders.release.info import ReleaseInfo, open_release
@@ -246,6 +246,9 @@ def publish_iceberg(release: Path, catalog_uri: str, warehouse: str, table_name:
         InvalidReleaseError: the release fails validation (checked before the catalog is opened).
         PublishError: the version or schema conflicts with the table (nothing changed).
     """
+    need_extra("pyiceberg", "lake", "xianbao publish iceberg")
+    if catalog_uri.startswith(("sqlite:", "postgresql:")):
+        need_extra("sqlalchemy", "lake", f"the SQL catalog {catalog_uri}")
     namespace_of(table_name)
     info = open_release(release)
     return write_version(open_catalog(catalog_uri, warehouse, catalog_name), table_name, info.read_table(), info)

@@ -1,13 +1,21 @@
 """Read one seed page: raw bytes -> decoded, normalised text, or a reject problem.
 
-Decoding is a strict cascade, deterministic and explainable: UTF-8 (with or without
-a BOM), then GB18030 (a superset of GBK and GB2312). A file that is neither, or that
-holds NUL bytes or many control characters, is rejected with a stable code.
+Decoding is a strict cascade, deterministic and explainable: UTF-16/UTF-32 when the
+file starts with their BOM, else UTF-8 (with or without a BOM), then GB18030 (a
+superset of GBK and GB2312). A file that is neither, or that holds NUL bytes or many
+control characters, is rejected with a stable code. Invisible format characters
+(bidi controls such as U+202E, zero-width spaces: Unicode category Cf) are removed
+and counted. Only regular files are opened, without blocking (a FIFO never hangs a
+build), and a page over :data:`MAX_PAGE_BYTES` is rejected before it is read.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,6 +23,11 @@ from pathlib import Path, PurePosixPath
 from schema import Problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"))
+"""Byte-order marks that name their encoding (UTF-32 first: its LE mark starts with UTF-16's)."""
+MAX_PAGE_BYTES = 20 * 2**20
+"""A seed file larger than this (20 MiB, some 400 times a real page) is rejected unread (``page-too-large``)."""
 CONTROL_SHARE = 0.01
 """A decoded page with more than this share of control characters is not text."""
 
@@ -28,16 +41,60 @@ class Page:
     text: str
     encoding: str
     n_bytes: int
+    format_controls: int = 0
+    """Invisible format characters (Unicode Cf: bidi controls, zero-width spaces) removed from the text."""
+
+
+class NotRegularFile(OSError):
+    """The path is a FIFO, a device, a socket or a folder: never read as a page."""
+
+
+class TooLarge(OSError):
+    """The file is over :data:`MAX_PAGE_BYTES`."""
+
+
+def escape_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (surrogate escapes) become ``\\xNN``; lossless and stable."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def read_regular(path: Path, limit: int | None = MAX_PAGE_BYTES) -> bytes:
+    """The bytes of a regular file, opened without blocking and checked before reading.
+
+    Raises:
+        NotRegularFile: a FIFO, device, socket or folder (never read, so never a hang).
+        TooLarge: more than ``limit`` bytes.
+        OSError: any other failure (permissions, a broken link).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"not a regular file ({_kind(info.st_mode)}): not read")
+        if limit is not None and info.st_size > limit:
+            raise TooLarge(f"{info.st_size} bytes, over the limit of {limit} bytes for one page: not read; "
+                           "split the dump into pages")
+        return fh.read()
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def relative_name(path: Path, root: Path | None) -> str:
-    """POSIX path of ``path`` relative to ``root`` (or as given, when outside it)."""
+    """POSIX path of ``path`` relative to ``root`` (or as given, when outside it), :func:`escape_name`-d.
+
+    The path itself is not resolved: a link is named by its own name, not its target's.
+    """
     if root is not None:
-        try:
-            return PurePosixPath(path.resolve().relative_to(root.resolve())).as_posix()
-        except ValueError:
-            pass
-    return PurePosixPath(path).as_posix()
+        for inner, outer in ((path, root), (path.absolute(), root.absolute())):
+            try:
+                return escape_name(PurePosixPath(inner.relative_to(outer)).as_posix())
+            except ValueError:
+                pass
+    return escape_name(PurePosixPath(path).as_posix())
 
 
 def normalise(text: str) -> str:
@@ -52,6 +109,33 @@ def _is_control(ch: str) -> bool:
     return ch not in "\n\t\r\f\v" and unicodedata.category(ch) == "Cc"
 
 
+@functools.cache
+def _format_characters() -> re.Pattern[str]:
+    """Every code point of Unicode category Cf (format), as one character class."""
+    found = (chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    return re.compile("[" + "".join(re.escape(ch) for ch in found) + "]")
+
+
+def remove_format_controls(text: str) -> tuple[str, int]:
+    """``text`` without invisible format characters (Unicode Cf), and how many there were."""
+    if text.isascii():
+        return text, 0
+    return _format_characters().subn("", text)
+
+
+def _bom_encoding(raw: bytes) -> str | None:
+    return next((encoding for bom, encoding in BOMS if raw.startswith(bom)), None)
+
+
+TEXT_LIKE = re.compile(r"[\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+"""ASCII, general punctuation, CJK symbols, ideographs, full-width forms: most of a page's characters."""
+
+
+def _plausible(text: str) -> bool:
+    """True when most characters are those of a page (a UTF-16 BOM on random bytes decodes to noise)."""
+    return len(TEXT_LIKE.findall(text)) * 2 >= len(text)
+
+
 def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:
     """Decode page bytes into ``(text, encoding)`` or a reject problem."""
 
@@ -60,13 +144,16 @@ def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:
 
     if not raw:
         return reject("empty-page", "the file is empty (0 bytes); remove it or re-export the page")
-    if b"\x00" in raw:
+    bom = _bom_encoding(raw)
+    if bom is None and b"\x00" in raw:
         return reject("binary-file", "the file holds NUL bytes: it is binary, not a text dump of a page")
-    for encoding in ENCODINGS:
+    for encoding in (bom,) if bom else ENCODINGS:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if bom and not _plausible(text):
+            break
         controls = sum(1 for ch in text if _is_control(ch))
         if controls > CONTROL_SHARE * len(text):
             return reject("binary-file", f"{controls} control characters in {len(text)}: not a text dump")
@@ -83,9 +170,14 @@ def read_page(path: Path, root: Path | None = None) -> Page | Problem:
     """Read and decode one seed file; never raises for bad content."""
     source_file = relative_name(path, root)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_PAGE_BYTES)
+    except NotRegularFile as err:
+        return Problem(code="special-file", source_file=source_file, line=None, message=str(err))
+    except TooLarge as err:
+        return Problem(code="page-too-large", source_file=source_file, line=None, message=str(err))
     except OSError as err:
-        return Problem(code="unreadable-file", source_file=source_file, line=None, message=str(err))
+        message = f"cannot read the file: {err.strerror or err}"
+        return Problem(code="unreadable-file", source_file=source_file, line=None, message=message)
     return read_bytes_page(raw, source_file)
 
 
@@ -95,4 +187,8 @@ def read_bytes_page(raw: bytes, source_file: str) -> Page | Problem:
     if isinstance(decoded, Problem):
         return decoded
     text, encoding = decoded
-    return Page(source_file, hashlib.sha256(raw).hexdigest(), text, encoding, len(raw))
+    text, controls = remove_format_controls(text)
+    if not text.strip():
+        return Problem(code="blank-page", source_file=source_file, line=None,
+                       message="the file holds only whitespace and invisible format characters")
+    return Page(source_file, hashlib.sha256(raw).hexdigest(), text, encoding, len(raw), controls)

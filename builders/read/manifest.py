@@ -3,7 +3,8 @@
 Columns (all optional but ``file``): ``file`` (path relative to seeds/), ``newspaper``,
 ``date`` (ISO ``YYYY-MM-DD``), ``page``, ``region`` (6-digit GB/T 2260 code), ``url``,
 ``license``. Values from the manifest win over values inferred from the text; the
-record lists them in ``manifest_fields``.
+record lists them in ``manifest_fields``. Values are data: they are escaped wherever
+they are shown (the card's tables).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builders.read.decode import decode, normalise, read_regular
 from schema import Problem
 
 MANIFEST_NAME = "manifest.csv"
@@ -49,34 +51,71 @@ def _row_meta(row: dict[str, str]) -> PageMeta:
     )
 
 
-def header_problems(names: Sequence[str]) -> list[Problem]:
-    """A ``bad-manifest-row`` at line 1 for columns the manifest does not know (their values would be lost)."""
+def header_problems(names: Sequence[str], line: int = 1) -> list[Problem]:
+    """A ``bad-manifest-row`` on the header's line for unknown columns (their values would be lost)."""
     unknown = [n for n in names if n.strip() not in COLUMNS]
     if not unknown:
         return []
     message = (f"unknown column(s) {', '.join(map(repr, unknown))}: their values are ignored; "
                f"the columns are {', '.join(COLUMNS)}")
-    return [Problem(code="bad-manifest-row", source_file=MANIFEST_NAME, line=1, message=message)]
+    return [_bad(line, message)]
 
 
 def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
-    """Read ``seeds/manifest.csv`` if present: ``{source_file: PageMeta}`` and row problems."""
+    """Read ``seeds/manifest.csv`` if present: ``{source_file: PageMeta}`` and row problems.
+
+    The file is decoded like a page (UTF-8 with or without a BOM, GB18030, UTF-16/32 with
+    a BOM). Each row is one line: a line that is not a CSV row (an unclosed quote, a
+    field over the csv module's limit) or has another number of fields than the header is a
+    ``bad-manifest-row`` with its line number, and the next rows are read as usual.
+    """
     path = seeds / MANIFEST_NAME
     if not path.exists():
         return {}, []
+    try:
+        decoded = decode(read_regular(path), MANIFEST_NAME)
+    except OSError as err:
+        return {}, [_bad(None, f"{MANIFEST_NAME} could not be read: {err.strerror or err}; no row was used")]
+    if isinstance(decoded, Problem):
+        empty = decoded.code in ("empty-page", "blank-page")
+        return {}, [] if empty else [_bad(None, f"{decoded.message}; no row was used")]
+    lines = normalise(decoded[0]).split("\n")
     metas: dict[str, PageMeta] = {}
     problems: list[Problem] = []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        problems.extend(header_problems(reader.fieldnames or []))
-        for line, row in enumerate(reader, start=2):
+    header: list[str] | None = None
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            fields = _fields(text)
+            if header is None:
+                header = [name.strip() for name in fields]
+                problems.extend(header_problems(header, number))
+                continue
+            row = _row(header, fields)
             name = (row.get("file") or "").strip()
-            try:
-                if not name:
-                    raise ValueError("the `file` column is empty")
-                metas[name] = _row_meta(row)
-            except ValueError as err:
-                problems.append(
-                    Problem(code="bad-manifest-row", source_file=MANIFEST_NAME, line=line, message=str(err))
-                )
+            if not name:
+                raise ValueError("the `file` column is empty")
+            metas[name] = _row_meta(row)
+        except ValueError as err:
+            problems.append(_bad(number, str(err)))
     return metas, problems
+
+
+def _bad(line: int | None, message: str) -> Problem:
+    return Problem(code="bad-manifest-row", source_file=MANIFEST_NAME, line=line, message=message)
+
+
+def _fields(text: str) -> list[str]:
+    """One line as CSV fields (strict: a stray or unclosed quote is an error, not a swallowed row)."""
+    try:
+        return next(csv.reader([text], strict=True))
+    except csv.Error as err:
+        raise ValueError(f"not a CSV row ({err}); check its quotes") from err
+
+
+def _row(header: list[str], fields: list[str]) -> dict[str, str]:
+    if len(fields) != len(header):
+        raise ValueError(f"{len(fields)} fields but the header has {len(header)}; give every column "
+                         "(empty ones too) and quote values holding commas")
+    return dict(zip(header, fields, strict=False))

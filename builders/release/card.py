@@ -24,6 +24,7 @@ from builders import __version__
 from builders.errors import ConfigError
 from builders.release.arrow import article_schema, features_yaml
 from builders.release.config import BuildConfig
+from builders.release.markdown import cell
 from builders.release.stats import NULLABLE, PERCENTILES, BuildStats, quantiles
 from builders.release.write import WrittenShards
 from schema import CODES, SCHEMA_VERSION, Article
@@ -79,12 +80,12 @@ def field_table() -> str:
 
 
 def count_table(title: str, counts: Counter[str], meanings: dict[str, str] | None = None) -> str:
-    """A two- or three-column markdown table, most frequent first (ties by name)."""
+    """A two- or three-column markdown table, most frequent first (ties by name); keys are data, escaped."""
     if not counts:
         return f"**{title}:** none."
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if meanings is None:
-        body = [f"| {key} | {n} |" for key, n in rows]
+        body = [f"| {cell(key)} | {n} |" for key, n in rows]
         return "\n".join([f"| {title} | records |", "|---|---:|", *body])
     body = [f"| `{key}` | {n} | {meanings.get(key, '')} |" for key, n in rows]
     return "\n".join([f"| {title} | count | meaning |", "|---|---:|---|", *body])

@@ -104,9 +104,12 @@ class PageCache:
             return None
 
     def put(self, key: str, result: PageResult) -> None:
-        """Store a result atomically (write a temporary file, then rename)."""
+        """Store a result atomically (write a temporary file, then rename); skipped when the disk refuses."""
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(encode_result(result), encoding="utf-8")
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(encode_result(result), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:  # a full disk: the cache is optional, the build goes on without this entry
+            tmp.unlink(missing_ok=True)

@@ -6,7 +6,8 @@ every engine and for any number of workers:
 
 - ``local``: this process and ``workers - 1`` processes of a
   :class:`concurrent.futures.ProcessPoolExecutor` (``spawn`` start method, jieba loaded
-  once per process by the pool's initializer); this process alone when one worker (or
+  once per process by the pool's initializer, which also makes each worker die with this
+  process: :func:`die_with_parent`); this process alone when one worker (or
   one shard to process) is enough. Shards found in the shard cache
   (:mod:`builders.scale.shard_cache`) are copied in this process.
 - ``ray``: one Ray task per shard (``pip install "xianbao[ray]"``). Without an address
@@ -17,14 +18,18 @@ every engine and for any number of workers:
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Literal
 
-from builders.errors import ConfigError
+from builders.errors import need_extra
 from builders.scale.shard import ShardSummary, run_shard, shard_is_cached
 from builders.scale.tasks import ShardTask
 from builders.segment.tokenizer import jieba_tokenizer
@@ -42,8 +47,38 @@ IN_FLIGHT_PER_HELPER = 2
 """Tasks queued per pool process, so it keeps working while this process runs a task."""
 
 
-def warm_worker() -> None:
-    """Pool initializer: load jieba once per worker process, before its first task."""
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: a signal this process gets when its parent dies."""
+WATCH_SECONDS = 0.2
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker die when the build process ``parent`` dies, even by ``kill -9``.
+
+    Linux: the kernel sends SIGKILL at the parent's death (``PR_SET_PDEATHSIG``). Elsewhere a
+    daemon thread checks every 0.2 s that the parent is still there. Either way an orphaned
+    worker never goes on writing into a staging folder.
+    """
+    try:
+        armed = ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (AttributeError, OSError):
+        armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="xianbao-parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+def warm_worker(parent: int | None = None) -> None:
+    """Pool initializer: die with the build process, then load jieba once, before the first task."""
+    if parent is not None:
+        die_with_parent(parent)
     jieba_tokenizer()
 
 
@@ -100,17 +135,14 @@ def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary
         yield from map(run_shard, tasks)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context, initializer=warm_worker) as pool:
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context, initializer=warm_worker,
+                             initargs=(os.getpid(),)) as pool:
         yield from _shared_run(tasks, todo, pool, workers - 1)
 
 
 def import_ray() -> Any:
-    """The ``ray`` module, or a :class:`ConfigError` saying how to install it."""
-    try:
-        import ray
-    except ImportError as err:
-        raise ConfigError('--engine ray needs Ray: pip install "xianbao[ray]" (or pip install ray)') from err
-    return ray
+    """The ``ray`` module, or a :class:`~builders.errors.MissingExtraError` saying how to install it."""
+    return need_extra("ray", "ray", "--engine ray")
 
 
 def run_ray(tasks: Sequence[ShardTask], workers: int, address: str | None) -> Iterator[ShardSummary]:

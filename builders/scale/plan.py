@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from builders.read.manifest import PageMeta, load_manifest
-from builders.read.seeds import file_sha256, seed_paths
+from builders.read.seeds import SeedFile, discover, file_sha256
 from builders.release.config import BuildConfig
 from builders.release.files import REJECTS_FILE
-from builders.release.records import ProblemSink
+from builders.release.records import ProblemSink, log
 from builders.release.stats import BuildStats
 from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenShards, shard_name
 from builders.scale.engines import run_tasks
@@ -35,14 +35,15 @@ from builders.scale.tasks import PART_REJECTS, PageTask, Processor, ShardTask
 PARTS_DIR = ".parts"
 
 
-def page_tasks(seeds: Path, metas: dict[str, PageMeta]) -> Iterator[PageTask]:
+def page_tasks(seeds: Path, metas: dict[str, PageMeta], pages: list[SeedFile] | None = None) -> Iterator[PageTask]:
     """Every seed page in sorted order; later copies of the same bytes point at the first."""
     first: dict[str, str] = {}
-    for path in seed_paths(seeds):
-        name = path.relative_to(seeds).as_posix()
-        sha = file_sha256(path)
+    for page in discover(seeds).pages if pages is None else pages:
+        name = page.name
+        sha = None if page.problem else file_sha256(page.path)
         earlier = first.setdefault(sha, name) if sha else name
-        yield PageTask(name, sha, metas.get(name), None if earlier == name else earlier)
+        path = None if page.path == seeds / name else page.path
+        yield PageTask(name, sha, metas.get(name), None if earlier == name else earlier, path, page.problem)
 
 
 def cut(pages: Iterable[PageTask], size: int) -> Iterator[tuple[PageTask, ...]]:
@@ -57,10 +58,11 @@ def cut(pages: Iterable[PageTask], size: int) -> Iterator[tuple[PageTask, ...]]:
         yield tuple(run)
 
 
-def plan_shards(config: BuildConfig, root: Path, metas: dict[str, PageMeta], processor: Processor) -> list[ShardTask]:
+def plan_shards(config: BuildConfig, root: Path, metas: dict[str, PageMeta], processor: Processor,
+                pages: list[SeedFile] | None = None) -> list[ShardTask]:
     """The shard tasks of a build writing under ``root`` (the staging folder)."""
     options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
-    runs = [run for run in cut(page_tasks(config.seeds, metas), config.pages_per_shard) if run] or [()]
+    runs = [run for run in cut(page_tasks(config.seeds, metas, pages), config.pages_per_shard) if run] or [()]
     return [
         ShardTask(k, config.seeds, run, root / PARTS_DIR / f"{k:05d}", options, config.on_invalid, processor,
                   config.page_cache_dir)
@@ -113,10 +115,13 @@ def write_records(config: BuildConfig, root: Path, processor: Processor) -> tupl
         ConfigError: ``engine="ray"`` without Ray installed.
     """
     stats = BuildStats()
+    found = discover(config.seeds)
     metas, manifest_problems = load_manifest(config.seeds)
+    for problem in found.warnings:
+        log.warning("%s: %s: %s", problem.source_file, problem.code, problem.message)
     with (root / REJECTS_FILE).open("w", encoding="utf-8") as rejects:
-        ProblemSink(rejects, stats, config.on_invalid).add_all(manifest_problems)
-    tasks = plan_shards(config, root, metas, processor)
+        ProblemSink(rejects, stats, config.on_invalid).add_all([*found.warnings, *manifest_problems])
+    tasks = plan_shards(config, root, metas, processor, found.pages)
     for sub in (DATA_DIR, JSONL_DIR):
         (root / sub).mkdir(parents=True, exist_ok=True)
     progress = Progress(sum(len(t.pages) for t in tasks), config.progress)

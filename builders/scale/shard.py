@@ -67,10 +67,12 @@ def _page_results(task: ShardTask, summary: ShardSummary) -> Iterator[PageResult
     for page in task.pages:
         key = page_key(page.name, page.sha256, page.meta, cache.processor) if cache and page.sha256 else None
         result = cache.get(key) if cache and key else None
-        if result is not None:
+        if page.problem is not None:
+            result = PageResult(page.name, None, problems=[page.problem])
+        elif result is not None:
             summary.cache_hits += 1
         else:
-            result = task.processor(task.seeds / page.name, task.seeds, page.meta)
+            result = task.processor(page.path or task.seeds / page.name, task.seeds, page.meta)
             summary.processed += 1
             if cache and key and result.sha256 == page.sha256:
                 cache.put(key, result)

@@ -85,12 +85,12 @@ def store(entry: Path, out: Path, rejects: str, stats: BuildStats, written: Writ
         return
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    for name in _files(written, rejects):
-        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out / name, tmp / name)
-    summary = {"stats": stats_json(stats), "written": dataclasses.asdict(written)}
-    (tmp / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     try:
+        for name in _files(written, rejects):
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out / name, tmp / name)
+        summary = {"stats": stats_json(stats), "written": dataclasses.asdict(written)}
+        (tmp / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
         tmp.rename(entry)
-    except OSError:  # another worker stored the same shard first
+    except OSError:  # another worker stored the same shard first, or a full disk: the cache is optional
         shutil.rmtree(tmp, ignore_errors=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from builders.pipeline import PageResult
 from builders.read.manifest import PageMeta
 from builders.release.write import WriteOptions
+from schema import Problem
 
 Processor = Callable[[Path, Path | None, PageMeta | None], PageResult]
 """Turns one seed file into a :class:`PageResult` (``builders.pipeline.process_file``)."""
@@ -25,12 +26,16 @@ class PageTask:
         meta: Its row of seeds/manifest.csv, if any.
         duplicate_of: An earlier seed with the same bytes in an earlier shard: every
             record of this page is rejected as a duplicate of that one.
+        path: The file to open when its name is not ``seeds / name`` (bytes that are not UTF-8).
+        problem: The page's reject when it must not be read (a special file, a link outside seeds).
     """
 
     name: str
     sha256: str | None
     meta: PageMeta | None = None
     duplicate_of: str | None = None
+    path: Path | None = None
+    problem: Problem | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,60 @@
+"""seeds/manifest.csv: decoded like pages, one problem per bad row with its line, values escaped in the card."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from builders.read.manifest import load_manifest
+from builders.release.card import count_table
+from builders.release.markdown import cell
+
+HEADER = "file,newspaper,date,page,region,url,license\n"
+
+
+def _load(tmp_path: Path, raw: bytes) -> tuple[dict[str, object], list[tuple[int | None, str]]]:
+    (tmp_path / "manifest.csv").write_bytes(raw)
+    metas, problems = load_manifest(tmp_path)
+    assert {p.code for p in problems} <= {"bad-manifest-row"}
+    return dict(metas), [(p.line, p.message) for p in problems]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_the_manifest_is_decoded_like_a_page(tmp_path: Path, encoding: str) -> None:
+    metas, problems = _load(tmp_path, (HEADER + "a.txt,庆元报,2020-05-29,01,,,\n").encode(encoding))
+    assert problems == []
+    meta = metas["a.txt"]
+    assert meta.newspaper == "庆元报" and meta.date == datetime.date(2020, 5, 29)  # type: ignore[attr-defined]
+
+
+def test_bad_rows_are_problems_with_their_line_and_do_not_swallow_the_next(tmp_path: Path) -> None:
+    rows = [
+        'a.txt,"庆元报,2020-05-29,01,,,',          # line 2: unclosed quote
+        "b.txt,遂昌报,2020-05-30,02,,,",           # line 3: good
+        "c.txt,x" + "长" * 140_000 + ",,,,,",      # line 4: a field over 128 KiB (the csv module's limit)
+        "d.txt,松阳报,,,,,,,",                      # line 5: too many fields
+        "e.txt,松阳报",                             # line 6: too few
+        "f.txt,缙云报,2020-13-01,,,,",              # line 7: a bad date
+        "g.txt,云和报,,,,,",                        # line 8: good
+    ]
+    metas, problems = _load(tmp_path, (HEADER + "\n".join(rows) + "\n").encode("utf-8"))
+    assert sorted(metas) == ["b.txt", "g.txt"]
+    assert [line for line, _ in problems] == [2, 4, 5, 6, 7]
+    assert "quote" in problems[0][1] and "field limit" in problems[1][1]
+
+
+def test_an_unreadable_manifest_is_one_problem(tmp_path: Path) -> None:
+    metas, problems = _load(tmp_path, b"\xff\xfe\xfd\x81\x30\x00garbage")
+    assert metas == {} and len(problems) == 1 and problems[0][0] is None
+
+
+@pytest.mark.parametrize("value", ["甲|乙", "甲\n## 乙", "## x", "<script>alert(1)</script>", "*a* [l](http://x) `c`"])
+def test_manifest_values_are_data_in_the_card(value: str) -> None:
+    table = count_table("newspaper", Counter({value: 3, "庆元报": 2}))
+    lines = table.splitlines()
+    assert len(lines) == 4 and all(line.count("|") - line.count("\\|") == 3 for line in lines)
+    assert "<script>" not in table and "\n#" not in table
+    assert cell("庆元报") == "庆元报" and cell("(unknown)") == "(unknown)"
