@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from builders.errors import OutputError
-from builders.read.decode import ENCODINGS, normalise
+from builders.read.decode import Page, read_page
+from builders.read.seeds import discover
 from builders.release.arrow import article_schema
 from builders.release.config import BuildConfig
 from builders.release.write import WriteOptions, WrittenShards, parquet_writer
@@ -54,21 +55,19 @@ class PageTexts:
 
     def __init__(self, seeds: Path) -> None:
         self.seeds = seeds
+        self.paths: dict[str, Path] | None = None
         self.name: str | None = None
         self.text = ""
 
     def get(self, name: str) -> str:
-        """The text the parser saw: :mod:`builders.read.decode`'s encodings and normalisation
-        (the page decoded when it was built; its checks are not repeated)."""
+        """The text the parser saw (:func:`builders.read.decode.read_page`), found by its ``source_file``
+        (a link's own name, a non-UTF-8 name escaped as ``\\xNN``: :func:`builders.read.seeds.discover`)."""
         if name != self.name:
-            self.name, self.text = name, ""
-            raw = (self.seeds / name).read_bytes()
-            for encoding in ENCODINGS:
-                try:
-                    self.text = normalise(raw.decode(encoding))
-                    break
-                except UnicodeDecodeError:
-                    continue
+            if self.paths is None:
+                self.paths = {page.name: page.path for page in discover(self.seeds).pages if page.problem is None}
+            path = self.paths.get(name)
+            page = read_page(path) if path is not None else None
+            self.name, self.text = name, page.text if isinstance(page, Page) else ""
         return self.text
 
 
