@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 
-from builders.enrich.names import NOT_PERSON_LAST, common_word, has_surname, looks_like_name
+from builders.enrich.names import NOT_PERSON_LAST, common_word, looks_like_name
 from builders.enrich.region import place_names
 from builders.memo import temp_memo
+from builders.parse.surnames import has_surname
 from builders.segment.tokenizer import jieba_tokenizer, known, pos_tag, tag
 
 DATA = Path(__file__).parent / "data"

@@ -7,30 +7,16 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from builders.parse.surnames import COMPOUND_SURNAMES, has_surname
 from builders.segment.tokenizer import tag
 
 DATA = Path(__file__).parent / "data"
 
-SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
-    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
-    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
-    "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练"
-    "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿"
-    "鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由贵"
-    "洪傅萧郗钮贝凤酆昌费滑荀羿汲邴糜隗宓蓬仰钭韶蓟鄂咸籍赖逄扶堵宰郦郤璩濮寿充阎宦慎庾暨弘殳沃蔚夔厍訾毋乜"
-    "巢蒯竺桓习牧怀回"
-)
-"""Common single-character surnames (百家姓 and the most frequent modern ones)."""
 
 
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
-
-COMPOUND_SURNAMES = frozenset(_words("欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 司徒 夏侯 长孙 宇文 端木"))
 
 FOLLOWERS = _words(
     "主持 传达 强调 指出 要求 表示 说 介绍 参加 出席 调研 督导 督查 部署 讲话 带队 "
@@ -55,11 +41,6 @@ def not_names() -> frozenset[str]:
     """Words jieba's dictionary or HMM mislabel as names (荣获, 幸福感), from ``data/not_names.txt``."""
     text = (DATA / "not_names.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-def has_surname(name: str) -> bool:
-    """True when ``name`` starts with a known surname."""
-    return name[:2] in COMPOUND_SURNAMES or name[0] in SURNAMES
 
 
 FUNCTION_TAGS = frozenset("pcudrmqfyeot")
