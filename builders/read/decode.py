@@ -59,6 +59,18 @@ def escape_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def unescape_name(name: str) -> str:
+    """The inverse of :func:`escape_name`: the name to open (``\\xNN`` back to the byte it stood for)."""
+    return re.sub(r"\\x([89a-f][0-9a-f])", lambda m: chr(0xDC00 + int(m.group(1), 16)), name)
+
+
+def page_text(raw: bytes) -> str:
+    """The text the parser saw for these page bytes (decoded, normalised, format characters removed);
+    empty for bytes that are rejected."""
+    page = read_bytes_page(raw, "page")
+    return page.text if isinstance(page, Page) else ""
+
+
 def read_regular(path: Path, limit: int | None = MAX_PAGE_BYTES) -> bytes:
     """The bytes of a regular file, opened without blocking and checked before reading.
 

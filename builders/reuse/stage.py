@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from builders.errors import OutputError
-from builders.read.decode import ENCODINGS, normalise
+from builders.read.decode import page_text, unescape_name
 from builders.release.arrow import article_schema
 from builders.release.config import BuildConfig
 from builders.release.write import WriteOptions, WrittenShards, parquet_writer
@@ -58,17 +58,11 @@ class PageTexts:
         self.text = ""
 
     def get(self, name: str) -> str:
-        """The text the parser saw: :mod:`builders.read.decode`'s encodings and normalisation
-        (the page decoded when it was built; its checks are not repeated)."""
+        """The text the parser saw (:func:`builders.read.decode.page_text`: BOMs, normalisation, format
+        characters removed), read under the file's real name (:func:`~builders.read.decode.unescape_name`)."""
         if name != self.name:
             self.name, self.text = name, ""
-            raw = (self.seeds / name).read_bytes()
-            for encoding in ENCODINGS:
-                try:
-                    self.text = normalise(raw.decode(encoding))
-                    break
-                except UnicodeDecodeError:
-                    continue
+            self.text = page_text((self.seeds / unescape_name(name)).read_bytes())
         return self.text
 
 
