@@ -26,8 +26,9 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
         (b"\xfe\xff", "utf-16"))
 """Byte-order marks that name their encoding (UTF-32 first: its LE mark starts with UTF-16's)."""
-MAX_PAGE_BYTES = 20 * 2**20
-"""A seed file larger than this (20 MiB, some 400 times a real page) is rejected unread (``page-too-large``)."""
+MAX_PAGE_BYTES = 16 * 2**20
+"""A seed file larger than this (16 MiB, some 300 times a real page) is rejected unread (``page-too-large``):
+an 18 MB one-line page takes about a minute and 0.9 GB, so a page under the limit stays within 1 GB."""
 CONTROL_SHARE = 0.01
 """A decoded page with more than this share of control characters is not text."""
 
@@ -56,6 +57,18 @@ class TooLarge(OSError):
 def escape_name(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 (surrogate escapes) become ``\\xNN``; lossless and stable."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def unescape_name(name: str) -> str:
+    """The inverse of :func:`escape_name`: the name to open (``\\xNN`` back to the byte it stood for)."""
+    return re.sub(r"\\x([89a-f][0-9a-f])", lambda m: chr(0xDC00 + int(m.group(1), 16)), name)
+
+
+def page_text(raw: bytes) -> str:
+    """The text the parser saw for these page bytes (decoded, normalised, format characters removed);
+    empty for bytes that are rejected."""
+    page = read_bytes_page(raw, "page")
+    return page.text if isinstance(page, Page) else ""
 
 
 def read_regular(path: Path, limit: int | None = MAX_PAGE_BYTES) -> bytes:

@@ -24,8 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from builders.errors import OutputError
-from builders.read.decode import Page, read_page
-from builders.read.seeds import discover
+from builders.read.decode import page_text, unescape_name
 from builders.release.arrow import article_schema
 from builders.release.config import BuildConfig
 from builders.release.write import WriteOptions, WrittenShards, parquet_writer
@@ -55,19 +54,15 @@ class PageTexts:
 
     def __init__(self, seeds: Path) -> None:
         self.seeds = seeds
-        self.paths: dict[str, Path] | None = None
         self.name: str | None = None
         self.text = ""
 
     def get(self, name: str) -> str:
-        """The text the parser saw (:func:`builders.read.decode.read_page`), found by its ``source_file``
-        (a link's own name, a non-UTF-8 name escaped as ``\\xNN``: :func:`builders.read.seeds.discover`)."""
+        """The text the parser saw (:func:`builders.read.decode.page_text`: BOMs, normalisation, format
+        characters removed), read under the file's real name (:func:`~builders.read.decode.unescape_name`)."""
         if name != self.name:
-            if self.paths is None:
-                self.paths = {page.name: page.path for page in discover(self.seeds).pages if page.problem is None}
-            path = self.paths.get(name)
-            page = read_page(path) if path is not None else None
-            self.name, self.text = name, page.text if isinstance(page, Page) else ""
+            self.name, self.text = name, ""
+            self.text = page_text((self.seeds / unescape_name(name)).read_bytes())
         return self.text
 
 

@@ -41,7 +41,7 @@ def build(seeds: Path, out: Path, workers: int, per_shard: int, reuse: bool, val
     before = cpu_of_children()
     wall, peak = measure(cmd)
     cpu = cpu_of_children() - before
-    release = next(p for p in out.glob("*/*") if not p.parent.name.startswith("."))  # not .locks/, .cache/
+    release = next(p for p in out.glob("*/*") if p.is_dir() and not p.parent.name.startswith("."))
     if validate:
         subprocess.run([*XIANBAO, "validate", str(release)], check=True, capture_output=True)
     return wall, cpu, peak, release
