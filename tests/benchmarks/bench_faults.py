@@ -70,7 +70,7 @@ class Tally:
 
 
 def command(seeds: Path, out: Path, *extra: str) -> list[str]:
-    return [XIANBAO, "build", "--seeds", str(seeds), "--out", str(out), "--version", VERSION,
+    return [XIANBAO, "build", "--seeds", str(seeds), "--out", str(out), "--release-version", VERSION,
             "--pyproject", str(ROOT / "pyproject.toml"), "--pages-per-shard", "100", *extra]
 
 

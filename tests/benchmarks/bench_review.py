@@ -55,7 +55,7 @@ def main() -> None:
         make_corpus(seeds, args.pages)
         text_mb = size_mb(seeds)
         print(f"{args.pages} pages, {text_mb:.1f} MB of text; building the release (not timed) ...", flush=True)
-        run("build", "--seeds", str(seeds), "--out", str(work / "dist"), "--version", "0.0.1", "--force",
+        run("build", "--seeds", str(seeds), "--out", str(work / "dist"), "--release-version", "0.0.1", "--force",
             "--pages-per-shard", "250")
         release = next((work / "dist").glob("*/0.0.1"))
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
