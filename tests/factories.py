@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from schema import Article
+from schema import Article, ArticleDraft
 
 FULL_WIDTH = "，。！？：；“”‘’（）《》【】、…—　０１２３ＡＢＣ"
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
@@ -65,6 +65,18 @@ def make_article(n: int = 0, **overrides: Any) -> Article:
     )
     values.update(overrides)
     return Article.model_validate(values)
+
+
+def make_draft(source_file: str = "x.txt", body: str = "2018年,全县增长8%。", **overrides: Any) -> ArticleDraft:
+    """A parser's draft of one article of ``source_file`` (what enrichment receives); ``overrides`` replace fields."""
+    values: dict[str, Any] = dict(
+        id="0" * 16, source_file=source_file, source_sha256="0" * 64, spans=[{"start": 0, "end": 1}], ordinal=0,
+        column=None, kicker=None, headline="全县经济稳中有进", subheadline=None, title_lines=["全县经济稳中有进"],
+        reading_tip=None, bylines=[], body=body, captions=[], sidebars=[], attribution=None, continued_on=None,
+        continued_from=None, kind="news", dateline=None, flags=[],
+    )
+    values.update(overrides)
+    return ArticleDraft.model_validate(values)
 
 
 def empty_article(n: int = 0) -> Article:

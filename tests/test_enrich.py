@@ -18,7 +18,8 @@ from builders.enrich.page import enrich_page
 from builders.parse.page import parse_page
 from builders.read.decode import Page, read_page
 from builders.read.manifest import PageMeta
-from schema import Article, ArticleDraft, Byline, Dateline, Span
+from schema import Article, ArticleDraft, Byline, Dateline
+from tests.factories import make_draft
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "gold_seeds.jsonl"  # copy of shared/gold/seeds.jsonl
@@ -35,11 +36,10 @@ def gold_records() -> list[dict]:
 def draft_from_gold(record: dict) -> ArticleDraft:
     """An ArticleDraft as a perfect parser would give it."""
     dateline = record.get("dateline")
-    return ArticleDraft(
+    return make_draft(
+        record["source_file"],
+        "\n".join(record["paragraphs"]),
         id=f"{record['ordinal']:016x}",
-        source_file=record["source_file"],
-        source_sha256="0" * 64,
-        spans=[Span(start=0, end=1)],
         ordinal=record["ordinal"],
         column=record.get("column"),
         kicker=record.get("kicker"),
@@ -48,15 +48,9 @@ def draft_from_gold(record: dict) -> ArticleDraft:
         title_lines=record["title_lines"],
         reading_tip=record.get("reading_tip"),
         bylines=[Byline(**b) for b in record["bylines"]],
-        body="\n".join(record["paragraphs"]),
-        captions=[],
-        sidebars=[],
         attribution=record.get("attribution"),
-        continued_on=None,
-        continued_from=None,
         kind=record.get("kind", "news"),
         dateline=Dateline(month=dateline["month"], day=dateline["day"], weekday=None) if dateline else None,
-        flags=[],
     )
 
 

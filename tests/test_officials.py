@@ -6,7 +6,7 @@ import pytest
 
 from builders.enrich.officials import find_officials, officials_and_listed, strip_place
 from builders.enrich.page import enrich_page
-from tests.test_path_dates import draft as path_draft
+from tests.factories import make_draft
 
 
 def pairs(text: str) -> list[tuple[str, str]]:
@@ -106,12 +106,8 @@ def test_people_listed_after_an_official_or_a_role(text: str, listed: list[str])
     assert officials_and_listed(text)[1] == listed
 
 
-def make_draft(body: str):  # type: ignore[no-untyped-def]
-    return path_draft("m00.txt", body)
-
-
 def test_persons_of_an_article_include_listed_people_and_no_places() -> None:
-    draft = make_draft("县委书记王建华、县长陈立民,村民李永安等参加。上海市长宁区举行活动。")
+    draft = make_draft("m00.txt", "县委书记王建华、县长陈立民,村民李永安等参加。上海市长宁区举行活动。")
     (article,) = enrich_page([draft], draft.body)
     assert article.persons[:3] == ["王建华", "陈立民", "李永安"]
     assert not {"长宁区", "宁区", "上海"} & set(article.persons)

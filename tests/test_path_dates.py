@@ -9,7 +9,7 @@ import pytest
 from builders.enrich.page import enrich_page
 from builders.enrich.path_dates import path_date
 from builders.read.manifest import PageMeta
-from schema import ArticleDraft, Span
+from tests.factories import make_draft
 
 
 @pytest.mark.parametrize(
@@ -39,34 +39,8 @@ def test_paths_without_a_real_date(path: str) -> None:
     assert path_date(path) is None
 
 
-def draft(source_file: str, body: str = "2018年,全县增长8%。") -> ArticleDraft:
-    return ArticleDraft(
-        id="0" * 16,
-        source_file=source_file,
-        source_sha256="0" * 64,
-        spans=[Span(start=0, end=1)],
-        ordinal=0,
-        column=None,
-        kicker=None,
-        headline="全县经济稳中有进",
-        subheadline=None,
-        title_lines=["全县经济稳中有进"],
-        reading_tip=None,
-        bylines=[],
-        body=body,
-        captions=[],
-        sidebars=[],
-        attribution=None,
-        continued_on=None,
-        continued_from=None,
-        kind="news",
-        dateline=None,
-        flags=[],
-    )
-
-
 def test_the_path_date_is_the_print_date() -> None:
-    (article,) = enrich_page([draft("2019/20190212-13.txt")], "2018年,全县增长8%。")
+    (article,) = enrich_page([make_draft("2019/20190212-13.txt")], "2018年,全县增长8%。")
     assert (article.year, article.year_evidence) == (2019, "path:20190212")
     assert (article.date, article.page) == (datetime.date(2019, 2, 12), "13")
     assert article.path_fields == ["date", "year", "page"]
@@ -75,11 +49,11 @@ def test_the_path_date_is_the_print_date() -> None:
 
 def test_the_manifest_wins_over_the_path() -> None:
     meta = PageMeta(date=datetime.date(2019, 2, 13), given=("date",))
-    (article,) = enrich_page([draft("20190212-13.txt")], "", meta)
+    (article,) = enrich_page([make_draft("20190212-13.txt")], "", meta)
     assert (article.year, article.year_evidence, article.date) == (2019, "manifest", datetime.date(2019, 2, 13))
     assert (article.page, article.path_fields, article.manifest_fields) == ("13", ["page"], ["date"])
 
 
 def test_an_undated_path_leaves_the_text_to_decide() -> None:
-    (article,) = enrich_page([draft("m00.txt")], "2018年,全县增长8%。")
+    (article,) = enrich_page([make_draft("m00.txt")], "2018年,全县增长8%。")
     assert (article.year, article.date, article.page, article.path_fields) == (None, None, None, [])
