@@ -61,8 +61,7 @@ class PageTexts:
         """The text the parser saw (:func:`builders.read.decode.page_text`: BOMs, normalisation, format
         characters removed), read under the file's real name (:func:`~builders.read.decode.unescape_name`)."""
         if name != self.name:
-            self.name, self.text = name, ""
-            self.text = page_text((self.seeds / unescape_name(name)).read_bytes())
+            self.name, self.text = name, page_text((self.seeds / unescape_name(name)).read_bytes())
         return self.text
 
 
