@@ -28,8 +28,9 @@ from schema import Byline, Caption, Dateline
 KICKER_CUE = re.compile(
     r"^(?:围绕|为了?|在|以|聚焦|坚持|按照|贯彻|落实|紧扣|着眼|深化|助力|喜迎|庆祝|纪念|迎接|奋力|全力)|(?:主题|之际|前夕|以来|期间)$"
 )
-CONTINUING = frozenset("，、。；：,;:")
-"""Marks that no paragraph starts with."""
+CONTINUING = frozenset("，、。；：,;:）)”》」』")
+"""Marks that no paragraph starts with: a closing quote or bracket ends a sentence begun above
+(not ’, which also abbreviates a year: ’９８)."""
 LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 """A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")

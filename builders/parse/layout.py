@@ -220,6 +220,15 @@ def _may_title(item: Typed) -> bool:
     return folded.endswith(("——", "—", ":", "：")) or not (MID_PUNCT.search(folded) or "。" in folded)
 
 
+def _continues_paragraph(current: Block | None) -> bool:
+    """Does the article's last line stop mid-sentence (a paragraph line, not closed)? Then the
+    next line, however short, carries that sentence on across a page break."""
+    if current is None or not current.items:
+        return False
+    last = current.items[-1]
+    return last.kind == "body" and last.line.size > MAX_TITLE and not _ends_article(last.line)
+
+
 def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
     """End of the title run the labeller starts at ``i``: the title lines that follow it."""
     j = i + 1
@@ -239,7 +248,7 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     nxt = typed[i + 1] if i + 1 < len(typed) else None
     if judge_run([line], nxt, current) == "attribution":
         return "attribution"
-    if labels[i] == "body-continued":
+    if labels[i] == "body-continued" or _continues_paragraph(current):
         return "body"
     if i + 1 < len(labels) and typed[i + 1].kind == "body" and not _ends_article(line):
         head = typed[i + 1].line.folded
