@@ -43,6 +43,8 @@ TITLE_CUES = re.compile(r"[ “”\"「」！？!?·—]")
 
 SAYS = re.compile(r"(?:强调|指出|表示|要求|寄语|说|[:：])$")
 """A short line ending in a verb of saying (某某强调) is a kicker, never a column banner."""
+OPENING_QUOTES = ("“", "「", "『", '"')
+"""A paragraph may open with a quotation; a sentence cut by a page break rarely resumes with one."""
 PHOTO_NEWS = re.compile(r"^[【\[]?\s*图片新闻\s*[】\]]?$")
 FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
 """Line kinds that sit between a title block and the body."""
@@ -241,8 +243,9 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     """What a rule-typed title line that the labeller calls body is: attribution, body or subhead.
 
     A line that continues the paragraph before it (a page break) is body; a line whose
-    paragraph the next line continues (随后,某某认真听取 | 后溪…) is body; any other short
-    line inside an article is a section subhead: a paragraph of its own.
+    paragraph the next line continues (随后,某某认真听取 | 后溪…) is body, unless that line opens
+    with a quotation mark and no word is cut across the break; any other short line inside an
+    article is a section subhead: a paragraph of its own.
     """
     line = typed[i].line
     nxt = typed[i + 1] if i + 1 < len(typed) else None
@@ -253,7 +256,7 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     if i + 1 < len(labels) and typed[i + 1].kind == "body" and not _ends_article(line):
         head = typed[i + 1].line.folded
         cut_word = starts_mid_sentence(line.text, head) and not in_jieba_dictionary(head[:2])
-        if labels[i + 1] == "body-continued" or cut_word:
+        if (labels[i + 1] == "body-continued" and not head.startswith(OPENING_QUOTES)) or cut_word:
             return "body"
     return "subhead"
 
