@@ -205,6 +205,32 @@ def _open_block(run: list[Line]) -> Block:
 
 
 TITLE_LABELS = ("title-start", "title")
+QUOTED = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
+COUPLET = re.compile(r"^[^\s，,。；;：:]{2,12}(?: [^\s，,。；;：:]{2,12})+$")
+"""Spaced phrases with no other punctuation: 专人精准对接 线上线下协同."""
+
+
+def subhead_form(folded: str) -> str | None:
+    """The form a feature's section subheads share, when a line has one: a quotation
+    (“……”), a couplet of spaced phrases, or a question; None for a plain line."""
+    folded = folded.strip()
+    if QUOTED.match(folded):
+        return "quoted"
+    if COUPLET.match(folded):
+        return "couplet"
+    return "question" if folded.endswith(("？", "?")) else None
+
+
+def _echoes_subhead(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:
+    """Is a lone line the labeller opens an article with a section subhead after all? It has
+    the form of a subhead the current article already has, and no lead, credit or 电头 follows."""
+    if current is None or j != i + 1 or j >= len(typed):
+        return False
+    nxt = typed[j]
+    form = subhead_form(typed[i].line.folded)
+    if form is None or nxt.kind != "body" or is_lead(nxt.line):
+        return False
+    return any(t.kind == "subhead" and subhead_form(t.line.folded) == form for t in current.items)
 
 
 MAX_LABELLED_TITLE = 60
@@ -278,10 +304,13 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
             if labels is not None and (current is not None or labelled_title):
                 if labels[i] in TITLE_LABELS and not (current is not None and ENUMERATOR.match(item.line.folded)):
                     j = _labelled_run(typed, labels, i)
-                    blocks.append(_open_block([t.line for t in typed[i:j]]))
-                    i = j
-                    continue
-                item = Typed(item.line, _labelled_verdict(typed, labels, i, current))
+                    if not _echoes_subhead(typed, i, j, current):
+                        blocks.append(_open_block([t.line for t in typed[i:j]]))
+                        i = j
+                        continue
+                    item = Typed(item.line, "subhead")
+                else:
+                    item = Typed(item.line, _labelled_verdict(typed, labels, i, current))
             else:
                 j = i
                 while j < len(typed) and typed[j].kind in ("title", "heading"):
