@@ -34,6 +34,8 @@ CONTINUING = frozenset("，、。；：,;:）)”》」』")
 LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 """A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
+CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
+"""（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
 WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日", start=1)} | {"天": 7}
 
 
@@ -222,6 +224,20 @@ def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
         _add_body(parts, item)
 
 
+def _join_closing_dateline(parts: Parts) -> None:
+    """A last paragraph that is only a closing dateline (a page break put it on its own line)
+    belongs to the paragraph it closes."""
+    if len(parts.paras) < 2:
+        return
+    last, before = parts.paras[-1], parts.paras[-2]
+    if before.subhead or before.marker or not CLOSING_DATELINE.match(fold(last.text).replace(" ", "")):
+        return
+    before.lines.extend(last.lines)
+    before.text += last.text
+    before.marker = last.marker
+    parts.paras.pop()
+
+
 def _strip_lead(parts: Parts) -> None:
     """Remove the 电头 and its credit from the first paragraph; keep them as data."""
     if not parts.paras:
@@ -299,6 +315,7 @@ def assemble(block: Block) -> Parts:
         for line in parts.tip[1:]:
             _add_body(parts, items.get(line.start, Typed(line, "body")))
         parts.tip = parts.tip[:1]
+    _join_closing_dateline(parts)
     _strip_lead(parts)
     _strip_photo_credits(parts)
     _strip_tail_credits(parts)
