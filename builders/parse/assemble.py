@@ -15,6 +15,7 @@ from builders.parse.lines import Line, fold, is_closed
 from builders.parse.patterns import (
     DATE,
     END_MARK,
+    ENUMERATOR,
     MARKER,
     PHOTO_CREDIT_PAREN,
     SIDEBAR_LABEL,
@@ -141,7 +142,15 @@ def _joins(last: Para, item: Typed) -> bool:
         return False
     if item.line.folded[:1] in CONTINUING:
         return True  # no paragraph starts with a comma: a page break cut the sentence there
+    if ENUMERATOR.match(item.line.folded) and not _cut_mid_word(last.text):
+        return False  # １、… ２、…: each numbered item is a paragraph of its own
     return not last.closed or (item.label == "body-continued" and not last.subhead)
+
+
+def _cut_mid_word(text: str) -> bool:
+    """Does a paragraph stop on a Chinese character, in the middle of a sentence?"""
+    tail = text.rstrip()
+    return bool(tail) and "\u4e00" <= tail[-1] <= "\u9fff"
 
 
 def _add_body(parts: Parts, item: Typed) -> None:
