@@ -13,11 +13,12 @@ carries no newspaper text. Training: :mod:`builders.parse.train`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
 from importlib import resources
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
@@ -39,23 +40,39 @@ FAR_KEYS = ("kind", "size", "end", "lead", "lv")
 """Features of the lines two before and two after (fewer: they matter less)."""
 
 
+SIZE_NAMES = (*map(str, SIZES), "big")
+
+
 def _size(n: int) -> str:
-    return next((str(s) for s in SIZES if n <= s), "big")
+    """The first of :data:`SIZES` that ``n`` does not exceed, else ``big``."""
+    return SIZE_NAMES[bisect.bisect_left(SIZES, n)]
+
+
+END_CLASSES = {
+    ch: name
+    for name, chars in (
+        ("stop", "。"),
+        ("excl", "！？!?"),
+        ("semi", "；;"),
+        ("colon", "：:"),
+        ("comma", "，,、"),
+        ("quote", "”’」』\"'"),
+        ("bracket", ")）】》"),
+        ("dash", "—–－-"),
+    )
+    for ch in chars
+}
+"""The class of a line's last character, for the punctuation that has one."""
+DASHES = ("—", "–", "－", "-")
 
 
 def _end_class(text: str) -> str:
     if not text:
         return "none"
     ch = text[-1]
-    for name, chars in (("stop", "。"), ("excl", "！？!?"), ("semi", "；;"), ("colon", "：:"), ("comma", "，,、")):
-        if ch in chars:
-            return name
-    if ch in "”’」』\"'":
-        return "quote"
-    if ch in ")）】》":
-        return "bracket"
-    if ch in "—–－-":
-        return "dash"
+    name = END_CLASSES.get(ch)
+    if name is not None:
+        return name
     if "\u4e00" <= ch <= "\u9fff":
         return "han"
     return "digit" if ch.isdigit() else "other"
@@ -100,8 +117,8 @@ def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> 
         "space": str(" " in line.text),
         "enum": str(short and bool(ENUMERATOR.match(folded))),
         "dash0": str(short and bool(DASH_START.match(folded))),
-        "dash1": str(bool(DASH_END.search(folded))),
-        "colon": str(short and bool(COLON_END.search(folded))),
+        "dash1": str(folded.endswith(DASHES)),  # DASH_END: a line holds no newline for $ to stop before
+        "colon": str(short and folded.endswith((":", "："))),  # COLON_END
         "bracket": str(short and bool(TAIL_BRACKET.search(folded))),
         "note": str(short and bool(TITLE_NOTE.search(folded))),
         "box": str(short and bool(BOX_START.match(folded))),
@@ -142,27 +159,26 @@ class _LazyVocabulary:
         self.cache: dict[int, set[str]] = {}
 
     def __getitem__(self, i: int) -> set[str]:
-        if i not in self.cache:
-            self.cache[i] = _vocabulary(self.lines[i].folded)
-        return self.cache[i]
+        found = self.cache.get(i)
+        if found is None:
+            found = self.cache[i] = _vocabulary(self.lines[i].folded)
+        return found
 
-    def window(self, start: int, stop: int) -> list[set[str]]:
-        return [self[j] for j in range(max(0, start), min(stop, len(self.lines)))]
+    def pool(self, start: int, stop: int) -> set[str]:
+        """The union of the vocabularies of lines ``start .. stop-1`` (clipped to the page)."""
+        return set().union(*(self[j] for j in range(max(0, start), min(stop, len(self.lines)))))
 
 
-def _share(grams: set[str], window: list[set[str]]) -> float:
-    pool: set[str] = set().union(*window) if window else set()
+def _share(grams: set[str], pool: set[str]) -> float:
     return len(grams & pool) / len(grams) if grams else 0.0
 
 
 def _context(grams: _LazyVocabulary, i: int) -> list[str]:
     """Does line ``i`` share its words with the text after it (a title) or before it (a subhead),
     and do the texts before and after it share theirs (one article) or not (a new one)?"""
-    before, after = grams.window(i - WINDOW, i), grams.window(i + 1, i + 1 + WINDOW)
-    b, a = _share(grams[i], before), _share(grams[i], after)
+    pool_b, pool_a = grams.pool(i - WINDOW, i), grams.pool(i + 1, i + 1 + WINDOW)
+    b, a = _share(grams[i], pool_b), _share(grams[i], pool_a)
     lean = "after" if a - b > 0.15 else "before" if b - a > 0.15 else "even"
-    pool_b: set[str] = set().union(*before) if before else set()
-    pool_a: set[str] = set().union(*after) if after else set()
     shift = len(pool_a & pool_b) / max(1, min(len(pool_a), len(pool_b))) if pool_a and pool_b else -1.0
     shift_bucket = "none" if shift < 0 else "lo" if shift < 0.15 else "mid" if shift < 0.3 else "hi"
     return [f"lean={lean}", f"shift={shift_bucket}", f"lean+shift={lean}|{shift_bucket}"]
@@ -173,10 +189,16 @@ LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", 
 
 
 def _long_body(
-    feats: dict[str, str], i: int, n: int, before: list[list[str]], after: list[list[str]], own: list[dict[str, str]]
+    feats: dict[str, str],
+    i: int,
+    n: int,
+    before: list[list[str]],
+    after: list[list[str]],
+    own: list[dict[str, str]],
+    strings: _Strings,
 ) -> list[str]:
     """The features of a line too long to be a title: itself, and the lines on each side."""
-    items = [f"{k}={feats[k]}" for k in LONG_KEYS]
+    items = list(strings.long)  # [f"{k}={feats[k]}" for k in LONG_KEYS]
     items += before[i - 1] if i > 0 else ["-1:none"]
     items += after[i + 1] if i + 1 < n else ["1:none"]
     if i > 0:
@@ -187,6 +209,31 @@ def _long_body(
 
 def _prefixed(prefix: str, feats: dict[str, str], keys: tuple[str, ...]) -> list[str]:
     return [f"{prefix}{k}={feats[k]}" for k in keys]
+
+
+class _Strings(NamedTuple):
+    """The feature strings of a line's own features, as itself and as a neighbour; never mutated."""
+
+    own: list[str]
+    long: list[str]
+    before: list[str]
+    far_before: list[str]
+    after: list[str]
+    far_after: list[str]
+
+
+@functools.lru_cache(maxsize=4096)
+def _strings(keys: tuple[str, ...], values: tuple[str, ...]) -> _Strings:
+    """The strings of one set of feature values (lines share them: values are buckets and flags)."""
+    feats = dict(zip(keys, values, strict=True))
+    return _Strings(
+        [f"{k}={v}" for k, v in feats.items()],
+        [f"{k}={feats[k]}" for k in LONG_KEYS],
+        _prefixed("-1:", feats, NEIGHBOUR_KEYS),
+        _prefixed("-2:", feats, FAR_KEYS),
+        _prefixed("1:", feats, NEIGHBOUR_KEYS),
+        _prefixed("2:", feats, FAR_KEYS),
+    )
 
 
 def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
@@ -206,15 +253,16 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
     since_credit = _since([f["kind"] in ("credit", "end-credit") for f in own])
     leads = [f["lead"] == "True" for f in own]
     credit_lines = [f["kind"] == "credit" for f in own]
-    before = {-1: [_prefixed("-1:", f, NEIGHBOUR_KEYS) for f in own], -2: [_prefixed("-2:", f, FAR_KEYS) for f in own]}
-    after = {1: [_prefixed("1:", f, NEIGHBOUR_KEYS) for f in own], 2: [_prefixed("2:", f, FAR_KEYS) for f in own]}
+    strings = [_strings(tuple(f), tuple(f.values())) for f in own]
+    before = {-1: [s.before for s in strings], -2: [s.far_before for s in strings]}
+    after = {1: [s.after for s in strings], 2: [s.far_after for s in strings]}
     out: list[list[str]] = []
     for i, feats in enumerate(own):
         kind, ind = feats["kind"], feats["ind"]
         if kind == "body" and lines[i].size > SHORT:
-            out.append(_long_body(feats, i, n, before[-1], after[1], own))
+            out.append(_long_body(feats, i, n, before[-1], after[1], own, strings[i]))
             continue
-        items = [f"{k}={v}" for k, v in feats.items()]
+        items = list(strings[i].own)  # [f"{k}={v}" for k, v in feats.items()]
         items += [
             f"kind+size={kind}|{feats['size']}",
             f"end+size={feats['end']}|{feats['size']}",

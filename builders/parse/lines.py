@@ -43,7 +43,7 @@ class Line:
         """Width-folded view for matching (same length as ``text``): １９９８ -> 1998, （ -> (."""
         return fold(self.text)
 
-    @property
+    @functools.cached_property
     def size(self) -> int:
         """Length without spaces."""
         return len(self.text.replace(" ", ""))
@@ -69,6 +69,18 @@ def fold(text: str) -> str:
     """NFKC per character, keeping the length (so offsets stay valid): ＷＴＯ１９ -> WTO19."""
     if text.isascii():
         return text
+    if len(text) > MAX_FOLD_MEMO:
+        return text.translate(_FOLD)
+    return _fold_memo(text)
+
+
+MAX_FOLD_MEMO = 20_000
+"""Longer texts are folded each time, not kept in the memo."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _fold_memo(text: str) -> str:
+    """:func:`fold` of a text met before (a paragraph is folded by several of the assembler's steps)."""
     return text.translate(_FOLD)
 
 

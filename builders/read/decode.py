@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from builders.memo import temp_memo
 from schema import Problem
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -118,15 +119,44 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _is_control(ch: str) -> bool:
-    return ch not in "\n\t\r\f\v" and unicodedata.category(ch) == "Cc"
+CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+"""Control characters (Unicode Cc, a set Unicode never changes: U+0000-001F, U+007F-009F) other than
+the whitespace ones (``\\t \\n \\v \\f \\r``)."""
+
+
+def _ranges(codes: list[int]) -> list[tuple[int, int]]:
+    """Sorted code points as ``(first, last)`` runs."""
+    runs: list[tuple[int, int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return runs
+
+
+def _scan_format_characters() -> list[tuple[int, int]]:
+    """Every code point of Unicode category Cf (format), as runs: a scan of all of Unicode."""
+    return _ranges([c for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"])
+
+
+def _valid_ranges(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(run, tuple) and len(run) == 2 and all(isinstance(c, int) and 0 <= c < 0x110000 for c in run)
+        for run in value
+    )
 
 
 @functools.cache
 def _format_characters() -> re.Pattern[str]:
-    """Every code point of Unicode category Cf (format), as one character class."""
-    found = (chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
-    return re.compile("[" + "".join(re.escape(ch) for ch in found) + "]")
+    """Every code point of Unicode category Cf (format), as one character class.
+
+    The scan of all of Unicode takes a fraction of a second: its result is memoised per
+    Unicode version (:func:`builders.memo.temp_memo`).
+    """
+    key = f"Cf|{unicodedata.unidata_version}".encode()
+    runs = temp_memo("format-characters", key, _scan_format_characters, _valid_ranges)
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in runs) + "]")
 
 
 def remove_format_controls(text: str) -> tuple[str, int]:
@@ -167,7 +197,7 @@ def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:
             continue
         if bom and not _plausible(text):
             break
-        controls = sum(1 for ch in text if _is_control(ch))
+        controls = len(CONTROLS.findall(text))
         if controls > CONTROL_SHARE * len(text):
             return reject("binary-file", f"{controls} control characters in {len(text)}: not a text dump")
         if not text.strip():

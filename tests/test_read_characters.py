@@ -1,0 +1,108 @@
+"""The reader's character classes (control and format characters) against the slow per-character reference."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builders.read import decode
+
+EVERY_CODE_POINT = "".join(map(chr, range(0x110000)))
+"""All of Unicode, surrogates included (a Python string may hold them)."""
+
+
+def slow_is_control(ch: str) -> bool:
+    """The reference: a control character (Cc) that is not whitespace."""
+    return ch not in "\n\t\r\f\v" and unicodedata.category(ch) == "Cc"
+
+
+def slow_remove_format_controls(text: str) -> tuple[str, int]:
+    """The reference: every Cf character removed, one at a time."""
+    kept = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return kept, len(text) - len(kept)
+
+
+def test_controls_are_exactly_the_non_whitespace_cc_characters() -> None:
+    assert set(decode.CONTROLS.findall(EVERY_CODE_POINT)) == {ch for ch in EVERY_CODE_POINT if slow_is_control(ch)}
+
+
+def test_format_characters_are_exactly_category_cf() -> None:
+    found = set(decode._format_characters().findall(EVERY_CODE_POINT))
+    assert found == {ch for ch in EVERY_CODE_POINT if unicodedata.category(ch) == "Cf"}
+    assert {"\u200b", "\u202e", "\ufeff", "\u00ad"} <= found
+
+
+def test_the_format_characters_memo_gives_the_same_class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIANBAO_CACHE_DIR", str(tmp_path))
+    decode._format_characters.cache_clear()
+    try:
+        derived = decode._format_characters().pattern  # scanned, then written to the memo folder
+        assert list((tmp_path / "memo").glob("format-characters-*.marshal"))
+        decode._format_characters.cache_clear()
+        assert decode._format_characters().pattern == derived  # read back from the memo
+    finally:
+        decode._format_characters.cache_clear()
+
+
+def test_a_damaged_memo_is_derived_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIANBAO_CACHE_DIR", str(tmp_path))
+    decode._format_characters.cache_clear()
+    try:
+        expected = decode._format_characters().pattern
+        for memo in (tmp_path / "memo").glob("format-characters-*.marshal"):
+            memo.write_bytes(b"not marshal")
+        decode._format_characters.cache_clear()
+        assert decode._format_characters().pattern == expected
+    finally:
+        decode._format_characters.cache_clear()
+
+
+TRICKY = st.sampled_from(
+    [
+        "\u200b",
+        "\u200d",
+        "\u202e",
+        "\u2066",
+        "\ufeff",
+        "\u00ad",
+        "\U000e0001",
+        "\ud800",
+        "\udfff",
+        "\x00",
+        "\x1f",
+        "\x7f",
+        "\x85",
+        "\x9f",
+        "\t",
+        "\n",
+        "\r",
+        "\x0b",
+        "\x0c",
+    ]
+)
+TEXTS = st.text(st.one_of(st.characters(), st.characters(categories=["Cs", "Cf", "Cc", "Zs"]), TRICKY, st.just("县")))
+
+
+@given(TEXTS)
+def test_remove_format_controls_matches_the_reference(text: str) -> None:
+    assert decode.remove_format_controls(text) == slow_remove_format_controls(text)
+
+
+@given(TEXTS)
+def test_control_count_matches_the_reference(text: str) -> None:
+    assert len(decode.CONTROLS.findall(text)) == sum(1 for ch in text if slow_is_control(ch))
+
+
+@given(st.text(st.one_of(st.characters(codec="utf-8"), TRICKY.filter(lambda ch: not "\ud800" <= ch <= "\udfff"))))
+def test_decoding_counts_controls_as_the_reference(tail: str) -> None:
+    text = "县" + tail  # no leading BOM (utf-8-sig drops it), never blank
+    decoded = decode.decode(text.encode("utf-8"), "page.txt")
+    controls = sum(1 for ch in text if slow_is_control(ch))
+    if "\x00" in text or controls > decode.CONTROL_SHARE * len(text):
+        assert not isinstance(decoded, tuple) and decoded.code == "binary-file"
+    else:
+        assert decoded == (decode.normalise(text), "utf-8-sig")
