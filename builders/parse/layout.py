@@ -222,15 +222,40 @@ def subhead_form(folded: str) -> str | None:
 
 
 def _echoes_subhead(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:
-    """Is a lone line the labeller opens an article with a section subhead after all? It has
-    the form of a subhead the current article already has, and no lead, credit or 电头 follows."""
+    """Is a lone line the labeller opens an article with a section subhead after all? No lead
+    follows, and it has the form of a subhead the current article already has, or else (when
+    the article's own title has another form) that of the next lone line before any credit."""
     if current is None or j != i + 1 or j >= len(typed):
         return False
     nxt = typed[j]
     form = subhead_form(typed[i].line.folded)
     if form is None or nxt.kind != "body" or is_lead(nxt.line):
         return False
-    return any(t.kind == "subhead" and subhead_form(t.line.folded) == form for t in current.items)
+    if any(t.kind == "subhead" and subhead_form(t.line.folded) == form for t in current.items):
+        return True
+    if any(subhead_form(line.folded) == form for line in current.titles):
+        return False  # a series of pieces headed alike (求真务实 在大地上…, 双周协商 画出…)
+    return _echoed_ahead(typed, j, form)
+
+
+ECHO_REACH = 40
+"""How many lines ahead a subhead looks for the next one of its form."""
+
+
+def _lone_title(typed: list[Typed], k: int) -> bool:
+    alone = typed[k - 1].kind != "title" and k + 1 < len(typed) and typed[k + 1].kind == "body"
+    return typed[k].kind == "title" and alone
+
+
+def _echoed_ahead(typed: list[Typed], j: int, form: str) -> bool:
+    """Does a lone line of the same form follow before any credit or 电头 (the next subhead
+    of the same feature)?"""
+    for k in range(j, min(len(typed), j + ECHO_REACH)):
+        if typed[k].kind in ("credit", "end-credit", "heading") or LEAD.match(typed[k].line.folded):
+            return False
+        if _lone_title(typed, k):
+            return subhead_form(typed[k].line.folded) == form
+    return False
 
 
 MAX_LABELLED_TITLE = 60
