@@ -60,3 +60,29 @@ def test_pieces_headed_like_their_neighbours_are_articles_of_a_series() -> None:
     ]
     labels = ["title-start", "body"] * 3
     assert _titles(_blocks(lines, labels)) == [[lines[0]], [lines[2]], [lines[4]]]
+
+
+def test_a_line_leading_into_the_next_headline_after_a_closing_credit_is_its_kicker() -> None:
+    lines = [
+        "老街换新颜",
+        "青石镇的老街改造完工，石板路、白墙黛瓦又回来了，游客一年比一年多。",
+        "（本报记者林远）",
+        "过去老街一下雨就满是泥水；如今路平了、灯亮了。南方小镇——",
+        "老街，让日子更有滋味",
+        "傍晚时分，老街上飘起了饭菜香，居民们三三两两地坐在门口聊天。",
+    ]
+    labels = ["title-start", "body", "closing-credit", "body", "title-start", "body"]
+    assert _titles(_blocks(lines, labels)) == [[lines[0]], lines[3:5]]
+
+
+def test_a_speaker_line_inside_a_feature_heads_a_section_not_an_article() -> None:
+    lines = [
+        "两名护士讲述——",
+        "守在病房的日日夜夜",
+        "她们是病人身边的守护者，日夜守在病房里。",
+        "县医院重症病房护士长李红：",
+        "“病人好起来，就是我最大的安慰”",
+        "李红已经连续在病房工作了二十多天。",
+    ]
+    labels = ["title-start", "title", "body", "body", "title-start", "body"]
+    assert _titles(_blocks(lines, labels)) == [lines[:2], [lines[4]]]

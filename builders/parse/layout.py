@@ -312,6 +312,21 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     return "subhead"
 
 
+def _kicker_before_title(typed: list[Typed], labels: list[str], i: int) -> bool:
+    """Is a line ending in —— or ： just above a line the labeller opens an article with the
+    kicker of that article (…如今锻炼有去处。山东农村—— | 文化广场…)? Only where the article
+    before has visibly ended (a closing credit, an end mark, a 下转 marker): inside a feature
+    such a line (某医院某某：| “……”) heads a section."""
+    item = typed[i]
+    if i + 1 >= len(typed) or labels[i] in TITLE_LABELS or labels[i + 1] != "title-start":
+        return False
+    if item.kind not in ("body", "title") or not _may_title(item) or not _may_title(typed[i + 1]):
+        return False
+    if not item.line.folded.rstrip().endswith(("——", "—", ":", "：")):
+        return False
+    return i == 0 or typed[i - 1].kind in ("end-credit", "end-mark", "marker-on")
+
+
 def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
     """Cut a typed page into article blocks; lines before the first title are returned apart.
 
@@ -323,6 +338,11 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
     i = 0
     while i < len(typed):
         item = typed[i]
+        if labels is not None and _kicker_before_title(typed, labels, i):
+            j = _labelled_run(typed, labels, i + 1)
+            blocks.append(_open_block([t.line for t in typed[i:j]]))
+            i = j
+            continue
         labelled_title = labels is not None and labels[i] == "title-start" and _may_title(item)
         if item.kind in ("title", "heading") or labelled_title:
             current = blocks[-1] if blocks else None
