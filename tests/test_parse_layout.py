@@ -86,3 +86,16 @@ def test_a_speaker_line_inside_a_feature_heads_a_section_not_an_article() -> Non
     ]
     labels = ["title-start", "title", "body", "body", "title-start", "body"]
     assert _titles(_blocks(lines, labels)) == [lines[:2], [lines[4]]]
+
+
+def test_a_lead_naming_the_reporters_source_is_never_a_headline() -> None:
+    lines = [
+        "县城供暖全面启动",
+        "本报讯 县城集中供暖昨日全面启动，覆盖居民小区八十余个。",
+        "记者从县供热公司获悉：截至昨日，全县已有",
+        "九成居民家中室温达标。",
+    ]
+    labels = ["title-start", "body", "title-start", "body-continued"]
+    blocks = _blocks(lines, labels)
+    assert _titles(blocks) == [[lines[0]]]
+    assert [t.line.text for t in blocks[0].items if t.kind == "body"] == lines[1:]

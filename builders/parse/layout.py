@@ -258,16 +258,21 @@ def _echoed_ahead(typed: list[Typed], j: int, form: str) -> bool:
     return False
 
 
+REPORTER_LEAD = re.compile(r"^(?:本报)?记者(?:从|近日从|日前从|获悉|了解到)")
+"""A lead that opens on the reporter and the source (记者从…获悉): never a headline."""
 MAX_LABELLED_TITLE = 60
 """Longest line the labeller may make a title line although the rules call it body (a kicker
 ending in ：, —— or a full sentence: 某某书记：, 过去……。如今……。山东农村——)."""
 
 
 def _may_title(item: Typed) -> bool:
-    """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，)."""
+    """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，),
+    nor a lead that names its reporter's source (记者从某部获悉：…)."""
+    folded = item.line.folded.rstrip()
+    if REPORTER_LEAD.match(folded):
+        return False
     if item.kind in ("title", "heading"):
         return True
-    folded = item.line.folded.rstrip()
     if item.kind != "body" or item.line.size > MAX_LABELLED_TITLE or not is_title_text(folded):
         return False
     return folded.endswith(("——", "—", ":", "：")) or not (MID_PUNCT.search(folded) or "。" in folded)
@@ -347,7 +352,8 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
         if item.kind in ("title", "heading") or labelled_title:
             current = blocks[-1] if blocks else None
             if labels is not None and (current is not None or labelled_title):
-                if labels[i] in TITLE_LABELS and not (current is not None and ENUMERATOR.match(item.line.folded)):
+                enumerated = current is not None and ENUMERATOR.match(item.line.folded)
+                if labels[i] in TITLE_LABELS and _may_title(item) and not enumerated:
                     j = _labelled_run(typed, labels, i)
                     if not _echoes_subhead(typed, i, j, current):
                         blocks.append(_open_block([t.line for t in typed[i:j]]))
