@@ -239,7 +239,9 @@ def _join_closing_dateline(parts: Parts) -> None:
     if len(parts.paras) < 2:
         return
     last, before = parts.paras[-1], parts.paras[-2]
-    if before.subhead or before.marker or not CLOSING_DATELINE.match(fold(last.text).replace(" ", "")):
+    if last.text.lstrip()[:1] not in "（(" or before.subhead or before.marker:
+        return
+    if not CLOSING_DATELINE.match(fold(last.text).replace(" ", "")):
         return
     before.lines.extend(last.lines)
     before.text += last.text

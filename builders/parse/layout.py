@@ -343,7 +343,12 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
     i = 0
     while i < len(typed):
         item = typed[i]
-        if labels is not None and _kicker_before_title(typed, labels, i):
+        if (
+            labels is not None
+            and i + 1 < len(labels)
+            and labels[i + 1] == "title-start"
+            and _kicker_before_title(typed, labels, i)
+        ):
             j = _labelled_run(typed, labels, i + 1)
             blocks.append(_open_block([t.line for t in typed[i:j]]))
             i = j
