@@ -95,7 +95,9 @@ def test_leading_place_name_is_dropped_but_level_kept() -> None:
 @pytest.mark.parametrize(
     ("text", "listed"),
     [
-        ("有关部门负责人徐光明、杨正方、李东生等出席。", ["杨正方", "李东生"]),
+        ("局长徐光明、杨正方、李东生等出席。", ["杨正方", "李东生"]),
+        # 负责人 names no office: everyone listed is a person named, none an official
+        ("有关部门负责人徐光明、杨正方、李东生等出席。", ["徐光明", "杨正方", "李东生"]),
         ("村民李永安说,大棚是入冬抢建的。", ["李永安"]),
         ("志愿者王小明、陈立新来到社区。", ["王小明", "陈立新"]),
         ("代表商讨议案,群众植树。", []),  # verbs and nouns after a role word are no names
@@ -117,3 +119,60 @@ def test_a_surname_that_is_also_a_preposition() -> None:
     assert pairs("社区党支部书记向红兵说,大家放心。") == [("向红兵", "社区党支部书记")]
     assert pairs("书记向群众说明情况。") == []
     assert pairs("江泽民主席和李鹏总理出席。") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有关部门负责人徐光明说,将加快进度。",  # the person in charge: no post printed
+        "研究小组负责人孙立平博士介绍说",
+        "两国总统商谈加强合作。",  # a dictionary verb after the post
+    ],
+)
+def test_no_office_named(text: str) -> None:
+    assert pairs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name part beside the separator need not look transliterated
+        ("某国总理川·立派近日指出", [("川·立派", "总理")]),
+        ("某社社长让·米奥、某国前参谋长拉卡兹等出席", [("让·米奥", "某社社长"), ("拉卡兹", "前参谋长")]),
+        ("某国总理乌叶海亚１１日会见客人", [("乌叶海亚", "总理")]),
+        # a word the dictionary tags as a person, whatever its characters
+        ("某部部长多吉才让出席", [("多吉才让", "某部部长")]),
+        # Tibetan names have no surname: one or two name elements
+        ("自治区党委副书记丹增今天指出", [("丹增", "自治区党委副书记")]),
+        ("自治区副主席次仁扎西表示", [("次仁扎西", "自治区副主席")]),
+        # a married woman's name with her husband's surname first (冠夫姓)
+        ("特区政府政务司司长陈方安生将于明天启程", [("陈方安生", "特区政府政务司司长")]),
+        ("某会主席范徐丽泰表示", [("范徐丽泰", "某会主席")]),
+        # overlapping heads: 厅长 inside 总务厅长官
+        ("推选总务厅长官王志刚为代表", [("王志刚", "总务厅长官")]),
+        # a name the segmenter glued to the next character (朱新文因)
+        ("某镇副镇长黄新文因病去世", [("黄新文", "某镇副镇长")]),
+    ],
+)
+def test_name_forms(text: str, expected: list[tuple[str, str]]) -> None:
+    assert pairs(text) == expected
+
+
+def test_a_name_is_not_cut_at_a_surname_and_a_common_start() -> None:
+    assert pairs("县长张国平安排部署工作。") == [("张国平", "县长")]
+    assert pairs("县长王建国家里来了客人。") == [("王建国", "县长")]
+
+
+def test_officials_named_in_a_heading_follow_the_body() -> None:
+    body = "会议由常务副县长陈文华主持。"
+    found, _ = officials_and_listed(body, None, ["某国总理罗杰斯强调合作", "县长陈文华调研"])
+    assert [(o.name, o.title) for o in found] == [("陈文华", "常务副县长"), ("罗杰斯", "总理")]
+
+
+def test_an_article_lists_the_officials_of_its_title_lines() -> None:
+    draft = make_draft("m00.txt", "他今天说,两国将加强合作。").model_copy(
+        update={"title_lines": ["某国总理罗杰斯强调合作"]}
+    )
+    (article,) = enrich_page([draft], draft.body)
+    assert [(o.name, o.title) for o in article.officials] == [("罗杰斯", "总理")]
+    assert "罗杰斯" in article.persons

@@ -13,7 +13,6 @@ from builders.segment.tokenizer import tag
 DATA = Path(__file__).parent / "data"
 
 
-
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
@@ -26,7 +25,7 @@ FOLLOWERS = _words(
     "随后 并 又 已 将 慰问 点评 签 见证 颁 宣布 指导 考察 巡查 召集 授课 牵头 分析 "
     "肯定 称赞 勉励 鼓励 叮嘱 告诉 坦言 认为 透露 谈 提到 回顾 总结 布置 主动 专门 "
     "特别 首先 最后 同时 当场 任 于 今天 昨天 明天 今日 昨日 日前 近日 当天 当日 上午 下午 晚上 今晚 "
-    "昨晚 目前 最近"
+    "昨晚 目前 最近 因"
 )
 """Words that may follow a name (蓝伶俐传达…, 林亮的…): a name candidate must stop before one."""
 
@@ -66,7 +65,7 @@ TRANSLITERATION = frozenset(
     "奎拉莱赖兰朗劳勒雷蕾里理利莉丽连列林琳卢鲁伦罗洛马玛迈麦曼芒梅门蒙孟米密缪摩莫默墨姆穆纳娜乃"
     "南内尼妮涅宁纽努诺欧帕潘佩彭皮珀普奇齐恰乔切钦琼丘萨塞瑟桑森沙莎尚舍圣什史舒斯松苏索塔泰坦汤"
     "唐特提廷通图托瓦万旺威韦维温沃乌西希锡夏谢辛休许雅亚扬耶伊因英尤约扎泽詹兹佐祖卓茨策夫哲"
-    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦于罕"
+    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦于罕叶瑞"
 )
 """Characters of transliterated foreign names (卡里莫夫, 普里马科夫): no particles, no verbs."""
 
@@ -154,6 +153,8 @@ def _name_like(name: str, words: Sequence[str]) -> bool:
         return False
     if common_word(name) or (len(name) >= 3 and common_word(name[:2])):
         return False  # 明确责(任) starts with a common word
+    if len(name) == 2 and words and words[0] == name and frequency(name) and tag(name).startswith("v"):
+        return False  # one dictionary verb (总统商谈): a two-character name word would be tagged nr
     return looks_like_name(name) or _famous(name, words) or _surname_not_first(name, words)
 
 
@@ -174,7 +175,8 @@ def _head_words() -> tuple[str, ...]:
 
 def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
     """A Chinese name starting at ``start``: 2-4 characters (:func:`looks_like_name`) made of
-    whole segmenter words, or stopping before a word that follows names (主持, 的, 在…)."""
+    whole segmenter words, or stopping before a word that follows names (主持, 的, 在…); a
+    married woman's name with her husband's surname first (陈方安生) when it alone stops."""
     candidates = []
     for order, length in enumerate((3, 2, 4)):
         name = text[start : start + length]
@@ -185,7 +187,25 @@ def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
         stops = stops and not _covers_common(name, words)
         if whole or stops:
             candidates.append((not (whole and stops), order, name))
+    if (not candidates or min(candidates)[0]) and _married_name_at(text, start):
+        return text[start : start + 4]
     return min(candidates)[2] if candidates else None
+
+
+MARRIED_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈范方"
+)
+"""Frequent surnames, for a married woman's name printed with two of them (陈方安生, 范徐丽泰)."""
+
+
+def _married_name_at(text: str, start: int) -> bool:
+    """Two frequent surnames and a two-character given name that stops before a follower (冠夫姓)."""
+    name = text[start : start + 4]
+    if len(name) < 4 or not MARRIED_SURNAMES.issuperset(name[:2]):
+        return False
+    if not looks_like_name(name[1:]) or common_word(name[2:]) or name[-1] in NOT_PERSON_LAST:
+        return False
+    return _stops(text[start + 4 : start + 8])
 
 
 def _surname_and_given(name: str, words: Sequence[str]) -> bool:
@@ -201,15 +221,27 @@ def _foreign_word(word: str) -> bool:
     return not (common_word(word) or word.endswith(tuple("国省市县州岛城")))
 
 
+DOTS = ("·", "•", "・", ".")
+"""The separators of a transliterated name's parts (罗马诺·普罗迪)."""
+
+
+def _dotted_part(word: str) -> bool:
+    """A word beside a name separator: the separator shows it is a part of a foreign name even
+    when its characters are not the usual ones (川·立派, 让·米奥, 冯·皮尔)."""
+    return len(word) <= 4 and bool(_HAN.match(word)) and word[-1] not in NOT_LAST and tag(word)[0] not in "pcuy"
+
+
 def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     """A transliterated name made of the words from index ``at`` (罗马诺·普罗迪, 卡里莫夫)."""
     words: list[str] = []
-    for word in tokens[at : at + 10]:
-        if word in "·•・.":
+    window = tokens[at : at + 10]
+    for i, word in enumerate(window):
+        dotted = (bool(words) and words[-1] == "·") or (i + 1 < len(window) and window[i + 1] in DOTS)
+        if word in DOTS:
             if not words or words[-1] == "·":
                 break
             words.append("·")
-        elif _foreign_word(word):
+        elif _foreign_word(word) or (dotted and _dotted_part(word)):
             words.append(word)
         else:
             if len(word) >= 2 and word[-1] in NOT_LAST and _foreign_word(word[:-1]):  # 萨维|为 glued by the HMM
@@ -221,10 +253,49 @@ def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     return name if 2 <= len(name.replace("·", "")) <= 12 and name not in not_names() else None
 
 
+_TIBETAN_ELEMENTS = (
+    "丹增 旦增 多吉 多杰 次仁 扎西 格桑 洛桑 达瓦 尼玛 平措 索朗 强巴 顿珠 白玛 卓玛 央金 拉巴 巴桑 次旦 普布 "
+    "边巴 罗布 群培 益西 阿旺 贡布 才让 嘉措 加措 坚参 坚赞 拉姆 德吉 曲珍 仁青 桑布 土登 图登 热地 帕巴 降边 "
+    "江村 向巴 旺堆 旦巴 才旦 卓嘎 次央 丹巴 赤列 仁增 班觉 拉珍 占堆 朗杰 桑珠 伦珠 晋美 洛布 措姆 普琼 欧珠"
+)
+TIBETAN = frozenset(_TIBETAN_ELEMENTS.split())
+"""Elements of Tibetan names, which have no surname: a name is one or two of them (丹增, 多吉才让)."""
+
+
+def tibetan_name_at(text: str, start: int) -> str | None:
+    """A Tibetan name of one or two elements starting at ``start``, stopping before a follower."""
+    for length in (4, 2):
+        name = text[start : start + length]
+        elements = all(name[i : i + 2] in TIBETAN for i in range(0, length, 2))
+        if len(name) == length and elements and _stops(text[start + length : start + length + 4]):
+            return name
+    return None
+
+
+PERSON_TAGS = ("nr", "nrt", "nrfg")
+PLACE_LAST = frozenset("国省市县州岛城人峰山河湖江海港湾寺村乡镇")
+
+
+def dictionary_name_at(tokens: Sequence[str], at: int) -> str | None:
+    """One segmenter word the dictionary tags as a person (鹿野道彦 nr, 多吉才让 nrt), 2-6 characters."""
+    word = tokens[at] if at < len(tokens) else ""
+    if not 2 <= len(word) <= 6 or not _HAN.match(word) or tag(word) not in PERSON_TAGS:
+        return None
+    if (len(word) == 2 and tag(word) == "nr") or common_word(word) or word in not_names():
+        return None  # two-character nr words are often common words (高峰): the Chinese rule decides
+    if word[-1] in NOT_PERSON_LAST or word[-1] in PLACE_LAST or tag(word[:2])[0] in FUNCTION_TAGS:
+        return None
+    return word
+
+
 def name_at(text: str, start: int, tokens: Sequence[str], at: int) -> str | None:
-    """The person named at ``start`` (= the start of ``tokens[at]``), Chinese or transliterated."""
+    """The person named at ``start`` (= the start of ``tokens[at]``): Chinese, transliterated,
+    Tibetan, or one word the dictionary tags as a person; the longest wins."""
     chinese = chinese_name_at(text, start, tokens[at : at + 4])
-    foreign = foreign_name_at(tokens, at)
-    if foreign and (not chinese or len(foreign) > len(chinese)):
-        return foreign
+    found = [
+        n for n in (foreign_name_at(tokens, at), tibetan_name_at(text, start), dictionary_name_at(tokens, at)) if n
+    ]
+    longest = max(found, key=len, default=None)
+    if longest and (not chinese or len(longest) > len(chinese)):
+        return longest
     return chinese

@@ -78,8 +78,9 @@ def strip_place(title: str) -> str:
 
 @cache
 def head_pattern() -> re.Pattern[str]:
-    """Where a post head ends and a name may begin."""
-    return re.compile(rf"(?:{_alt(HEADS)})(?={HAN})")
+    """Where a post head ends and a name may begin; overlapping heads are all found (总务厅长官:
+    厅长 and 长官), group 1 is the head."""
+    return re.compile(rf"(?=((?:{_alt(HEADS)}))(?={HAN}))")
 
 
 WINDOW = 40
@@ -95,7 +96,16 @@ def title_before(text: str, end: int) -> str | None:
     cut_at = [m.end() for m in _BOUNDARY.finditer(window)]
     window = window[cut_at[-1] :] if cut_at else window
     match = _title_at_end().search(window)
-    return strip_place(match.group(0)) if match else None
+    return strip_place(_drop_verbs(match.group(0))) if match else None
+
+
+def _drop_verbs(title: str) -> str:
+    """Drop two-character verbs that a generic organ took in front of a title (推选|总务厅长官)."""
+    while len(title) > 4 and tag(title[:2]) == "v" and title_pattern().fullmatch(title[2:]):
+        if frequency(title[:3]) or frequency(title[:4]):  # 自治区, 开发区: the verb starts a word
+            break
+        title = title[2:]
+    return title
 
 
 def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Official]:
@@ -108,24 +118,42 @@ def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Offic
     return officials_and_listed(text, tokens)[0]
 
 
-def officials_and_listed(text: str, tokens: Sequence[str] | None = None) -> tuple[list[Official], list[str]]:
+def officials_and_listed(
+    text: str, tokens: Sequence[str] | None = None, headings: Sequence[str] = ()
+) -> tuple[list[Official], list[str]]:
     """Officials (see :func:`find_officials`) and the people listed after them with 、
-    (负责人甲乙、丙丁、戊己: 丙丁 and 戊己 are people named, not officials of the post)."""
-    tokens = list(tokens) if tokens is not None else cut(text)
+    (局长甲乙、丙丁、戊己: 丙丁 and 戊己 are people named, not officials of the post).
+
+    Officials named in the ``headings`` (title lines, each read alone) follow those of the body,
+    unless the body names the same person with a post (its title is the fuller one).
+    """
+    found, listed = _in_text(text, list(tokens) if tokens is not None else cut(text))
+    named = {o.name for o in found}
+    for line in headings:
+        line = "".join(line.split())
+        for official in _in_text(line, cut(line))[0]:
+            if official.name not in named and official not in found:
+                found.append(official)
+    return found, listed
+
+
+def _in_text(text: str, tokens: Sequence[str]) -> tuple[list[Official], list[str]]:
+    """Officials and listed people of one text and its tokens."""
     ends = list(accumulate(map(len, tokens)))
     index = {end: i + 1 for i, end in enumerate(ends)}  # offset -> index of the token starting there
     index[0] = 0
     found: dict[tuple[str, str], Official] = {}
     listed: list[str] = []
     for match in head_pattern().finditer(text):
-        at = index.get(match.end())
-        if at is None or text.startswith(_NOT_POST_AFTER, match.end()):
+        end = match.end(1)
+        at = index.get(end)
+        if at is None or text.startswith(_NOT_POST_AFTER, end):
             continue
-        name = name_at(text, match.end(), tokens, at)
-        title = title_before(text, match.end()) if name else None
+        name = name_at(text, end, tokens, at)
+        title = title_before(text, end) if name else None
         if name and title:
             found.setdefault((name, title), Official(name=name, title=title))
-            listed += _listed_after(text, match.end() + len(name), tokens, index)
+            listed += _listed_after(text, end + len(name), tokens, index)
     return list(found.values()), list(dict.fromkeys(listed + _after_roles(text, tokens, index)))
 
 

@@ -120,7 +120,6 @@ HEADS = (
     "行政长官",
     "长官",
     "领导人",
-    "负责人",
     # foreign heads of state and government, ministers, diplomats
     "首相",
     "议长",
@@ -189,5 +188,9 @@ ROLES = (
     "学生", "志愿者", "工作人员", "党员", "代表", "专家", "教授", "研究员", "工程师", "记者", "通讯员",
     "老人", "大爷", "大妈", "师傅", "农户", "贫困户", "民警", "辅警", "战士", "选手", "运动员", "教练",
     "演员", "作家", "画家", "企业家", "创始人", "店主", "老板", "网友", "游客", "患者", "家属",
+    "负责人", "联系人", "带头人", "当事人",
 )  # fmt: skip
-"""Words for people who hold no post (村民, 志愿者): a name right after one is a person, not an official."""
+"""Words for people who hold no post (村民, 志愿者): a name right after one is a person, not an official.
+
+负责人 (the person in charge) names no office: 有关部门负责人甲乙 is a person named, and so is
+the 负责人 of a project or a team (研究小组负责人), whose post is not printed."""
