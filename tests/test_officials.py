@@ -127,6 +127,8 @@ def test_a_surname_that_is_also_a_preposition() -> None:
         "有关部门负责人徐光明说,将加快进度。",  # the person in charge: no post printed
         "研究小组负责人孙立平博士介绍说",
         "两国总统商谈加强合作。",  # a dictionary verb after the post
+        "我与某国总统谈得很好。",  # a post after the name, then a verb phrase
+        "将从政协主席任上退下来",  # 任上: a surname-like start, a word ending
     ],
 )
 def test_no_office_named(text: str) -> None:
@@ -150,6 +152,19 @@ def test_no_office_named(text: str) -> None:
         ("某会主席范徐丽泰表示", [("范徐丽泰", "某会主席")]),
         # overlapping heads: 厅长 inside 总务厅长官
         ("推选总务厅长官王志刚为代表", [("王志刚", "总务厅长官")]),
+        # Mongolian names have no surname either; a Tibetan element with a variant spelling
+        ("某市委书记巴特尔、副书记王志刚出席", [("巴特尔", "某市委书记"), ("王志刚", "副书记")]),
+        ("某寺民管会主任尼玛慈仁告诉记者", [("尼玛慈仁", "某寺民管会主任")]),
+        # Japanese names: a Japanese surname, a given name or none
+        ("某国首相田中一郎今晚会见客人", [("田中一郎", "首相")]),
+        ("前首相小泉为首的派别", [("小泉", "前首相")]),
+        # a list of people and posts printed without punctuation: the next entry starts with a place
+        (
+            "某县科协科普部部长张学会山东省某局局长陈中央河南省某厂厂长刘胜利",
+            [("张学会", "某县科协科普部部长"), ("陈中央", "某局局长"), ("刘胜利", "某厂厂长")],
+        ),
+        # an honorific or a rank after the name
+        ("某公司总经理王大石先生赠送锦旗", [("王大石", "某公司总经理")]),
         # a name the segmenter glued to the next character (朱新文因)
         ("某镇副镇长黄新文因病去世", [("黄新文", "某镇副镇长")]),
     ],

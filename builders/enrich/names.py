@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from builders.enrich.region import place_names
 from builders.parse.surnames import COMPOUND_SURNAMES, has_surname
 from builders.segment.tokenizer import tag
 
@@ -25,14 +26,14 @@ FOLLOWERS = _words(
     "随后 并 又 已 将 慰问 点评 签 见证 颁 宣布 指导 考察 巡查 召集 授课 牵头 分析 "
     "肯定 称赞 勉励 鼓励 叮嘱 告诉 坦言 认为 透露 谈 提到 回顾 总结 布置 主动 专门 "
     "特别 首先 最后 同时 当场 任 于 今天 昨天 明天 今日 昨日 日前 近日 当天 当日 上午 下午 晚上 今晚 "
-    "昨晚 目前 最近 因"
+    "昨晚 目前 最近 因 先生 女士 夫人 博士 教授 院士 将军 上将 中将 少将"
 )
 """Words that may follow a name (蓝伶俐传达…, 林亮的…): a name candidate must stop before one."""
 
 NOT_FIRST = frozenset("的了在和与及对为是把将从向于说等并也都还由被要让给主传强指出参带到副正常务委")
 """Characters that do not begin a name after a post (党组书记要…, 主任委员…)."""
 
-NOT_INSIDE = frozenset("的了在和与及是说等并、，。")
+NOT_INSIDE = frozenset("的了在和与及是说等并很、，。")
 
 
 @cache
@@ -73,7 +74,7 @@ COMMON = 500
 """A dictionary word this frequent is a common word, not a name (高度 6119; 罗干 92, 克林顿 295)."""
 COMMON_NAME = 1000
 """Above this, a two-character word tagged as a person is a common word (高峰 1556; 李鹏 675)."""
-NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因")
+NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因上")
 NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆某")
 """Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 李某)."""
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
@@ -108,7 +109,18 @@ def common_word(word: str) -> bool:
 
 
 def _stops(rest: str) -> bool:
-    return not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest.startswith(FOLLOWERS)
+    """The text after a name candidate ends it: no Chinese character, a follower, or the next
+    entry of a list printed without punctuation, which starts with a place (…副县长李四某市…)."""
+    return not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest.startswith(FOLLOWERS) or _starts_place(rest)
+
+
+PLACE_LEVELS = ("省", "市", "县", "区", "州", "旗")
+
+
+def _starts_place(rest: str) -> bool:
+    """``rest`` starts with the full name of a province, prefecture or county (山东省, 金山区)."""
+    names = place_names()
+    return any(rest[:k].endswith(PLACE_LEVELS) and rest[:k] in names for k in range(2, 8))
 
 
 def _whole_words(name: str, words: Sequence[str]) -> bool:
@@ -125,7 +137,7 @@ def _whole_words(name: str, words: Sequence[str]) -> bool:
     return False
 
 
-GIVEN_NAME_TAGS = ("n", "nr", "nz", "ns", "vn", "a", "an", "j", "x")
+GIVEN_NAME_TAGS = ("n", "nr", "nz", "ns", "vn", "a", "an", "b", "j", "x")
 """Tags of a common word that may be a given name after a one-character surname (陈|胜利, 王|建国)."""
 
 
@@ -253,22 +265,71 @@ def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     return name if 2 <= len(name.replace("·", "")) <= 12 and name not in not_names() else None
 
 
-_TIBETAN_ELEMENTS = (
-    "丹增 旦增 多吉 多杰 次仁 扎西 格桑 洛桑 达瓦 尼玛 平措 索朗 强巴 顿珠 白玛 卓玛 央金 拉巴 巴桑 次旦 普布 "
+_NO_SURNAME_ELEMENTS = (
+    # Tibetan
+    "丹增 旦增 多吉 多杰 次仁 慈仁 扎西 格桑 洛桑 达瓦 尼玛 平措 索朗 强巴 顿珠 白玛 卓玛 央金 拉巴 巴桑 次旦 普布 "
     "边巴 罗布 群培 益西 阿旺 贡布 才让 嘉措 加措 坚参 坚赞 拉姆 德吉 曲珍 仁青 桑布 土登 图登 热地 帕巴 降边 "
-    "江村 向巴 旺堆 旦巴 才旦 卓嘎 次央 丹巴 赤列 仁增 班觉 拉珍 占堆 朗杰 桑珠 伦珠 晋美 洛布 措姆 普琼 欧珠"
+    "江村 向巴 旺堆 旦巴 才旦 卓嘎 次央 丹巴 赤列 仁增 班觉 拉珍 占堆 朗杰 桑珠 伦珠 晋美 洛布 措姆 普琼 欧珠 "
+    # Mongolian
+    "巴音 朝鲁 巴特尔 乌兰 其其格 宝音 那顺 额尔敦 布赫 乌云 图雅 苏和 阿拉坦 哈斯 孟和 敖登 巴雅尔 毕力格 斯琴 "
+    "特古斯 乌力吉 白音 满都拉 巴图 吉日嘎拉 格日勒 陶克套 达来 恩和 布和 朝格图 额尔德尼 乌日图 那仁"
 )
-TIBETAN = frozenset(_TIBETAN_ELEMENTS.split())
-"""Elements of Tibetan names, which have no surname: a name is one or two of them (丹增, 多吉才让)."""
+NO_SURNAME_ELEMENTS = frozenset(_NO_SURNAME_ELEMENTS.split())
+"""Elements of Tibetan and Mongolian names, which have no surname: a name is one or two of
+them (丹增, 多吉才让, 巴音朝鲁)."""
+_ELEMENT_LENGTHS = (4, 3, 2)
 
 
-def tibetan_name_at(text: str, start: int) -> str | None:
-    """A Tibetan name of one or two elements starting at ``start``, stopping before a follower."""
-    for length in (4, 2):
-        name = text[start : start + length]
-        elements = all(name[i : i + 2] in TIBETAN for i in range(0, length, 2))
-        if len(name) == length and elements and _stops(text[start + length : start + length + 4]):
-            return name
+def _elements_at(text: str, start: int) -> list[int]:
+    """Ends of the one- and two-element names starting at ``start``, longest first."""
+    ends = []
+    for first in _ELEMENT_LENGTHS:
+        if text[start : start + first] not in NO_SURNAME_ELEMENTS:
+            continue
+        ends += [
+            start + first + n
+            for n in _ELEMENT_LENGTHS
+            if text[start + first : start + first + n] in NO_SURNAME_ELEMENTS
+        ]
+        ends.append(start + first)
+    return sorted(set(ends), reverse=True)
+
+
+def element_name_at(text: str, start: int) -> str | None:
+    """A name of known elements without a surname (Tibetan, Mongolian): two elements, or one
+    element, or one element and two more characters, that the text after stops."""
+    ends = _elements_at(text, start)
+    for end in ends:
+        two = any(text[start:e] in NO_SURNAME_ELEMENTS for e in range(start + 2, end - 1))
+        if (two and end - start >= 4) or _stops(text[end : end + 4]):
+            return text[start:end]
+    if ends and _stops(text[start + 4 : start + 8]) and not common_word(text[start + 2 : start + 4]):
+        name = text[start : start + 4]  # 尼玛慈仁: one known element and a spelling variant
+        return name if _HAN.match(name) and not NOT_INSIDE.intersection(name) else None
+    return None
+
+
+_JAPANESE_SURNAMES = (
+    "桥本 村山 小渊 羽田 细川 宫泽 竹下 海部 中曾根 田中 森 小泉 安倍 福田 麻生 鸠山 菅 野田 岸田 石破 河野 "
+    "高村 小泽 池田 大平 佐藤 铃木 山田 山本 渡边 伊藤 中村 小林 加藤 吉田 山口 松本 井上 木村 石原 前原 冈田 "
+    "久间 额贺 町村 二阶 盐川 小和田 梶山 武村 土井 橘 野中 扇 堀内 加藤 龟井 谷垣 中川 中山 古贺"
+)
+JAPANESE_SURNAMES = frozenset(_JAPANESE_SURNAMES.split())
+"""Surnames of Japanese politicians, who are named like Chinese people with a 1-3 character
+given name (桥本龙太郎, 村山富市, 羽田孜)."""
+
+
+def japanese_name_at(text: str, start: int) -> str | None:
+    """A Japanese surname and a given name of 1-3 characters (or none: 桥本), ending where the text stops."""
+    for surname in (3, 2, 1):
+        if text[start : start + surname] not in JAPANESE_SURNAMES:
+            continue
+        for given in (3, 2, 1, 0):
+            name = text[start : start + surname + given]
+            if len(name) < max(2, surname + given) or not _HAN.match(name) or NOT_LAST.intersection(name[surname:]):
+                continue
+            if not NOT_INSIDE.intersection(name) and _stops(text[start + len(name) : start + len(name) + 4]):
+                return name
     return None
 
 
@@ -290,11 +351,10 @@ def dictionary_name_at(tokens: Sequence[str], at: int) -> str | None:
 
 def name_at(text: str, start: int, tokens: Sequence[str], at: int) -> str | None:
     """The person named at ``start`` (= the start of ``tokens[at]``): Chinese, transliterated,
-    Tibetan, or one word the dictionary tags as a person; the longest wins."""
+    Tibetan or Mongolian, Japanese, or one word the dictionary tags as a person; the longest wins."""
     chinese = chinese_name_at(text, start, tokens[at : at + 4])
-    found = [
-        n for n in (foreign_name_at(tokens, at), tibetan_name_at(text, start), dictionary_name_at(tokens, at)) if n
-    ]
+    others = (foreign_name_at(tokens, at), element_name_at(text, start), japanese_name_at(text, start))
+    found = [n for n in (*others, dictionary_name_at(tokens, at)) if n]
     longest = max(found, key=len, default=None)
     if longest and (not chinese or len(longest) > len(chinese)):
         return longest

@@ -89,9 +89,10 @@ WINDOW = 40
 _BOUNDARY = re.compile(r"[^\u4e00-\u9fff、]")
 
 
-def title_before(text: str, end: int) -> str | None:
-    """The title ending at ``end`` (the name's start), place-name prefix dropped."""
-    start = max(0, end - WINDOW)
+def title_before(text: str, end: int, floor: int = 0) -> str | None:
+    """The title ending at ``end`` (the name's start), place-name prefix dropped; it starts at
+    ``floor`` or later (after the previous official's name in a list printed without punctuation)."""
+    start = max(floor, end - WINDOW)
     window = text[start:end]
     cut_at = [m.end() for m in _BOUNDARY.finditer(window)]
     window = window[cut_at[-1] :] if cut_at else window
@@ -144,14 +145,16 @@ def _in_text(text: str, tokens: Sequence[str]) -> tuple[list[Official], list[str
     index[0] = 0
     found: dict[tuple[str, str], Official] = {}
     listed: list[str] = []
+    floor = 0
     for match in head_pattern().finditer(text):
         end = match.end(1)
         at = index.get(end)
-        if at is None or text.startswith(_NOT_POST_AFTER, end):
+        if at is None or end < floor or text.startswith(_NOT_POST_AFTER, end):
             continue
         name = name_at(text, end, tokens, at)
-        title = title_before(text, end) if name else None
+        title = title_before(text, end, floor) if name else None
         if name and title:
+            floor = end + len(name)
             found.setdefault((name, title), Official(name=name, title=title))
             listed += _listed_after(text, end + len(name), tokens, index)
     return list(found.values()), list(dict.fromkeys(listed + _after_roles(text, tokens, index)))

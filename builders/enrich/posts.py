@@ -56,7 +56,7 @@ ORGANS = (
 
 ORGAN_SUFFIXES = (
     *("局", "委", "办", "部", "中心", "会", "院", "所", "站", "厅", "处", "科", "室", "联", "馆", "团"),
-    *("公司", "集团", "学", "校", "行", "社", "台", "军", "区", "署", "司"),
+    *("公司", "集团", "学", "校", "行", "社", "台", "军", "区", "署", "司", "厂", "矿", "队", "小组"),
 )
 """Endings of generic organ names (农业农村局, 行政服务中心, 文明办)."""
 
@@ -157,8 +157,8 @@ HEADS = (
 )
 """Post heads (职务名), longest alternatives are tried first by the extractor."""
 
-FUSED_HEADS = ("部长", "局长", "厅长", "署长", "司长", "处长")
-"""Heads that fuse with a two-character organ name (国防部长 = 国防部 + 部长, 外交部长, 组织部长)."""
+FUSED_HEADS = ("部长", "局长", "厅长", "署长", "司长", "处长", "队长")
+"""Heads that fuse with a two-character organ name (国防部长 = 国防部 + 部长, 外交部长, 组织部长, 支队长)."""
 
 MODIFIERS = ("常务副", "第一副", "副", "代理", "代", "党组", "专职副", "执行", "名誉", "荣誉", "首席")
 """Words that go before a post head (常务副县长, 代县长, 党组书记)."""
