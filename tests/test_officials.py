@@ -129,6 +129,8 @@ def test_a_surname_that_is_also_a_preposition() -> None:
         "两国总统商谈加强合作。",  # a dictionary verb after the post
         "我与某国总统谈得很好。",  # a post after the name, then a verb phrase
         "将从政协主席任上退下来",  # 任上: a surname-like start, a word ending
+        "某国总统塞尔维亚总统分别会见客人",  # a country owns the next post
+        "总书记高度赞扬医务人员",  # the dictionary tags 高度赞扬 as a person
     ],
 )
 def test_no_office_named(text: str) -> None:
@@ -191,3 +193,23 @@ def test_an_article_lists_the_officials_of_its_title_lines() -> None:
     (article,) = enrich_page([draft], draft.body)
     assert [(o.name, o.title) for o in article.officials] == [("罗杰斯", "总理")]
     assert "罗杰斯" in article.persons
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title starts after a meeting verb or a function word, not inside an organ's name
+        ("主任医师陈立匆匆找到医疗队临时党支部书记王文华，递交了申请书", [("王文华", "医疗队临时党支部书记")]),
+        ("据某乐园营销中心总经理张旭东介绍", [("张旭东", "某乐园营销中心总经理")]),
+        ("某局药品注册司司长李平说", [("李平", "某局药品注册司司长")]),
+        ("某国总统施泰因迈尔在某地会见客人", [("施泰因迈尔", "总统")]),
+    ],
+)
+def test_title_boundaries(text: str, expected: list[tuple[str, str]]) -> None:
+    assert pairs(text) == expected
+
+
+def test_a_garden_is_no_person() -> None:
+    draft = make_draft("m00.txt", "在景区的南清园周围，游客很多。")
+    (article,) = enrich_page([draft], draft.body)
+    assert "南清园" not in article.persons

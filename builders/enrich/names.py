@@ -66,7 +66,7 @@ TRANSLITERATION = frozenset(
     "奎拉莱赖兰朗劳勒雷蕾里理利莉丽连列林琳卢鲁伦罗洛马玛迈麦曼芒梅门蒙孟米密缪摩莫默墨姆穆纳娜乃"
     "南内尼妮涅宁纽努诺欧帕潘佩彭皮珀普奇齐恰乔切钦琼丘萨塞瑟桑森沙莎尚舍圣什史舒斯松苏索塔泰坦汤"
     "唐特提廷通图托瓦万旺威韦维温沃乌西希锡夏谢辛休许雅亚扬耶伊因英尤约扎泽詹兹佐祖卓茨策夫哲"
-    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦于罕叶瑞"
+    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦于罕叶瑞施"
 )
 """Characters of transliterated foreign names (卡里莫夫, 普里马科夫): no particles, no verbs."""
 
@@ -75,8 +75,8 @@ COMMON = 500
 COMMON_NAME = 1000
 """Above this, a two-character word tagged as a person is a common word (高峰 1556; 李鹏 675)."""
 NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因上")
-NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆某")
-"""Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 李某)."""
+NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆园某")
+"""Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 南清园, 李某)."""
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -346,15 +346,20 @@ def dictionary_name_at(tokens: Sequence[str], at: int) -> str | None:
         return None  # two-character nr words are often common words (高峰): the Chinese rule decides
     if word[-1] in NOT_PERSON_LAST or word[-1] in PLACE_LAST or tag(word[:2])[0] in FUNCTION_TAGS:
         return None
+    if common_word(word[:2]):
+        return None  # 高度赞扬 starts with a common word
     return word
 
 
 def name_at(text: str, start: int, tokens: Sequence[str], at: int) -> str | None:
     """The person named at ``start`` (= the start of ``tokens[at]``): Chinese, transliterated,
-    Tibetan or Mongolian, Japanese, or one word the dictionary tags as a person; the longest wins."""
+    Tibetan or Mongolian, Japanese, or one word the dictionary tags as a person; the longest wins.
+    A foreign word followed by a post owns that post (德国总统|塞尔维亚总统): no name."""
     chinese = chinese_name_at(text, start, tokens[at : at + 4])
     others = (foreign_name_at(tokens, at), element_name_at(text, start), japanese_name_at(text, start))
-    found = [n for n in (*others, dictionary_name_at(tokens, at)) if n]
+    found = [
+        n for n in (*others, dictionary_name_at(tokens, at)) if n and not text.startswith(_head_words(), start + len(n))
+    ]
     longest = max(found, key=len, default=None)
     if longest and (not chinese or len(longest) > len(chinese)):
         return longest

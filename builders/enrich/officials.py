@@ -100,13 +100,28 @@ def title_before(text: str, end: int, floor: int = 0) -> str | None:
     return strip_place(_drop_verbs(match.group(0))) if match else None
 
 
+_KEEP_IN_TITLE = frozenset((*MODIFIERS, *PRE_MODIFIERS, *JOINERS))
+_NOT_IN_TITLE_TAGS = "pcud"
+"""Prepositions, conjunctions, particles, adverbs: a title starts after them (据|某中心总经理)."""
+_MEETING_VERBS = (
+    "找到 会见 会晤 接见 看望 慰问 陪同 宴请 拜会 拜访 采访 邀请 致电 致信 告诉 感谢 表彰 授予 接到 推选 推举 "
+    "选举 任命 担任 出任 兼任 选为 正如 对于 关于"
+)
+_BEFORE_TITLE = frozenset(_MEETING_VERBS.split())
+"""Verbs of meeting and appointing, which put a person's title after them (找到|医疗队党支部书记);
+verbs inside organ names (药品注册司, 执法稽查局) stay."""
+
+
 def _drop_verbs(title: str) -> str:
-    """Drop two-character verbs that a generic organ took in front of a title (推选|总务厅长官)."""
-    while len(title) > 4 and tag(title[:2]) == "v" and title_pattern().fullmatch(title[2:]):
-        if frequency(title[:3]) or frequency(title[:4]):  # 自治区, 开发区: the verb starts a word
-            break
-        title = title[2:]
-    return title
+    """Start the title after the last meeting verb or function word that a generic organ took in
+    (陈某|匆匆|找到|医疗队临时党支部书记, 据|云顶乐园营销中心总经理), while the rest is a title."""
+    offset, start = 0, 0
+    for word in cut(title)[:-1]:
+        offset += len(word)
+        drop = word in _BEFORE_TITLE or (tag(word)[0] in _NOT_IN_TITLE_TAGS and word not in _KEEP_IN_TITLE)
+        if drop and title_pattern().fullmatch(title[offset:]):
+            start = offset
+    return title[start:]
 
 
 def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Official]:
