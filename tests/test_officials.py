@@ -213,3 +213,18 @@ def test_a_garden_is_no_person() -> None:
     draft = make_draft("m00.txt", "在景区的南清园周围，游客很多。")
     (article,) = enrich_page([draft], draft.body)
     assert "南清园" not in article.persons
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "农业农村部、国家林草局联合下发文件。",  # an organ
+        "吸引无数游客慕名而至。",  # a role word, then an idiom
+        "跟着刘洋边走边聊。",  # a name glued to the next word: no name rather than a wrong one
+        "村民胡先生说，路修好了。",  # a surname and a form of address
+    ],
+)
+def test_persons_are_names(body: str) -> None:
+    draft = make_draft("m00.txt", body)
+    (article,) = enrich_page([draft], draft.body)
+    assert not {"林草局", "慕名而", "刘洋边", "胡先生"} & set(article.persons)

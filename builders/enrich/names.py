@@ -47,9 +47,30 @@ FUNCTION_TAGS = frozenset("pcudrmqfyeot")
 """First letters of the jieba tags of function words, numerals, times (关于 p, 重要 a is not)."""
 
 
+KINSHIP = (
+    "先生",
+    "女士",
+    "小姐",
+    "阿姨",
+    "奶奶",
+    "爷爷",
+    "大爷",
+    "大妈",
+    "大娘",
+    "大姐",
+    "大哥",
+    "师傅",
+    "老师",
+    "阿婆",
+    "婆婆",
+)
+"""Words that make a surname a form of address, not a name (胡先生, 吴奶奶)."""
+
+
 def looks_like_name(name: str) -> bool:
-    """A plausible 2-4 character Chinese name: known surname, no particle or function word inside."""
-    if not 2 <= len(name) <= 4 or name in not_names() or not has_surname(name):
+    """A plausible 2-4 character Chinese name: known surname, no particle or function word inside,
+    not a surname and a form of address (胡先生)."""
+    if not 2 <= len(name) <= 4 or name in not_names() or not has_surname(name) or name.endswith(KINSHIP):
         return False
     if name[0] in NOT_FIRST or NOT_INSIDE.intersection(name):
         return False
@@ -75,8 +96,8 @@ COMMON = 500
 COMMON_NAME = 1000
 """Above this, a two-character word tagged as a person is a common word (高峰 1556; 李鹏 675)."""
 NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因上")
-NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆园某")
-"""Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 南清园, 李某)."""
+NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆园某局门而边当灯极")
+"""Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 南清园, 林草局, 李某)."""
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -161,7 +182,7 @@ def _famous(name: str, words: Sequence[str]) -> bool:
 
 
 def _name_like(name: str, words: Sequence[str]) -> bool:
-    if name[-1] in NOT_LAST or name.endswith(_head_words()):
+    if name[-1] in NOT_LAST or name.endswith(_head_words()) or name.endswith(KINSHIP):
         return False
     if common_word(name) or (len(name) >= 3 and common_word(name[:2])):
         return False  # 明确责(任) starts with a common word
@@ -346,8 +367,8 @@ def dictionary_name_at(tokens: Sequence[str], at: int) -> str | None:
         return None  # two-character nr words are often common words (高峰): the Chinese rule decides
     if word[-1] in NOT_PERSON_LAST or word[-1] in PLACE_LAST or tag(word[:2])[0] in FUNCTION_TAGS:
         return None
-    if common_word(word[:2]):
-        return None  # 高度赞扬 starts with a common word
+    if common_word(word[:2]) or word.endswith(KINSHIP):
+        return None  # 高度赞扬 starts with a common word; 胡先生 is a form of address
     return word
 
 

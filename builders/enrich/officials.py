@@ -4,9 +4,11 @@ A title is one or more units joined by 、 or 兼, each unit
 ``pre-modifier? organ* modifier? head`` built from the vocabulary of
 :mod:`builders.enrich.posts` (县委 + 副 + 书记, 前 + 总统, 驻华 + 大使, 国防 + 部长).
 The post must end where a segmenter word ends, and the name is the words that follow
-it (:func:`builders.enrich.names.name_at`): a Chinese name (surname, 2-4 characters) or
-a transliterated foreign one (卡里莫夫, 罗马诺·普罗迪). A leading proper place name
-(庆元县委书记) is dropped from the title: the page's county is the record's ``region``.
+it (:func:`builders.enrich.names.name_at`): a Chinese name (surname, 2-4 characters),
+a transliterated foreign one (卡里莫夫, 罗马诺·普罗迪), a Tibetan, Mongolian or Japanese one,
+kept in full as printed. A leading proper place name (庆元县委书记) is dropped from the
+title: the page's county is the record's ``region``. 负责人 is no post
+(:data:`builders.enrich.posts.ROLES`). Title lines are read too, each line alone.
 """
 
 from __future__ import annotations
