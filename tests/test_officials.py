@@ -180,6 +180,11 @@ def test_a_name_is_not_cut_at_a_surname_and_a_common_start() -> None:
     assert pairs("县长王建国家里来了客人。") == [("王建国", "县长")]
 
 
+def test_a_heading_of_two_elections() -> None:
+    found, _ = officials_and_listed("", [], ["张建国当选某省人大主任李文华当选某省省长"])
+    assert [(o.name, o.title) for o in found] == [("李文华", "当选某省人大主任")]  # as printed, run together
+
+
 def test_officials_named_in_a_heading_follow_the_body() -> None:
     body = "会议由常务副县长陈文华主持。"
     found, _ = officials_and_listed(body, None, ["某国总理罗杰斯强调合作", "县长陈文华调研"])
@@ -203,6 +208,8 @@ def test_an_article_lists_the_officials_of_its_title_lines() -> None:
         ("据某乐园营销中心总经理张旭东介绍", [("张旭东", "某乐园营销中心总经理")]),
         ("某局药品注册司司长李平说", [("李平", "某局药品注册司司长")]),
         ("某国总统施泰因迈尔在某地会见客人", [("施泰因迈尔", "总统")]),
+        ("难忘的夜晚——致省农科院副院长吴文华", [("吴文华", "省农科院副院长")]),
+        ("某公司总经理王大石先生赠送锦旗", [("王大石", "某公司总经理")]),
     ],
 )
 def test_title_boundaries(text: str, expected: list[tuple[str, str]]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from builders.enrich.names import NOT_PERSON_LAST, frequency, name_at
 from builders.enrich.posts import (
@@ -107,7 +107,7 @@ _NOT_IN_TITLE_TAGS = "pcud"
 """Prepositions, conjunctions, particles, adverbs: a title starts after them (据|某中心总经理)."""
 _MEETING_VERBS = (
     "找到 会见 会晤 接见 看望 慰问 陪同 宴请 拜会 拜访 采访 邀请 致电 致信 告诉 感谢 表彰 授予 接到 推选 推举 "
-    "选举 任命 担任 出任 兼任 选为 正如 对于 关于"
+    "选举 任命 担任 出任 兼任 选为 正如 对于 关于 致"
 )
 _BEFORE_TITLE = frozenset(_MEETING_VERBS.split())
 """Verbs of meeting and appointing, which put a person's title after them (找到|医疗队党支部书记);
@@ -116,12 +116,15 @@ verbs inside organ names (药品注册司, 执法稽查局) stay."""
 
 def _drop_verbs(title: str) -> str:
     """Start the title after the last meeting verb or function word that a generic organ took in
-    (陈某|匆匆|找到|医疗队临时党支部书记, 据|云顶乐园营销中心总经理), while the rest is a title."""
+    (陈某|匆匆|找到|医疗队临时党支部书记, 据|某中心总经理), or after a person's name that a verb
+    follows (甲乙|当选某省人大主任), while the rest is a title."""
+    words = cut(title)
     offset, start = 0, 0
-    for word in cut(title)[:-1]:
+    for word, after in pairwise(words):
         offset += len(word)
-        drop = word in _BEFORE_TITLE or (tag(word)[0] in _NOT_IN_TITLE_TAGS and word not in _KEEP_IN_TITLE)
-        if drop and title_pattern().fullmatch(title[offset:]):
+        kind = tag(word)
+        drop = word in _BEFORE_TITLE or (kind[0] in _NOT_IN_TITLE_TAGS and word not in _KEEP_IN_TITLE)
+        if (drop or (kind.startswith("nr") and tag(after) == "v")) and title_pattern().fullmatch(title[offset:]):
             start = offset
     return title[start:]
 
