@@ -95,7 +95,9 @@ def test_leading_place_name_is_dropped_but_level_kept() -> None:
 @pytest.mark.parametrize(
     ("text", "listed"),
     [
-        ("有关部门负责人徐光明、杨正方、李东生等出席。", ["杨正方", "李东生"]),
+        ("局长徐光明、杨正方、李东生等出席。", ["杨正方", "李东生"]),
+        # 负责人 names no office: everyone listed is a person named, none an official
+        ("有关部门负责人徐光明、杨正方、李东生等出席。", ["徐光明", "杨正方", "李东生"]),
         ("村民李永安说,大棚是入冬抢建的。", ["李永安"]),
         ("志愿者王小明、陈立新来到社区。", ["王小明", "陈立新"]),
         ("代表商讨议案,群众植树。", []),  # verbs and nouns after a role word are no names
@@ -117,3 +119,119 @@ def test_a_surname_that_is_also_a_preposition() -> None:
     assert pairs("社区党支部书记向红兵说,大家放心。") == [("向红兵", "社区党支部书记")]
     assert pairs("书记向群众说明情况。") == []
     assert pairs("江泽民主席和李鹏总理出席。") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有关部门负责人徐光明说,将加快进度。",  # the person in charge: no post printed
+        "研究小组负责人孙立平博士介绍说",
+        "两国总统商谈加强合作。",  # a dictionary verb after the post
+        "我与某国总统谈得很好。",  # a post after the name, then a verb phrase
+        "将从政协主席任上退下来",  # 任上: a surname-like start, a word ending
+        "某国总统塞尔维亚总统分别会见客人",  # a country owns the next post
+        "总书记高度赞扬医务人员",  # the dictionary tags 高度赞扬 as a person
+    ],
+)
+def test_no_office_named(text: str) -> None:
+    assert pairs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name part beside the separator need not look transliterated
+        ("某国总理川·立派近日指出", [("川·立派", "总理")]),
+        ("某社社长让·米奥、某国前参谋长拉卡兹等出席", [("让·米奥", "某社社长"), ("拉卡兹", "前参谋长")]),
+        ("某国总理乌叶海亚１１日会见客人", [("乌叶海亚", "总理")]),
+        # a word the dictionary tags as a person, whatever its characters
+        ("某部部长多吉才让出席", [("多吉才让", "某部部长")]),
+        # Tibetan names have no surname: one or two name elements
+        ("自治区党委副书记丹增今天指出", [("丹增", "自治区党委副书记")]),
+        ("自治区副主席次仁扎西表示", [("次仁扎西", "自治区副主席")]),
+        # a married woman's name with her husband's surname first (冠夫姓)
+        ("特区政府政务司司长陈方安生将于明天启程", [("陈方安生", "特区政府政务司司长")]),
+        ("某会主席范徐丽泰表示", [("范徐丽泰", "某会主席")]),
+        # overlapping heads: 厅长 inside 总务厅长官
+        ("推选总务厅长官王志刚为代表", [("王志刚", "总务厅长官")]),
+        # Mongolian names have no surname either; a Tibetan element with a variant spelling
+        ("某市委书记巴特尔、副书记王志刚出席", [("巴特尔", "某市委书记"), ("王志刚", "副书记")]),
+        ("某寺民管会主任尼玛慈仁告诉记者", [("尼玛慈仁", "某寺民管会主任")]),
+        # Japanese names: a Japanese surname, a given name or none
+        ("某国首相田中一郎今晚会见客人", [("田中一郎", "首相")]),
+        ("前首相小泉为首的派别", [("小泉", "前首相")]),
+        # a list of people and posts printed without punctuation: the next entry starts with a place
+        (
+            "某县科协科普部部长张学会山东省某局局长陈中央河南省某厂厂长刘胜利",
+            [("张学会", "某县科协科普部部长"), ("陈中央", "某局局长"), ("刘胜利", "某厂厂长")],
+        ),
+        # an honorific or a rank after the name
+        ("某公司总经理王大石先生赠送锦旗", [("王大石", "某公司总经理")]),
+        # a name the segmenter glued to the next character (朱新文因)
+        ("某镇副镇长黄新文因病去世", [("黄新文", "某镇副镇长")]),
+    ],
+)
+def test_name_forms(text: str, expected: list[tuple[str, str]]) -> None:
+    assert pairs(text) == expected
+
+
+def test_a_name_is_not_cut_at_a_surname_and_a_common_start() -> None:
+    assert pairs("县长张国平安排部署工作。") == [("张国平", "县长")]
+    assert pairs("县长王建国家里来了客人。") == [("王建国", "县长")]
+
+
+def test_a_heading_of_two_elections() -> None:
+    found, _ = officials_and_listed("", [], ["张建国当选某省人大主任李文华当选某省省长"])
+    assert [(o.name, o.title) for o in found] == [("李文华", "当选某省人大主任")]  # as printed, run together
+
+
+def test_officials_named_in_a_heading_follow_the_body() -> None:
+    body = "会议由常务副县长陈文华主持。"
+    found, _ = officials_and_listed(body, None, ["某国总理罗杰斯强调合作", "县长陈文华调研"])
+    assert [(o.name, o.title) for o in found] == [("陈文华", "常务副县长"), ("罗杰斯", "总理")]
+
+
+def test_an_article_lists_the_officials_of_its_title_lines() -> None:
+    draft = make_draft("m00.txt", "他今天说,两国将加强合作。").model_copy(
+        update={"title_lines": ["某国总理罗杰斯强调合作"]}
+    )
+    (article,) = enrich_page([draft], draft.body)
+    assert [(o.name, o.title) for o in article.officials] == [("罗杰斯", "总理")]
+    assert "罗杰斯" in article.persons
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a title starts after a meeting verb or a function word, not inside an organ's name
+        ("主任医师陈立匆匆找到医疗队临时党支部书记王文华，递交了申请书", [("王文华", "医疗队临时党支部书记")]),
+        ("据某乐园营销中心总经理张旭东介绍", [("张旭东", "某乐园营销中心总经理")]),
+        ("某局药品注册司司长李平说", [("李平", "某局药品注册司司长")]),
+        ("某国总统施泰因迈尔在某地会见客人", [("施泰因迈尔", "总统")]),
+        ("难忘的夜晚——致省农科院副院长吴文华", [("吴文华", "省农科院副院长")]),
+        ("某公司总经理王大石先生赠送锦旗", [("王大石", "某公司总经理")]),
+    ],
+)
+def test_title_boundaries(text: str, expected: list[tuple[str, str]]) -> None:
+    assert pairs(text) == expected
+
+
+def test_a_garden_is_no_person() -> None:
+    draft = make_draft("m00.txt", "在景区的南清园周围，游客很多。")
+    (article,) = enrich_page([draft], draft.body)
+    assert "南清园" not in article.persons
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "农业农村部、国家林草局联合下发文件。",  # an organ
+        "吸引无数游客慕名而至。",  # a role word, then an idiom
+        "跟着刘洋边走边聊。",  # a name glued to the next word: no name rather than a wrong one
+        "村民胡先生说，路修好了。",  # a surname and a form of address
+    ],
+)
+def test_persons_are_names(body: str) -> None:
+    draft = make_draft("m00.txt", body)
+    (article,) = enrich_page([draft], draft.body)
+    assert not {"林草局", "慕名而", "刘洋边", "胡先生"} & set(article.persons)

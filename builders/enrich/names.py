@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from builders.enrich.region import place_names
 from builders.parse.surnames import COMPOUND_SURNAMES, has_surname
 from builders.segment.tokenizer import tag
 
 DATA = Path(__file__).parent / "data"
-
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -26,14 +26,14 @@ FOLLOWERS = _words(
     "随后 并 又 已 将 慰问 点评 签 见证 颁 宣布 指导 考察 巡查 召集 授课 牵头 分析 "
     "肯定 称赞 勉励 鼓励 叮嘱 告诉 坦言 认为 透露 谈 提到 回顾 总结 布置 主动 专门 "
     "特别 首先 最后 同时 当场 任 于 今天 昨天 明天 今日 昨日 日前 近日 当天 当日 上午 下午 晚上 今晚 "
-    "昨晚 目前 最近"
+    "昨晚 目前 最近 因 先生 女士 夫人 博士 教授 院士 将军 上将 中将 少将"
 )
 """Words that may follow a name (蓝伶俐传达…, 林亮的…): a name candidate must stop before one."""
 
 NOT_FIRST = frozenset("的了在和与及对为是把将从向于说等并也都还由被要让给主传强指出参带到副正常务委")
 """Characters that do not begin a name after a post (党组书记要…, 主任委员…)."""
 
-NOT_INSIDE = frozenset("的了在和与及是说等并、，。")
+NOT_INSIDE = frozenset("的了在和与及是说等并很、，。")
 
 
 @cache
@@ -47,9 +47,30 @@ FUNCTION_TAGS = frozenset("pcudrmqfyeot")
 """First letters of the jieba tags of function words, numerals, times (关于 p, 重要 a is not)."""
 
 
+KINSHIP = (
+    "先生",
+    "女士",
+    "小姐",
+    "阿姨",
+    "奶奶",
+    "爷爷",
+    "大爷",
+    "大妈",
+    "大娘",
+    "大姐",
+    "大哥",
+    "师傅",
+    "老师",
+    "阿婆",
+    "婆婆",
+)
+"""Words that make a surname a form of address, not a name (胡先生, 吴奶奶)."""
+
+
 def looks_like_name(name: str) -> bool:
-    """A plausible 2-4 character Chinese name: known surname, no particle or function word inside."""
-    if not 2 <= len(name) <= 4 or name in not_names() or not has_surname(name):
+    """A plausible 2-4 character Chinese name: known surname, no particle or function word inside,
+    not a surname and a form of address (胡先生)."""
+    if not 2 <= len(name) <= 4 or name in not_names() or not has_surname(name) or name.endswith(KINSHIP):
         return False
     if name[0] in NOT_FIRST or NOT_INSIDE.intersection(name):
         return False
@@ -66,7 +87,7 @@ TRANSLITERATION = frozenset(
     "奎拉莱赖兰朗劳勒雷蕾里理利莉丽连列林琳卢鲁伦罗洛马玛迈麦曼芒梅门蒙孟米密缪摩莫默墨姆穆纳娜乃"
     "南内尼妮涅宁纽努诺欧帕潘佩彭皮珀普奇齐恰乔切钦琼丘萨塞瑟桑森沙莎尚舍圣什史舒斯松苏索塔泰坦汤"
     "唐特提廷通图托瓦万旺威韦维温沃乌西希锡夏谢辛休许雅亚扬耶伊因英尤约扎泽詹兹佐祖卓茨策夫哲"
-    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦于罕"
+    "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦于罕叶瑞施"
 )
 """Characters of transliterated foreign names (卡里莫夫, 普里马科夫): no particles, no verbs."""
 
@@ -74,9 +95,9 @@ COMMON = 500
 """A dictionary word this frequent is a common word, not a name (高度 6119; 罗干 92, 克林顿 295)."""
 COMMON_NAME = 1000
 """Above this, a two-character word tagged as a person is a common word (高峰 1556; 李鹏 675)."""
-NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因")
-NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆某")
-"""Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 李某)."""
+NOT_LAST = frozenset("已将曾于在为说等和与及也都还又就才便即被把向对从是因上")
+NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格家馆园某局门而边当灯极")
+"""Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 南清园, 林草局, 李某)."""
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
@@ -109,7 +130,18 @@ def common_word(word: str) -> bool:
 
 
 def _stops(rest: str) -> bool:
-    return not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest.startswith(FOLLOWERS)
+    """The text after a name candidate ends it: no Chinese character, a follower, or the next
+    entry of a list printed without punctuation, which starts with a place (…副县长李四某市…)."""
+    return not rest or not ("\u4e00" <= rest[0] <= "\u9fff") or rest.startswith(FOLLOWERS) or _starts_place(rest)
+
+
+PLACE_LEVELS = ("省", "市", "县", "区", "州", "旗")
+
+
+def _starts_place(rest: str) -> bool:
+    """``rest`` starts with the full name of a province, prefecture or county (山东省, 金山区)."""
+    names = place_names()
+    return any(rest[:k].endswith(PLACE_LEVELS) and rest[:k] in names for k in range(2, 8))
 
 
 def _whole_words(name: str, words: Sequence[str]) -> bool:
@@ -126,7 +158,7 @@ def _whole_words(name: str, words: Sequence[str]) -> bool:
     return False
 
 
-GIVEN_NAME_TAGS = ("n", "nr", "nz", "ns", "vn", "a", "an", "j", "x")
+GIVEN_NAME_TAGS = ("n", "nr", "nz", "ns", "vn", "a", "an", "b", "j", "x")
 """Tags of a common word that may be a given name after a one-character surname (陈|胜利, 王|建国)."""
 
 
@@ -150,10 +182,12 @@ def _famous(name: str, words: Sequence[str]) -> bool:
 
 
 def _name_like(name: str, words: Sequence[str]) -> bool:
-    if name[-1] in NOT_LAST or name.endswith(_head_words()):
+    if name[-1] in NOT_LAST or name.endswith(_head_words()) or name.endswith(KINSHIP):
         return False
     if common_word(name) or (len(name) >= 3 and common_word(name[:2])):
         return False  # 明确责(任) starts with a common word
+    if len(name) == 2 and words and words[0] == name and frequency(name) and tag(name).startswith("v"):
+        return False  # one dictionary verb (总统商谈): a two-character name word would be tagged nr
     return looks_like_name(name) or _famous(name, words) or _surname_not_first(name, words)
 
 
@@ -174,7 +208,8 @@ def _head_words() -> tuple[str, ...]:
 
 def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
     """A Chinese name starting at ``start``: 2-4 characters (:func:`looks_like_name`) made of
-    whole segmenter words, or stopping before a word that follows names (主持, 的, 在…)."""
+    whole segmenter words, or stopping before a word that follows names (主持, 的, 在…); a
+    married woman's name with her husband's surname first (陈方安生) when it alone stops."""
     candidates = []
     for order, length in enumerate((3, 2, 4)):
         name = text[start : start + length]
@@ -185,7 +220,25 @@ def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
         stops = stops and not _covers_common(name, words)
         if whole or stops:
             candidates.append((not (whole and stops), order, name))
+    if (not candidates or min(candidates)[0]) and _married_name_at(text, start):
+        return text[start : start + 4]
     return min(candidates)[2] if candidates else None
+
+
+MARRIED_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈范方"
+)
+"""Frequent surnames, for a married woman's name printed with two of them (陈方安生, 范徐丽泰)."""
+
+
+def _married_name_at(text: str, start: int) -> bool:
+    """Two frequent surnames and a two-character given name that stops before a follower (冠夫姓)."""
+    name = text[start : start + 4]
+    if len(name) < 4 or not MARRIED_SURNAMES.issuperset(name[:2]):
+        return False
+    if not looks_like_name(name[1:]) or common_word(name[2:]) or name[-1] in NOT_PERSON_LAST:
+        return False
+    return _stops(text[start + 4 : start + 8])
 
 
 def _surname_and_given(name: str, words: Sequence[str]) -> bool:
@@ -201,15 +254,27 @@ def _foreign_word(word: str) -> bool:
     return not (common_word(word) or word.endswith(tuple("国省市县州岛城")))
 
 
+DOTS = ("·", "•", "・", ".")
+"""The separators of a transliterated name's parts (罗马诺·普罗迪)."""
+
+
+def _dotted_part(word: str) -> bool:
+    """A word beside a name separator: the separator shows it is a part of a foreign name even
+    when its characters are not the usual ones (川·立派, 让·米奥, 冯·皮尔)."""
+    return len(word) <= 4 and bool(_HAN.match(word)) and word[-1] not in NOT_LAST and tag(word)[0] not in "pcuy"
+
+
 def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     """A transliterated name made of the words from index ``at`` (罗马诺·普罗迪, 卡里莫夫)."""
     words: list[str] = []
-    for word in tokens[at : at + 10]:
-        if word in "·•・.":
+    window = tokens[at : at + 10]
+    for i, word in enumerate(window):
+        dotted = (bool(words) and words[-1] == "·") or (i + 1 < len(window) and window[i + 1] in DOTS)
+        if word in DOTS:
             if not words or words[-1] == "·":
                 break
             words.append("·")
-        elif _foreign_word(word):
+        elif _foreign_word(word) or (dotted and _dotted_part(word)):
             words.append(word)
         else:
             if len(word) >= 2 and word[-1] in NOT_LAST and _foreign_word(word[:-1]):  # 萨维|为 glued by the HMM
@@ -221,10 +286,102 @@ def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     return name if 2 <= len(name.replace("·", "")) <= 12 and name not in not_names() else None
 
 
+_NO_SURNAME_ELEMENTS = (
+    # Tibetan
+    "丹增 旦增 多吉 多杰 次仁 慈仁 扎西 格桑 洛桑 达瓦 尼玛 平措 索朗 强巴 顿珠 白玛 卓玛 央金 拉巴 巴桑 次旦 普布 "
+    "边巴 罗布 群培 益西 阿旺 贡布 才让 嘉措 加措 坚参 坚赞 拉姆 德吉 曲珍 仁青 桑布 土登 图登 热地 帕巴 降边 "
+    "江村 向巴 旺堆 旦巴 才旦 卓嘎 次央 丹巴 赤列 仁增 班觉 拉珍 占堆 朗杰 桑珠 伦珠 晋美 洛布 措姆 普琼 欧珠 "
+    # Mongolian
+    "巴音 朝鲁 巴特尔 乌兰 其其格 宝音 那顺 额尔敦 布赫 乌云 图雅 苏和 阿拉坦 哈斯 孟和 敖登 巴雅尔 毕力格 斯琴 "
+    "特古斯 乌力吉 白音 满都拉 巴图 吉日嘎拉 格日勒 陶克套 达来 恩和 布和 朝格图 额尔德尼 乌日图 那仁"
+)
+NO_SURNAME_ELEMENTS = frozenset(_NO_SURNAME_ELEMENTS.split())
+"""Elements of Tibetan and Mongolian names, which have no surname: a name is one or two of
+them (丹增, 多吉才让, 巴音朝鲁)."""
+_ELEMENT_LENGTHS = (4, 3, 2)
+
+
+def _elements_at(text: str, start: int) -> list[int]:
+    """Ends of the one- and two-element names starting at ``start``, longest first."""
+    ends = []
+    for first in _ELEMENT_LENGTHS:
+        if text[start : start + first] not in NO_SURNAME_ELEMENTS:
+            continue
+        ends += [
+            start + first + n
+            for n in _ELEMENT_LENGTHS
+            if text[start + first : start + first + n] in NO_SURNAME_ELEMENTS
+        ]
+        ends.append(start + first)
+    return sorted(set(ends), reverse=True)
+
+
+def element_name_at(text: str, start: int) -> str | None:
+    """A name of known elements without a surname (Tibetan, Mongolian): two elements, or one
+    element, or one element and two more characters, that the text after stops."""
+    ends = _elements_at(text, start)
+    for end in ends:
+        two = any(text[start:e] in NO_SURNAME_ELEMENTS for e in range(start + 2, end - 1))
+        if (two and end - start >= 4) or _stops(text[end : end + 4]):
+            return text[start:end]
+    if ends and _stops(text[start + 4 : start + 8]) and not common_word(text[start + 2 : start + 4]):
+        name = text[start : start + 4]  # 尼玛慈仁: one known element and a spelling variant
+        return name if _HAN.match(name) and not NOT_INSIDE.intersection(name) else None
+    return None
+
+
+_JAPANESE_SURNAMES = (
+    "桥本 村山 小渊 羽田 细川 宫泽 竹下 海部 中曾根 田中 森 小泉 安倍 福田 麻生 鸠山 菅 野田 岸田 石破 河野 "
+    "高村 小泽 池田 大平 佐藤 铃木 山田 山本 渡边 伊藤 中村 小林 加藤 吉田 山口 松本 井上 木村 石原 前原 冈田 "
+    "久间 额贺 町村 二阶 盐川 小和田 梶山 武村 土井 橘 野中 扇 堀内 加藤 龟井 谷垣 中川 中山 古贺"
+)
+JAPANESE_SURNAMES = frozenset(_JAPANESE_SURNAMES.split())
+"""Surnames of Japanese politicians, who are named like Chinese people with a 1-3 character
+given name (桥本龙太郎, 村山富市, 羽田孜)."""
+
+
+def japanese_name_at(text: str, start: int) -> str | None:
+    """A Japanese surname and a given name of 1-3 characters (or none: 桥本), ending where the text stops."""
+    for surname in (3, 2, 1):
+        if text[start : start + surname] not in JAPANESE_SURNAMES:
+            continue
+        for given in (3, 2, 1, 0):
+            name = text[start : start + surname + given]
+            if len(name) < max(2, surname + given) or not _HAN.match(name) or NOT_LAST.intersection(name[surname:]):
+                continue
+            if not NOT_INSIDE.intersection(name) and _stops(text[start + len(name) : start + len(name) + 4]):
+                return name
+    return None
+
+
+PERSON_TAGS = ("nr", "nrt", "nrfg")
+PLACE_LAST = frozenset("国省市县州岛城人峰山河湖江海港湾寺村乡镇")
+
+
+def dictionary_name_at(tokens: Sequence[str], at: int) -> str | None:
+    """One segmenter word the dictionary tags as a person (鹿野道彦 nr, 多吉才让 nrt), 2-6 characters."""
+    word = tokens[at] if at < len(tokens) else ""
+    if not 2 <= len(word) <= 6 or not _HAN.match(word) or tag(word) not in PERSON_TAGS:
+        return None
+    if (len(word) == 2 and tag(word) == "nr") or common_word(word) or word in not_names():
+        return None  # two-character nr words are often common words (高峰): the Chinese rule decides
+    if word[-1] in NOT_PERSON_LAST or word[-1] in PLACE_LAST or tag(word[:2])[0] in FUNCTION_TAGS:
+        return None
+    if common_word(word[:2]) or word.endswith(KINSHIP):
+        return None  # 高度赞扬 starts with a common word; 胡先生 is a form of address
+    return word
+
+
 def name_at(text: str, start: int, tokens: Sequence[str], at: int) -> str | None:
-    """The person named at ``start`` (= the start of ``tokens[at]``), Chinese or transliterated."""
+    """The person named at ``start`` (= the start of ``tokens[at]``): Chinese, transliterated,
+    Tibetan or Mongolian, Japanese, or one word the dictionary tags as a person; the longest wins.
+    A foreign word followed by a post owns that post (德国总统|塞尔维亚总统): no name."""
     chinese = chinese_name_at(text, start, tokens[at : at + 4])
-    foreign = foreign_name_at(tokens, at)
-    if foreign and (not chinese or len(foreign) > len(chinese)):
-        return foreign
+    others = (foreign_name_at(tokens, at), element_name_at(text, start), japanese_name_at(text, start))
+    found = [
+        n for n in (*others, dictionary_name_at(tokens, at)) if n and not text.startswith(_head_words(), start + len(n))
+    ]
+    longest = max(found, key=len, default=None)
+    if longest and (not chinese or len(longest) > len(chinese)):
+        return longest
     return chinese

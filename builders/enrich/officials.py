@@ -4,9 +4,11 @@ A title is one or more units joined by 、 or 兼, each unit
 ``pre-modifier? organ* modifier? head`` built from the vocabulary of
 :mod:`builders.enrich.posts` (县委 + 副 + 书记, 前 + 总统, 驻华 + 大使, 国防 + 部长).
 The post must end where a segmenter word ends, and the name is the words that follow
-it (:func:`builders.enrich.names.name_at`): a Chinese name (surname, 2-4 characters) or
-a transliterated foreign one (卡里莫夫, 罗马诺·普罗迪). A leading proper place name
-(庆元县委书记) is dropped from the title: the page's county is the record's ``region``.
+it (:func:`builders.enrich.names.name_at`): a Chinese name (surname, 2-4 characters),
+a transliterated foreign one (卡里莫夫, 罗马诺·普罗迪), a Tibetan, Mongolian or Japanese one,
+kept in full as printed. A leading proper place name (庆元县委书记) is dropped from the
+title: the page's county is the record's ``region``. 负责人 is no post
+(:data:`builders.enrich.posts.ROLES`). Title lines are read too, each line alone.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from builders.enrich.names import NOT_PERSON_LAST, frequency, name_at
 from builders.enrich.posts import (
@@ -78,8 +80,9 @@ def strip_place(title: str) -> str:
 
 @cache
 def head_pattern() -> re.Pattern[str]:
-    """Where a post head ends and a name may begin."""
-    return re.compile(rf"(?:{_alt(HEADS)})(?={HAN})")
+    """Where a post head ends and a name may begin; overlapping heads are all found (总务厅长官:
+    厅长 and 长官), group 1 is the head."""
+    return re.compile(rf"(?=((?:{_alt(HEADS)}))(?={HAN}))")
 
 
 WINDOW = 40
@@ -88,14 +91,42 @@ WINDOW = 40
 _BOUNDARY = re.compile(r"[^\u4e00-\u9fff、]")
 
 
-def title_before(text: str, end: int) -> str | None:
-    """The title ending at ``end`` (the name's start), place-name prefix dropped."""
-    start = max(0, end - WINDOW)
+def title_before(text: str, end: int, floor: int = 0) -> str | None:
+    """The title ending at ``end`` (the name's start), place-name prefix dropped; it starts at
+    ``floor`` or later (after the previous official's name in a list printed without punctuation)."""
+    start = max(floor, end - WINDOW)
     window = text[start:end]
     cut_at = [m.end() for m in _BOUNDARY.finditer(window)]
     window = window[cut_at[-1] :] if cut_at else window
     match = _title_at_end().search(window)
-    return strip_place(match.group(0)) if match else None
+    return strip_place(_drop_verbs(match.group(0))) if match else None
+
+
+_KEEP_IN_TITLE = frozenset((*MODIFIERS, *PRE_MODIFIERS, *JOINERS))
+_NOT_IN_TITLE_TAGS = "pcud"
+"""Prepositions, conjunctions, particles, adverbs: a title starts after them (据|某中心总经理)."""
+_MEETING_VERBS = (
+    "找到 会见 会晤 接见 看望 慰问 陪同 宴请 拜会 拜访 采访 邀请 致电 致信 告诉 感谢 表彰 授予 接到 推选 推举 "
+    "选举 任命 担任 出任 兼任 选为 正如 对于 关于 致"
+)
+_BEFORE_TITLE = frozenset(_MEETING_VERBS.split())
+"""Verbs of meeting and appointing, which put a person's title after them (找到|医疗队党支部书记);
+verbs inside organ names (药品注册司, 执法稽查局) stay."""
+
+
+def _drop_verbs(title: str) -> str:
+    """Start the title after the last meeting verb or function word that a generic organ took in
+    (陈某|匆匆|找到|医疗队临时党支部书记, 据|某中心总经理), or after a person's name that a verb
+    follows (甲乙|当选某省人大主任), while the rest is a title."""
+    words = cut(title)
+    offset, start = 0, 0
+    for word, after in pairwise(words):
+        offset += len(word)
+        kind = tag(word)
+        drop = word in _BEFORE_TITLE or (kind[0] in _NOT_IN_TITLE_TAGS and word not in _KEEP_IN_TITLE)
+        if (drop or (kind.startswith("nr") and tag(after) == "v")) and title_pattern().fullmatch(title[offset:]):
+            start = offset
+    return title[start:]
 
 
 def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Official]:
@@ -108,24 +139,44 @@ def find_officials(text: str, tokens: Sequence[str] | None = None) -> list[Offic
     return officials_and_listed(text, tokens)[0]
 
 
-def officials_and_listed(text: str, tokens: Sequence[str] | None = None) -> tuple[list[Official], list[str]]:
+def officials_and_listed(
+    text: str, tokens: Sequence[str] | None = None, headings: Sequence[str] = ()
+) -> tuple[list[Official], list[str]]:
     """Officials (see :func:`find_officials`) and the people listed after them with 、
-    (负责人甲乙、丙丁、戊己: 丙丁 and 戊己 are people named, not officials of the post)."""
-    tokens = list(tokens) if tokens is not None else cut(text)
+    (局长甲乙、丙丁、戊己: 丙丁 and 戊己 are people named, not officials of the post).
+
+    Officials named in the ``headings`` (title lines, each read alone) follow those of the body,
+    unless the body names the same person with a post (its title is the fuller one).
+    """
+    found, listed = _in_text(text, list(tokens) if tokens is not None else cut(text))
+    named = {o.name for o in found}
+    for line in headings:
+        line = "".join(line.split())
+        for official in _in_text(line, cut(line))[0]:
+            if official.name not in named and official not in found:
+                found.append(official)
+    return found, listed
+
+
+def _in_text(text: str, tokens: Sequence[str]) -> tuple[list[Official], list[str]]:
+    """Officials and listed people of one text and its tokens."""
     ends = list(accumulate(map(len, tokens)))
     index = {end: i + 1 for i, end in enumerate(ends)}  # offset -> index of the token starting there
     index[0] = 0
     found: dict[tuple[str, str], Official] = {}
     listed: list[str] = []
+    floor = 0
     for match in head_pattern().finditer(text):
-        at = index.get(match.end())
-        if at is None or text.startswith(_NOT_POST_AFTER, match.end()):
+        end = match.end(1)
+        at = index.get(end)
+        if at is None or end < floor or text.startswith(_NOT_POST_AFTER, end):
             continue
-        name = name_at(text, match.end(), tokens, at)
-        title = title_before(text, match.end()) if name else None
+        name = name_at(text, end, tokens, at)
+        title = title_before(text, end, floor) if name else None
         if name and title:
+            floor = end + len(name)
             found.setdefault((name, title), Official(name=name, title=title))
-            listed += _listed_after(text, match.end() + len(name), tokens, index)
+            listed += _listed_after(text, end + len(name), tokens, index)
     return list(found.values()), list(dict.fromkeys(listed + _after_roles(text, tokens, index)))
 
 

@@ -87,7 +87,7 @@ def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
     """Entities, officials and keywords of one article from its body tokens."""
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
-    officials, listed = officials_and_listed(compact, tokens)
+    officials, listed = officials_and_listed(compact, tokens, draft.title_lines)
     found = [o.name for o in officials] + listed + token_persons(tokens)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(

@@ -56,7 +56,7 @@ ORGANS = (
 
 ORGAN_SUFFIXES = (
     *("局", "委", "办", "部", "中心", "会", "院", "所", "站", "厅", "处", "科", "室", "联", "馆", "团"),
-    *("公司", "集团", "学", "校", "行", "社", "台", "军", "区", "署", "司"),
+    *("公司", "集团", "学", "校", "行", "社", "台", "军", "区", "署", "司", "厂", "矿", "队", "小组"),
 )
 """Endings of generic organ names (农业农村局, 行政服务中心, 文明办)."""
 
@@ -120,7 +120,6 @@ HEADS = (
     "行政长官",
     "长官",
     "领导人",
-    "负责人",
     # foreign heads of state and government, ministers, diplomats
     "首相",
     "议长",
@@ -158,8 +157,8 @@ HEADS = (
 )
 """Post heads (职务名), longest alternatives are tried first by the extractor."""
 
-FUSED_HEADS = ("部长", "局长", "厅长", "署长", "司长", "处长")
-"""Heads that fuse with a two-character organ name (国防部长 = 国防部 + 部长, 外交部长, 组织部长)."""
+FUSED_HEADS = ("部长", "局长", "厅长", "署长", "司长", "处长", "队长")
+"""Heads that fuse with a two-character organ name (国防部长 = 国防部 + 部长, 外交部长, 组织部长, 支队长)."""
 
 MODIFIERS = ("常务副", "第一副", "副", "代理", "代", "党组", "专职副", "执行", "名誉", "荣誉", "首席")
 """Words that go before a post head (常务副县长, 代县长, 党组书记)."""
@@ -189,5 +188,9 @@ ROLES = (
     "学生", "志愿者", "工作人员", "党员", "代表", "专家", "教授", "研究员", "工程师", "记者", "通讯员",
     "老人", "大爷", "大妈", "师傅", "农户", "贫困户", "民警", "辅警", "战士", "选手", "运动员", "教练",
     "演员", "作家", "画家", "企业家", "创始人", "店主", "老板", "网友", "游客", "患者", "家属",
+    "负责人", "联系人", "带头人", "当事人",
 )  # fmt: skip
-"""Words for people who hold no post (村民, 志愿者): a name right after one is a person, not an official."""
+"""Words for people who hold no post (村民, 志愿者): a name right after one is a person, not an official.
+
+负责人 (the person in charge) names no office: 有关部门负责人甲乙 is a person named, and so is
+the 负责人 of a project or a team (研究小组负责人), whose post is not printed."""
