@@ -13,6 +13,7 @@ from builders.parse import credits
 from builders.parse.layout import Block, Typed, is_lead
 from builders.parse.lines import Line, fold, is_closed
 from builders.parse.patterns import (
+    BRACKET_ENDS,
     DATE,
     END_MARK,
     ENUMERATOR,
@@ -21,6 +22,7 @@ from builders.parse.patterns import (
     SIDEBAR_LABEL,
     TIP_LABEL,
     TITLE_NOTE,
+    ends_with,
     fold_number,
     marker_of,
 )
@@ -56,7 +58,7 @@ class Para:
         if self.subhead or is_closed(self.text):
             return True
         folded = fold(self.text)
-        credit = PHOTO_CREDIT_PAREN.search(folded)
+        credit = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
         return credit is not None and credit.start() > 0 and is_closed(folded[: credit.start()])
 
 
@@ -117,13 +119,16 @@ def title_roles(parts: Parts, titles: list[Line]) -> None:
 
 def _without_note(text: str) -> str:
     """A title line without a trailing note such as （附图片２张） or （图片）."""
-    match = TITLE_NOTE.search(fold(text))
+    folded = fold(text)
+    match = TITLE_NOTE.search(folded) if ends_with(folded, BRACKET_ENDS) else None
     return text[: match.start()].strip() if match and match.start() > 0 else text
 
 
 def _split_markers(parts: Parts, para: Para) -> None:
     """Markers printed inside a paragraph: （上接第一版）… at its start, …（下转第二版） at its end."""
     folded = fold(para.text)
+    if "版" not in folded:
+        return  # every marker names a page: (下转第二版)
     head = MARKER.match(folded)
     if head and head.group("dir") not in ("下转", "转"):
         parts.continued_from = head.group("page").replace(" ", "")
@@ -284,7 +289,7 @@ def _strip_photo_credits(parts: Parts) -> None:
     """A bracketed photo credit ending any paragraph (…现场。（新华社记者甲乙摄）) is a credit, not text."""
     for para in parts.paras:
         folded = fold(para.text)
-        match = PHOTO_CREDIT_PAREN.search(folded)
+        match = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
         if not match or match.start() == 0 or not is_closed(folded[: match.start()]):
             continue
         names = credits.parse_names(match.group("credit"), photo=True)

@@ -11,16 +11,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from builders.parse.patterns import BOX, CJK, LEAD, NAME, OFFICE, PHOTO_CREDIT_PAREN, ROLE, SEPARATORS
+from builders.parse.patterns import (
+    BOX,
+    BRACKET_ENDS,
+    CJK,
+    LEAD,
+    NAME,
+    OFFICE,
+    PHOTO_CREDIT_PAREN,
+    ROLE,
+    SEPARATORS,
+    ends_with,
+)
 from builders.parse.surnames import COMPOUND_SURNAMES, has_surname, split_run
 from schema import Byline
 
 NAME_RE = re.compile(rf"^{NAME}$")
 PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)\s*$")
+PHOTO_ENDS = ("摄影", "摄", "供图")
+"""The words of :data:`PHOTO_SUFFIX`: a text ending otherwise is not searched."""
 NOT_NAMES = re.compile(
     r"评论员|编辑部|本报|本刊|本栏|报社|新华社|中新社|记者|通讯员|报道|整理|供稿|撰稿|综合|来源|[0-9]"
 )
 CREDIT_VERB = re.compile(r"\s*(?:报道|整理|文图|图文|供稿|撰稿|采写)\s*$")
+CREDIT_VERB_ENDS = ("报道", "整理", "文图", "图文", "供稿", "撰稿", "采写")
 """A verb closing a credit line: 记者 张三 报道."""
 COMMENTATOR = re.compile(rf"^(?:本报|本刊)?(?:特约)?评论员$|^[{CJK}]{{2,12}}(?:课题组|调研组|评论员)$")
 ROLE_NAMES = {"reporter_text": "reporter"}
@@ -143,12 +157,15 @@ def credit_line(folded: str) -> list[Byline] | None:
     ``□ 本报评论员`` -> a credit line naming no person (empty list).
     """
     text = folded.strip()
-    if TITLE_LEAD_IN.search(text):
+    if text.endswith(("—", ":", "：")):  # TITLE_LEAD_IN (the text is stripped: no newline for $ to stop before)
         return None  # ■ 某医院检验科主任某某——: a kicker that the next line completes
     boxed = text[:1] in BOX
     text = text.lstrip(BOX).strip()
-    photo = bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
-    text = PHOTO_SUFFIX.sub("", text) if photo else CREDIT_VERB.sub("", text)
+    photo = ends_with(text, PHOTO_ENDS) and bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
+    if photo:
+        text = PHOTO_SUFFIX.sub("", text)
+    elif ends_with(text, CREDIT_VERB_ENDS):
+        text = CREDIT_VERB.sub("", text)
     if not text or len(text) > 60:
         return None
     if COMMENTATOR.match(text) or (boxed and OFFICE.match(text)):
@@ -169,11 +186,11 @@ def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
 
     Walks whitespace-separated tokens back from the end while they are names or roles.
     """
-    paren = PHOTO_CREDIT_PAREN.search(folded)
+    paren = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
     if paren:
         names = parse_names(paren.group("credit"), photo=True)
         return (paren.start(), names) if names else None
-    match = PHOTO_SUFFIX.search(folded)
+    match = PHOTO_SUFFIX.search(folded) if ends_with(folded, PHOTO_ENDS) else None
     if not match:
         return None
     head = folded[: match.start()]
@@ -188,6 +205,8 @@ def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
     return len(head[:cut].rstrip()), names
 
 
+CLOSING_BRACKETS = re.compile(r"[(（]\s*([^()（）]{2,400}?)\s*[)）]\s*$")
+"""A bracketed text ending the paragraph: a closing credit's brackets."""
 CLOSING_VERB = re.compile(r"\s*(?:参与采写|参加采写|参与|采写|报道|综合报道|整理)\s*$")
 """What may follow the last name of a closing credit: （本报记者甲乙、丙丁报道）, （…戊己参与采写）."""
 SPACED_NAME = re.compile(rf"^[{CJK}](?: [{CJK}]){{1,2}}$")
@@ -200,7 +219,7 @@ def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
     Long credits of a team (``（本报记者甲乙、丙丁、…、戊己报道）``), a spaced name ``（甲  乙）``
     and a verb after the last name (报道, 参与采写) are closing credits too.
     """
-    match = re.search(r"[(（]\s*([^()（）]{2,400}?)\s*[)）]\s*$", folded)
+    match = CLOSING_BRACKETS.search(folded) if ends_with(folded, BRACKET_ENDS) else None
     if not match or OFFICE.match(match.group(1).replace(" ", "")):
         return None
     content = CLOSING_VERB.sub("", match.group(1))

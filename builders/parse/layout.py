@@ -153,7 +153,7 @@ def _title_level(block: Block) -> int:
 def _ends_article(line: Line) -> bool:
     """A line ending a sentence, or ending with a (下转第X版) marker."""
     folded = line.folded.rstrip()
-    marker = list(MARKER.finditer(folded))
+    marker = list(MARKER.finditer(folded)) if "版" in folded else []  # every marker names a page
     return is_closed(folded) or bool(marker and marker[-1].end() == len(folded))
 
 

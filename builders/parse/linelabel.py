@@ -22,7 +22,16 @@ from typing import NamedTuple, Protocol
 
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
-from builders.parse.patterns import ENUMERATOR, LEAD, LEAD_OPENER, MARKER, NON_INITIAL, TITLE_NOTE
+from builders.parse.patterns import (
+    BRACKET_ENDS,
+    ENUMERATOR,
+    LEAD,
+    LEAD_OPENER,
+    MARKER,
+    NON_INITIAL,
+    TITLE_NOTE,
+    ends_with,
+)
 
 LABELS = ("title-start", "title", "tip-label", "tip", "credit", "body", "body-continued", "closing-credit")
 MODEL = "lines.crfsuite"
@@ -88,7 +97,9 @@ def _vocabulary(text: str) -> set[str]:
     """The characters of a line (a sample of both ends of a long one), common ones left out."""
     if len(text) > 2 * SAMPLE:
         text = text[:SAMPLE] + text[-SAMPLE:]
-    return set(text) - COMMON
+    found = set(text)
+    found -= COMMON  # in place: no second set
+    return found
 
 
 def _overlap(a: set[str], b: set[str]) -> str:
@@ -119,10 +130,10 @@ def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> 
         "dash0": str(short and bool(DASH_START.match(folded))),
         "dash1": str(folded.endswith(DASHES)),  # DASH_END: a line holds no newline for $ to stop before
         "colon": str(short and folded.endswith((":", "："))),  # COLON_END
-        "bracket": str(short and bool(TAIL_BRACKET.search(folded))),
-        "note": str(short and bool(TITLE_NOTE.search(folded))),
+        "bracket": str(short and folded.endswith(BRACKET_ENDS) and bool(TAIL_BRACKET.search(folded))),
+        "note": str(short and ends_with(folded, BRACKET_ENDS) and bool(TITLE_NOTE.search(folded))),
         "box": str(short and bool(BOX_START.match(folded))),
-        "marker": str(bool(MARKER.search(folded))),
+        "marker": str("版" in folded and bool(MARKER.search(folded))),  # every marker names a page
         "noninit": str(bool(folded) and folded[0] in NON_INITIAL),
         "endcredit": str(folded.endswith((")", "）")) and credits.end_credit(folded) is not None),
     }

@@ -63,6 +63,13 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD = _FoldTable()
+FOLD_FIXED = (
+    "\x00-\x7f\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u25a0-\u25ff\u2605\u2606"
+    "\u3001\u3002\u3008-\u3011\u3014\u3015\u3400-\u4dbf\u4e00-\u9fff"
+)
+"""Characters that fold to themselves: ASCII, ideographs, the common Chinese punctuation (tests check every one)."""
+UNFIXED = re.compile(f"[^{FOLD_FIXED}]+")
+"""A run of characters that may fold to another one."""
 
 
 def fold(text: str) -> str:
@@ -70,7 +77,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     if len(text) > MAX_FOLD_MEMO:
-        return text.translate(_FOLD)
+        return _fold_runs(text)
     return _fold_memo(text)
 
 
@@ -78,10 +85,19 @@ MAX_FOLD_MEMO = 20_000
 """Longer texts are folded each time, not kept in the memo."""
 
 
+def _translate_run(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLD)
+
+
+def _fold_runs(text: str) -> str:
+    """``text.translate(_FOLD)``, with only the runs of characters outside :data:`FOLD_FIXED` looked up."""
+    return UNFIXED.sub(_translate_run, text)
+
+
 @functools.lru_cache(maxsize=1024)
 def _fold_memo(text: str) -> str:
     """:func:`fold` of a text met before (a paragraph is folded by several of the assembler's steps)."""
-    return text.translate(_FOLD)
+    return _fold_runs(text)
 
 
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
@@ -97,6 +113,9 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
     a cut is made before a 电头 or □ credit only when what precedes it since the last
     sentence end is short enough to be a title.
     """
+    leads = list(GLUED_LEAD.finditer(raw))
+    if not leads:
+        return [(0, raw)] if raw.strip() else []  # nothing glued (most lines)
     cuts: set[int] = set()
     # Linear in the line: sentence ends and commas are found once, then looked up by bisection
     # (a lead starts with none of the closers, so no sentence end straddles it).
@@ -104,7 +123,7 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
     commas = [m.start() for m in re.finditer("，", raw)]
     first = len(raw) - len(raw.lstrip())
     lstrip: dict[int, int] = {}
-    for match in GLUED_LEAD.finditer(raw):
+    for match in leads:
         at = match.start()
         if at <= first:
             continue
@@ -148,11 +167,15 @@ def split_lines(text: str) -> list[Line]:
 def _line(number: int, start: int, raw: str) -> Line | None:
     """One piece of a line, or None when it holds no text."""
     content = SPACES.sub(" ", raw).strip()
-    content = QUOTE.sub("", EMPHASIS.sub(lambda m: m.group(1) or m.group(2), content)).strip()
+    if "**" in content or "__" in content:
+        content = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), content)
+    if content.startswith(">"):
+        content = QUOTE.sub("", content)
+    content = content.strip()
     if not content:
         return None
     level = 0
-    match = HEADING.match(content)
+    match = HEADING.match(content) if content.startswith("#") else None
     if match and match.group(2):
         level, content = len(match.group(1)), match.group(2)
     elif match:

@@ -71,6 +71,16 @@ PHOTO_CREDIT_TAIL = re.compile(
 )
 PHOTO_CREDIT_PAREN = re.compile(r"[(（](?P<credit>[^()（）]{2,40}?)\s*(?:摄影?|供图)\s*[)）]\s*$")
 
+
+def ends_with(text: str, ends: tuple[str, ...]) -> bool:
+    """Does ``text`` end with one of ``ends``, trailing whitespace aside? A pattern ending in
+    ``(?:…)\\s*$`` can only match then: this cheap test spares a search through the whole line."""
+    return text.rstrip().endswith(ends)
+
+
+BRACKET_ENDS = (")", "）")
+"""How a text must end (before trailing spaces) for a pattern ending in ``[)）]\\s*$`` to match."""
+
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[,，、]|第[一二三四五六七八九十百0-9]+[章节篇部分](?![一-龥]{0,2}[,，。]))"
 )

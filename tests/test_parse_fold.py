@@ -1,0 +1,74 @@
+"""Width folding (``lines.fold``) against the per-character reference: NFKC of each character kept
+when it is one character, the character itself otherwise."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builders.parse import lines
+
+
+def slow_fold(text: str) -> str:
+    """The reference, one character at a time."""
+    out = []
+    for ch in text:
+        folded = unicodedata.normalize("NFKC", ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def test_every_character_taken_as_fixed_folds_to_itself() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    fixed = re.findall(f"[{lines.FOLD_FIXED}]", every)
+    assert len(fixed) > 27_000  # ASCII, the ideographs, the punctuation
+    assert [ch for ch in fixed if slow_fold(ch) != ch] == []
+
+
+def test_folding_keeps_offsets_and_folds_full_width_forms() -> None:
+    assert lines.fold("ＷＴＯ１９　（县）：，") == "WTO19 (县):,"
+    assert lines.fold("…豈") == "…豈"  # … is three characters under NFKC: kept; U+F900 folds to 豈 (U+8C48)
+    assert lines.fold("\u2460") == "1"
+
+
+TRICKY = st.sampled_from(
+    [
+        "\uff0c",
+        "\u3000",
+        "\u00a0",
+        "\uf900",
+        "\u2460",
+        "\u2026",
+        "\ufb01",
+        "\u1e9b\u0323",
+        "\ud800",
+        "\u0301",
+        "\u1100\u1161",
+        "县",
+        "。",
+        "a",
+        " ",
+        "\U0001d400",
+        "\u2f00",
+        "\uff5e",
+    ]
+)
+TEXTS = st.lists(st.one_of(st.characters(), TRICKY, st.characters(categories=["Cs", "Mn", "Lo", "Po", "Zs"]))).map(
+    "".join
+)
+
+
+@given(TEXTS)
+def test_fold_matches_the_reference(text: str) -> None:
+    assert lines.fold(text) == slow_fold(text)
+    assert lines.fold(text) == slow_fold(text)  # the second time from the memo
+
+
+@given(TEXTS)
+def test_a_long_text_is_folded_without_the_memo(text: str) -> None:
+    long = (text or "县") * (lines.MAX_FOLD_MEMO // max(1, len(text)) + 1) + "，"
+    assert len(long) > lines.MAX_FOLD_MEMO
+    assert lines.fold(long) == slow_fold(long)
