@@ -55,6 +55,7 @@ def _positions(tokens: Sequence[str], words: set[str]) -> list[int]:
     return [i for i, w in enumerate(tokens) if w in words] if words else []
 
 
+@lru_cache(maxsize=1 << 16)
 def _person_word(word: str) -> bool:
     wtag = word_tag(word)
     if not wtag.startswith("nr") or not looks_like_name(word) or word.endswith(PLACE_ENDINGS):
