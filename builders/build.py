@@ -127,7 +127,14 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
 
 
 def same_tree(a: Path, b: Path) -> bool:
-    """True when two folders hold the same relative files with the same bytes."""
+    """True when two folders hold the same relative files with the same bytes.
+
+    Two releases whose ``SHA256SUMS`` differ are different without reading the rest (the
+    same files give the same sums file); equal sums files still compare every file.
+    """
+    sums_a, sums_b = a / SUMS_FILE, b / SUMS_FILE
+    if sums_a.is_file() and sums_b.is_file() and not filecmp.cmp(sums_a, sums_b, shallow=False):
+        return False
     files_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
     return files_a == files_b and all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)

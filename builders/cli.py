@@ -98,7 +98,9 @@ def build_cmd(
 
     from builders.build import BuildReport, build_release
     from builders.release.config import BuildConfig, OnInvalid, load_dataset_meta
+    from builders.release.write import arrow_without_pandas
 
+    arrow_without_pandas()  # this process builds, and the build has no use for pandas
     output = make_output(quiet, verbose, no_progress, as_json)
 
     def build() -> BuildReport:

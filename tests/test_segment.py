@@ -171,3 +171,18 @@ def test_memoised_pos_and_idf_tables_are_jiebas(tmp_path: Path, monkeypatch: pyt
     assert len(list((tmp_path / "memo").glob("jieba-*.marshal"))) == 2
     segment._pos_model.cache_clear()
     entities._idf.cache_clear()
+
+
+def test_remembered_mixed_blocks_stay_jiebas(loaded: segment.Jieba, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mixed blocks are cut once and remembered: a caller changing its words changes nothing, and
+    the memory stays within its bound."""
+    assert loaded.fast is not None
+    fast = loaded.fast
+    assert isinstance(fast, fast_segment.FastJieba)
+    monkeypatch.setattr(fast_segment, "MAX_REMEMBERED", 3)
+    monkeypatch.setattr(fast, "_mixed_seen", {})
+    text = "3月15日，2021年GDP增长8.5%。3月15日上午，A股和4S店"
+    first = loaded.cut(text)
+    first.clear()
+    assert loaded.cut(text) == loaded.lcut(text)
+    assert 0 < len(fast._mixed_seen) <= 3

@@ -78,3 +78,27 @@ def test_leading_empty_records_keep_types(tmp_path: Path) -> None:
     records = [empty_article(i) for i in range(5)] + [make_article(100)]
     shards = write_shards(tmp_path, iter(records), WriteOptions(row_group_size=2))
     assert [Article.model_validate(r) for r in iter_parquet(_paths(tmp_path, shards.parquet))] == records
+
+
+WITHOUT_PANDAS = """
+import sys
+from pathlib import Path
+from builders.release.write import arrow_without_pandas, write_shards
+from tests.factories import make_article
+arrow_without_pandas()
+write_shards(Path(sys.argv[1]), iter([make_article(0), make_article(1)]))
+print("pandas" in sys.modules)
+import pandas
+print(pandas.__name__)
+"""
+
+
+def test_a_shard_writing_process_does_not_import_pandas(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", WITHOUT_PANDAS, str(tmp_path)], capture_output=True, text=True,
+                          cwd=root, check=True)
+    assert done.stdout.split() == ["False", "pandas"]  # not imported by the writer, importable afterwards
+    assert list((tmp_path / "data").glob("*.parquet"))

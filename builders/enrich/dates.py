@@ -243,6 +243,8 @@ class Evidence:
     months: frozenset[int]
     year_months: dict[int, set[int]]
     """Months written with each year (2018年10月), targets left out."""
+    floor: int = EARLIEST_YEAR
+    """:func:`era_floor` of the text."""
 
 
 _YEAR_MONTH = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月")
@@ -287,10 +289,11 @@ def gather(text: str, datelines: Iterable[tuple[int, int]] = ()) -> Evidence:
     leads += [(mo, d) for mo, d, _, _ in weekday_datelines(text)]
     years = explicit_years(text)
     known = [m.year for kind in ("bound", "ended", "current", "date") for m in years[kind]]
-    lo = max([era_floor(text), *known, *(m.year + 1 for m in years["past"])])
+    floor = era_floor(text)
+    lo = max([floor, *known, *(m.year + 1 for m in years["past"])])
     hi = min([LATEST_YEAR, *(m.year for m in years["target"])])
     months = frozenset(mo for mo, _ in leads)
-    return Evidence(_strong(text, years, leads, lo), years, lo, hi, months, year_months(text))
+    return Evidence(_strong(text, years, leads, lo), years, lo, hi, months, year_months(text), floor)
 
 
 def _latest(evidence: Evidence) -> YearGuess:
@@ -327,7 +330,7 @@ def infer_year(text: str, datelines: Iterable[tuple[int, int]] = ()) -> YearGues
         year = years.pop()
         kinds = {shown.split(":", 1)[0] for _, shown in evidence.strong}
         settled = bool(kinds & EXACT) or len(kinds) >= 2 or evidence.lo <= year <= evidence.hi
-        if years or not settled or year < era_floor(digit_years(normalize(text))):
+        if years or not settled or year < evidence.floor:
             return YearGuess(None, None)
         return YearGuess(year, _join(shown for _, shown in evidence.strong))
     return _latest(evidence)

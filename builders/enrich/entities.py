@@ -33,6 +33,8 @@ PLACE_ENDINGS = (*"省市县区旗镇乡村州国江河湖山岛海洋岭溪湾�
 SPEECH = ("说", "介绍", "表示", "参加", "主持", "强调", "指出", "认为", "告诉", "坦言", "透露", "出席", "讲话", "提出")
 """Words after which an unknown two-character word tagged nr is taken as a name (陈宵说)."""
 MIN_ORG_CHARS = 5
+_ORG_LAST = frozenset(e[-1] for e in ORG_ENDINGS)
+"""Last characters of :data:`ORG_ENDINGS` (:data:`ORG_HEADS` among them): a quick test before ``endswith``."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 _NUMBER = re.compile(r"^[\d.%０-９零〇一二三四五六七八九十百千万亿两几第]+$")
 
@@ -53,6 +55,7 @@ def _positions(tokens: Sequence[str], words: set[str]) -> list[int]:
     return [i for i, w in enumerate(tokens) if w in words] if words else []
 
 
+@lru_cache(maxsize=1 << 16)
 def _person_word(word: str) -> bool:
     wtag = word_tag(word)
     if not wtag.startswith("nr") or not looks_like_name(word) or word.endswith(PLACE_ENDINGS):
@@ -132,9 +135,9 @@ def _org_at(tokens: Sequence[str], end: int) -> str | None:
 
 def organizations(tokens: Sequence[str]) -> list[str]:
     """Organizations: dictionary ``nt`` words and noun runs ending in an organ word (开化农商银行)."""
-    unique = dict.fromkeys(tokens)
-    named = {w for w in unique if len(w) >= 2 and w.endswith(ORG_ENDINGS) and tag(w) == "nt"}
-    heads = {w for w in unique if w.endswith(ORG_HEADS)} - named
+    ending = [w for w in dict.fromkeys(tokens) if w[-1:] in _ORG_LAST and w.endswith(ORG_ENDINGS)]
+    named = {w for w in ending if len(w) >= 2 and tag(w) == "nt"}
+    heads = {w for w in ending if w.endswith(ORG_HEADS)} - named
     found = []
     for i in _positions(tokens, named | heads):
         org = tokens[i] if tokens[i] in named else _org_at(tokens, i)
@@ -171,11 +174,27 @@ def _keyword_word(word: str) -> bool:
     return len(word) >= 2 and bool(_HAN.match(word)) and not _NUMBER.match(word)
 
 
+_KEYWORD_IDF: dict[str, float | None] = {}
+"""Per word: its IDF (the median for an unknown word) when it may be a keyword, else None."""
+MAX_KEYWORD_WORDS = 1 << 20
+"""Words remembered in :data:`_KEYWORD_IDF` before it starts afresh (bounded memory)."""
+
+
+def _keyword_idf(word: str) -> float | None:
+    if len(_KEYWORD_IDF) >= MAX_KEYWORD_WORDS:
+        _KEYWORD_IDF.clear()
+    idf, median = _idf()
+    weight = idf.get(word, median) if _keyword_word(word) and word not in stop_words() else None
+    _KEYWORD_IDF[word] = weight
+    return weight
+
+
 def keywords(tokens: Sequence[str], k: int = TOP_K) -> list[str]:
     """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens; ties by first mention."""
-    stops = stop_words()
-    counts = Counter(tokens)  # insertion order = first mention
-    words = [w for w in counts if _keyword_word(w) and w not in stops]
-    idf, median = _idf()
-    order = {w: i for i, w in enumerate(words)}
-    return heapq.nsmallest(k, words, key=lambda w: (-counts[w] * idf.get(w, median), order[w]))
+    known = _KEYWORD_IDF
+    scored = []
+    for order, (word, count) in enumerate(Counter(tokens).items()):  # insertion order = first mention
+        weight = known[word] if word in known else _keyword_idf(word)
+        if weight is not None:
+            scored.append((-count * weight, order, word))
+    return [word for _, _, word in heapq.nsmallest(k, scored)]

@@ -75,11 +75,25 @@ def region_of_code(code: str) -> Region:
     return gazetteer().by_code.get(code) or Region(code=code, province="", prefecture="", county="")
 
 
-def mention_scores(tokens: Iterable[str]) -> defaultdict[str, float]:
-    """County-level mention weight per code (namesakes each get the full weight)."""
+@cache
+def _county_names() -> frozenset[str]:
+    """Full and short county names."""
+    gaz = gazetteer()
+    return frozenset(gaz.full) | frozenset(gaz.short)
+
+
+def _counts(tokens: Iterable[str] | Counter[str]) -> Counter[str]:
+    return tokens if isinstance(tokens, Counter) else Counter(tokens)
+
+
+def mention_scores(tokens: Iterable[str] | Counter[str]) -> defaultdict[str, float]:
+    """County-level mention weight per code (namesakes each get the full weight); ``tokens``
+    may be given counted already."""
     gaz = gazetteer()
     scores: defaultdict[str, float] = defaultdict(float)
-    for token, n in Counter(tokens).items():
+    counts = _counts(tokens)
+    for token in counts.keys() & _county_names():  # the weights add up exactly in any order
+        n = counts[token]
         codes = gaz.full.get(token)
         if codes:
             for code in codes:
@@ -90,13 +104,14 @@ def mention_scores(tokens: Iterable[str]) -> defaultdict[str, float]:
     return scores
 
 
-def prefecture_scores(tokens: Iterable[str]) -> defaultdict[str, float]:
+def prefecture_scores(tokens: Iterable[str] | Counter[str]) -> defaultdict[str, float]:
     """Prefecture and province mention weight spread over their counties."""
     upper = gazetteer().upper
     scores: defaultdict[str, float] = defaultdict(float)
-    for token, n in Counter(tokens).items():
-        for code in upper.get(token, ()):
-            scores[code] += PREFECTURE * n
+    counts = _counts(tokens)
+    for token in counts.keys() & upper.keys():
+        for code in upper[token]:
+            scores[code] += PREFECTURE * counts[token]
     return scores
 
 
@@ -107,8 +122,8 @@ def infer_region(tokens: Iterable[str]) -> Region | None:
     next one; among namesakes mentioned as often (鼓楼区 of Nanjing, Fuzhou…), the one whose
     prefecture or province is mentioned most wins, and a tie gives None.
     """
-    tokens = list(tokens)
-    county = mention_scores(tokens)
+    counts = Counter(tokens)
+    county = mention_scores(counts)
     if not county:
         return None
     top = max(county.values())
@@ -116,7 +131,7 @@ def infer_region(tokens: Iterable[str]) -> Region | None:
     runner_up = max((score for score in county.values() if score < top), default=0.0)
     if top < MIN_SCORE or top < MARGIN * runner_up:
         return None
-    bonus = prefecture_scores(tokens)
+    bonus = prefecture_scores(counts)
     best = max(bonus[code] for code in tied)
     winners = [code for code in tied if bonus[code] == best]
     return gazetteer().by_code[winners[0]] if len(winners) == 1 else None

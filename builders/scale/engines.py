@@ -30,6 +30,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Literal
 
 from builders.errors import need_extra
+from builders.release.write import arrow_without_pandas
 from builders.scale.shard import ShardSummary, run_shard, shard_is_cached
 from builders.scale.tasks import ShardTask
 from builders.segment.tokenizer import jieba_tokenizer
@@ -76,9 +77,11 @@ def _watch_parent(parent: int) -> None:
 
 
 def warm_worker(parent: int | None = None) -> None:
-    """Pool initializer: die with the build process, then load jieba once, before the first task."""
+    """Pool initializer: die with the build process, keep pandas out (a worker only writes
+    shards), then load jieba once, before the first task."""
     if parent is not None:
         die_with_parent(parent)
+    arrow_without_pandas()
     jieba_tokenizer()
 
 

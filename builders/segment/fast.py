@@ -44,6 +44,9 @@ PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
 RUNS = re.compile("[\u4e00-\u9fd5]+|[^\u4e00-\u9fd5]+")
 """Runs of ideographs and of other characters: where a mixed block may be cut."""
 
+MAX_REMEMBERED = 1 << 16
+"""Mixed blocks whose words are remembered before the memory starts afresh."""
+
 CANARY = (
     "本报讯（记者 张三 通讯员 李四）3月15日上午，庆元县百山祖镇召开2021年乡村振兴工作推进会。"
     "县委常委、副县长王五强调，要坚持“绿水青山就是金山银山”理念，推动A股上市企业落地。"
@@ -69,28 +72,53 @@ class FastJieba:
     mixed_pairs: frozenset[str] = field(default_factory=frozenset)
     """Each two adjacent characters of a mixed word that are one ideograph and one other."""
     longest_mixed: int = 0
+    _mixed_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Words of the mixed blocks cut so far (:meth:`_mixed_words`)."""
 
     def cut(self, text: str) -> list[str]:
-        """The words of ``text`` in order, whitespace included, as jieba cuts them."""
-        words: list[str] = []
+        """The words of ``text`` in order, whitespace included, as jieba cuts them.
+
+        The all-ideograph blocks go to rjieba in one call, joined by newlines (a newline is
+        a block of its own there too, and cut blocks never hold one): one call per text
+        instead of one per block.
+        """
+        parts: list[list[str] | None] = []  # None: the next all-ideograph block's words
+        pure: list[str] = []
         for block in self.han.split(text):
             if not block:
                 continue
             if self.han.match(block):
-                words.extend(self._cut_block(block))
+                if PURE_HAN.fullmatch(block):
+                    pure.append(block)
+                    parts.append(None)
+                else:
+                    parts.append(self._mixed_words(block))
             else:
-                for part in self.skip.split(block):
-                    if self.skip.match(part):
-                        words.append(part)
-                    else:
-                        words.extend(part)
-        return words
+                parts.append([p for part in self.skip.split(block) if part
+                              for p in ((part,) if self.skip.match(part) else part)])
+        return _stitch(parts, self._cut_pure(pure))
 
-    def _cut_block(self, block: str) -> list[str]:
-        if PURE_HAN.fullmatch(block):
-            words: list[str] = self.rust.cut(block, True)
-            return words
-        return self._cut_mixed(block)
+    def _cut_pure(self, blocks: list[str]) -> Iterator[list[str]]:
+        """rjieba's words (HMM on) of each all-ideograph block, from one call over all of them."""
+        if not blocks:
+            return
+        words: list[str] = self.rust.cut("\n".join(blocks), True)
+        start = 0
+        for end, word in enumerate(words):
+            if word == "\n":
+                yield words[start:end]
+                start = end + 1
+        yield words[start:]
+
+    def _mixed_words(self, block: str) -> list[str]:
+        """:meth:`_cut_mixed`, remembered: mixed blocks repeat (``3月15日``, ``2021年``); the
+        returned list is shared, never to be changed."""
+        words = self._mixed_seen.get(block)
+        if words is None:
+            if len(self._mixed_seen) >= MAX_REMEMBERED:
+                self._mixed_seen.clear()
+            words = self._mixed_seen[block] = self._cut_mixed(block)
+        return words
 
     def _cut_mixed(self, block: str) -> list[str]:
         """jieba's words of a block mixing ideographs and other characters (see the module's docstring)."""
@@ -147,6 +175,14 @@ class FastJieba:
             out.append(piece[x:y])
             x = y
         return out
+
+
+def _stitch(parts: list[list[str] | None], pure: Iterator[list[str]]) -> list[str]:
+    """The words of ``parts`` in order, each None replaced by the next words of ``pure``."""
+    words: list[str] = []
+    for part in parts:
+        words.extend(next(pure) if part is None else part)
+    return words
 
 
 def mixed_words(freq: dict[str, int]) -> list[str]:
