@@ -59,9 +59,21 @@ class Normalized:
         return len(self.codes)
 
 
+CREDIT_WORDS = ("来源", "稿源", "转自", "编辑", "审核", "校对", "作者")
+"""A body without any of these has no credit line (a cheap test before :data:`CREDIT_LINE`)."""
+
+
 def masked_ranges(body: str) -> list[tuple[int, int]]:
-    """Character ranges of the body's lead and credit lines."""
-    return [m.span() for p in (LEAD, LOCAL_LEAD, CREDIT_LINE, INLINE_SOURCE) for m in p.finditer(body)]
+    """Character ranges of the body's lead and credit lines.
+
+    The leads match only at the start (``match``, not a scan), an inline source only when the
+    body ends with a closing bracket, credit lines only when a credit word is printed."""
+    found = [m.span() for p in (LEAD, LOCAL_LEAD) if (m := p.match(body))]
+    if any(word in body for word in CREDIT_WORDS):
+        found += [m.span() for m in CREDIT_LINE.finditer(body)]
+    if body.rstrip()[-1:] in ("）", ")"):
+        found += [m.span() for m in INLINE_SOURCE.finditer(body)]
+    return found
 
 
 def normalize(body: str) -> Normalized:

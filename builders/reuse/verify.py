@@ -77,26 +77,35 @@ def is_reprint(a: Evidence, b: Evidence, containment: float) -> bool:
     return containment >= REPRINT_CONTAINMENT and short >= MIN_LENGTH_RATIO * long
 
 
-def _runs(covered: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """Half-open runs of True, gaps of at most GAP closed."""
-    edges = np.diff(np.concatenate([[0], covered.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    runs: list[tuple[int, int]] = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if runs and start - runs[-1][1] <= GAP:
-            runs[-1] = (runs[-1][0], end)
-        else:
-            runs.append((start, end))
-    return runs
+def _runs(covered: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
+    """Half-open runs of True, gaps of at most GAP closed, at least ``min_len`` long and
+    ``MIN_COVERED`` covered (vectorised: a text has hundreds of short runs, few long ones)."""
+    padded = np.zeros(len(covered) + 2, dtype=np.bool_)
+    padded[1:-1] = covered
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    if not len(starts):
+        return []
+    breaks = np.flatnonzero(starts[1:] - ends[:-1] > GAP)
+    first, last = np.zeros(len(breaks) + 1, dtype=np.intp), np.full(len(breaks) + 1, len(ends) - 1, dtype=np.intp)
+    first[1:], last[:-1] = breaks + 1, breaks
+    run_starts, run_ends = starts[first], ends[last]
+    long = np.flatnonzero(run_ends - run_starts >= min_len)
+    return [(s, e) for s, e in zip(run_starts[long].tolist(), run_ends[long].tolist(), strict=True)
+            if np.count_nonzero(covered[s:e]) / (e - s) >= MIN_COVERED]
 
 
 def shared_runs(a: Evidence, b: Evidence, min_len: int, formulaic: Hashes | None = None) -> list[tuple[int, int]]:
     """Runs of ``a``'s normalised text covered by k-grams that ``b`` has too."""
     if not len(a.hashes) or not len(b.hashes):
         return []
-    found = contains(b.distinct, a.hashes).astype(np.int8)
-    covered = np.convolve(found, np.ones(K, dtype=np.int8))[: len(a.norm)] > 0
-    runs = [(s, e) for s, e in _runs(covered) if e - s >= min_len and covered[s:e].mean() >= MIN_COVERED]
+    found = contains(b.distinct, a.hashes)
+    if int(found.sum()) * K < MIN_COVERED * min_len:
+        return []
+    covered = np.zeros(len(a.norm), dtype=bool)
+    for shift in range(K):
+        covered[shift:shift + len(found)] |= found
+    runs = _runs(covered, min_len)
     if formulaic is not None and len(formulaic):
         runs = [(s, e) for s, e in runs if not _formulaic(a.hashes[s:max(s, e - K + 1)], formulaic)]
     return runs
