@@ -73,6 +73,12 @@ class Metas:
         self.sources.append(self.codes["source"].code(meta.source_file))
         self.credits.append(self.codes["credit"].code(meta.credited_to))
 
+    def set_credits(self, credits: list[str | None]) -> None:
+        """Every record's ``credited_to``, in order."""
+        if len(credits) != len(self.ids):
+            raise ValueError(f"{len(credits)} credits for {len(self.ids)} records")
+        self.credits = array("h", (self.codes["credit"].code(c) for c in credits))
+
     def id(self, i: int) -> str:
         return f"{self.ids[i]:016x}"
 
