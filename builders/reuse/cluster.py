@@ -73,6 +73,11 @@ class Metas:
         self.sources.append(self.codes["source"].code(meta.source_file))
         self.credits.append(self.codes["credit"].code(meta.credited_to))
 
+    def nbytes(self) -> int:
+        """Bytes of the columns (the distinct strings not counted: one per page, not per record)."""
+        columns = (self.ids, self.dates, self.ordinals, self.pages, self.sources, self.credits)
+        return sum(c.itemsize * len(c) for c in columns)
+
     def set_credits(self, credits: list[str | None]) -> None:
         """Every record's ``credited_to``, in order."""
         if len(credits) != len(self.ids):

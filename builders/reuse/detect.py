@@ -74,6 +74,11 @@ class Index:
             raise ValueError(f"{len(self.metas) - before} records but {len(signed)} signatures")
         self.batches.append(signed)
 
+    def nbytes(self) -> int:
+        """Bytes held for the records: metadata columns, band keys, anchors."""
+        arrays = [a for b in self.batches for a in (b.bands, b.anchors, b.owners, b.eligible)]
+        return self.metas.nbytes() + sum(int(a.nbytes) for a in arrays)
+
     def signed(self) -> Signed:
         """Every batch as one."""
         return Signed.concat(self.batches)
