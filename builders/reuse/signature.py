@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from builders.reuse.candidates import BANDS, band_keys, signatures_flat
-from builders.reuse.normalize import fold_table, masked_ranges
+from builders.reuse.normalize import fold, masked_ranges
 from builders.reuse.shingles import Hashes, K, anchor_mask, kgram_hashes
 
 MIN_CHARS = 60
@@ -53,8 +53,7 @@ def _codes(bodies: Sequence[str]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[n
     raw = np.frombuffer("".join(bodies).encode("utf-32-le"), dtype=np.uint32)
     lengths = np.array([len(b) for b in bodies], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    bmp = raw < 0x10000
-    folded = np.where(bmp, fold_table()[np.where(bmp, raw, 0)], raw)
+    folded = fold(raw)
     for start, body in zip(starts.tolist(), bodies, strict=True):
         for a, b in masked_ranges(body):
             folded[start + a:start + b] = 0

@@ -43,16 +43,26 @@ class Evidence:
     """k-gram hash at each normalised position."""
     distinct: Hashes
     """Sorted distinct hashes."""
+    inverse: npt.NDArray[np.intp]
+    """Position of each k-gram's hash in ``distinct``: what is known of the distinct hashes is known
+    of every position by one gather (binary searches of sorted values are the fast ones)."""
 
     @classmethod
     def of(cls, norm: Normalized, hashes: Hashes) -> Evidence:
-        return cls(norm, hashes, distinct(hashes))
+        return cls(norm, hashes, *distinct_inverse(hashes))
 
 
-def distinct(hashes: Hashes) -> Hashes:
-    """Sorted distinct values (a sort and a mask: faster than ``np.unique`` on short arrays)."""
-    ordered = np.sort(hashes)
-    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
+def distinct_inverse(hashes: Hashes) -> tuple[Hashes, npt.NDArray[np.intp]]:
+    """Sorted distinct values and the index of each value among them (faster than ``np.unique``)."""
+    if not len(hashes):
+        return hashes, np.zeros(0, dtype=np.intp)
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[0], new[1:] = True, ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(hashes), dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
 
 
 def overlap(a: Evidence, b: Evidence) -> tuple[int, float]:
@@ -77,35 +87,35 @@ def is_reprint(a: Evidence, b: Evidence, containment: float) -> bool:
     return containment >= REPRINT_CONTAINMENT and short >= MIN_LENGTH_RATIO * long
 
 
-def _runs(covered: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
-    """Half-open runs of True, gaps of at most GAP closed, at least ``min_len`` long and
-    ``MIN_COVERED`` covered (vectorised: a text has hundreds of short runs, few long ones)."""
-    padded = np.zeros(len(covered) + 2, dtype=np.bool_)
-    padded[1:-1] = covered
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
-    starts, ends = edges[0::2], edges[1::2]
-    if not len(starts):
+def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
+    """Half-open runs of the text covered by the found k-grams (a k-gram at ``p`` covers ``p`` to
+    ``p + K``), gaps of at most GAP closed, at least ``min_len`` long and ``MIN_COVERED`` covered.
+
+    Computed on the found positions, not character by character: a text has hundreds of short
+    runs and few long ones."""
+    at = np.flatnonzero(found)
+    if not len(at):
         return []
-    breaks = np.flatnonzero(starts[1:] - ends[:-1] > GAP)
-    first, last = np.zeros(len(breaks) + 1, dtype=np.intp), np.full(len(breaks) + 1, len(ends) - 1, dtype=np.intp)
+    step = np.diff(at)
+    breaks = np.flatnonzero(step > K + GAP)
+    first, last = np.zeros(len(breaks) + 1, dtype=np.intp), np.full(len(breaks) + 1, len(at) - 1, dtype=np.intp)
     first[1:], last[:-1] = breaks + 1, breaks
-    run_starts, run_ends = starts[first], ends[last]
-    long = np.flatnonzero(run_ends - run_starts >= min_len)
-    return [(s, e) for s, e in zip(run_starts[long].tolist(), run_ends[long].tolist(), strict=True)
-            if np.count_nonzero(covered[s:e]) / (e - s) >= MIN_COVERED]
+    starts, ends = at[first], at[last] + K
+    long = np.flatnonzero(ends - starts >= min_len)
+    if not len(long):
+        return []
+    covered = np.concatenate([[0], np.cumsum(np.minimum(step, K))])
+    return [(s, e) for s, e, c in zip(starts[long].tolist(), ends[long].tolist(),
+                                      (covered[last[long]] - covered[first[long]] + K).tolist(), strict=True)
+            if c / (e - s) >= MIN_COVERED]
 
 
 def shared_runs(a: Evidence, b: Evidence, min_len: int, formulaic: Hashes | None = None) -> list[tuple[int, int]]:
     """Runs of ``a``'s normalised text covered by k-grams that ``b`` has too."""
     if not len(a.hashes) or not len(b.hashes):
         return []
-    found = contains(b.distinct, a.hashes)
-    if int(found.sum()) * K < MIN_COVERED * min_len:
-        return []
-    covered = np.zeros(len(a.norm), dtype=bool)
-    for shift in range(K):
-        covered[shift:shift + len(found)] |= found
-    runs = _runs(covered, min_len)
+    found = contains(b.distinct, a.distinct)[a.inverse]
+    runs = _runs(found, min_len)
     if formulaic is not None and len(formulaic):
         runs = [(s, e) for s, e in runs if not _formulaic(a.hashes[s:max(s, e - K + 1)], formulaic)]
     return runs
