@@ -16,6 +16,7 @@ bytes the index keeps per record and the peak of the whole stage.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 import tracemalloc
@@ -124,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory:
         print(f"{'stage peak':18s} {peak / 2**20:.1f} MiB traced ({peak / len(items):.0f} bytes a record; "
               "the bodies are the benchmark's, not counted)")
+    print(f"{'process peak RSS':18s} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
+          "(the generated corpus included)")
     targets = [("pair F1 >= 0.97", result["pair_f1"] >= 0.97), ("ARI >= 0.95", result["ari"] >= 0.95),
                ("span F1 >= 0.90", result["span_f1"] >= 0.90), ("formulaic <= 1%", result["formulaic_linked"] <= 0.01),
                ("articles/s >= 3000", len(items) / seconds >= 3000)]
