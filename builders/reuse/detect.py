@@ -39,7 +39,9 @@ MAX_DF_SHARE = 0.01
 MIN_MAX_DF = 32
 """An anchor held by more than max(MIN_MAX_DF, MAX_DF_SHARE of the records) records is formulaic."""
 SIGN_BATCH = 2_000
-CACHE = 4_096
+CACHE = 2_048
+"""Records whose verification evidence is kept (~24 bytes a character, ~16 KB a record: ~35 MB,
+whatever the number of records)."""
 
 
 def evidence(body: str) -> Evidence:
@@ -134,7 +136,7 @@ def _link(links: Links, a: int, b: int, containment: float, ea: Evidence, eb: Ev
     if best is None or (containment, -b) > (best[0], -best[1]):
         links.closest[a] = (containment, b)
         runs = shared_runs(ea, eb, MIN_REPRINT_SPAN)
-        links.reprint_spans[a] = [(s, e, b) for s, e in body_spans(ea.norm, runs)]
+        links.reprint_spans[a] = [(s, e, b) for s, e in body_spans(ea.where, runs)]
 
 
 def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[int], Evidence],
@@ -148,8 +150,8 @@ def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[
         if min(sum(e - s for s, e in runs_a), sum(e - s for s, e in runs_b)) < MIN_PASSAGE:
             continue
         found.append((a, b))
-        links.passages[a].extend((s, e, b) for s, e in body_spans(ev(a).norm, runs_a))
-        links.passages[b].extend((s, e, a) for s, e in body_spans(ev(b).norm, runs_b))
+        links.passages[a].extend((s, e, b) for s, e in body_spans(ev(a).where, runs_a))
+        links.passages[b].extend((s, e, a) for s, e in body_spans(ev(b).where, runs_b))
         links.partial_sim[a].append((containment, b))
         links.partial_sim[b].append((containment, a))
     return found

@@ -38,29 +38,30 @@ MAX_FORMULAIC_SHARE = 0.5
 class Evidence:
     """One record's text as the verifier needs it."""
 
-    norm: Normalized
+    where: npt.NDArray[np.int32]
+    """Body offset of each normalised character (the code points themselves are not kept)."""
     hashes: Hashes
     """k-gram hash at each normalised position."""
     distinct: Hashes
     """Sorted distinct hashes."""
-    inverse: npt.NDArray[np.intp]
+    inverse: npt.NDArray[np.int32]
     """Position of each k-gram's hash in ``distinct``: what is known of the distinct hashes is known
     of every position by one gather (binary searches of sorted values are the fast ones)."""
 
     @classmethod
     def of(cls, norm: Normalized, hashes: Hashes) -> Evidence:
-        return cls(norm, hashes, *distinct_inverse(hashes))
+        return cls(norm.where, hashes, *distinct_inverse(hashes))
 
 
-def distinct_inverse(hashes: Hashes) -> tuple[Hashes, npt.NDArray[np.intp]]:
+def distinct_inverse(hashes: Hashes) -> tuple[Hashes, npt.NDArray[np.int32]]:
     """Sorted distinct values and the index of each value among them (faster than ``np.unique``)."""
     if not len(hashes):
-        return hashes, np.zeros(0, dtype=np.intp)
+        return hashes, np.zeros(0, dtype=np.int32)
     order = np.argsort(hashes)
     ordered = hashes[order]
     new = np.empty(len(ordered), dtype=bool)
     new[0], new[1:] = True, ordered[1:] != ordered[:-1]
-    inverse = np.empty(len(hashes), dtype=np.intp)
+    inverse = np.empty(len(hashes), dtype=np.int32)
     inverse[order] = np.cumsum(new) - 1
     return ordered[new], inverse
 
@@ -127,6 +128,6 @@ def _formulaic(hashes: Hashes, formulaic: Hashes) -> bool:
     return bool(len(marks)) and float(contains(formulaic, marks).mean()) > MAX_FORMULAIC_SHARE
 
 
-def body_spans(norm: Normalized, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def body_spans(where: npt.NDArray[np.int32], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Normalised runs -> half-open character ranges of the body."""
-    return [(int(norm.where[s]), int(norm.where[e - 1]) + 1) for s, e in runs]
+    return [(int(where[s]), int(where[e - 1]) + 1) for s, e in runs]
