@@ -11,6 +11,7 @@ a different one is refused unless ``force``.
 from __future__ import annotations
 
 import filecmp
+import functools
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -44,6 +45,7 @@ from builders.release.files import (
 from builders.release.stats import EXAMPLES, BuildStats
 from builders.release.validate import release_digest
 from builders.reuse.report import reuse_section
+from builders.reuse.sketch import SKETCHES, sketch_shard
 from builders.reuse.stage import mark_reuse
 from builders.scale.plan import write_records
 from schema import JSON_SCHEMA_PATH
@@ -110,8 +112,10 @@ class ProblemGroup:
 
 def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str]]:
     """Write every file of the release under ``root``; return the stats and file names."""
-    stats, shards = write_records(config, root, process_file)
-    reuse = mark_reuse(root, shards, config) if config.reuse else None
+    sketches = root / SKETCHES if config.reuse else None
+    finish = functools.partial(sketch_shard, sketches) if sketches is not None else None
+    stats, shards = write_records(config, root, process_file, finish)
+    reuse = mark_reuse(root, shards, config, sketches) if config.reuse else None
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
     write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def test_a_reprint_in_another_shard_is_clustered_with_its_source(release: Path) 
     assert local["kind"] == "partial" and local["cluster"] is None and local["passages"]
     assert by_title["县里召开工作会议"]["reuse"]["cluster"] is None
     assert validate_release(release) == []
-    assert not list(release.rglob(".reuse-bodies")), "the pass's temporary file was released"
+    assert not list(release.rglob(".reuse-*")), "the pass's temporary files were released"
 
 
 def test_the_card_reports_reuse_per_newspaper_and_the_largest_clusters(release: Path) -> None:
@@ -113,3 +114,45 @@ def test_diff_shows_cluster_changes(seeds: Path, release: Path, tmp_path: Path) 
     same = diff_releases(release, release).clusters
     assert (same.kept, same.formed, same.dissolved, same.moved) == (1, [], [], [])
     assert diff_releases(release, plain).clusters.dissolved == [cluster]
+
+
+def test_the_workers_sketches_give_the_same_release_as_the_pass_alone(seeds: Path, release: Path,
+                                                                      tmp_path: Path) -> None:
+    """The pass run over a release without the workers' sketches (it reads the seed pages
+    itself) writes the same Parquet and JSONL bytes as the build."""
+    from builders.release.write import WrittenShards
+    from builders.reuse.stage import mark_reuse
+
+    plain = build(seeds, tmp_path / "plain", reuse=False)
+    parquet = sorted(p.relative_to(plain).as_posix() for p in (plain / "data").glob("*.parquet"))
+    jsonl = sorted(p.relative_to(plain).as_posix() for p in (plain / "jsonl").glob("*.jsonl"))
+    counts = [sum(1 for _ in (plain / j).open(encoding="utf-8")) for j in jsonl]
+    mark_reuse(plain, WrittenShards(parquet, jsonl, counts, sum(counts)), BuildConfig(seeds=seeds))
+    assert [r["reuse"] for r in records(plain)] == [r["reuse"] for r in records(release)]
+    assert all((plain / f).read_bytes() == (release / f).read_bytes() for f in [*parquet, *jsonl])
+
+
+def test_an_incremental_build_sketches_only_the_new_page(seeds: Path, release: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from builders.reuse import sketch
+
+    grown = tmp_path / "seeds"
+    shutil.copytree(seeds, grown)
+    cache = tmp_path / "cache"
+    build(grown, tmp_path / "a", cache=True, cache_dir=cache)
+    rng = random.Random(21)
+    (grown / "d.txt").write_text("县里新建文化礼堂\n本报讯 " + sentences(rng, 8) + "\n", encoding="utf-8")
+    signed: list[str] = []
+    real = sketch.sketch_rows
+
+    def counting(rows: Any, text_of: Any) -> Any:
+        signed.extend(row["source_file"] for row in rows)
+        return real(rows, text_of)
+
+    monkeypatch.setattr(sketch, "sketch_rows", counting)
+    again = build(grown, tmp_path / "b", cache=True, cache_dir=cache)
+    assert signed == ["d.txt"]
+    clean = build(grown, tmp_path / "c")
+    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    assert all((again / f).read_bytes() == (clean / f).read_bytes() for f in files)
+    assert {r["headline"]: r["reuse"] for r in records(again)}["春耕备耕忙"]["cluster"] is not None

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from rensa import RMinHash
 
-from builders.reuse.shingles import Hashes
+from builders.reuse.shingles import Hashes, mix
 
 NUM_PERM = 128
 SEED = 20
@@ -85,19 +85,28 @@ def _void_order(keys: npt.NDArray[np.generic]) -> npt.NDArray[np.intp]:
     return np.lexsort((np.arange(len(keys)), inverse.ravel()))
 
 
-def lsh_pairs(sigs: npt.NDArray[np.uint32], eligible: npt.NDArray[np.bool_]) -> Pairs:
-    """Pairs of eligible records that share at least one LSH band."""
-    bands, rows = BANDS, ROWS
+def band_keys(sigs: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    """``(n, BANDS)`` keys: the ``ROWS`` values of each band hashed into 64 bits (a record keeps
+    296 bytes instead of its 512-byte signature; two keys are equal, but for a chance of 2^-64,
+    exactly when the bands are)."""
+    wide = sigs[:, : BANDS * ROWS].astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
+    key = np.zeros((len(sigs), BANDS), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(ROWS):
+            key = mix(key ^ wide[:, :, row])
+    return key
+
+
+def lsh_pairs(bands: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]) -> Pairs:
+    """Pairs of eligible records that share at least one LSH band key."""
     index = np.flatnonzero(eligible)
     found = [np.zeros((0, 2), dtype=np.int64)]
-    for band in range(bands):
-        block = np.ascontiguousarray(sigs[index, band * rows:(band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        found.append(index[group_pairs(keys)])
+    for band in range(bands.shape[1]):
+        found.append(index[group_pairs(bands[index, band])])
     return unique_pairs(np.concatenate(found))
 
 
-def anchor_pairs(values: Hashes, owners: npt.NDArray[np.int64], n: int, max_df: int) -> Pairs:
+def anchor_pairs(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_df: int) -> Pairs:
     """Pairs of records sharing at least ``MIN_SHARED_ANCHORS`` anchors, each held by at most
     ``max_df`` records (an anchor in more is formulaic: 会议强调, page furniture); ``owners``:
     the record of each anchor (sorted by record, no record holding an anchor twice)."""
@@ -108,7 +117,7 @@ def anchor_pairs(values: Hashes, owners: npt.NDArray[np.int64], n: int, max_df: 
     pairs = group_pairs(values[keep])
     if not len(pairs):
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.sort(owners[keep][pairs], axis=1)
+    pairs = np.sort(owners[keep].astype(np.int64)[pairs], axis=1)
     codes, seen = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
     codes = codes[seen >= MIN_SHARED_ANCHORS]
     return np.stack([codes // n, codes % n], axis=1).astype(np.int64)

@@ -10,9 +10,13 @@ member has a date.
 from __future__ import annotations
 
 import datetime
+from array import array
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
 
 from schema import Reuse, ReusedSpan
 from schema.article import ReuseKind
@@ -29,8 +33,74 @@ class Meta:
     ordinal: int
     credited_to: str | None
 
-    def order(self) -> tuple[datetime.date, str, str, int, str]:
-        return (self.date or datetime.date.max, self.page or "", self.source_file, self.ordinal, self.id)
+
+class Codes:
+    """Distinct strings (pages, source files, outlets) and their codes: a record keeps an int."""
+
+    def __init__(self) -> None:
+        self.values: list[str | None] = []
+        self._codes: dict[str | None, int] = {}
+
+    def code(self, value: str | None) -> int:
+        found = self._codes.get(value)
+        if found is None:
+            found = self._codes[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+
+class Metas:
+    """The :class:`Meta` of every record as compact columns (~26 bytes a record, no object per record).
+
+    Ids are 16 hex digits (``schema.article.ID``), kept as integers: their order is the order of the strings."""
+
+    def __init__(self) -> None:
+        self.ids = array("Q")
+        self.dates = array("i")
+        """Proleptic ordinal of the date, 0 when there is none."""
+        self.ordinals = array("i")
+        self.pages, self.sources, self.credits = array("i"), array("i"), array("h")
+        self.codes = {"page": Codes(), "source": Codes(), "credit": Codes()}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def append(self, meta: Meta) -> None:
+        self.ids.append(int(meta.id, 16))
+        self.dates.append(meta.date.toordinal() if meta.date else 0)
+        self.ordinals.append(meta.ordinal)
+        self.pages.append(self.codes["page"].code(meta.page))
+        self.sources.append(self.codes["source"].code(meta.source_file))
+        self.credits.append(self.codes["credit"].code(meta.credited_to))
+
+    def nbytes(self) -> int:
+        """Bytes of the columns (the distinct strings not counted: one per page, not per record)."""
+        columns = (self.ids, self.dates, self.ordinals, self.pages, self.sources, self.credits)
+        return sum(c.itemsize * len(c) for c in columns)
+
+    def set_credits(self, credits: list[str | None]) -> None:
+        """Every record's ``credited_to``, in order."""
+        if len(credits) != len(self.ids):
+            raise ValueError(f"{len(credits)} credits for {len(self.ids)} records")
+        self.credits = array("h", (self.codes["credit"].code(c) for c in credits))
+
+    def id(self, i: int) -> str:
+        return f"{self.ids[i]:016x}"
+
+    def date(self, i: int) -> int:
+        """The date's ordinal, 0 when the record has none."""
+        return self.dates[i]
+
+    def credited_to(self, i: int) -> str | None:
+        return self.codes["credit"].values[self.credits[i]]
+
+    def order(self, i: int) -> tuple[int, str, str, int, int]:
+        """Earliest first: date (none last), page, source file, position, id."""
+        page, source = self.codes["page"].values[self.pages[i]], self.codes["source"].values[self.sources[i]]
+        return (self.dates[i] or NO_DATE, page or "", source or "", self.ordinals[i], self.ids[i])
+
+
+NO_DATE = datetime.date.max.toordinal() + 1
 
 
 @dataclass
@@ -51,7 +121,7 @@ class UnionFind:
     """Components of records; a root is the smallest index of its component."""
 
     def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+        self.parent = array("q", range(n))
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -66,57 +136,60 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def components(n: int, links: Links) -> list[int]:
+def components(n: int, links: Links) -> npt.NDArray[np.int64]:
     """Union-find root of every record (the smallest index of its component)."""
     found = UnionFind(n)
     for a, partners in links.reprint.items():
         for _, b in partners:
             found.union(a, b)
-    return [found.find(x) for x in range(n)]
+    roots = np.arange(n, dtype=np.int64)
+    for x in links.reprint:
+        roots[x] = found.find(x)
+    return roots
 
 
-def borrower(a: int, b: int, metas: list[Meta]) -> set[int]:
+def borrower(a: int, b: int, metas: Metas) -> set[int]:
     """Which side of a shared passage is the one quoting: the uncredited side of a credited
     pair, else the later date; both when nothing tells."""
-    ma, mb = metas[a], metas[b]
-    if bool(ma.credited_to) != bool(mb.credited_to):
-        return {b} if ma.credited_to else {a}
-    if ma.date and mb.date and ma.date != mb.date:
-        return {b} if ma.date < mb.date else {a}
+    credit_a, credit_b = metas.credited_to(a), metas.credited_to(b)
+    if bool(credit_a) != bool(credit_b):
+        return {b} if credit_a else {a}
+    date_a, date_b = metas.date(a), metas.date(b)
+    if date_a and date_b and date_a != date_b:
+        return {b} if date_a < date_b else {a}
     return {a, b}
 
 
-def assign(metas: list[Meta], links: Links, partial_pairs: list[tuple[int, int]]) -> Callable[[int], Reuse]:
+def assign(metas: Metas, links: Links, partial_pairs: list[tuple[int, int]]) -> Callable[[int], Reuse]:
     """The ``Reuse`` object of record ``i``, made when asked for (not all held at once)."""
     roots = components(len(metas), links)
     members: dict[int, list[int]] = defaultdict(list)
-    for index, root in enumerate(roots):
-        members[root].append(index)
+    for index in sorted(links.reprint):
+        members[int(roots[index])].append(index)
     borrowers = {x for a, b in partial_pairs for x in borrower(a, b, metas)}
     heads = {root: _head(group, metas) for root, group in members.items() if len(group) > 1}
-    return lambda i: _reuse(i, metas, links, heads.get(roots[i]), borrowers)
+    return lambda i: _reuse(i, metas, links, heads.get(int(roots[i])), borrowers)
 
 
-def _head(group: list[int], metas: list[Meta]) -> tuple[str, int | None]:
+def _head(group: list[int], metas: Metas) -> tuple[str, int | None]:
     """A cluster's id and its source (None when a member has no date)."""
-    dated = all(metas[m].date for m in group)
-    return min(metas[m].id for m in group), min(group, key=lambda m: metas[m].order()) if dated else None
+    dated = all(metas.date(m) for m in group)
+    return metas.id(min(group, key=lambda m: metas.ids[m])), min(group, key=metas.order) if dated else None
 
 
-def _reuse(i: int, metas: list[Meta], links: Links, head: tuple[str, int | None] | None, borrowers: set[int]) -> Reuse:
-    meta = metas[i]
+def _reuse(i: int, metas: Metas, links: Links, head: tuple[str, int | None] | None, borrowers: set[int]) -> Reuse:
     source = head[1] if head else None
     if head:
         kind: ReuseKind = "original" if source == i else "reprint"
     else:
         kind = "partial" if i in borrowers else "original"
     best = max((c for c, _ in [*links.reprint.get(i, []), *links.partial_sim.get(i, [])]), default=None)
-    spans = sorted({(s, e, metas[o].id) for s, e, o in [*links.reprint_spans.get(i, []), *links.passages.get(i, [])]})
+    spans = sorted({(s, e, metas.id(o)) for s, e, o in [*links.reprint_spans.get(i, []), *links.passages.get(i, [])]})
     return Reuse(
         cluster=head[0] if head else None,
         kind=kind,
-        source_id=metas[source].id if source is not None else None,
+        source_id=metas.id(source) if source is not None else None,
         similarity=round(best, 4) if best is not None else None,
         passages=[ReusedSpan(start=s, end=e, other_id=o) for s, e, o in spans],
-        credited_to=meta.credited_to,
+        credited_to=metas.credited_to(i),
     )

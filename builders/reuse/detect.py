@@ -1,7 +1,8 @@
 """Detect reprints and shared passages over a whole release: signatures -> candidates -> verified links.
 
-:func:`detect` holds, per record, its MinHash signature (512 bytes), its anchors (~1 per 16
-characters) and its :class:`~builders.reuse.cluster.Meta`; the text of a record is asked for
+:func:`detect` holds, per record, the LSH band keys of its MinHash signature (296 bytes), its
+anchors (~1 per 16 characters, 12 bytes each) and its :class:`~builders.reuse.cluster.Meta` as
+columns (~26 bytes); the text of a record is asked for
 again (``body(i)``) when a candidate pair is verified, through a small cache, so the texts of
 the release are never all in memory.
 """
@@ -16,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from builders.reuse.candidates import NUM_PERM, anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
-from builders.reuse.cluster import Links, Meta, UnionFind, assign
+from builders.reuse.candidates import anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
+from builders.reuse.cluster import Links, Meta, Metas, UnionFind, assign
 from builders.reuse.normalize import normalize
 from builders.reuse.shingles import Hashes, kgram_hashes
 from builders.reuse.signature import Signed, sign
@@ -38,7 +39,9 @@ MAX_DF_SHARE = 0.01
 MIN_MAX_DF = 32
 """An anchor held by more than max(MIN_MAX_DF, MAX_DF_SHARE of the records) records is formulaic."""
 SIGN_BATCH = 2_000
-CACHE = 4_096
+CACHE = 2_048
+"""Records whose verification evidence is kept (~24 bytes a character, ~16 KB a record: ~35 MB,
+whatever the number of records)."""
 
 
 def evidence(body: str) -> Evidence:
@@ -50,27 +53,37 @@ def evidence(body: str) -> Evidence:
 @dataclass
 class Index:
     """The compact, per-record state of a release: what :func:`detect` keeps for every record
-    (a signature of 512 bytes, ~1 anchor per 16 characters, the record's :class:`Meta`)."""
+    (37 band keys of 8 bytes, ~1 anchor per 16 characters, the record's :class:`Meta` as columns)."""
 
-    metas: list[Meta] = field(default_factory=list)
+    metas: Metas = field(default_factory=Metas)
     batches: list[Signed] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.metas)
 
     def add(self, items: Iterable[tuple[Meta, str]]) -> None:
         """Sign records, ``SIGN_BATCH`` at a time."""
         it = iter(items)
         while chunk := list(itertools.islice(it, SIGN_BATCH)):
-            self.offsets.append(len(self.metas))
-            self.metas.extend(meta for meta, _ in chunk)
-            self.batches.append(sign([body for _, body in chunk]))
+            self.add_signed([meta for meta, _ in chunk], sign([body for _, body in chunk]))
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, Hashes, np.ndarray]:
-        """Signatures, eligibility, anchors and their records, over every batch."""
-        if not self.batches:
-            return np.zeros((0, NUM_PERM), np.uint32), np.zeros(0, bool), np.zeros(0, np.uint64), np.zeros(0, np.int64)
-        return (np.concatenate([b.sigs for b in self.batches]), np.concatenate([b.eligible for b in self.batches]),
-                np.concatenate([b.anchors for b in self.batches]),
-                np.concatenate([b.owners + off for b, off in zip(self.batches, self.offsets, strict=True)]))
+    def add_signed(self, metas: Iterable[Meta], signed: Signed) -> None:
+        """Add records signed elsewhere (in a shard worker: :mod:`builders.reuse.sketch`)."""
+        before = len(self.metas)
+        for meta in metas:
+            self.metas.append(meta)
+        if len(self.metas) - before != len(signed):
+            raise ValueError(f"{len(self.metas) - before} records but {len(signed)} signatures")
+        self.batches.append(signed)
+
+    def nbytes(self) -> int:
+        """Bytes held for the records: metadata columns, band keys, anchors."""
+        arrays = [a for b in self.batches for a in (b.bands, b.anchors, b.owners, b.eligible)]
+        return self.metas.nbytes() + sum(int(a.nbytes) for a in arrays)
+
+    def signed(self) -> Signed:
+        """Every batch as one."""
+        return Signed.concat(self.batches)
 
 
 def max_df(n: int) -> int:
@@ -80,11 +93,12 @@ def max_df(n: int) -> int:
 def detect(index: Index, body: Callable[[int], str]) -> Callable[[int], Reuse]:
     """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``)."""
     n = len(index.metas)
-    sigs, eligible, anchors, owners = index.arrays()
+    signed = index.signed()
+    index.batches = [signed]
     cap = max_df(n)
-    pairs = unique_pairs(np.concatenate([lsh_pairs(sigs, eligible), anchor_pairs(anchors, owners, n, cap)]))
-    formulaic = formulaic_anchors(anchors, cap)
-    del sigs, anchors, owners
+    pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible),
+                                         anchor_pairs(signed.anchors, signed.owners, n, cap)]))
+    formulaic = formulaic_anchors(signed.anchors, cap)
     links, partial = verify_pairs(pairs, functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i))), formulaic)
     return assign(index.metas, links, partial)
 
@@ -122,7 +136,7 @@ def _link(links: Links, a: int, b: int, containment: float, ea: Evidence, eb: Ev
     if best is None or (containment, -b) > (best[0], -best[1]):
         links.closest[a] = (containment, b)
         runs = shared_runs(ea, eb, MIN_REPRINT_SPAN)
-        links.reprint_spans[a] = [(s, e, b) for s, e in body_spans(ea.norm, runs)]
+        links.reprint_spans[a] = [(s, e, b) for s, e in body_spans(ea.where, runs)]
 
 
 def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[int], Evidence],
@@ -136,8 +150,8 @@ def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[
         if min(sum(e - s for s, e in runs_a), sum(e - s for s, e in runs_b)) < MIN_PASSAGE:
             continue
         found.append((a, b))
-        links.passages[a].extend((s, e, b) for s, e in body_spans(ev(a).norm, runs_a))
-        links.passages[b].extend((s, e, a) for s, e in body_spans(ev(b).norm, runs_b))
+        links.passages[a].extend((s, e, b) for s, e in body_spans(ev(a).where, runs_a))
+        links.passages[b].extend((s, e, a) for s, e in body_spans(ev(b).where, runs_b))
         links.partial_sim[a].append((containment, b))
         links.partial_sim[b].append((containment, a))
     return found

@@ -60,15 +60,39 @@ class Normalized:
 
 
 def masked_ranges(body: str) -> list[tuple[int, int]]:
-    """Character ranges of the body's lead and credit lines."""
-    return [m.span() for p in (LEAD, LOCAL_LEAD, CREDIT_LINE, INLINE_SOURCE) for m in p.finditer(body)]
+    """Character ranges of the body's lead and credit lines.
+
+    The leads match only at the start (``match``, not a scan), an inline source only when the
+    body ends with a closing bracket, credit lines only when one of their words (来源, 稿源, 转自,
+    编辑, 审核, 校对, 作者) is printed."""
+    found = [m.span() for p in (LEAD, LOCAL_LEAD) if (m := p.match(body))]
+    if _may_have_credit_line(body):
+        found += [m.span() for m in CREDIT_LINE.finditer(body)]
+    if _may_end_with_source(body):
+        found += [m.span() for m in INLINE_SOURCE.finditer(body)]
+    return found
+
+
+def _may_have_credit_line(body: str) -> bool:
+    return "来源" in body or "稿源" in body or "转自" in body or "编辑" in body or "审核" in body or "校对" in body \
+        or "作者" in body
+
+
+def _may_end_with_source(body: str) -> bool:
+    return body.rstrip()[-1:] in ("）", ")")
+
+
+def fold(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """Folded code points (a new array): :func:`fold_table` in the BMP, others kept."""
+    if not len(codes) or int(codes.max()) < 0x10000:
+        return fold_table()[codes]
+    bmp = codes < 0x10000
+    return np.where(bmp, fold_table()[np.where(bmp, codes, 0)], codes)
 
 
 def normalize(body: str) -> Normalized:
     """The evidence of ``body``: see the module docstring."""
-    codes = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
-    bmp = codes < 0x10000
-    folded = np.where(bmp, fold_table()[np.where(bmp, codes, 0)], codes)
+    folded = fold(np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32))
     for start, end in masked_ranges(body):
         folded[start:end] = 0
     where = np.flatnonzero(folded).astype(np.int32)
@@ -78,8 +102,8 @@ def normalize(body: str) -> Normalized:
 def credited_to(body: str, attribution: str | None = None) -> str | None:
     """The outlet a record credits as its source, when printed: a 新华社/人民日报 lead,
     ``据…电``, a ``来源：…`` line, or an attribution naming an outlet."""
-    for pattern in (LEAD, CREDIT_LINE, INLINE_SOURCE):
-        match = pattern.search(body)
+    for pattern, may in ((LEAD, None), (CREDIT_LINE, _may_have_credit_line), (INLINE_SOURCE, _may_end_with_source)):
+        match = pattern.match(body) if may is None else pattern.search(body) if may(body) else None
         if match and match.group("outlet"):
             return match.group("outlet")
     if attribution:

@@ -1,25 +1,30 @@
 """The reuse pass of a build: every record of the written shards gets its ``reuse`` object.
 
 Runs after the shard tasks wrote ``data/`` and ``jsonl/`` (records with ``reuse: null``) and
-before the card and checksums. It reads the shards one at a time (a few columns of the
-Parquet), signs every record into a compact :class:`~builders.reuse.detect.Index` (the bodies go
-to a temporary file, memory-mapped when candidates are verified), finds and verifies the links,
-and rewrites each shard with the ``reuse`` column: the Parquet shard
-with the same writer settings, each JSONL line by replacing its closing ``"reuse":null``.
-Everything is a function of the records in release order, so the bytes do not depend on
-the engine or the number of workers. The credit (``credited_to``) is read from the 电头 in
-the seed page, which the parser moves out of the body.
+before the card and checksums. The shard workers have already sketched their records
+(:mod:`builders.reuse.sketch`: credits, band keys, anchors; cached per page); the pass reads
+the shards one at a time (a few columns of the Parquet: the bodies go straight from the Arrow
+buffer to a temporary file, memory-mapped when candidates are verified), puts the sketches
+into a compact :class:`~builders.reuse.detect.Index`, finds and verifies the links, and
+rewrites each shard with the ``reuse`` column: the Parquet shard with the same writer settings,
+each JSONL line by replacing its closing ``"reuse":null``. Everything is a function of the
+records in release order, so the bytes do not depend on the engine or the number of workers.
+Without sketches (the pass run on its own over a release), it sketches the records itself,
+reading the 电头 of each record from its seed page.
 """
 
 from __future__ import annotations
 
+import datetime
 import mmap
+import shutil
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -30,12 +35,12 @@ from builders.release.config import BuildConfig
 from builders.release.write import WriteOptions, WrittenShards, parquet_writer
 from builders.reuse.cluster import Meta
 from builders.reuse.detect import Index, detect
-from builders.reuse.normalize import credited_to, lead_credit
 from builders.reuse.report import ReuseReport
+from builders.reuse.sketch import COLUMNS as SKETCH_COLUMNS
+from builders.reuse.sketch import Sketch, shard_sketches, sketch_rows
 from schema import Reuse
 
-COLUMNS = ["id", "source_file", "ordinal", "date", "page", "newspaper", "year", "headline", "body", "attribution",
-           "spans"]
+META_COLUMNS = ["id", "source_file", "ordinal", "date", "page"]
 NULL_TAIL = ',"reuse":null}'
 BODIES = ".reuse-bodies"
 """Temporary file of the bodies under the staging folder (removed after the pass)."""
@@ -82,6 +87,19 @@ class BodyStore:
         self.offsets.append(self.offsets[-1] + len(data))
         return body
 
+    def add_column(self, column: pa.ChunkedArray) -> None:
+        """Append a string column's values as they are in the Arrow buffer (no Python string made)."""
+        assert self._out is not None
+        for chunk in column.chunks:
+            if chunk.null_count:
+                raise OutputError("a record has no body")
+            wide = pa.types.is_large_string(chunk.type)
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32,
+                                    count=len(chunk) + 1, offset=chunk.offset * (8 if wide else 4)).astype(np.int64)
+            data = chunk.buffers()[2]
+            self._out.write(memoryview(data)[int(offsets[0]):int(offsets[-1])] if data is not None else b"")
+            self.offsets.frombytes((offsets[1:] - offsets[0] + self.offsets[-1]).tobytes())
+
     def body(self, i: int) -> str:
         """Body of record ``i`` (after :meth:`seal`)."""
         assert self._map is not None or self.offsets[-1] == 0
@@ -103,20 +121,37 @@ class BodyStore:
         self.path.unlink(missing_ok=True)
 
 
-def _records(shard: Shard, pages: PageTexts, store: BodyStore) -> Iterator[tuple[Meta, str]]:
-    table = pq.read_table(shard.parquet, columns=COLUMNS)
-    for row in table.to_pylist():
-        span = row["spans"][0]
-        lead = lead_credit(pages.get(row["source_file"])[span["start"]:span["end"]])
-        credit = lead or credited_to(row["body"], row["attribution"])
-        meta = Meta(row["id"], row["date"], row["page"], row["source_file"], row["ordinal"], credit)
-        yield meta, store.add(row["body"])
+def _metas(table: pa.Table) -> Iterator[Meta]:
+    """One shard's records as :class:`Meta` (credits are filled from the sketch)."""
+    columns = [table.column(name).to_pylist() for name in META_COLUMNS]
+    for rid, source, ordinal, date, page in zip(*columns, strict=True):
+        yield Meta(rid, date if isinstance(date, datetime.date) else None, page, source, ordinal, None)
 
 
-def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig) -> ReuseReport:
+def _read(parts: list[Shard], index: Index, store: BodyStore) -> None:
+    """Every record's :class:`Meta` into ``index.metas`` and body into ``store``."""
+    for shard in parts:
+        table = pq.read_table(shard.parquet, columns=[*META_COLUMNS, "body"])
+        for meta in _metas(table):
+            index.metas.append(meta)
+        store.add_column(table.column("body"))
+
+
+def _sketch(parts: list[Shard], sketches: Path | None, config: BuildConfig, ids: array[int]) -> Sketch:
+    """The workers' sketches when they are for exactly these records, else made here (reading the pages)."""
+    found = shard_sketches(sketches) if sketches is not None else None
+    if found is not None and len(found) == len(ids) and [int(i, 16) for i in found.ids] == ids.tolist():
+        return found
+    pages = PageTexts(config.seeds)
+    made = [sketch_rows(pq.read_table(s.parquet, columns=SKETCH_COLUMNS).to_pylist(), pages.get) for s in parts]
+    return Sketch.concat(made)
+
+
+def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches: Path | None = None) -> ReuseReport:
     """Fill the ``reuse`` field of every record of the release under ``root``; return the card's figures.
 
-    ``shards.arrow_bytes`` is updated for the grown column.
+    ``sketches``: the folder the shard workers wrote their sketches to (removed here); without
+    it the records are sketched here. ``shards.arrow_bytes`` is updated for the grown column.
     """
     parts, start = [], 0
     for parquet, jsonl, count in zip(shards.parquet, shards.jsonl, shards.records_per_shard, strict=True):
@@ -124,13 +159,17 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig) -> ReuseR
         start += count
     index, store = Index(), BodyStore(root / BODIES)
     try:
-        pages = PageTexts(config.seeds)
-        for shard in parts:
-            index.add(_records(shard, pages, store))
+        _read(parts, index, store)
+        sketch = _sketch(parts, sketches, config, index.metas.ids)
+        index.metas.set_credits(sketch.credits)
+        index.batches.append(sketch.signed)
+        del sketch
         store.seal()
         reuse_of = detect(index, store.body)
     finally:
         store.close()
+        if sketches is not None:
+            shutil.rmtree(sketches, ignore_errors=True)
     report = ReuseReport()
     options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
     for shard, count in zip(parts, shards.records_per_shard, strict=True):

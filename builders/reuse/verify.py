@@ -38,21 +38,32 @@ MAX_FORMULAIC_SHARE = 0.5
 class Evidence:
     """One record's text as the verifier needs it."""
 
-    norm: Normalized
+    where: npt.NDArray[np.int32]
+    """Body offset of each normalised character (the code points themselves are not kept)."""
     hashes: Hashes
     """k-gram hash at each normalised position."""
     distinct: Hashes
     """Sorted distinct hashes."""
+    inverse: npt.NDArray[np.int32]
+    """Position of each k-gram's hash in ``distinct``: what is known of the distinct hashes is known
+    of every position by one gather (binary searches of sorted values are the fast ones)."""
 
     @classmethod
     def of(cls, norm: Normalized, hashes: Hashes) -> Evidence:
-        return cls(norm, hashes, distinct(hashes))
+        return cls(norm.where, hashes, *distinct_inverse(hashes))
 
 
-def distinct(hashes: Hashes) -> Hashes:
-    """Sorted distinct values (a sort and a mask: faster than ``np.unique`` on short arrays)."""
-    ordered = np.sort(hashes)
-    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])] if len(ordered) else ordered
+def distinct_inverse(hashes: Hashes) -> tuple[Hashes, npt.NDArray[np.int32]]:
+    """Sorted distinct values and the index of each value among them (faster than ``np.unique``)."""
+    if not len(hashes):
+        return hashes, np.zeros(0, dtype=np.int32)
+    order = np.argsort(hashes)
+    ordered = hashes[order]
+    new = np.empty(len(ordered), dtype=bool)
+    new[0], new[1:] = True, ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(hashes), dtype=np.int32)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
 
 
 def overlap(a: Evidence, b: Evidence) -> tuple[int, float]:
@@ -77,26 +88,35 @@ def is_reprint(a: Evidence, b: Evidence, containment: float) -> bool:
     return containment >= REPRINT_CONTAINMENT and short >= MIN_LENGTH_RATIO * long
 
 
-def _runs(covered: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """Half-open runs of True, gaps of at most GAP closed."""
-    edges = np.diff(np.concatenate([[0], covered.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    runs: list[tuple[int, int]] = []
-    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if runs and start - runs[-1][1] <= GAP:
-            runs[-1] = (runs[-1][0], end)
-        else:
-            runs.append((start, end))
-    return runs
+def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
+    """Half-open runs of the text covered by the found k-grams (a k-gram at ``p`` covers ``p`` to
+    ``p + K``), gaps of at most GAP closed, at least ``min_len`` long and ``MIN_COVERED`` covered.
+
+    Computed on the found positions, not character by character: a text has hundreds of short
+    runs and few long ones."""
+    at = np.flatnonzero(found)
+    if not len(at):
+        return []
+    step = np.diff(at)
+    breaks = np.flatnonzero(step > K + GAP)
+    first, last = np.zeros(len(breaks) + 1, dtype=np.intp), np.full(len(breaks) + 1, len(at) - 1, dtype=np.intp)
+    first[1:], last[:-1] = breaks + 1, breaks
+    starts, ends = at[first], at[last] + K
+    long = np.flatnonzero(ends - starts >= min_len)
+    if not len(long):
+        return []
+    covered = np.concatenate([[0], np.cumsum(np.minimum(step, K))])
+    return [(s, e) for s, e, c in zip(starts[long].tolist(), ends[long].tolist(),
+                                      (covered[last[long]] - covered[first[long]] + K).tolist(), strict=True)
+            if c / (e - s) >= MIN_COVERED]
 
 
 def shared_runs(a: Evidence, b: Evidence, min_len: int, formulaic: Hashes | None = None) -> list[tuple[int, int]]:
     """Runs of ``a``'s normalised text covered by k-grams that ``b`` has too."""
     if not len(a.hashes) or not len(b.hashes):
         return []
-    found = contains(b.distinct, a.hashes).astype(np.int8)
-    covered = np.convolve(found, np.ones(K, dtype=np.int8))[: len(a.norm)] > 0
-    runs = [(s, e) for s, e in _runs(covered) if e - s >= min_len and covered[s:e].mean() >= MIN_COVERED]
+    found = contains(b.distinct, a.distinct)[a.inverse]
+    runs = _runs(found, min_len)
     if formulaic is not None and len(formulaic):
         runs = [(s, e) for s, e in runs if not _formulaic(a.hashes[s:max(s, e - K + 1)], formulaic)]
     return runs
@@ -108,6 +128,6 @@ def _formulaic(hashes: Hashes, formulaic: Hashes) -> bool:
     return bool(len(marks)) and float(contains(formulaic, marks).mean()) > MAX_FORMULAIC_SHARE
 
 
-def body_spans(norm: Normalized, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def body_spans(where: npt.NDArray[np.int32], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Normalised runs -> half-open character ranges of the body."""
-    return [(int(norm.where[s]), int(norm.where[e - 1]) + 1) for s, e in runs]
+    return [(int(where[s]), int(where[e - 1]) + 1) for s, e in runs]

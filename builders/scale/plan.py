@@ -30,7 +30,7 @@ from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenSha
 from builders.scale.engines import run_tasks
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
-from builders.scale.tasks import PART_REJECTS, PageTask, Processor, ShardTask
+from builders.scale.tasks import PART_REJECTS, Finisher, PageTask, Processor, ShardTask
 
 PARTS_DIR = ".parts"
 
@@ -59,13 +59,14 @@ def cut(pages: Iterable[PageTask], size: int) -> Iterator[tuple[PageTask, ...]]:
 
 
 def plan_shards(config: BuildConfig, root: Path, metas: dict[str, PageMeta], processor: Processor,
-                pages: list[SeedFile] | None = None) -> list[ShardTask]:
-    """The shard tasks of a build writing under ``root`` (the staging folder)."""
+                pages: list[SeedFile] | None = None, finish: Finisher | None = None) -> list[ShardTask]:
+    """The shard tasks of a build writing under ``root`` (the staging folder); ``finish``: see
+    :attr:`~builders.scale.tasks.ShardTask.finish`."""
     options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
     runs = [run for run in cut(page_tasks(config.seeds, metas, pages), config.pages_per_shard) if run] or [()]
     return [
         ShardTask(k, config.seeds, run, root / PARTS_DIR / f"{k:05d}", options, config.on_invalid, processor,
-                  config.page_cache_dir)
+                  config.page_cache_dir, finish)
         for k, run in enumerate(runs)
     ]
 
@@ -107,8 +108,10 @@ def _absorb(summary: ShardSummary, stats: BuildStats, rejects: Path, progress: P
     progress.update(summary.stats.pages, summary.stats.records, summary.stats.rejects)
 
 
-def write_records(config: BuildConfig, root: Path, processor: Processor) -> tuple[BuildStats, WrittenShards]:
-    """Write ``data/``, ``jsonl/`` and ``rejects.jsonl`` of a release under ``root``.
+def write_records(config: BuildConfig, root: Path, processor: Processor, finish: Finisher | None = None
+                  ) -> tuple[BuildStats, WrittenShards]:
+    """Write ``data/``, ``jsonl/`` and ``rejects.jsonl`` of a release under ``root`` (``finish``: run by
+    each shard task on its parts, :attr:`~builders.scale.tasks.ShardTask.finish`).
 
     Raises:
         InvalidRecordError: a record failed validation under ``on_invalid="error"``.
@@ -121,7 +124,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor) -> tupl
         log.warning("%s: %s: %s", problem.source_file, problem.code, problem.message)
     with (root / REJECTS_FILE).open("w", encoding="utf-8") as rejects:
         ProblemSink(rejects, stats, config.on_invalid).add_all([*found.warnings, *manifest_problems])
-    tasks = plan_shards(config, root, metas, processor, found.pages)
+    tasks = plan_shards(config, root, metas, processor, found.pages, finish)
     for sub in (DATA_DIR, JSONL_DIR):
         (root / sub).mkdir(parents=True, exist_ok=True)
     progress = Progress(sum(len(t.pages) for t in tasks), config.progress)

@@ -81,7 +81,7 @@ def _page_results(task: ShardTask, summary: ShardSummary) -> Iterator[PageResult
 
 def run_shard(task: ShardTask) -> ShardSummary:
     """Build one shard: copy it from the shard cache, or process (or recall) its pages,
-    validate, write parts and rejects (and cache them).
+    validate, write parts and rejects (and cache them); then run ``task.finish`` on the parts.
 
     Raises:
         InvalidRecordError: a record failed validation under ``on_invalid="error"``.
@@ -90,10 +90,13 @@ def run_shard(task: ShardTask) -> ShardSummary:
     entry = _entry(task)
     cached = restore(entry, task.out, PART_REJECTS) if entry else None
     if cached is not None:
-        return ShardSummary(task.index, task.out, *cached, cache_hits=len(task.pages))
-    summary = _build_shard(task)
-    if entry is not None and [s.sha256 for s in summary.stats.seeds] == [p.sha256 for p in task.pages]:
-        store(entry, task.out, PART_REJECTS, summary.stats, summary.written)
+        summary = ShardSummary(task.index, task.out, *cached, cache_hits=len(task.pages))
+    else:
+        summary = _build_shard(task)
+        if entry is not None and [s.sha256 for s in summary.stats.seeds] == [p.sha256 for p in task.pages]:
+            store(entry, task.out, PART_REJECTS, summary.stats, summary.written)
+    if task.finish is not None:
+        task.finish(task, summary.written)
     return summary
 
 

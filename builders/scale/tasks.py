@@ -8,7 +8,7 @@ from pathlib import Path
 
 from builders.pipeline import PageResult
 from builders.read.manifest import PageMeta
-from builders.release.write import WriteOptions
+from builders.release.write import WriteOptions, WrittenShards
 from schema import Problem
 
 Processor = Callable[[Path, Path | None, PageMeta | None], PageResult]
@@ -50,3 +50,11 @@ class ShardTask:
     on_invalid: str
     processor: Processor
     cache_dir: Path | None = None
+    finish: Finisher | None = None
+    """Run by the worker on the shard's written parts (built or copied from the cache): the reuse
+    stage's sketches (:func:`builders.reuse.sketch.sketch_shard`); a module-level function or a
+    ``functools.partial`` of one, so it pickles for every engine."""
+
+
+Finisher = Callable[[ShardTask, WrittenShards], None]
+"""What a worker does with a shard's written parts before it reports (``ShardTask.finish``)."""

@@ -8,6 +8,12 @@ them with ``--no-cache`` (each build in its own process: wall time, CPU time of 
 its workers -- steadier than wall time on a shared machine -- and peak RSS) with and without
 the pass (``--validate``: and validates both releases), and prints the ratios (target at 10,000 pages: <= 1.25),
 the release's reuse figures (records clustered, clusters) and the pass alone (CPU, articles/s).
+
+    python tests/benchmarks/bench_reuse_build.py --incremental --pages 300
+
+builds N pages in this process with a cold cache, then again with 1% more pages and the warm
+cache, and prints for each build the CPU seconds of the build, of the pass in the parent
+(``mark_reuse``) and of the records sketched (``sketch_rows``, with how many records).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
@@ -64,6 +71,41 @@ def stage_alone(release: Path, seeds: Path, work: Path) -> float:
     return time.process_time() - started
 
 
+def incremental(pages: int, work: Path) -> None:
+    """Cold build of ``pages`` pages, then a warm one with 1% more: CPU of the build, the pass, the sketching."""
+    from builders.build import build_release
+    from builders.release.config import BuildConfig
+    from builders.reuse import sketch, stage
+    from tests.conftest import META
+
+    shutil.rmtree(work, ignore_errors=True)
+    seeds, spent = work / "seeds", {"pass": 0.0, "sketch": 0.0, "sketched": 0}
+
+    def timed(name: str, real: Any) -> Any:
+        def run(*args: Any) -> Any:
+            started = time.process_time()
+            try:
+                return real(*args)
+            finally:
+                spent[name] += time.process_time() - started
+                if name == "sketch":
+                    spent["sketched"] += len(args[0])
+        return run
+
+    sketch.sketch_rows = timed("sketch", sketch.sketch_rows)
+    build_module = sys.modules["builders.build"]
+    build_module.mark_reuse = timed("pass", stage.mark_reuse)  # type: ignore[attr-defined]
+    for label, count in (("cold", pages), ("warm, +1% pages", pages + max(1, pages // 100))):
+        make_corpus(seeds, count)
+        spent.update({"pass": 0.0, "sketch": 0.0, "sketched": 0})
+        started = time.process_time()
+        report = build_release(BuildConfig(seeds=seeds, out=work / label.split(",")[0], dataset=META, progress=False,
+                                           cache=True, cache_dir=work / "cache", workers=1, pages_per_shard=100))
+        total = time.process_time() - started
+        print(f"{label}: {count} pages, {report.stats.records} records, build {total:.1f} s CPU, the pass "
+              f"{spent['pass']:.1f} s, sketching {spent['sketch']:.1f} s ({spent['sketched']} records)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
@@ -72,7 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--validate", action="store_true", help="also run xianbao validate on each release")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/xianbao-bench-reuse"))
+    parser.add_argument("--incremental", action="store_true", help="cold build, then warm with 1%% more pages")
     args = parser.parse_args(argv)
+    if args.incremental:
+        incremental(args.pages, args.workdir / "incremental")
+        return 0
     seeds = args.workdir / f"seeds-{args.pages}"
     if not seeds.exists():
         make_corpus(seeds, args.pages)

@@ -1,0 +1,188 @@
+"""Sketches made in the shard workers: every record's credit, LSH band keys and anchors, cached per page.
+
+The reuse pass needs, for every record, the band keys of its signature, its anchors and the
+outlet it credits (read from the 电头 on the seed page, which the parser moves out of the
+body). They are made where the shard is built (:func:`sketch_shard`, run by the shard task
+after its files are written or copied from the shard cache), so the work is spread over the
+workers and the build's parent never reads a seed page again. A page's sketch is cached under
+the key of its page-cache entry (its name, bytes, manifest row, the processor and the pipeline
+version), so an incremental build signs only the records of new or changed pages.
+
+Files: ``<staging>/.reuse-sketches/<shard>.npz``, one per shard task (read by the pass, then
+removed), and ``<cache_dir>/<pipeline version[:16]>/reuse/<key[:2]>/<key>.npz``, one per page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from builders.read.decode import page_text
+from builders.release.write import WrittenShards
+from builders.reuse.normalize import credited_to, lead_credit
+from builders.reuse.signature import Signed, sign
+from builders.scale.cache import page_key, pipeline_version, processor_name
+from builders.scale.tasks import PageTask, ShardTask
+
+SKETCHES = ".reuse-sketches"
+"""Folder of the shard sketches under the staging folder (removed by the pass)."""
+COLUMNS = ["id", "source_file", "spans", "body", "attribution"]
+SIGN_BATCH = 2_000
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What the pass needs of a run of records, in release order: ids (to check the order), credits, signatures."""
+
+    ids: list[str]
+    credits: list[str | None]
+    signed: Signed
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def part(self, lo: int, hi: int) -> Sketch:
+        """Records ``lo`` to ``hi`` (exclusive)."""
+        s = self.signed
+        a, b = np.searchsorted(s.owners, [lo, hi])
+        signed = Signed(s.bands[lo:hi], s.anchors[a:b], s.owners[a:b] - np.int32(lo), s.eligible[lo:hi])
+        return Sketch(self.ids[lo:hi], self.credits[lo:hi], signed)
+
+    @classmethod
+    def concat(cls, parts: Sequence[Sketch]) -> Sketch:
+        return cls([i for p in parts for i in p.ids], [c for p in parts for c in p.credits],
+                   Signed.concat([p.signed for p in parts]))
+
+    def save(self, path: Path) -> None:
+        """Write atomically (a temporary file, then a rename)."""
+        buffer = io.BytesIO()
+        s = self.signed
+        np.savez(buffer, bands=s.bands, anchors=s.anchors, owners=s.owners, eligible=s.eligible,
+                 names=np.array(json.dumps([self.ids, self.credits], ensure_ascii=False)))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(buffer.getvalue())
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Sketch:
+        """Raises OSError or ValueError when the file is missing or damaged."""
+        with np.load(path, allow_pickle=False) as data:
+            ids, credits = json.loads(str(data["names"]))
+            signed = Signed(data["bands"], data["anchors"], data["owners"], data["eligible"])
+        if not len(ids) == len(credits) == len(signed):
+            raise ValueError(f"{path}: inconsistent sketch")
+        return cls(ids, credits, signed)
+
+
+def record_credit(row: Row, text: str) -> str | None:
+    """The outlet a record credits: the 电头 on its page (``text``) near its first span, else a
+    credit in its body or attribution."""
+    span = row["spans"][0]
+    return lead_credit(text[span["start"]:span["end"]]) or credited_to(row["body"], row["attribution"])
+
+
+def sketch_rows(rows: Sequence[Row], text_of: Callable[[str], str]) -> Sketch:
+    """Sketch records (``COLUMNS`` of each); ``text_of(source_file)``: the page text the parser saw."""
+    credits = [record_credit(row, text_of(row["source_file"])) for row in rows]
+    bodies = [row["body"] for row in rows]
+    signed = Signed.concat([sign(bodies[k:k + SIGN_BATCH]) for k in range(0, len(bodies), SIGN_BATCH)])
+    return Sketch([row["id"] for row in rows], credits, signed)
+
+
+def shard_rows(out: Path, written: WrittenShards) -> list[Row]:
+    """The records a shard task wrote, in order (a few columns)."""
+    return [row for part in written.parquet for row in pq.read_table(out / part, columns=COLUMNS).to_pylist()]
+
+
+def by_page(rows: Sequence[Row]) -> Iterable[tuple[str, int, int]]:
+    """``(source_file, lo, hi)`` of each page's run of rows."""
+    lo = 0
+    for k in range(1, len(rows) + 1):
+        if k == len(rows) or rows[k]["source_file"] != rows[lo]["source_file"]:
+            yield rows[lo]["source_file"], lo, k
+            lo = k
+
+
+def sketch_shard(folder: Path, task: ShardTask, written: WrittenShards) -> None:
+    """Write the sketch of a shard task's records to ``folder/<index>.npz``, from the page
+    sketch cache where possible; cache the pages signed here."""
+    rows = shard_rows(task.out, written)
+    pages = {p.name: p for p in task.pages}
+    parts: list[Sketch | None] = []
+    missing: list[tuple[int, str, int, int]] = []
+    for name, lo, hi in by_page(rows):
+        cached = _cached(task, pages.get(name), [r["id"] for r in rows[lo:hi]])
+        if cached is None:
+            missing.append((len(parts), name, lo, hi))
+        parts.append(cached)
+    fresh = sketch_rows([r for _, _, lo, hi in missing for r in rows[lo:hi]], _PageText(task).get)
+    at = 0
+    for slot, name, lo, hi in missing:
+        part = parts[slot] = fresh.part(at, at + hi - lo)
+        at += hi - lo
+        _store(task, pages.get(name), part)
+    Sketch.concat([p for p in parts if p is not None]).save(folder / f"{task.index:05d}.npz")
+
+
+class _PageText:
+    """The text of the task's page last asked for (rows come page by page)."""
+
+    def __init__(self, task: ShardTask) -> None:
+        self.pages = {p.name: p for p in task.pages}
+        self.seeds = task.seeds
+        self.name: str | None = None
+        self.text = ""
+
+    def get(self, name: str) -> str:
+        if name != self.name:
+            page = self.pages[name]
+            self.name, self.text = name, page_text((page.path or self.seeds / page.name).read_bytes())
+        return self.text
+
+
+def _entry(task: ShardTask, page: PageTask | None) -> Path | None:
+    if task.cache_dir is None or page is None or not page.sha256:
+        return None
+    key = page_key(page.name, page.sha256, page.meta, processor_name(task.processor))
+    return task.cache_dir / pipeline_version()[:16] / "reuse" / key[:2] / f"{key}.npz"
+
+
+def _cached(task: ShardTask, page: PageTask | None, ids: list[str]) -> Sketch | None:
+    """A page's cached sketch when it is for exactly these records."""
+    entry = _entry(task, page)
+    if entry is None:
+        return None
+    try:
+        sketch = Sketch.load(entry)
+    except (OSError, ValueError, KeyError):
+        return None
+    return sketch if sketch.ids == ids else None
+
+
+def _store(task: ShardTask, page: PageTask | None, sketch: Sketch) -> None:
+    entry = _entry(task, page)
+    if entry is not None:
+        with contextlib.suppress(OSError):  # a full disk: the cache is optional
+            sketch.save(entry)
+
+
+def shard_sketches(folder: Path) -> Sketch | None:
+    """The sketches of every shard task under ``folder``, in shard order; None when there are none
+    or one cannot be read (the pass then sketches the records itself)."""
+    files = sorted(folder.glob("*.npz")) if folder.is_dir() else []
+    try:
+        return Sketch.concat([Sketch.load(f) for f in files]) if files else None
+    except (OSError, ValueError, KeyError):
+        return None
