@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -46,6 +48,27 @@ def test_a_loaded_sketch_concatenates_like_the_original() -> None:
 def test_a_damaged_sketch_file_is_a_value_error(damage) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError):
         unpack(damage(pack(_sketch(BODIES))))
+
+
+@given(st.data())
+def test_any_changed_byte_of_a_sketch_file_is_a_value_error(data: st.DataObject) -> None:
+    packed = bytearray(pack(_sketch(BODIES)))
+    at = data.draw(st.integers(0, len(packed) - 1))
+    packed[at] = data.draw(st.integers(0, 255).filter(lambda b: b != packed[at]))
+    with pytest.raises(ValueError):
+        unpack(bytes(packed))
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def full_disk(self: Path, data: bytes) -> int:
+        with open(self, "wb") as f:  # part of the file, then the disk is full
+            f.write(data[:10])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(OSError):
+        _sketch(BODIES).save(tmp_path / "00000.sketch")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_saved_sketch_loads_from_disk(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ removed), and ``<cache_dir>/<pipeline version[:16]>/reuse/<key[:2]>/<key>.sketch
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +28,7 @@ import pyarrow.parquet as pq
 
 from builders.read.decode import page_text
 from builders.release.write import WrittenShards
+from builders.reuse.candidates import BANDS
 from builders.reuse.normalize import credited_to, lead_credit
 from builders.reuse.signature import Signed, sign
 from builders.scale.cache import page_key, pipeline_version, processor_name
@@ -64,11 +66,16 @@ class Sketch:
                    Signed.concat([p.signed for p in parts]))
 
     def save(self, path: Path) -> None:
-        """Write atomically (a temporary file, then a rename), in :func:`pack`'s format."""
+        """Write atomically (a temporary file, then a rename), in :func:`pack`'s format; a failed
+        write (a full disk) leaves no temporary file behind."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pack(self))
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(pack(self))
+            tmp.replace(path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     @classmethod
     def load(cls, path: Path) -> Sketch:
@@ -76,48 +83,59 @@ class Sketch:
         return unpack(path.read_bytes(), str(path))
 
 
-MAGIC = b"xianbao-sketch-1\n"
-_ARRAYS = ("bands", "anchors", "owners", "eligible")
+MAGIC = b"xianbao-sketch-2\n"
+_DTYPES: tuple[np.dtype[Any], ...] = (np.dtype("<u8"), np.dtype("<u8"), np.dtype("<i4"), np.dtype("|b1"))
+"""bands ``(n, BANDS)``, anchors ``(m,)``, owners ``(m,)``, eligible ``(n,)``: fixed, not read from the file."""
 
 
 def pack(sketch: Sketch) -> bytes:
-    """A sketch as bytes: a magic line, an 8-byte header length, a JSON header (ids, credits,
-    each array's dtype and shape), then the arrays' raw bytes. Loading it costs a JSON parse and
-    four ``np.frombuffer`` calls (an ``.npz`` costs a zip member and a header ``literal_eval`` per
-    array, about 2 ms a page, which an incremental build paid on every page)."""
-    arrays = [np.ascontiguousarray(getattr(sketch.signed, name)) for name in _ARRAYS]
-    header = json.dumps({"ids": sketch.ids, "credits": sketch.credits,
-                         "arrays": [[a.dtype.str, list(a.shape)] for a in arrays]}, ensure_ascii=False).encode()
-    return b"".join([MAGIC, len(header).to_bytes(8, "little"), header, *(a.tobytes() for a in arrays)])
+    """A sketch as bytes: a magic line, an 8-byte header length, a JSON header (ids, credits, the
+    record and anchor counts, a SHA-256 of all of it and the arrays' bytes), then the arrays' raw bytes.
+    Loading it costs a JSON parse, a hash and four ``np.frombuffer`` calls (an ``.npz`` costs a
+    zip member and a header ``literal_eval`` per array, about 2 ms a page, which an incremental
+    build paid on every page)."""
+    s = sketch.signed
+    arrays = [np.ascontiguousarray(a, dtype=t) for a, t in zip((s.bands, s.anchors, s.owners, s.eligible), _DTYPES,
+                                                                  strict=True)]
+    payload = b"".join(a.tobytes() for a in arrays)
+    digest = _digest(sketch.ids, sketch.credits, len(s), len(s.anchors), payload)
+    header = json.dumps({"ids": sketch.ids, "credits": sketch.credits, "records": len(s), "anchors": len(s.anchors),
+                         "sha256": digest}, ensure_ascii=False).encode()
+    return b"".join([MAGIC, len(header).to_bytes(8, "little"), header, payload])
+
+
+def _digest(ids: object, credits: object, n: int, m: int, payload: bytes) -> str:
+    """SHA-256 of everything a sketch holds: a changed byte anywhere is a damaged file."""
+    head = json.dumps([ids, credits, n, m], ensure_ascii=False).encode()
+    return hashlib.sha256(head + b"\0" + payload).hexdigest()
 
 
 def unpack(data: bytes, where: str = "sketch") -> Sketch:
-    """The inverse of :func:`pack`; raises ValueError on anything damaged or truncated."""
+    """The inverse of :func:`pack`; raises ValueError on anything damaged or truncated (any
+    changed byte: the header is parsed and checked, the arrays are hashed)."""
     if not data.startswith(MAGIC):
         raise ValueError(f"{where}: not a sketch file")
     at = len(MAGIC) + 8
     size = int.from_bytes(data[len(MAGIC):at], "little")
     try:
         header = json.loads(data[at:at + size])
-        ids, credits, specs = header["ids"], header["credits"], header["arrays"]
+        ids, credits = header["ids"], header["credits"]
+        n, m, digest = int(header["records"]), int(header["anchors"]), str(header["sha256"])
     except (ValueError, KeyError, TypeError) as err:
         raise ValueError(f"{where}: damaged sketch header") from err
-    at += size
-    buffer = bytearray(data)  # writable arrays, as np.load gives
-    arrays = []
-    for dtype, shape in specs:
-        count = int(np.prod(shape))
-        nbytes = count * np.dtype(dtype).itemsize
-        if at + nbytes > len(buffer):
-            raise ValueError(f"{where}: truncated sketch")
-        arrays.append(np.frombuffer(buffer, dtype=dtype, count=count, offset=at).reshape(shape))
-        at += nbytes
-    if len(arrays) != len(_ARRAYS) or at != len(buffer):
-        raise ValueError(f"{where}: damaged sketch")
-    signed = Signed(*arrays)
-    if not isinstance(ids, list) or not len(ids) == len(credits) == len(signed):
+    payload = data[at + size:]
+    if _digest(ids, credits, n, m, payload) != digest:
+        raise ValueError(f"{where}: damaged sketch (checksum)")
+    shapes = ((n, BANDS), (m,), (m,), (n,))
+    if (not isinstance(ids, list) or not isinstance(credits, list) or not len(ids) == len(credits) == n
+            or len(payload) != sum(t.itemsize * int(np.prod(sh)) for t, sh in zip(_DTYPES, shapes, strict=True))):
         raise ValueError(f"{where}: inconsistent sketch")
-    return Sketch(ids, credits, signed)
+    buffer, offset, arrays = bytearray(payload), 0, []  # writable arrays, as np.load gives
+    for dtype, shape in zip(_DTYPES, shapes, strict=True):
+        count = int(np.prod(shape))
+        arrays.append(np.frombuffer(buffer, dtype=dtype, count=count, offset=offset).reshape(shape))
+        offset += count * dtype.itemsize
+    return Sketch(ids, credits, Signed(*arrays))
 
 
 def record_credit(row: Row, text: str) -> str | None:
