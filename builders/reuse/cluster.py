@@ -59,7 +59,7 @@ class Metas:
         self.dates = array("i")
         """Proleptic ordinal of the date, 0 when there is none."""
         self.ordinals = array("i")
-        self.pages, self.sources, self.credits = array("i"), array("i"), array("h")
+        self.pages, self.sources, self.credits = array("i"), array("i"), array("i")
         self.codes = {"page": Codes(), "source": Codes(), "credit": Codes()}
 
     def __len__(self) -> int:
@@ -82,7 +82,7 @@ class Metas:
         """Every record's ``credited_to``, in order."""
         if len(credits) != len(self.ids):
             raise ValueError(f"{len(credits)} credits for {len(self.ids)} records")
-        self.credits = array("h", (self.codes["credit"].code(c) for c in credits))
+        self.credits = array("i", (self.codes["credit"].code(c) for c in credits))
 
     def id(self, i: int) -> str:
         return f"{self.ids[i]:016x}"
