@@ -176,8 +176,8 @@ def _keyword_word(word: str) -> bool:
 
 _KEYWORD_IDF: dict[str, float | None] = {}
 """Per word: its IDF (the median for an unknown word) when it may be a keyword, else None."""
-MAX_KEYWORD_WORDS = 1 << 20
-"""Words remembered in :data:`_KEYWORD_IDF` before it starts afresh (bounded memory)."""
+MAX_KEYWORD_WORDS = 1 << 17
+"""Words remembered in :data:`_KEYWORD_IDF` before it starts afresh (bounded: ~15 MB a worker)."""
 
 
 def _keyword_idf(word: str) -> float | None:
