@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 from collections.abc import Callable
@@ -38,11 +39,27 @@ def pipeline_files(root: Path) -> list[Path]:
     return sorted((p for p in found if "__pycache__" not in p.parts), key=lambda p: p.relative_to(root).as_posix())
 
 
+OUTPUT_LIBRARIES = ("jieba", "rjieba", "rensa", "numpy", "pyarrow", "pydantic", "python-crfsuite")
+"""Installed libraries whose version can change what a page or a sketch becomes: part of the key,
+so an upgrade never mixes cached results of the old version with new ones."""
+
+
+def _library_versions() -> str:
+    found = []
+    for name in OUTPUT_LIBRARIES:
+        try:
+            found.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}==none")
+    return "\n".join(found)
+
+
 @functools.cache
 def pipeline_version() -> str:
-    """SHA-256 over the relative path and bytes of every pipeline file (deterministic)."""
+    """SHA-256 over the relative path and bytes of every pipeline file and the versions of
+    :data:`OUTPUT_LIBRARIES` (deterministic)."""
     root = Path(__file__).resolve().parents[2]
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_library_versions().encode() + b"\0")
     for path in pipeline_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
