@@ -66,9 +66,6 @@ DATE = re.compile(
 )
 
 CAPTION_HEAD = re.compile(r"^(?:图为|图[:：]|上图|下图|左图|右图|图[①②③④⑤⑥⑦⑧⑨0-9]|图片新闻)")
-PHOTO_CREDIT_TAIL = re.compile(
-    rf"(?P<credit>(?:(?:本报|新华社)?(?:通讯员|记者|摄影记者|特约摄影|见习记者)\s*)?(?:{NAME}(?:[\s、，,]+)?)+)\s*(?:摄影?|供图|/摄)\s*[)）]?$"
-)
 PHOTO_CREDIT_PAREN = re.compile(r"[(（](?P<credit>[^()（）]{2,40}?)\s*(?:摄影?|供图)\s*[)）]\s*$")
 
 
