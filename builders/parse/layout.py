@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
@@ -317,6 +318,47 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     return "subhead"
 
 
+KICKER_ENDS = ("——", "—", ":", "：")
+"""How a line that introduces the line below it ends (某医院某科医生某某—— | “……”)."""
+
+
+def _kicker_pair(typed: list[Typed], k: int) -> str | None:
+    """The subhead form of the line after ``k`` when line ``k`` introduces it (某某—— | “……”)."""
+    if k + 1 >= len(typed) or typed[k].line.size > MAX_TITLE:
+        return None
+    if not typed[k].line.folded.rstrip().endswith(KICKER_ENDS) or typed[k + 1].line.size > MAX_TITLE:
+        return None
+    return subhead_form(typed[k + 1].line.folded)
+
+
+def _repeats_kicker_pair(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:
+    """Is a two-line run the labeller opens an article with (某医院医生某某—— | “……”) a section
+    head of the feature it is printed in? A feature keeps one form for its section heads: a pair
+    of the same form (a line ending in —— or ：, then a quotation, a couplet or a question) that
+    the article, not yet ended, already has in its body, or that comes again before any credit or
+    电头, heads the next section, not the next article. Not when the article's own title has that
+    form (a series of pieces headed alike), nor when its sections so far are headed otherwise."""
+    form = _kicker_pair(typed, i) if j == i + 2 else None
+    if form is None or current is None or not current.items or j >= len(typed):
+        return False
+    if typed[j].kind != "body" or LEAD.match(typed[j].line.folded) or current.items[-1].kind not in ("body", "subhead"):
+        return False
+    if any(subhead_form(line.folded) == form for line in current.titles):
+        return False
+    items = current.items
+    if any(a.line.folded.rstrip().endswith(KICKER_ENDS) and b.kind == "subhead" and subhead_form(b.line.folded) == form
+           for a, b in pairwise(items)):
+        return True
+    if any(item.kind == "subhead" for item in items):
+        return False  # the article's sections are headed in another form
+    for k in range(j, min(len(typed) - 2, j + ECHO_REACH)):
+        if typed[k].kind in ("credit", "end-credit", "heading") or LEAD.match(typed[k].line.folded):
+            return False
+        if _kicker_pair(typed, k) == form and typed[k + 2].kind == "body":
+            return True
+    return False
+
+
 def _kicker_before_title(typed: list[Typed], labels: list[str], i: int) -> bool:
     """Is a line ending in —— or ： just above a line the labeller opens an article with the
     kicker of that article (…如今锻炼有去处。山东农村—— | 文化广场…)? Only where the article
@@ -360,6 +402,11 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
                 enumerated = current is not None and ENUMERATOR.match(item.line.folded)
                 if labels[i] in TITLE_LABELS and _may_title(item) and not enumerated:
                     j = _labelled_run(typed, labels, i)
+                    if _repeats_kicker_pair(typed, i, j, current):
+                        assert current is not None
+                        current.items += [Typed(t.line, "subhead", labels[k]) for k, t in enumerate(typed[i:j], i)]
+                        i = j
+                        continue
                     if not _echoes_subhead(typed, i, j, current):
                         blocks.append(_open_block([t.line for t in typed[i:j]]))
                         i = j
