@@ -99,3 +99,95 @@ def test_a_lead_naming_the_reporters_source_is_never_a_headline() -> None:
     blocks = _blocks(lines, labels)
     assert _titles(blocks) == [[lines[0]]]
     assert [t.line.text for t in blocks[0].items if t.kind == "body"] == lines[1:]
+
+
+REPORT = [
+    "县城新建三座口袋公园",
+    "本报某县3月2日电（记者林远）县城新建的三座口袋公园日前对外开放，公园里设有步道、座椅和健身器材。",
+    "县住建局负责人介绍，口袋公园利用街角闲置地块建成，今年还将再建五座，让居民出门就能见绿。",
+]
+PAIR = ["某镇推行“网格代办”", "村民办事不用出村"]
+PARAGRAPH = "今年以来，某镇把全镇划分为四十个网格，网格员收集村民的办事需求，统一送到便民服务中心办理。"
+
+
+def _pair_page(before: list[str], pair: list[str], after: list[str]) -> tuple[list[str], list[str]]:
+    """The lines of a page, labelled as the labeller misreads them: one title, then all body."""
+    lines = [*before, *pair, *after]
+    return lines, ["title-start"] + ["body"] * (len(lines) - 1)
+
+
+def test_a_two_line_headline_after_a_news_report_opens_the_next_article() -> None:
+    lines, labels = _pair_page(REPORT, PAIR, [PARAGRAPH])
+    blocks = _blocks(lines, labels)
+    assert _titles(blocks) == [[REPORT[0]], PAIR]
+    assert [t.line.text for t in blocks[1].items] == [PARAGRAPH]
+
+
+def test_a_two_line_headline_after_a_feature_with_one_line_subheads_opens_the_next_article() -> None:
+    feature = [
+        "小城的夜晚亮起来",
+        "青石县把夜间经济作为扩大消费的抓手，老街、夜市、滨江步道连成一片，县城的夜晚越来越热闹。",
+        "老街换了新模样",
+        "傍晚时分，老街两旁的灯笼次第亮起，卖小吃的、做手工的、唱小曲的，把石板路挤得满满当当。",
+    ]
+    lines, labels = _pair_page(feature, PAIR, [PARAGRAPH])
+    blocks = _blocks(lines, labels)
+    assert _titles(blocks) == [[feature[0]], PAIR]
+    assert [t.line.text for t in blocks[0].items if t.kind == "subhead"] == [feature[2]]
+
+
+FEATURE_TWOS = [
+    "乡村医生的一天",
+    "早上七点，村卫生室的门就开了，乡村医生周明穿上白大褂，开始了一天的忙碌，老人已经等在门口。",
+    "背着药箱进山",
+    "为了老人少跑腿，每周上门随访一次",
+    "周明负责的村子有七个自然村，散落在几座山头之间，行动不便的老人有三十多位，他每周都要走一遍。",
+]
+
+
+def test_a_feature_with_two_line_subheads_keeps_the_next_block_of_two() -> None:
+    pair = ["守着屏幕看病", "县里的专家在线会诊，疑难病症不出村"]
+    lines, labels = _pair_page(FEATURE_TWOS, pair, [PARAGRAPH])
+    blocks = _blocks(lines, labels)
+    assert _titles(blocks) == [[FEATURE_TWOS[0]]]
+    assert [t.line.text for t in blocks[0].items if t.kind == "subhead"] == [*FEATURE_TWOS[2:4], *pair]
+
+
+def test_without_a_lead_or_subheads_the_labellers_reading_stands() -> None:
+    lines, labels = _pair_page(FEATURE_TWOS[:2], FEATURE_TWOS[2:4], [PARAGRAPH])
+    assert _titles(_blocks(lines, labels)) == [[FEATURE_TWOS[0]]]
+
+
+def test_parallel_phrases_of_one_length_stay_a_subhead_of_the_report() -> None:
+    lines, labels = _pair_page(REPORT, ["加强社区防控", "便民举措贴心"], [PARAGRAPH])
+    assert _titles(_blocks(lines, labels)) == [[REPORT[0]]]
+
+
+def test_a_line_that_runs_on_past_its_end_is_no_headline_line() -> None:
+    pair = ["共克时艰，保障物资供应", "位于县城东郊的一家医用材料公司，原本"]
+    lines, labels = _pair_page(REPORT, pair, [PARAGRAPH])
+    assert _titles(_blocks(lines, labels)) == [[REPORT[0]]]
+
+
+def test_a_block_of_two_in_the_form_of_the_features_subheads_heads_its_next_section() -> None:
+    feature = [
+        "粮食生产不能松劲",
+        "今年的中央文件提出，毫不放松抓好粮食生产，稳政策、稳面积、稳产量，确保谷物基本自给。",
+        "藏粮于地，藏粮于技",
+        "到二〇二〇年确保建成八亿亩高标准农田，划定粮食生产功能区，巩固和提高粮食生产能力。",
+    ]
+    pair = ["提质向优，调整优化结构", "数量质量一起抓"]
+    lines, labels = _pair_page(feature, pair, [PARAGRAPH])
+    assert _titles(_blocks(lines, labels)) == [[feature[0]]]
+
+
+def test_pieces_after_a_two_line_headline_are_headed_alike() -> None:
+    second = ["某县试运营空中索道", "车辆不进村，索道送大米"]
+    lines, labels = _pair_page(REPORT, [*PAIR, PARAGRAPH, *second], [PARAGRAPH])
+    assert _titles(_blocks(lines, labels)) == [[REPORT[0]], PAIR, second]
+
+
+def test_a_block_of_two_after_an_unfinished_sentence_is_not_a_headline() -> None:
+    cut = [*REPORT[:2], "县住建局负责人介绍，口袋公园利用街角闲置地块建成，今年还将再建五座，让居民出门就能"]
+    lines, labels = _pair_page(cut, ["见到绿色", "听见清脆的鸟鸣声"], [PARAGRAPH])
+    assert _titles(_blocks(lines, labels)) == [[REPORT[0]]]

@@ -8,6 +8,7 @@ before it -- versus a section subhead (一、…) or a page-broken sentence star
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -69,6 +70,8 @@ class Block:
     column: list[Line] = field(default_factory=list)
     titles: list[Line] = field(default_factory=list)
     items: list[Typed] = field(default_factory=list)
+    paired: bool = False
+    """Opened by a two-line headline block right after another article (:func:`_headline_pair`)."""
 
 
 def is_title_text(folded: str) -> bool:
@@ -374,6 +377,86 @@ def _kicker_before_title(typed: list[Typed], labels: list[str], i: int) -> bool:
     return i == 0 or typed[i - 1].kind in ("end-credit", "end-mark", "marker-on")
 
 
+HEADLINE_PAIR_MAX = 30
+"""Longest line of a two-line headline block printed after another article."""
+PARALLEL_MAX = 8
+"""Two lines of one length up to this are parallel phrases (加强社区防控 / 便民举措贴心): the
+paired subhead of a section, not a headline with its subheadline."""
+CLAUSES = re.compile(r"[，,；;]")
+
+
+def _runs_on(folded: str) -> bool:
+    """Does a line stop a clause just begun (…医用材料公司，原本大): a sentence cut by the line's
+    end, not a headline, whose clauses are of a size (不用出小区，加微信能送菜)?"""
+    parts = CLAUSES.split(folded.strip())
+    return len(parts) >= 2 and 2 * len(parts[-1]) < len(parts[-2])
+
+
+def _pair_line(item: Typed) -> bool:
+    line = item.line
+    fits = item.kind == "title" and line.size <= HEADLINE_PAIR_MAX
+    return fits and not is_closed(line.folded) and not _runs_on(line.folded)
+
+
+def _parallel(first: Line, second: Line) -> bool:
+    return first.size == second.size <= PARALLEL_MAX
+
+
+def _pair_form(folded: str) -> str | None:
+    """The form of a subhead (:func:`subhead_form`), or ``clauses`` for one of two clauses
+    (藏粮于地，藏粮于技), None for a plain line."""
+    return subhead_form(folded) or ("clauses" if CLAUSES.search(folded) else None)
+
+
+def _echoes_singles(first: Line, current: Block) -> bool:
+    """Has the article a one-line subhead of the form of the block's first line? Then the block
+    is its next section: a subhead with a short summary line under it."""
+    form = _pair_form(first.folded)
+    return form is not None and any(t.kind == "subhead" and _pair_form(t.line.folded) == form for t in current.items)
+
+
+def _subhead_pattern(current: Block) -> tuple[bool, bool]:
+    """Has the article section subheads of one line only, and has it a block of two? A short line
+    naming an office inside the body (文化馆, 某某医疗队) heads a section too."""
+    heads = [t.kind == "subhead" or (t.kind == "attribution" and t is not current.items[-1]) for t in current.items]
+    pairs = any(a and b for a, b in itertools.pairwise(heads))
+    return any(heads) and not pairs, pairs
+
+
+def _opens_on_lead(current: Block) -> bool:
+    """Does the article's first body line carry a 电头 (本报某地某月某日电, 新华社…电)? A 消息."""
+    first = next((t for t in current.items if t.kind == "body"), None)
+    return first is not None and bool(LEAD.match(first.line.folded))
+
+
+def _headline_pair(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> bool:
+    """Does a block of two short lines that the labeller reads as a two-line subhead start the
+    next article (headline and subheadline, no lead or credit of their own)?
+
+    The block follows a finished sentence and a paragraph follows it; neither line is a sentence
+    cut by the line's end, and the two are not parallel phrases of one length. The article above
+    is a news report (消息) opening on a 电头, which rarely carries subheads, or a piece opened by
+    such a block itself (a series headed alike), and has no subheads; or it is a feature whose
+    subheads are one line each, none of the block's form: a feature keeps one form for its
+    subheads, so a block of two starts the next article.
+    """
+    if current is None or not current.items or i + 2 >= len(typed) or labels[i] in TITLE_LABELS:
+        return False
+    last, body = current.items[-1], typed[i + 2]
+    if last.kind != "body" or not _ends_article(last.line):
+        return False
+    if not (_pair_line(typed[i]) and _pair_line(typed[i + 1])) or labels[i + 1] == "title-start":
+        return False
+    if _parallel(typed[i].line, typed[i + 1].line):
+        return False
+    if body.kind != "body" or body.line.size <= MAX_TITLE or labels[i + 2] == "body-continued":
+        return False
+    singles, pairs = _subhead_pattern(current)
+    if singles:
+        return not _echoes_singles(typed[i].line, current)
+    return not pairs and (_opens_on_lead(current) or current.paired)
+
+
 def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
     """Cut a typed page into article blocks; lines before the first title are returned apart.
 
@@ -400,6 +483,10 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
             current = blocks[-1] if blocks else None
             if labels is not None and (current is not None or labelled_title):
                 enumerated = current is not None and ENUMERATOR.match(item.line.folded)
+                if _headline_pair(typed, labels, i, current):
+                    blocks.append(Block(titles=[typed[i].line, typed[i + 1].line], paired=True))
+                    i += 2
+                    continue
                 if labels[i] in TITLE_LABELS and _may_title(item) and not enumerated:
                     j = _labelled_run(typed, labels, i)
                     if _repeats_kicker_pair(typed, i, j, current):
