@@ -81,6 +81,8 @@ class Parts:
     continued_from: str | None = None
     dateline: Dateline | None = None
     has_lead: bool = False
+    indents: bool = False
+    """The block opens its paragraphs with a first-line indent (most of its body lines are indented)."""
     photo_credit: bool = False
     flags: set[str] = field(default_factory=set)
     extra_lines: list[Line] = field(default_factory=list)
@@ -140,16 +142,26 @@ def _split_markers(parts: Parts, para: Para) -> None:
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
 
 
-def _joins(last: Para, item: Typed) -> bool:
+def _joins(last: Para, item: Typed, indents: bool) -> bool:
     """Does a body line continue the paragraph before it? Yes after an unfinished sentence
-    (a page break), or where the labeller saw a continued paragraph (no first-line indent)."""
+    (a page break), where the labeller saw a continued paragraph, or, in a block that indents
+    its paragraphs, on a line printed without the indent."""
     if last.marker is not None or item.kind != "body":
         return False
     if item.line.folded[:1] in CONTINUING:
         return True  # no paragraph starts with a comma: a page break cut the sentence there
     if ENUMERATOR.match(item.line.folded) and not _cut_mid_word(last.text):
         return False  # １、… ２、…: each numbered item is a paragraph of its own
+    if indents and not last.subhead and last.lines[0].indented and not item.line.indented:
+        return True  # every paragraph opens indented: a flush line is the rest of one cut by a break
     return not last.closed or (item.label == "body-continued" and not last.subhead)
+
+
+def _indents(block: Block) -> bool:
+    """Does the block open its paragraphs with a first-line indent? Most of its body lines
+    (at least two) are indented."""
+    body = [item.line.indented for item in block.items if item.kind == "body"]
+    return sum(body) >= 2 and 2 * sum(body) > len(body)
 
 
 def _cut_mid_word(text: str) -> bool:
@@ -160,7 +172,7 @@ def _cut_mid_word(text: str) -> bool:
 
 def _add_body(parts: Parts, item: Typed) -> None:
     last = parts.paras[-1] if parts.paras else None
-    if last is not None and _joins(last, item):
+    if last is not None and _joins(last, item, parts.indents):
         last.lines.append(item.line)
         last.text += item.line.text
     else:
@@ -320,7 +332,7 @@ def _find_dateline(parts: Parts) -> None:
 
 def assemble(block: Block) -> Parts:
     """All fields of one article block, page breaks re-joined."""
-    parts = Parts(block, column=" ".join(line.text for line in block.column) or None)
+    parts = Parts(block, column=" ".join(line.text for line in block.column) or None, indents=_indents(block))
     if block.titles:
         title_roles(parts, block.titles)
     state: dict[str, bool] = {}
