@@ -36,6 +36,9 @@ CONTINUING = frozenset("，、。；：,;:）)”》」』")
 (not ’, which also abbreviates a year: ’９８)."""
 LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 """A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
+PARAGRAPH_LEAD_IN = re.compile(r"(?:——|──)\s*$")
+"""A paragraph ending in a double dash (……表述——) leads into the next one: what follows starts a new
+paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
 CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
 """（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
@@ -154,6 +157,8 @@ def _joins(last: Para, item: Typed, indents: bool) -> bool:
         return False  # １、… ２、…: each numbered item is a paragraph of its own
     if indents and not last.subhead and last.lines[0].indented and not item.line.indented:
         return True  # every paragraph opens indented: a flush line is the rest of one cut by a break
+    if PARAGRAPH_LEAD_IN.search(fold(last.text)):
+        return False  # ……表述—— : the dash leads into a new paragraph
     return not last.closed or (item.label == "body-continued" and not last.subhead)
 
 
