@@ -26,6 +26,7 @@ from builders.parse.patterns import (
     fold_number,
     marker_of,
 )
+from builders.parse.sentences import starts_mid_sentence
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
@@ -39,6 +40,8 @@ LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 PARAGRAPH_LEAD_IN = re.compile(r"(?:——|──)\s*$")
 """A paragraph ending in a double dash (……表述——) leads into the next one: what follows starts a new
 paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
+SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
+"""A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
 CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
 """（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
@@ -153,8 +156,10 @@ def _joins(last: Para, item: Typed, indents: bool) -> bool:
         return False
     if item.line.folded[:1] in CONTINUING:
         return True  # no paragraph starts with a comma: a page break cut the sentence there
-    if ENUMERATOR.match(item.line.folded) and not _cut_mid_word(last.text):
-        return False  # １、… ２、…: each numbered item is a paragraph of its own
+    if SECTION_NUMBER.fullmatch(item.line.folded):
+        return False  # a section number printed on a line of its own heads what follows
+    if ENUMERATOR.match(item.line.folded) and not starts_mid_sentence(last.text, item.line.text):
+        return False  # １、… ２、…: each numbered item is a paragraph of its own (unless 统 | 一、 cuts a word)
     if indents and not last.subhead and last.lines[0].indented and not item.line.indented:
         return True  # every paragraph opens indented: a flush line is the rest of one cut by a break
     if PARAGRAPH_LEAD_IN.search(fold(last.text)):
@@ -169,19 +174,14 @@ def _indents(block: Block) -> bool:
     return sum(body) >= 2 and 2 * sum(body) > len(body)
 
 
-def _cut_mid_word(text: str) -> bool:
-    """Does a paragraph stop on a Chinese character, in the middle of a sentence?"""
-    tail = text.rstrip()
-    return bool(tail) and "\u4e00" <= tail[-1] <= "\u9fff"
-
-
 def _add_body(parts: Parts, item: Typed) -> None:
     last = parts.paras[-1] if parts.paras else None
     if last is not None and _joins(last, item, parts.indents):
         last.lines.append(item.line)
         last.text += item.line.text
     else:
-        last = Para([item.line], item.line.text, subhead=item.kind == "subhead")
+        subhead = item.kind == "subhead" or bool(SECTION_NUMBER.fullmatch(item.line.folded))
+        last = Para([item.line], item.line.text, subhead=subhead)
         parts.paras.append(last)
     _split_markers(parts, last)
 
