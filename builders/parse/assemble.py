@@ -335,13 +335,24 @@ def _find_dateline(parts: Parts) -> None:
     parts.dateline = _dateline(first_sentence)
 
 
+def _mid_attributions_as_subheads(items: list[Typed]) -> list[Typed]:
+    """An office name closes an article (区农业农村局); one with more body after it (文化馆 above
+    its section) is a section subhead."""
+    body = [i for i, item in enumerate(items) if item.kind == "body"]
+    last_body = body[-1] if body else -1
+    return [
+        Typed(item.line, "subhead", item.label) if item.kind == "attribution" and i < last_body else item
+        for i, item in enumerate(items)
+    ]
+
+
 def assemble(block: Block) -> Parts:
     """All fields of one article block, page breaks re-joined."""
     parts = Parts(block, column=" ".join(line.text for line in block.column) or None, indents=_indents(block))
     if block.titles:
         title_roles(parts, block.titles)
     state: dict[str, bool] = {}
-    for item in block.items:
+    for item in _mid_attributions_as_subheads(block.items):
         _route(parts, item, state)
     if state.get("tip") and not parts.paras and len(parts.tip) > 1:
         items = {t.line.start: t for t in block.items}
