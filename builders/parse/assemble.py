@@ -26,7 +26,7 @@ from builders.parse.patterns import (
     fold_number,
     marker_of,
 )
-from builders.parse.sentences import starts_mid_sentence
+from builders.parse.sentences import ends_unfinished, starts_mid_sentence
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
@@ -154,6 +154,8 @@ def _joins(last: Para, item: Typed, indents: bool) -> bool:
     its paragraphs, on a line printed without the indent."""
     if last.marker is not None or item.kind != "body":
         return False
+    if last.subhead and len(last.lines) == 1 and ends_unfinished(last.text):
+        return True  # not a subhead after all: a paragraph's first line, cut inside a quotation or on 的
     if item.line.folded[:1] in CONTINUING:
         return True  # no paragraph starts with a comma: a page break cut the sentence there
     if SECTION_NUMBER.fullmatch(item.line.folded):
@@ -179,6 +181,7 @@ def _add_body(parts: Parts, item: Typed) -> None:
     if last is not None and _joins(last, item, parts.indents):
         last.lines.append(item.line)
         last.text += item.line.text
+        last.subhead = False
     else:
         subhead = item.kind == "subhead" or bool(SECTION_NUMBER.fullmatch(item.line.folded))
         last = Para([item.line], item.line.text, subhead=subhead)
