@@ -37,6 +37,7 @@ def test_a_word_that_only_the_dictionary_sees_across_the_break_does_not(tail: st
         "回收管理办法（修订草案）》（以下简称",  # inside a bracket
         "今年是老街最热闹的",  # on the particle 的
         "县委书记拉过身旁的同志，向",  # on a preposition
+        "她每次出门都穿得很讲究，尤其",  # on a two-character adverb
     ],
 )
 def test_a_line_inside_quotes_or_on_a_function_word_is_unfinished(text: str) -> None:

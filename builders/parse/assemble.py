@@ -154,6 +154,8 @@ def _joins(last: Para, item: Typed, indents: bool) -> bool:
     its paragraphs, on a line printed without the indent."""
     if last.marker is not None or item.kind != "body":
         return False
+    if PARAGRAPH_LEAD_IN.search(fold(last.text)):
+        return False  # ……表述—— : the dash leads into a new paragraph
     if last.subhead and len(last.lines) == 1 and ends_unfinished(last.text):
         return True  # not a subhead after all: a paragraph's first line, cut inside a quotation or on 的
     if item.line.folded[:1] in CONTINUING:
@@ -164,8 +166,6 @@ def _joins(last: Para, item: Typed, indents: bool) -> bool:
         return False  # １、… ２、…: each numbered item is a paragraph of its own (unless 统 | 一、 cuts a word)
     if indents and not last.subhead and last.lines[0].indented and not item.line.indented:
         return True  # every paragraph opens indented: a flush line is the rest of one cut by a break
-    if PARAGRAPH_LEAD_IN.search(fold(last.text)):
-        return False  # ……表述—— : the dash leads into a new paragraph
     return not last.closed or (item.label == "body-continued" and not last.subhead)
 
 
