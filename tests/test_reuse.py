@@ -82,6 +82,30 @@ def test_a_quoted_passage_is_a_partial_reuse_with_its_span() -> None:
     assert abs(span.start - len(before)) <= 3 and abs(span.end - len(before) - len(passage)) <= 3
 
 
+def test_a_local_report_quoting_a_cut_reprint_is_partial_not_a_reprint() -> None:
+    """The quote holds most of a short cut reprint (containment >= 0.7), but it sits inside the
+    report's own text: the report is partial reuse and the reprint stays in its story's cluster."""
+    rng = random.Random(4)
+    story = paragraphs(rng, 6)
+    original = "新华社北京3月5日电 " + "\n".join(story)
+    cut = "\n".join(story[1:4])
+    other_cut = "\n".join(story[:5])
+    local = "本报讯 " + "".join(sentence(rng) for _ in range(6)) + "\n".join(story[1:4]) + \
+        "".join(sentence(rng) for _ in range(6))
+    result = run([original, cut, other_cut, local])
+    assert result[0].cluster == result[1].cluster == result[2].cluster == "0000000000000000"
+    assert result[3].cluster is None and result[3].kind == "partial" and result[3].passages
+
+
+def test_a_cut_keeping_middle_paragraphs_joins_the_story_through_a_reprint() -> None:
+    """A copy that kept only middle paragraphs sits inside the longer copies, which are reprints of
+    each other: it is a reprint too, not a quote."""
+    rng = random.Random(5)
+    story = paragraphs(rng, 7)
+    bodies = ["\n".join(story), "\n".join(story[:6]), "\n".join(story[2:5])]
+    assert len({r.cluster for r in run(bodies)} - {None}) == 1 and run(bodies)[2].cluster is not None
+
+
 FORMULA = ["会议强调，要深入学习贯彻党的二十大精神，坚持以人民为中心的发展思想，切实把思想和行动统一到决策部署上来。",
            "会议指出，今年以来全县上下凝心聚力、攻坚克难，各项工作取得了明显成效。",
            "会议要求，各级各部门要切实提高政治站位，压紧压实工作责任，确保各项任务落到实处。"]

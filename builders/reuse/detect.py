@@ -29,6 +29,7 @@ from builders.reuse.verify import (
     MIN_REPRINT_SPAN,
     Evidence,
     body_spans,
+    embedded_pair,
     is_reprint,
     overlap,
     shared_runs,
@@ -112,18 +113,32 @@ def verify_pairs(
     printed by 300 papers costs ~300 verifications, not one per LSH band and member."""
     links = Links()
     shared: list[tuple[int, int, float]] = []
+    inside: list[tuple[int, int, float, int]] = []
     joined = UnionFind(int(pairs.max()) + 1 if len(pairs) else 0)
     for a, b in pairs.tolist():
         if joined.find(a) == joined.find(b):
             continue
         ea, eb = ev(a), ev(b)
         common, containment = overlap(ea, eb)
-        if is_reprint(ea, eb, containment):
-            joined.union(a, b)
-            _link(links, a, b, containment, ea, eb)
-            _link(links, b, a, containment, eb, ea)
-        elif common >= MIN_COMMON:
+        if not is_reprint(ea, eb, containment):
+            if common >= MIN_COMMON:
+                shared.append((a, b, containment))
+            continue
+        holder = embedded_pair(ea, eb)
+        if holder is not None:
+            inside.append((a, b, containment, (a, b)[holder]))
+            continue
+        joined.union(a, b)
+        _link(links, a, b, containment, ea, eb)
+        _link(links, b, a, containment, eb, ea)
+    reprinted = set(links.reprint)
+    for a, b, containment, holder in inside:
+        if holder not in reprinted:
             shared.append((a, b, containment))
+        elif joined.find(a) != joined.find(b):
+            joined.union(a, b)
+            _link(links, a, b, containment, ev(a), ev(b))
+            _link(links, b, a, containment, ev(b), ev(a))
     shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
     return links, _passages(links, shared, ev, formulaic)
 

@@ -3,6 +3,11 @@
 - *reprint*: the shorter text's 5-grams are mostly (``REPRINT_CONTAINMENT``) in the longer
   one and it is not a small part of it (``MIN_LENGTH_RATIO``): cut, retitled, re-led or
   lightly edited copies of one story;
+- *embedded*: a pair that passes as a reprint but whose shared text sits inside the longer
+  record's own text (``EMBEDDED`` characters of it before and after) is a local report quoting
+  a passage, unless the longer record is itself a reprint of something else (a cut copy that
+  kept middle paragraphs of a story printed whole elsewhere): editors cut a reprint from the
+  bottom, so a reprint keeps the story's opening, and a quote carries it in the middle;
 - *shared passage*: a run of the text covered by 5-grams found in the other, gaps of up
   to ``GAP`` characters (typos, changed words) closed, at least ``MIN_PASSAGE`` normalised
   characters long (~150 characters of printed text), made mostly of non-formulaic anchors.
@@ -32,6 +37,10 @@ MIN_COVERED = 0.8
 MIN_COMMON = 60
 """Shared distinct k-grams below which no passage of MIN_PASSAGE characters can be covered."""
 MAX_FORMULAIC_SHARE = 0.5
+EMBEDDED = 60
+"""Normalised characters (~75 printed: a sentence or two) of its own text that the longer record of a
+pair prints both before and after the text it shares with the shorter one, for the pair to be a quote
+rather than a reprint (best of 20-120 on configuration ``a``, seeds 1, 2 and the development pages)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,23 @@ def is_reprint(a: Evidence, b: Evidence, containment: float) -> bool:
     """The verified reprint link: see the module docstring."""
     short, long = sorted((len(a.distinct), len(b.distinct)))
     return containment >= REPRINT_CONTAINMENT and short >= MIN_LENGTH_RATIO * long
+
+
+def embedded_pair(a: Evidence, b: Evidence) -> int | None:
+    """Which of the two (0 or 1) is the longer record holding the other's text inside its own
+    (:func:`embedded`), or None."""
+    longer = 0 if len(a.distinct) >= len(b.distinct) else 1
+    return longer if embedded(*((a, b) if longer == 0 else (b, a))) else None
+
+
+def embedded(longer: Evidence, shorter: Evidence) -> bool:
+    """True when the text ``longer`` shares with ``shorter`` sits inside its own text, at least
+    ``EMBEDDED`` characters of it before and after: a local report quoting a passage, not a reprint
+    (editors cut a reprint from the bottom, so a reprint keeps the story's opening)."""
+    runs = shared_runs(longer, shorter, MIN_REPRINT_SPAN)
+    if not runs:
+        return False
+    return runs[0][0] >= EMBEDDED and len(longer.hashes) + K - 1 - runs[-1][1] >= EMBEDDED
 
 
 def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
