@@ -106,6 +106,20 @@ def test_a_cut_keeping_middle_paragraphs_joins_the_story_through_a_reprint() -> 
     assert len({r.cluster for r in run(bodies)} - {None}) == 1 and run(bodies)[2].cluster is not None
 
 
+def test_a_cut_covered_only_by_several_members_together_joins_their_story() -> None:
+    """Two copies kept different paragraphs (they link: 5 of 6 shared); a third kept the paragraph
+    only the first has and the one only the second has (half of it in each, all of it in both).
+    A local report carrying five paragraphs of the story between its own sentences is a quote."""
+    rng = random.Random(6)
+    p = paragraphs(rng, 8)
+    own = ["".join(rng.choice(CHARS) for _ in range(70)) + "。" for _ in range(2)]
+    quote = "本报讯 " + own[0] + "".join(p[2:7]) + own[1]
+    bodies = ["\n".join(p[:6]), "\n".join([*p[:5], p[6]]), "\n".join([p[5], p[6]]), quote]
+    result = run(bodies)
+    assert result[0].cluster == result[1].cluster == result[2].cluster == "0000000000000000"
+    assert result[2].kind == "reprint" and result[3].cluster is None and result[3].kind == "partial"
+
+
 FORMULA = ["会议强调，要深入学习贯彻党的二十大精神，坚持以人民为中心的发展思想，切实把思想和行动统一到决策部署上来。",
            "会议指出，今年以来全县上下凝心聚力、攻坚克难，各项工作取得了明显成效。",
            "会议要求，各级各部门要切实提高政治站位，压紧压实工作责任，确保各项任务落到实处。"]

@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from builders.reuse.candidates import anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
+from builders.reuse.candidates import Pairs, anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
 from builders.reuse.cluster import Links, Meta, Metas, UnionFind, assign
 from builders.reuse.normalize import normalize
 from builders.reuse.shingles import Hashes, kgram_hashes
@@ -29,6 +30,7 @@ from builders.reuse.verify import (
     MIN_REPRINT_SPAN,
     Evidence,
     body_spans,
+    covered_by,
     embedded_pair,
     is_reprint,
     overlap,
@@ -105,12 +107,15 @@ def detect(index: Index, body: Callable[[int], str]) -> Callable[[int], Reuse]:
 
 
 def verify_pairs(
-    pairs: np.ndarray, ev: Callable[[int], Evidence], formulaic: Hashes
+    pairs: Pairs, ev: Callable[[int], Evidence], formulaic: Hashes
 ) -> tuple[Links, list[tuple[int, int]]]:
     """Verified links of candidate ``pairs``: reprints first, then passages between clusters.
 
     A pair whose records are already joined by verified links is not verified again: a story
-    printed by 300 papers costs ~300 verifications, not one per LSH band and member."""
+    printed by 300 papers costs ~300 verifications, not one per LSH band and member. Pairs of which
+    one holds the other inside its own text (:func:`~builders.reuse.verify.embedded_pair`) link only
+    when that one is a reprint of something else; then records left alone may join a story whose
+    members together hold their text (:func:`_join_story`)."""
     links = Links()
     shared: list[tuple[int, int, float]] = []
     inside: list[tuple[int, int, float, int]] = []
@@ -139,8 +144,39 @@ def verify_pairs(
             joined.union(a, b)
             _link(links, a, b, containment, ev(a), ev(b))
             _link(links, b, a, containment, ev(b), ev(a))
+    _join_story(pairs, links, joined, ev)
     shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
     return links, _passages(links, shared, ev, formulaic)
+
+
+STORY_MEMBERS = 8
+"""Members of a cluster (the lowest indices) whose text, taken together, a record left alone is compared with."""
+
+
+def _join_story(pairs: Pairs, links: Links, joined: UnionFind, ev: Callable[[int], Evidence]) -> None:
+    """A record left alone whose text is mostly (``REPRINT_CONTAINMENT``) found in the members of a
+    cluster it is a candidate of, taken together, and not inside its own text, reprints that story:
+    two cut copies that kept different paragraphs each cover only part of it. It links to its closest
+    member; the clusters as they were before this step decide (the order of records does not matter)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for x in sorted(links.reprint):
+        members[joined.find(x)].append(x)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for a, b in pairs.tolist():
+        for x, y in ((a, b), (b, a)):
+            if x not in links.reprint and y in links.reprint:
+                partners[x].add(joined.find(y))
+    for x in sorted(partners):
+        ex = ev(x)
+        for root in sorted(partners[x]):
+            group = members[root][:STORY_MEMBERS]
+            if not covered_by(ex, [ev(m) for m in group]):
+                continue
+            best, containment = max(((m, overlap(ex, ev(m))[1]) for m in group), key=lambda mc: (mc[1], -mc[0]))
+            joined.union(x, best)
+            _link(links, x, best, containment, ex, ev(best))
+            _link(links, best, x, containment, ev(best), ex)
+            break
 
 
 def _link(links: Links, a: int, b: int, containment: float, ea: Evidence, eb: Evidence) -> None:

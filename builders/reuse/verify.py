@@ -8,6 +8,8 @@
   a passage, unless the longer record is itself a reprint of something else (a cut copy that
   kept middle paragraphs of a story printed whole elsewhere): editors cut a reprint from the
   bottom, so a reprint keeps the story's opening, and a quote carries it in the middle;
+- *story*: a record left alone whose text is mostly found in several members of one cluster
+  taken together (cut copies that kept different paragraphs) reprints that story;
 - *shared passage*: a run of the text covered by 5-grams found in the other, gaps of up
   to ``GAP`` characters (typos, changed words) closed, at least ``MIN_PASSAGE`` normalised
   characters long (~150 characters of printed text), made mostly of non-formulaic anchors.
@@ -108,10 +110,25 @@ def embedded(longer: Evidence, shorter: Evidence) -> bool:
     """True when the text ``longer`` shares with ``shorter`` sits inside its own text, at least
     ``EMBEDDED`` characters of it before and after: a local report quoting a passage, not a reprint
     (editors cut a reprint from the bottom, so a reprint keeps the story's opening)."""
-    runs = shared_runs(longer, shorter, MIN_REPRINT_SPAN)
-    if not runs:
+    return _inside(_runs(contains(shorter.distinct, longer.distinct)[longer.inverse], MIN_REPRINT_SPAN),
+                   len(longer.hashes) + K - 1)
+
+
+def _inside(runs: list[tuple[int, int]], length: int) -> bool:
+    """True when the runs of a text of ``length`` characters leave ``EMBEDDED`` of them before and after."""
+    return bool(runs) and runs[0][0] >= EMBEDDED and length - runs[-1][1] >= EMBEDDED
+
+
+def covered_by(a: Evidence, others: list[Evidence]) -> bool:
+    """True when ``REPRINT_CONTAINMENT`` of ``a``'s distinct k-grams are in the ``others`` taken together
+    and the text they cover does not sit inside ``a``'s own (a quote of their story)."""
+    if not len(a.distinct) or not others:
         return False
-    return runs[0][0] >= EMBEDDED and len(longer.hashes) + K - 1 - runs[-1][1] >= EMBEDDED
+    union = np.unique(np.concatenate([o.distinct for o in others]))
+    found = contains(union, a.distinct)
+    if float(found.mean()) < REPRINT_CONTAINMENT:
+        return False
+    return not _inside(_runs(found[a.inverse], MIN_REPRINT_SPAN), len(a.hashes) + K - 1)
 
 
 def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
