@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pytest
 
+from builders.reuse import candidates
 from builders.reuse.candidates import BANDS, NUM_PERM, ROWS, THRESHOLD, lsh_params
 from builders.reuse.cluster import Meta
 from builders.reuse.detect import Index, detect
@@ -118,6 +119,26 @@ def test_a_cut_covered_only_by_several_members_together_joins_their_story() -> N
     result = run(bodies)
     assert result[0].cluster == result[1].cluster == result[2].cluster == "0000000000000000"
     assert result[2].kind == "reprint" and result[3].cluster is None and result[3].kind == "partial"
+
+
+def test_anchor_postings_are_the_same_in_one_hash_range_or_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs sharing 3 anchors spread over several hash ranges are still found (counts summed across
+    ranges), and formulaic anchors are the same."""
+    rng = np.random.default_rng(0)
+    pool = rng.integers(0, 2**60, size=400, dtype=np.uint64)
+    held = [np.unique(rng.choice(pool, size=30, replace=False)) for _ in range(120)]
+    held[7] = np.unique(np.concatenate([held[7], pool[:3]]))
+    held[90] = np.unique(np.concatenate([held[90], pool[:3]]))
+    for i in range(60):
+        held[i] = np.unique(np.concatenate([held[i], [np.uint64(12345)]]))
+    values = np.concatenate(held)
+    owners = np.concatenate([np.full(len(h), i, dtype=np.int32) for i, h in enumerate(held)])
+    whole = candidates.anchor_postings(values, owners, len(held), max_df=40)
+    monkeypatch.setattr(candidates, "ANCHOR_CHUNK", 64)
+    assert len(candidates.hash_ranges(len(values))) > 16
+    pieces = candidates.anchor_postings(values, owners, len(held), max_df=40)
+    assert np.array_equal(whole[0], pieces[0]) and np.array_equal(whole[1], pieces[1])
+    assert len(whole[0]) and len(whole[1]) and [7, 90] in whole[0].tolist()
 
 
 FORMULA = ["会议强调，要深入学习贯彻党的二十大精神，坚持以人民为中心的发展思想，切实把思想和行动统一到决策部署上来。",

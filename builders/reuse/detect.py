@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from builders.reuse.candidates import Pairs, anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
+from builders.reuse.candidates import Pairs, anchor_postings, lsh_pairs, unique_pairs
 from builders.reuse.cluster import Links, Meta, Metas, UnionFind, assign
 from builders.reuse.normalize import normalize
 from builders.reuse.shingles import Hashes, kgram_hashes
@@ -99,9 +99,8 @@ def detect(index: Index, body: Callable[[int], str]) -> Callable[[int], Reuse]:
     signed = index.signed()
     index.batches = [signed]
     cap = max_df(n)
-    pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible),
-                                         anchor_pairs(signed.anchors, signed.owners, n, cap)]))
-    formulaic = formulaic_anchors(signed.anchors, cap)
+    passage_pairs, formulaic = anchor_postings(signed.anchors, signed.owners, n, cap)
+    pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible), passage_pairs]))
     links, partial = verify_pairs(pairs, functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i))), formulaic)
     return assign(index.metas, links, partial)
 
