@@ -165,6 +165,12 @@ def shared_runs(a: Evidence, b: Evidence, min_len: int, formulaic: Hashes | None
     return runs
 
 
+def run_anchors(a: Evidence, start: int, end: int) -> Hashes:
+    """The anchors (with repeats) of the k-grams of the normalised run ``start:end`` of ``a``."""
+    hashes = a.hashes[start:max(start, end - K + 1)]
+    return hashes[anchor_mask(hashes)]
+
+
 def _formulaic(hashes: Hashes, formulaic: Hashes) -> bool:
     """True when most anchors of a run are formulaic."""
     marks = hashes[anchor_mask(hashes)]
