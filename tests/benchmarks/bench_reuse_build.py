@@ -69,7 +69,7 @@ def stage_alone(release: Path, seeds: Path, work: Path) -> float:
     counts = [sum(1 for _ in (work / j).open()) for j in jsonl]
     shards = WrittenShards(parquet, jsonl, counts, sum(counts))
     started = time.process_time()
-    mark_reuse(work, shards, BuildConfig(seeds=seeds))
+    mark_reuse(work, shards, BuildConfig(seeds=seeds, cache=False))  # no memo of verified pairs: a clean pass
     return time.process_time() - started
 
 
