@@ -101,13 +101,19 @@ def band_keys(sigs: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
 
 
 def lsh_pairs(bands: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]) -> Pairs:
-    """Pairs of eligible records that share at least one LSH band key (made distinct band by band,
+    """Pairs of eligible records that share at least one LSH band key (made distinct every few bands,
     so the pairs of all bands are never held at once)."""
     index = np.flatnonzero(eligible)
-    found = np.zeros((0, 2), dtype=np.int64)
+    found, pending = np.zeros((0, 2), dtype=np.int64), []
     for band in range(bands.shape[1]):
-        found = unique_pairs(np.concatenate([found, index[group_pairs(bands[index, band])]]))
-    return found
+        pending.append(index[group_pairs(bands[index, band])])
+        if sum(len(p) for p in pending) > max(PENDING_PAIRS, len(found)):
+            found, pending = unique_pairs(np.concatenate([found, *pending])), []
+    return unique_pairs(np.concatenate([found, *pending]))
+
+
+PENDING_PAIRS = 1 << 20
+"""Pairs of several bands held before they are made distinct (16 MB)."""
 
 
 ANCHOR_CHUNK = 1 << 16
