@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders.parse.sentences import starts_mid_sentence
+from builders.parse.sentences import ends_unfinished, starts_mid_sentence
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,30 @@ def test_a_cut_word_or_a_comma_continues_the_sentence(tail: str, head: str) -> N
 )
 def test_a_word_that_only_the_dictionary_sees_across_the_break_does_not(tail: str, head: str) -> None:
     assert not starts_mid_sentence(tail, head)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "县里请来专家，提出“修旧如旧，留住",  # inside a quotation
+        "回收管理办法（修订草案）》（以下简称",  # inside a bracket
+        "今年是老街最热闹的",  # on the particle 的
+        "县委书记拉过身旁的同志，向",  # on a preposition
+        "她每次出门都穿得很讲究，尤其",  # on a two-character adverb
+    ],
+)
+def test_a_line_inside_quotes_or_on_a_function_word_is_unfinished(text: str) -> None:
+    assert ends_unfinished(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“云舞蹈”跳起来",  # quotes closed
+        "坚持实事求是",  # 是 ends a word the segmenter reads whole
+        "只要有需要，我会一直在",  # 在 is also a verb: not counted
+        "加快生猪产能恢复",
+    ],
+)
+def test_a_finished_phrase_is_not(text: str) -> None:
+    assert not ends_unfinished(text)

@@ -26,6 +26,7 @@ from builders.parse.patterns import (
     fold_number,
     marker_of,
 )
+from builders.parse.sentences import ends_unfinished, starts_mid_sentence
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
@@ -36,6 +37,11 @@ CONTINUING = frozenset("，、。；：,;:）)”》」』")
 (not ’, which also abbreviates a year: ’９８)."""
 LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 """A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
+PARAGRAPH_LEAD_IN = re.compile(r"(?:——|──)\s*$")
+"""A paragraph ending in a double dash (……表述——) leads into the next one: what follows starts a new
+paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
+SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
+"""A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
 CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
 """（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
@@ -81,6 +87,8 @@ class Parts:
     continued_from: str | None = None
     dateline: Dateline | None = None
     has_lead: bool = False
+    indents: bool = False
+    """The block opens its paragraphs with a first-line indent (most of its body lines are indented)."""
     photo_credit: bool = False
     flags: set[str] = field(default_factory=set)
     extra_lines: list[Line] = field(default_factory=list)
@@ -140,31 +148,43 @@ def _split_markers(parts: Parts, para: Para) -> None:
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
 
 
-def _joins(last: Para, item: Typed) -> bool:
+def _joins(last: Para, item: Typed, indents: bool) -> bool:
     """Does a body line continue the paragraph before it? Yes after an unfinished sentence
-    (a page break), or where the labeller saw a continued paragraph (no first-line indent)."""
+    (a page break), where the labeller saw a continued paragraph, or, in a block that indents
+    its paragraphs, on a line printed without the indent."""
     if last.marker is not None or item.kind != "body":
         return False
+    if PARAGRAPH_LEAD_IN.search(fold(last.text)):
+        return False  # ……表述—— : the dash leads into a new paragraph
+    if last.subhead and len(last.lines) == 1 and ends_unfinished(last.text):
+        return True  # not a subhead after all: a paragraph's first line, cut inside a quotation or on 的
     if item.line.folded[:1] in CONTINUING:
         return True  # no paragraph starts with a comma: a page break cut the sentence there
-    if ENUMERATOR.match(item.line.folded) and not _cut_mid_word(last.text):
-        return False  # １、… ２、…: each numbered item is a paragraph of its own
+    if SECTION_NUMBER.fullmatch(item.line.folded):
+        return False  # a section number printed on a line of its own heads what follows
+    if ENUMERATOR.match(item.line.folded) and not starts_mid_sentence(last.text, item.line.text):
+        return False  # １、… ２、…: each numbered item is a paragraph of its own (unless 统 | 一、 cuts a word)
+    if indents and not last.subhead and last.lines[0].indented and not item.line.indented:
+        return True  # every paragraph opens indented: a flush line is the rest of one cut by a break
     return not last.closed or (item.label == "body-continued" and not last.subhead)
 
 
-def _cut_mid_word(text: str) -> bool:
-    """Does a paragraph stop on a Chinese character, in the middle of a sentence?"""
-    tail = text.rstrip()
-    return bool(tail) and "\u4e00" <= tail[-1] <= "\u9fff"
+def _indents(block: Block) -> bool:
+    """Does the block open its paragraphs with a first-line indent? Most of its body lines
+    (at least two) are indented."""
+    body = [item.line.indented for item in block.items if item.kind == "body"]
+    return sum(body) >= 2 and 2 * sum(body) > len(body)
 
 
 def _add_body(parts: Parts, item: Typed) -> None:
     last = parts.paras[-1] if parts.paras else None
-    if last is not None and _joins(last, item):
+    if last is not None and _joins(last, item, parts.indents):
         last.lines.append(item.line)
         last.text += item.line.text
+        last.subhead = False
     else:
-        last = Para([item.line], item.line.text, subhead=item.kind == "subhead")
+        subhead = item.kind == "subhead" or bool(SECTION_NUMBER.fullmatch(item.line.folded))
+        last = Para([item.line], item.line.text, subhead=subhead)
         parts.paras.append(last)
     _split_markers(parts, last)
 
@@ -318,13 +338,24 @@ def _find_dateline(parts: Parts) -> None:
     parts.dateline = _dateline(first_sentence)
 
 
+def _mid_attributions_as_subheads(items: list[Typed]) -> list[Typed]:
+    """An office name closes an article (区农业农村局); one with more body after it (文化馆 above
+    its section) is a section subhead."""
+    body = [i for i, item in enumerate(items) if item.kind == "body"]
+    last_body = body[-1] if body else -1
+    return [
+        Typed(item.line, "subhead", item.label) if item.kind == "attribution" and i < last_body else item
+        for i, item in enumerate(items)
+    ]
+
+
 def assemble(block: Block) -> Parts:
     """All fields of one article block, page breaks re-joined."""
-    parts = Parts(block, column=" ".join(line.text for line in block.column) or None)
+    parts = Parts(block, column=" ".join(line.text for line in block.column) or None, indents=_indents(block))
     if block.titles:
         title_roles(parts, block.titles)
     state: dict[str, bool] = {}
-    for item in block.items:
+    for item in _mid_attributions_as_subheads(block.items):
         _route(parts, item, state)
     if state.get("tip") and not parts.paras and len(parts.tip) > 1:
         items = {t.line.start: t for t in block.items}

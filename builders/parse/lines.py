@@ -37,6 +37,8 @@ class Line:
     """The line as printed, stripped, inner runs of spaces folded to one, # removed."""
     level: int
     """Markdown heading level (1-6), 0 for a plain line."""
+    indented: bool = False
+    """Printed with a first-line indent (leading spaces or U+3000): how indenting dumps open a paragraph."""
 
     @functools.cached_property
     def folded(self) -> str:
@@ -158,14 +160,14 @@ def split_lines(text: str) -> list[Line]:
         line_start = offset
         offset += len(whole) + 1
         for piece_start, raw in _pieces(whole) if len(whole) > MAX_GLUED_TITLE else [(0, whole)]:
-            line = _line(number, line_start + piece_start, raw)
+            line = _line(number, line_start + piece_start, raw, indentable=piece_start == 0)
             if line is not None:
                 lines.append(line)
     return lines
 
 
-def _line(number: int, start: int, raw: str) -> Line | None:
-    """One piece of a line, or None when it holds no text."""
+def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | None:
+    """One piece of a line, or None when it holds no text; only a line's first piece can be indented."""
     content = SPACES.sub(" ", raw).strip()
     if "**" in content or "__" in content:
         content = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), content)
@@ -181,7 +183,7 @@ def _line(number: int, start: int, raw: str) -> Line | None:
     elif match:
         return None  # a bare run of '#' carries no text
     lead = len(raw) - len(raw.lstrip())
-    return Line(number, start + lead, start + len(raw.rstrip()), content, level)
+    return Line(number, start + lead, start + len(raw.rstrip()), content, level, indentable and lead > 0)
 
 
 def is_closed(text: str) -> bool:

@@ -11,6 +11,17 @@ from builders.segment.tokenizer import cut, in_jieba_dictionary
 VERB_LE = re.compile(r"^(?!为了|除了|到了|有了|了解)[\u4e00-\u9fff]{1,2}了(?!解)")
 
 
+OPEN_CLOSE = (("“", "”"), ("‘", "’"), ("(", ")"), ("《", "》"), ("「", "」"), ("『", "』"), ("[", "]"), ("【", "】"))
+"""Quotation marks and brackets that a finished phrase closes (width-folded: （ is ()."""
+NON_FINAL_WORDS = frozenset("的对从向把被与和及或而并是将让使给于由其这那为以就也都还又才比跟同") | {
+    *("尤其", "而是", "但是", "以及", "并且", "或者", "因为", "所以", "如果", "虽然", "而且", "不仅"),
+    *("通过", "根据", "按照", "关于", "对于", "由于", "作为", "随着", "为了", "除了", "包括"),
+}
+"""Function words that leave a phrase open: a structural particle (的), a preposition (对, 把, 通过),
+a conjunction (和, 而是, 以及), a copula (是), an adverb (也, 就, 尤其). A line the segmenter ends on
+one of them (…作为马克思主义政党的 | 根本要求) stops mid-sentence; words ending in the same
+character (实事求是, 政通人和) are read whole and do not count."""
+
 JOIN_CONTEXT = 4
 """Characters on each side of a break that the segmenter reads to see a word across it."""
 
@@ -37,6 +48,16 @@ def _word_across(left: str, right: str) -> bool:
         if at > len(left):
             return True
     return False
+
+
+def ends_unfinished(text: str) -> bool:
+    """Does ``text`` stop where no heading or sentence ends: inside quotation marks or brackets
+    (…主办的“ | 墨彩斑斓…”), or on a function word (…中国共产党的 | 根本要求)?"""
+    folded = fold(text).rstrip()
+    if any(folded.count(opening) > folded.count(closing) for opening, closing in OPEN_CLOSE):
+        return True
+    words = cut(folded[-JOIN_CONTEXT * 2 :]) if folded else []
+    return bool(words) and words[-1] in NON_FINAL_WORDS
 
 
 def starts_mid_sentence(tail: str, head: str) -> bool:
