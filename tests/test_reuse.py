@@ -8,6 +8,7 @@ import random
 import numpy as np
 import pytest
 
+from builders.reuse import candidates
 from builders.reuse.candidates import BANDS, NUM_PERM, ROWS, THRESHOLD, lsh_params
 from builders.reuse.cluster import Meta
 from builders.reuse.detect import Index, detect
@@ -80,6 +81,64 @@ def test_a_quoted_passage_is_a_partial_reuse_with_its_span() -> None:
     span = result[1].passages[0]
     assert span.other_id == "0000000000000000"
     assert abs(span.start - len(before)) <= 3 and abs(span.end - len(before) - len(passage)) <= 3
+
+
+def test_a_local_report_quoting_a_cut_reprint_is_partial_not_a_reprint() -> None:
+    """The quote holds most of a short cut reprint (containment >= 0.7), but it sits inside the
+    report's own text: the report is partial reuse and the reprint stays in its story's cluster."""
+    rng = random.Random(4)
+    story = paragraphs(rng, 6)
+    original = "新华社北京3月5日电 " + "\n".join(story)
+    cut = "\n".join(story[1:4])
+    other_cut = "\n".join(story[:5])
+    local = "本报讯 " + "".join(sentence(rng) for _ in range(6)) + "\n".join(story[1:4]) + \
+        "".join(sentence(rng) for _ in range(6))
+    result = run([original, cut, other_cut, local])
+    assert result[0].cluster == result[1].cluster == result[2].cluster == "0000000000000000"
+    assert result[3].cluster is None and result[3].kind == "partial" and result[3].passages
+
+
+def test_a_cut_keeping_middle_paragraphs_joins_the_story_through_a_reprint() -> None:
+    """A copy that kept only middle paragraphs sits inside the longer copies, which are reprints of
+    each other: it is a reprint too, not a quote."""
+    rng = random.Random(5)
+    story = paragraphs(rng, 7)
+    bodies = ["\n".join(story), "\n".join(story[:6]), "\n".join(story[2:5])]
+    assert len({r.cluster for r in run(bodies)} - {None}) == 1 and run(bodies)[2].cluster is not None
+
+
+def test_a_cut_covered_only_by_several_members_together_joins_their_story() -> None:
+    """Two copies kept different paragraphs (they link: 5 of 6 shared); a third kept the paragraph
+    only the first has and the one only the second has (half of it in each, all of it in both).
+    A local report carrying five paragraphs of the story between its own sentences is a quote."""
+    rng = random.Random(6)
+    p = paragraphs(rng, 8)
+    own = ["".join(rng.choice(CHARS) for _ in range(70)) + "。" for _ in range(2)]
+    quote = "本报讯 " + own[0] + "".join(p[2:7]) + own[1]
+    bodies = ["\n".join(p[:6]), "\n".join([*p[:5], p[6]]), "\n".join([p[5], p[6]]), quote]
+    result = run(bodies)
+    assert result[0].cluster == result[1].cluster == result[2].cluster == "0000000000000000"
+    assert result[2].kind == "reprint" and result[3].cluster is None and result[3].kind == "partial"
+
+
+def test_anchor_postings_are_the_same_in_one_hash_range_or_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs sharing 3 anchors spread over several hash ranges are still found (counts summed across
+    ranges), and formulaic anchors are the same."""
+    rng = np.random.default_rng(0)
+    pool = rng.integers(0, 2**60, size=400, dtype=np.uint64)
+    held = [np.unique(rng.choice(pool, size=30, replace=False)) for _ in range(120)]
+    held[7] = np.unique(np.concatenate([held[7], pool[:3]]))
+    held[90] = np.unique(np.concatenate([held[90], pool[:3]]))
+    for i in range(60):
+        held[i] = np.unique(np.concatenate([held[i], [np.uint64(12345)]]))
+    values = np.concatenate(held)
+    owners = np.concatenate([np.full(len(h), i, dtype=np.int32) for i, h in enumerate(held)])
+    whole = candidates.anchor_postings(values, owners, len(held), max_df=40)
+    monkeypatch.setattr(candidates, "ANCHOR_CHUNK", 64)
+    assert len(candidates.hash_ranges(len(values))) > 16
+    pieces = candidates.anchor_postings(values, owners, len(held), max_df=40)
+    assert np.array_equal(whole[0], pieces[0]) and np.array_equal(whole[1], pieces[1])
+    assert len(whole[0]) and len(whole[1]) and [7, 90] in whole[0].tolist()
 
 
 FORMULA = ["会议强调，要深入学习贯彻党的二十大精神，坚持以人民为中心的发展思想，切实把思想和行动统一到决策部署上来。",

@@ -127,7 +127,7 @@ def test_the_workers_sketches_give_the_same_release_as_the_pass_alone(seeds: Pat
     parquet = sorted(p.relative_to(plain).as_posix() for p in (plain / "data").glob("*.parquet"))
     jsonl = sorted(p.relative_to(plain).as_posix() for p in (plain / "jsonl").glob("*.jsonl"))
     counts = [sum(1 for _ in (plain / j).open(encoding="utf-8")) for j in jsonl]
-    mark_reuse(plain, WrittenShards(parquet, jsonl, counts, sum(counts)), BuildConfig(seeds=seeds))
+    mark_reuse(plain, WrittenShards(parquet, jsonl, counts, sum(counts)), BuildConfig(seeds=seeds, cache=False))
     assert [r["reuse"] for r in records(plain)] == [r["reuse"] for r in records(release)]
     assert all((plain / f).read_bytes() == (release / f).read_bytes() for f in [*parquet, *jsonl])
 
@@ -160,3 +160,40 @@ def test_an_incremental_build_sketches_only_the_new_page(seeds: Path, release: P
     files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
     assert all((again / f).read_bytes() == (clean / f).read_bytes() for f in files)
     assert {r["headline"]: r["reuse"] for r in records(again)}["春耕备耕忙"]["cluster"] is not None
+
+
+def test_an_incremental_build_verifies_only_pairs_touching_new_records(seeds: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs of unchanged records come from the memo beside the sketches; the release is the clean build's."""
+    from builders.reuse.memo import Verifier
+
+    verified: list[int] = []
+    real = Verifier.save
+
+    def counting(self: Verifier) -> None:
+        verified.append(self.verified)
+        real(self)
+
+    monkeypatch.setattr(Verifier, "save", counting)
+    grown = tmp_path / "seeds"
+    shutil.copytree(seeds, grown)
+    cache = tmp_path / "cache"
+    build(grown, tmp_path / "a", cache=True, cache_dir=cache)
+    build(grown, tmp_path / "b", cache=True, cache_dir=cache)
+    story = [line for line in (seeds / "a.txt").read_text(encoding="utf-8").splitlines() if line][1:5]
+    (grown / "d.txt").write_text("春耕正当时\n" + "\n".join(story) + "\n", encoding="utf-8")
+    again = build(grown, tmp_path / "c", cache=True, cache_dir=cache)
+    assert verified[0] > 0 and verified[1] == 0 and 0 < verified[2] < verified[0]
+    clean = build(grown, tmp_path / "d")
+    assert verified[3] > verified[2]
+    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    assert all((again / f).read_bytes() == (clean / f).read_bytes() for f in files)
+    assert sum(1 for r in records(again) if r["reuse"]["cluster"] is not None) == 3
+
+
+def test_a_damaged_memo_is_an_empty_one(tmp_path: Path) -> None:
+    from builders.reuse.memo import HEADER, load
+
+    path = tmp_path / "pairs.memo"
+    path.write_bytes(HEADER + b"\0" * 32 + b"not marshal")
+    assert load(path) == {} and load(tmp_path / "missing.memo") == {}

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from rensa import RMinHash
 
-from builders.reuse.shingles import Hashes, mix
+from builders.reuse.shingles import ANCHOR_BITS, Hashes, mix
 
 NUM_PERM = 128
 SEED = 20
@@ -98,35 +101,98 @@ def band_keys(sigs: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
 
 
 def lsh_pairs(bands: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]) -> Pairs:
-    """Pairs of eligible records that share at least one LSH band key."""
+    """Pairs of eligible records that share at least one LSH band key (made distinct every few bands,
+    so the pairs of all bands are never held at once)."""
     index = np.flatnonzero(eligible)
-    found = [np.zeros((0, 2), dtype=np.int64)]
+    found, pending = np.zeros((0, 2), dtype=np.int64), []
     for band in range(bands.shape[1]):
-        found.append(index[group_pairs(bands[index, band])])
-    return unique_pairs(np.concatenate(found))
+        pending.append(index[group_pairs(bands[index, band])])
+        if sum(len(p) for p in pending) > max(PENDING_PAIRS, len(found)):
+            found, pending = unique_pairs(np.concatenate([found, *pending])), []
+    return unique_pairs(np.concatenate([found, *pending]))
 
 
-def anchor_pairs(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_df: int) -> Pairs:
+PENDING_PAIRS = 1 << 20
+"""Pairs of several bands held before they are made distinct (16 MB)."""
+
+
+ANCHOR_CHUNK = 1 << 16
+"""Anchors per hash range (about): the posting lists are built range by range, so the candidate step's
+temporary arrays are bounded (~5 MB) whatever the number of records."""
+_ANCHOR_SPAN = 64 - ANCHOR_BITS
+"""Anchors are below 2^(64 - ANCHOR_BITS)."""
+
+
+def hash_ranges(count: int) -> list[tuple[int, int]]:
+    """Half-open ranges of anchor values, a power of two of them, ~``ANCHOR_CHUNK`` anchors each
+    (the hashes are uniform)."""
+    bits = max(0, math.ceil(math.log2(max(1, count) / ANCHOR_CHUNK)))
+    step = 1 << (_ANCHOR_SPAN - min(bits, _ANCHOR_SPAN))
+    return [(lo, lo + step) for lo in range(0, 1 << _ANCHOR_SPAN, step)]
+
+
+def anchor_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_df: int) -> tuple[Pairs, Hashes]:
     """Pairs of records sharing at least ``MIN_SHARED_ANCHORS`` anchors, each held by at most
-    ``max_df`` records (an anchor in more is formulaic: 会议强调, page furniture); ``owners``:
-    the record of each anchor (sorted by record, no record holding an anchor twice)."""
-    if not len(values):
-        return np.zeros((0, 2), dtype=np.int64)
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    ``max_df`` records (an anchor in more is formulaic: 会议强调, page furniture), and the formulaic
+    anchors, sorted; ``owners``: the record of each anchor (sorted by record, no record holding an
+    anchor twice).
+
+    One hash range at a time (:func:`hash_ranges`); the pairs a range finds, with how many of its
+    anchors each shares, go to a temporary file per block of records (by the pair's first record),
+    and each block's counts are summed over the ranges at the end: no array over all anchors or all
+    pairs is made (a pair sharing one anchor by chance is far more common than a candidate)."""
+    ranges = hash_ranges(len(values)) if len(values) else []
+    blocks = max(1, len(ranges))
+    formulaic = [np.zeros(0, dtype=np.uint64)]
+    found = [np.zeros(0, dtype=np.int64)]
+    with tempfile.TemporaryDirectory(prefix="xianbao-reuse-") as tmp:
+        spill = [Path(tmp) / f"{j}.pairs" for j in range(blocks)]
+        for lo, hi in ranges:
+            inside = np.flatnonzero((values >= np.uint64(lo)) & (values < np.uint64(hi)))
+            codes, seen, part_formulaic = _range_postings(values[inside], owners[inside], n, max_df)
+            formulaic.append(part_formulaic)
+            _spill(spill, (codes // n) * blocks // n, np.stack([codes, seen], axis=1))
+        for path in spill:
+            found.append(_shared_enough(path))
+    codes = np.concatenate(found)
+    return np.stack([codes // n, codes % n], axis=1).astype(np.int64), np.concatenate(formulaic)
+
+
+def _spill(paths: list[Path], block: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]) -> None:
+    """Append each row to its block's file."""
+    if not len(block):
+        return
+    order = np.argsort(block, kind="stable")
+    block, rows = block[order], rows[order]
+    cuts = np.flatnonzero(np.diff(block)) + 1
+    for part, j in zip(np.split(rows, cuts), block[np.concatenate([[0], cuts])].tolist(), strict=True):
+        with paths[j].open("ab") as fh:
+            part.tofile(fh)
+
+
+def _shared_enough(path: Path) -> npt.NDArray[np.int64]:
+    """Sorted pair codes of one block sharing at least ``MIN_SHARED_ANCHORS`` anchors over all ranges."""
+    if not path.exists():
+        return np.zeros(0, dtype=np.int64)
+    rows = np.fromfile(path, dtype=np.int64).reshape(-1, 2)
+    codes, inverse = np.unique(rows[:, 0], return_inverse=True)
+    seen = np.bincount(inverse.ravel(), weights=rows[:, 1], minlength=len(codes))
+    return np.asarray(codes[seen >= MIN_SHARED_ANCHORS], dtype=np.int64)
+
+
+def _range_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int,
+                    max_df: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Hashes]:
+    """Of one hash range: the distinct pair codes (``a * n + b``) paired in its posting lists, how many of
+    its anchors each pair shares, and its formulaic anchors."""
+    uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    formulaic = uniq[counts > max_df]
     keep = (counts[inverse] >= 2) & (counts[inverse] <= max_df)
     pairs = group_pairs(values[keep])
     if not len(pairs):
-        return np.zeros((0, 2), dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), formulaic
     pairs = np.sort(owners[keep].astype(np.int64)[pairs], axis=1)
     codes, seen = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
-    codes = codes[seen >= MIN_SHARED_ANCHORS]
-    return np.stack([codes // n, codes % n], axis=1).astype(np.int64)
-
-
-def formulaic_anchors(values: Hashes, max_df: int) -> Hashes:
-    """Anchors held by more than ``max_df`` records, sorted."""
-    uniq, counts = np.unique(values, return_counts=True)
-    return uniq[counts > max_df]
+    return codes, seen.astype(np.int64), formulaic
 
 
 def unique_pairs(pairs: Pairs) -> Pairs:
@@ -135,4 +201,8 @@ def unique_pairs(pairs: Pairs) -> Pairs:
         return np.zeros((0, 2), dtype=np.int64)
     pairs = np.sort(pairs, axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    if not len(pairs):
+        return np.zeros((0, 2), dtype=np.int64)
+    width = int(pairs[:, 1].max()) + 1
+    codes = np.unique(pairs[:, 0] * width + pairs[:, 1])
+    return np.stack([codes // width, codes % width], axis=1).astype(np.int64)

@@ -12,27 +12,20 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from builders.reuse.candidates import anchor_pairs, formulaic_anchors, lsh_pairs, unique_pairs
+from builders.reuse.candidates import Pairs, anchor_postings, lsh_pairs, unique_pairs
 from builders.reuse.cluster import Links, Meta, Metas, UnionFind, assign
+from builders.reuse.memo import Piece, Verifier, formulaic_piece
 from builders.reuse.normalize import normalize
 from builders.reuse.shingles import Hashes, kgram_hashes
 from builders.reuse.signature import Signed, sign
-from builders.reuse.verify import (
-    MIN_COMMON,
-    MIN_PASSAGE,
-    MIN_PIECE,
-    MIN_REPRINT_SPAN,
-    Evidence,
-    body_spans,
-    is_reprint,
-    overlap,
-    shared_runs,
-)
+from builders.reuse.verify import MAX_FORMULAIC_SHARE, MIN_COMMON, MIN_PASSAGE, Evidence
 from schema import Reuse
 
 MAX_DF_SHARE = 0.01
@@ -90,68 +83,122 @@ def max_df(n: int) -> int:
     return max(MIN_MAX_DF, math.ceil(MAX_DF_SHARE * n))
 
 
-def detect(index: Index, body: Callable[[int], str]) -> Callable[[int], Reuse]:
-    """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``)."""
+def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None) -> Callable[[int], Reuse]:
+    """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``;
+    ``memo``: the content keys of the records and the file of pairs verified before, see :mod:`memo`)."""
     n = len(index.metas)
     signed = index.signed()
     index.batches = [signed]
     cap = max_df(n)
-    pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible),
-                                         anchor_pairs(signed.anchors, signed.owners, n, cap)]))
-    formulaic = formulaic_anchors(signed.anchors, cap)
-    links, partial = verify_pairs(pairs, functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i))), formulaic)
+    passage_pairs, formulaic = anchor_postings(signed.anchors, signed.owners, n, cap)
+    pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible), passage_pairs]))
+    ev = functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i)))
+    check = Verifier(ev, *(memo or (None, None)))
+    links, partial = verify_pairs(pairs, check, formulaic)
+    check.save()
     return assign(index.metas, links, partial)
 
 
-def verify_pairs(
-    pairs: np.ndarray, ev: Callable[[int], Evidence], formulaic: Hashes
-) -> tuple[Links, list[tuple[int, int]]]:
+Memo = tuple[Sequence[bytes], Path | None]
+"""One content key per record (:func:`~builders.reuse.memo.content_key`) and the memo file, if any."""
+
+
+def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Links, list[tuple[int, int]]]:
     """Verified links of candidate ``pairs``: reprints first, then passages between clusters.
 
     A pair whose records are already joined by verified links is not verified again: a story
-    printed by 300 papers costs ~300 verifications, not one per LSH band and member."""
+    printed by 300 papers costs ~300 verifications, not one per LSH band and member. Pairs of which
+    one holds the other inside its own text (:func:`~builders.reuse.verify.embedded_pair`) link only
+    when that one is a reprint of something else; then records left alone may join a story whose
+    members together hold their text (:func:`_join_story`)."""
     links = Links()
     shared: list[tuple[int, int, float]] = []
+    inside: list[tuple[int, int, float, int]] = []
     joined = UnionFind(int(pairs.max()) + 1 if len(pairs) else 0)
     for a, b in pairs.tolist():
         if joined.find(a) == joined.find(b):
             continue
-        ea, eb = ev(a), ev(b)
-        common, containment = overlap(ea, eb)
-        if is_reprint(ea, eb, containment):
-            joined.union(a, b)
-            _link(links, a, b, containment, ea, eb)
-            _link(links, b, a, containment, eb, ea)
-        elif common >= MIN_COMMON:
+        facts = check.facts(a, b)
+        if not facts.reprint:
+            if facts.common >= MIN_COMMON:
+                shared.append((a, b, facts.containment))
+            continue
+        if facts.holder is not None:
+            inside.append((a, b, facts.containment, (a, b)[facts.holder]))
+            continue
+        joined.union(a, b)
+        _link(links, a, b, facts.containment, check)
+        _link(links, b, a, facts.containment, check)
+    reprinted = set(links.reprint)
+    for a, b, containment, holder in inside:
+        if holder not in reprinted:
             shared.append((a, b, containment))
+        elif joined.find(a) != joined.find(b):
+            joined.union(a, b)
+            _link(links, a, b, containment, check)
+            _link(links, b, a, containment, check)
+    _join_story(pairs, links, joined, check)
     shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
-    return links, _passages(links, shared, ev, formulaic)
+    return links, _passages(links, shared, check, formulaic)
 
 
-def _link(links: Links, a: int, b: int, containment: float, ea: Evidence, eb: Evidence) -> None:
+STORY_MEMBERS = 8
+"""Members of a cluster (the lowest indices) whose text, taken together, a record left alone is compared with."""
+
+
+def _join_story(pairs: Pairs, links: Links, joined: UnionFind, check: Verifier) -> None:
+    """A record left alone whose text is mostly (``REPRINT_CONTAINMENT``) found in the members of a
+    cluster it is a candidate of, taken together, and not inside its own text, reprints that story:
+    two cut copies that kept different paragraphs each cover only part of it. It links to its closest
+    member; the clusters as they were before this step decide (the order of records does not matter)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for x in sorted(links.reprint):
+        members[joined.find(x)].append(x)
+    partners: dict[int, set[int]] = defaultdict(set)
+    for a, b in pairs.tolist():
+        for x, y in ((a, b), (b, a)):
+            if x not in links.reprint and y in links.reprint:
+                partners[x].add(joined.find(y))
+    for x in sorted(partners):
+        for root in sorted(partners[x]):
+            found = check.story(x, members[root][:STORY_MEMBERS])
+            if found is None:
+                continue
+            best, containment = found
+            joined.union(x, best)
+            _link(links, x, best, containment, check)
+            _link(links, best, x, containment, check)
+            break
+
+
+def _link(links: Links, a: int, b: int, containment: float, check: Verifier) -> None:
     """Record a verified reprint link of ``a`` to ``b``; ``a``'s spans are against its closest
     partner so far (the highest containment, then the lower index)."""
     links.reprint[a].append((containment, b))
     best = links.closest.get(a)
     if best is None or (containment, -b) > (best[0], -best[1]):
         links.closest[a] = (containment, b)
-        runs = shared_runs(ea, eb, MIN_REPRINT_SPAN)
-        links.reprint_spans[a] = [(s, e, b) for s, e in body_spans(ea.where, runs)]
+        links.reprint_spans[a] = [(s, e, b) for s, e in check.reprint_spans(a, b)]
 
 
-def _passages(links: Links, shared: list[tuple[int, int, float]], ev: Callable[[int], Evidence],
+def _passages(links: Links, shared: list[tuple[int, int, float]], check: Verifier,
               formulaic: Hashes) -> list[tuple[int, int]]:
     """Passages of >= MIN_PASSAGE characters shared by two records that are not reprints of each other
-    (on either side, in pieces of at least MIN_PIECE: a quote may join two cut passages)."""
+    (on either side, in pieces of at least MIN_PIECE: a quote may join two cut passages; pieces made
+    mostly of formulaic anchors do not count)."""
     found: list[tuple[int, int]] = []
     for a, b, containment in shared:
-        runs_a = shared_runs(ev(a), ev(b), MIN_PIECE, formulaic)
-        runs_b = shared_runs(ev(b), ev(a), MIN_PIECE, formulaic) if runs_a else []
-        if min(sum(e - s for s, e in runs_a), sum(e - s for s, e in runs_b)) < MIN_PASSAGE:
+        runs_a = _plain(check.pieces(a, b), formulaic)
+        runs_b = _plain(check.pieces(b, a), formulaic) if runs_a else []
+        if min(sum(p[2] for p in runs_a), sum(p[2] for p in runs_b)) < MIN_PASSAGE:
             continue
         found.append((a, b))
-        links.passages[a].extend((s, e, b) for s, e in body_spans(ev(a).where, runs_a))
-        links.passages[b].extend((s, e, a) for s, e in body_spans(ev(b).where, runs_b))
+        links.passages[a].extend((p[0], p[1], b) for p in runs_a)
+        links.passages[b].extend((p[0], p[1], a) for p in runs_b)
         links.partial_sim[a].append((containment, b))
         links.partial_sim[b].append((containment, a))
     return found
+
+
+def _plain(pieces: list[Piece], formulaic: Hashes) -> list[Piece]:
+    return [p for p in pieces if not formulaic_piece(p, formulaic, MAX_FORMULAIC_SHARE)]

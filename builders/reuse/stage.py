@@ -5,8 +5,9 @@ before the card and checksums. The shard workers have already sketched their rec
 (:mod:`builders.reuse.sketch`: credits, band keys, anchors; cached per page); the pass reads
 the shards one at a time (a few columns of the Parquet: the bodies go straight from the Arrow
 buffer to a temporary file, memory-mapped when candidates are verified), puts the sketches
-into a compact :class:`~builders.reuse.detect.Index`, finds and verifies the links, and
-rewrites each shard with the ``reuse`` column: the Parquet shard with the same writer settings,
+into a compact :class:`~builders.reuse.detect.Index`, finds and verifies the links (reusing,
+through :mod:`builders.reuse.memo`, what the last build verified of pairs whose two records are
+unchanged), and rewrites each shard with the ``reuse`` column: the Parquet shard with the same writer settings,
 each JSONL line by replacing its closing ``"reuse":null``. Everything is a function of the
 records in release order, so the bytes do not depend on the engine or the number of workers.
 Without sketches (the pass run on its own over a release), it sketches the records itself,
@@ -35,9 +36,12 @@ from builders.release.config import BuildConfig
 from builders.release.write import WriteOptions, WrittenShards, parquet_writer
 from builders.reuse.cluster import Meta
 from builders.reuse.detect import Index, detect
+from builders.reuse.memo import FILE as MEMO_FILE
+from builders.reuse.memo import content_key
 from builders.reuse.report import ReuseReport
 from builders.reuse.sketch import COLUMNS as SKETCH_COLUMNS
 from builders.reuse.sketch import Sketch, shard_sketches, sketch_rows
+from builders.scale.cache import pipeline_version
 from schema import Reuse
 
 META_COLUMNS = ["id", "source_file", "ordinal", "date", "page"]
@@ -100,6 +104,11 @@ class BodyStore:
             self._out.write(memoryview(data)[int(offsets[0]):int(offsets[-1])] if data is not None else b"")
             self.offsets.frombytes((offsets[1:] - offsets[0] + self.offsets[-1]).tobytes())
 
+    def keys(self) -> list[bytes]:
+        """The content key of every body (:func:`~builders.reuse.memo.content_key`; after :meth:`seal`)."""
+        data = self._map if self._map is not None else b""
+        return [content_key(data[self.offsets[i]:self.offsets[i + 1]]) for i in range(len(self.offsets) - 1)]
+
     def body(self, i: int) -> str:
         """Body of record ``i`` (after :meth:`seal`)."""
         assert self._map is not None or self.offsets[-1] == 0
@@ -147,6 +156,12 @@ def _sketch(parts: list[Shard], sketches: Path | None, config: BuildConfig, ids:
     return Sketch.concat(made)
 
 
+def memo_path(config: BuildConfig) -> Path | None:
+    """Where the pairs verified by the last build are kept (beside the pages' sketches); None without a cache."""
+    cache = config.page_cache_dir
+    return cache / pipeline_version()[:16] / "reuse" / MEMO_FILE if cache is not None else None
+
+
 def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches: Path | None = None) -> ReuseReport:
     """Fill the ``reuse`` field of every record of the release under ``root``; return the card's figures.
 
@@ -165,7 +180,7 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
         index.batches.append(sketch.signed)
         del sketch
         store.seal()
-        reuse_of = detect(index, store.body)
+        reuse_of = detect(index, store.body, (store.keys(), memo_path(config)))
     finally:
         store.close()
         if sketches is not None:

@@ -13,7 +13,9 @@ the release's reuse figures (records clustered, clusters) and the pass alone (CP
 
 builds N pages in this process with a cold cache, then again with 1% more pages and the warm
 cache, and prints for each build the CPU seconds of the build, of the pass in the parent
-(``mark_reuse``) and of the records sketched (``sketch_rows``, with how many records).
+(``mark_reuse``) and of the records sketched (``sketch_rows``, with how many records), and how
+many pair checks the pass made itself of those it used (the rest came from the memo of verified
+pairs, :mod:`builders.reuse.memo`).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def stage_alone(release: Path, seeds: Path, work: Path) -> float:
     counts = [sum(1 for _ in (work / j).open()) for j in jsonl]
     shards = WrittenShards(parquet, jsonl, counts, sum(counts))
     started = time.process_time()
-    mark_reuse(work, shards, BuildConfig(seeds=seeds))
+    mark_reuse(work, shards, BuildConfig(seeds=seeds, cache=False))  # no memo of verified pairs: a clean pass
     return time.process_time() - started
 
 
@@ -76,10 +78,18 @@ def incremental(pages: int, work: Path) -> None:
     from builders.build import build_release
     from builders.release.config import BuildConfig
     from builders.reuse import sketch, stage
+    from builders.reuse.memo import Verifier
     from tests.conftest import META
 
     shutil.rmtree(work, ignore_errors=True)
-    seeds, spent = work / "seeds", {"pass": 0.0, "sketch": 0.0, "sketched": 0}
+    seeds, spent = work / "seeds", {"pass": 0.0, "sketch": 0.0, "sketched": 0, "verified": 0, "remembered": 0}
+    save = Verifier.save
+
+    def counted(self: Verifier) -> None:
+        spent["verified"], spent["remembered"] = self.verified, len(self.used)
+        save(self)
+
+    Verifier.save = counted  # type: ignore[method-assign]
 
     def timed(name: str, real: Any) -> Any:
         def run(*args: Any) -> Any:
@@ -97,13 +107,14 @@ def incremental(pages: int, work: Path) -> None:
     build_module.mark_reuse = timed("pass", stage.mark_reuse)  # type: ignore[attr-defined]
     for label, count in (("cold", pages), ("warm, +1% pages", pages + max(1, pages // 100))):
         make_corpus(seeds, count)
-        spent.update({"pass": 0.0, "sketch": 0.0, "sketched": 0})
+        spent.update({"pass": 0.0, "sketch": 0.0, "sketched": 0, "verified": 0, "remembered": 0})
         started = time.process_time()
         report = build_release(BuildConfig(seeds=seeds, out=work / label.split(",")[0], dataset=META, progress=False,
                                            cache=True, cache_dir=work / "cache", workers=1, pages_per_shard=100))
         total = time.process_time() - started
         print(f"{label}: {count} pages, {report.stats.records} records, build {total:.1f} s CPU, the pass "
-              f"{spent['pass']:.1f} s, sketching {spent['sketch']:.1f} s ({spent['sketched']} records)", flush=True)
+              f"{spent['pass']:.1f} s, sketching {spent['sketch']:.1f} s ({spent['sketched']} records), checks made "
+              f"{spent['verified']} of {spent['remembered']} pairs and stories used", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

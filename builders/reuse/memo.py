@@ -1,0 +1,177 @@
+"""Verified pairs remembered between builds, keyed by the content of their two records.
+
+Everything :func:`~builders.reuse.detect.verify_pairs` learns of a pair (overlap, the reprint
+verdict, which side holds the other inside its own text, the shared spans, the pieces of a shared
+passage with their anchors) is a function of the two bodies alone, so an incremental build reuses
+it for every pair whose two records are unchanged and verifies only the pairs touching new or
+changed records. What depends on the whole release (the formulaic anchors, the clusters) is applied
+afresh each time, so the output is the bytes of a clean build (tested). The file
+``<cache>/<pipeline version[:16]>/reuse/pairs.memo`` (beside the pages' sketches) holds the pairs
+the last build used: a header, a SHA-256 of the payload and a :mod:`marshal` dump of plain values
+(no code is run to read it); a missing, stale or damaged file is an empty memo.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from builders.reuse.verify import (
+    MIN_PIECE,
+    MIN_REPRINT_SPAN,
+    Evidence,
+    body_spans,
+    covered_by,
+    embedded_pair,
+    is_reprint,
+    overlap,
+    run_anchors,
+    shared_runs,
+)
+
+HEADER = b"xianbao reuse pairs 1\n"
+FILE = "pairs.memo"
+Piece = tuple[int, int, int, bytes]
+"""A piece of a shared passage: body start, body end, normalised length, its anchors (uint64 bytes)."""
+Entry = list[Any]
+"""``[facts, spans lo->hi, spans hi->lo, pieces lo->hi, pieces hi->lo]``, None where not yet known."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the first check of a pair finds."""
+
+    common: int
+    containment: float
+    reprint: bool
+    holder: int | None
+    """0 or 1: which of the pair (in index order) holds the other inside its own text."""
+
+
+def content_key(body: bytes) -> bytes:
+    """The 16-byte key of a record's body (UTF-8)."""
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
+@dataclass
+class Verifier:
+    """The exact checks on record indices; with ``keys`` (one per record) each is remembered under the
+    content of the records it reads, and loaded from / saved to ``path``."""
+
+    ev: Callable[[int], Evidence]
+    keys: Sequence[bytes] | None = None
+    path: Path | None = None
+    old: dict[bytes, Entry] = field(default_factory=dict)
+    used: dict[bytes, Entry] = field(default_factory=dict)
+    verified: int = 0
+    """Checks made here (not found in the memo)."""
+
+    def __post_init__(self) -> None:
+        if self.keys is not None and self.path is not None:
+            self.old = load(self.path)
+
+    def _entry(self, a: int, b: int) -> tuple[Entry, bool]:
+        """The entry of the pair and whether ``a`` is its second record."""
+        lo, hi = min(a, b), max(a, b)
+        if self.keys is None:
+            return [None] * 5, a > b
+        key = self.keys[lo] + self.keys[hi]
+        entry = self.used.get(key)
+        if entry is None:
+            entry = self.used[key] = self.old.get(key) or [None] * 5
+        return entry, a > b
+
+    def facts(self, a: int, b: int) -> Facts:
+        """Overlap, reprint verdict and holder of the pair ``a < b``."""
+        entry, _ = self._entry(a, b)
+        if entry[0] is None:
+            self.verified += 1
+            ea, eb = self.ev(a), self.ev(b)
+            common, containment = overlap(ea, eb)
+            reprint = is_reprint(ea, eb, containment)
+            entry[0] = (common, containment, reprint, embedded_pair(ea, eb) if reprint else None)
+        return Facts(*entry[0])
+
+    def reprint_spans(self, a: int, b: int) -> list[tuple[int, int]]:
+        """Body ranges of ``a`` it shares with ``b`` (runs of at least ``MIN_REPRINT_SPAN``)."""
+        entry, flipped = self._entry(a, b)
+        slot = 2 if flipped else 1
+        if entry[slot] is None:
+            ea = self.ev(a)
+            entry[slot] = body_spans(ea.where, shared_runs(ea, self.ev(b), MIN_REPRINT_SPAN))
+        return list(entry[slot])
+
+    def pieces(self, a: int, b: int) -> list[Piece]:
+        """Runs of ``a``'s text covered by ``b``'s (at least ``MIN_PIECE``), before the formulaic check."""
+        entry, flipped = self._entry(a, b)
+        slot = 4 if flipped else 3
+        if entry[slot] is None:
+            ea = self.ev(a)
+            runs = shared_runs(ea, self.ev(b), MIN_PIECE)
+            spans = body_spans(ea.where, runs)
+            entry[slot] = [(s, e, n_e - n_s, run_anchors(ea, n_s, n_e).tobytes())
+                           for (s, e), (n_s, n_e) in zip(spans, runs, strict=True)]
+        return list(entry[slot])
+
+    def story(self, x: int, group: list[int]) -> tuple[int, float] | None:
+        """The closest member of ``group`` and its containment when the members together cover ``x``
+        (:func:`~builders.reuse.verify.covered_by`), else None."""
+        key = None
+        if self.keys is not None:
+            key = b"S" + self.keys[x] + b"".join(self.keys[m] for m in group)
+            found = self.used.get(key) or self.old.get(key)
+            if found is not None:
+                self.used[key] = found
+                return None if found[0] < 0 else (group[found[0]], found[1])
+        self.verified += 1
+        ex = self.ev(x)
+        result = None
+        if covered_by(ex, [self.ev(m) for m in group]):
+            result = max(((m, overlap(ex, self.ev(m))[1]) for m in group), key=lambda mc: (mc[1], -mc[0]))
+        if key is not None:
+            self.used[key] = [group.index(result[0]), result[1]] if result else [-1, 0.0]
+        return result
+
+    def save(self) -> None:
+        """Write the entries this build used (a full disk leaves the old file or none: it is a cache)."""
+        if self.keys is None or self.path is None:
+            return
+        payload = marshal.dumps(self.used)
+        partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(HEADER + hashlib.sha256(payload).digest() + payload)
+            partial.replace(self.path)
+
+
+def load(path: Path) -> dict[bytes, Entry]:
+    """The entries saved at ``path``; empty when missing or damaged."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    digest, payload = data[len(HEADER):len(HEADER) + 32], data[len(HEADER) + 32:]
+    if not data.startswith(HEADER) or hashlib.sha256(payload).digest() != digest:
+        return {}
+    try:
+        found = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def formulaic_piece(piece: Piece, formulaic: np.ndarray, share: float) -> bool:
+    """True when more than ``share`` of a piece's anchors are formulaic."""
+    marks = np.frombuffer(piece[3], dtype=np.uint64)
+    if not len(marks) or not len(formulaic):
+        return False
+    at = np.minimum(np.searchsorted(formulaic, marks), len(formulaic) - 1)
+    return float((formulaic[at] == marks).mean()) > share
