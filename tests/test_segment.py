@@ -59,11 +59,13 @@ def test_equals_jieba_on_generated_pages(loaded: segment.Jieba) -> None:
         "鿖龘㐀豈𠀀字出现在人名中",  # ideographs outside U+4E00-U+9FD5
         "２０２１年１２月，ＧＤＰ",  # full-width digits and letters
         "庆元县百山祖镇和开化县",  # user-dictionary places
+        "中国2号、年2021和2021年 \r\n 县城\r\n",  # a block that only starts or ends with ideographs; CRLF
         "",
     ],
 )
 def test_equals_jieba_on_edge_cases(loaded: segment.Jieba, text: str) -> None:
     assert loaded.cut(text) == loaded.lcut(text)
+    assert loaded.words(text) == segment.cut(text) == [w for w in loaded.lcut(text) if not w.isspace()]
 
 
 SENTENCES = [s for text in seed_and_golden_texts()[:20] for s in re.split(r"[。！？\n]", text) if len(s) > 4]
@@ -77,6 +79,7 @@ def test_equals_jieba_on_spliced_sentences(parts: list[tuple[str, str]]) -> None
     loaded = segment.jieba_tokenizer()
     text = "".join(sentence + joiner for sentence, joiner in parts)
     assert loaded.cut(text) == loaded.lcut(text)
+    assert loaded.words(text) == [w for w in loaded.lcut(text) if not w.isspace()]
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,12 @@ import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from builders.memo import temp_memo
+
+if TYPE_CHECKING:
+    from builders.segment.fast import FastJieba
 
 DATA = Path(__file__).parent / "data"
 USER_DICT = DATA / "userdict.txt"
@@ -47,12 +50,18 @@ class Jieba:
     freq: dict[str, int]
     base_freq: dict[str, int]
     """Frequencies in jieba's own dictionary of the entries the user dictionary changed."""
-    fast: Segmenter | None = None
+    fast: FastJieba | None = None
     """The same words, computed faster (:mod:`builders.segment.fast`), when available."""
 
     def cut(self, text: str) -> list[str]:
         """jieba accurate mode, HMM on."""
         return self.fast.cut(text) if self.fast else self.lcut(text)
+
+    def words(self, text: str) -> list[str]:
+        """:meth:`cut` without the whitespace tokens."""
+        if self.fast:
+            return self.fast.words(text)
+        return [w for w in self.lcut(text) if not w.isspace()]
 
     def lcut(self, text: str) -> list[str]:
         """jieba accurate mode, HMM on, by Python jieba itself."""
@@ -140,8 +149,9 @@ def set_segmenter(segmenter: Segmenter | None) -> None:
 
 def cut(text: str) -> list[str]:
     """Words of ``text`` (whitespace tokens dropped; punctuation kept)."""
-    words = (_segmenter or jieba_tokenizer()).cut(text)
-    return [w for w in words if not w.isspace()]
+    if _segmenter is None:
+        return jieba_tokenizer().words(text)
+    return [w for w in _segmenter.cut(text) if not w.isspace()]
 
 
 def tag(word: str) -> str:
