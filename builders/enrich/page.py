@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from builders.enrich.dates import YearGuess, article_date, infer_year
 from builders.enrich.entities import keywords, organizations, places, token_persons
@@ -112,7 +113,7 @@ def build_article(draft: ArticleDraft, found: Enrichment, facts: PageFacts, meta
     date = facts.date or article_date(
         facts.year.year, dateline.month if dateline else None, dateline.day if dateline else None
     )
-    values = dict(
+    values: dict[str, Any] = dict(
         year=facts.year.year,
         year_evidence=facts.year.evidence,
         date=date,
