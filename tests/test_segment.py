@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -189,3 +190,22 @@ def test_remembered_mixed_blocks_stay_jiebas(loaded: segment.Jieba, monkeypatch:
     first.clear()
     assert loaded.cut(text) == loaded.lcut(text)
     assert 0 < len(fast._mixed_seen) <= 3
+
+
+def test_jieba_is_loaded_without_pkg_resources(tmp_path: Path) -> None:
+    """A fresh process loads jieba (and cuts) without importing pkg_resources; jieba reads its
+    own files by path, and the tables it builds from them are the memoised ones."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from builders.segment import tokenizer as t; j = t.jieba_tokenizer();"
+        "import jieba, jieba._compat as c; assert 'pkg_resources' not in sys.modules, 'imported';"
+        "words = t._user_words(jieba.re_userdict);"
+        "assert t._build_tables(jieba, words)[:4] == t.load_tables(jieba, words)[:4];"
+        "print('|'.join(j.words('县委书记强调3-15')), c.get_module_res('dict.txt').read(6).decode())"
+    )
+    env = {**os.environ, memo.ENV: str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["县委书记|强调|3|-|15", "AT&T", "3"]
