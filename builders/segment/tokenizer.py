@@ -76,7 +76,7 @@ def _user_words(line_re: re.Pattern[str]) -> list[str]:
     return [m.group(1) for m in map(line_re.match, lines) if m]
 
 
-SNAPSHOT_FORMAT = b"2"
+SNAPSHOT_FORMAT = b"3"
 Tables = tuple[dict[str, int], int, dict[str, str], dict[str, int], list[str]]
 """jieba's FREQ and total after the user dictionary, POS tags by word, :attr:`Jieba.base_freq`, and the
 dictionary words mixing ideographs with other characters (:func:`builders.segment.fast.mixed_words`)."""
@@ -98,7 +98,18 @@ def _build_tables(jieba: Any, user_words: list[str]) -> Tables:
     pos.makesure_userdict_loaded()
     from builders.segment.fast import mixed_words
 
-    return tokenizer.FREQ, tokenizer.total, pos.word_tag_tab, base, mixed_words(tokenizer.FREQ)
+    freq: dict[str, int] = tokenizer.FREQ
+    return freq, tokenizer.total, *_shared(freq, pos.word_tag_tab, base, mixed_words(freq))
+
+
+def _shared(freq: dict[str, int], tags: dict[str, str], base: dict[str, int], mixed: list[str]
+            ) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    """The same tables with every word the very object of ``freq``'s key and every tag interned:
+    :mod:`marshal` then stores each word and tag once and refers back to it, so the memo is a fifth
+    smaller and loads faster (equal values)."""
+    word = {w: w for w in freq}
+    return ({word.get(w, w): sys.intern(t) for w, t in tags.items()}, {word.get(w, w): n for w, n in base.items()},
+            [word.get(w, w) for w in mixed])
 
 
 def load_tables(jieba: Any, user_words: list[str]) -> Tables:
