@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from builders.errors import OutputError, ReleaseExistsError
-from builders.pipeline import process_file
+from builders.pipeline import release_file
 from builders.release.atomic import clean_stale, commit, exclusive, fsync_tree, new_staging, swap
 from builders.release.card import render_card
 from builders.release.changelog import (
@@ -114,7 +114,7 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
     """Write every file of the release under ``root``; return the stats and file names."""
     sketches = root / SKETCHES if config.reuse else None
     finish = functools.partial(sketch_shard, sketches) if sketches is not None else None
-    stats, shards = write_records(config, root, process_file, finish)
+    stats, shards = write_records(config, root, release_file, finish)
     reuse = mark_reuse(root, shards, config, sketches) if config.reuse else None
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)

@@ -62,13 +62,14 @@ def _flagged(article: Article, flag: str) -> Article:
     return article.model_copy(update={"flags": sorted({*article.flags, flag})})
 
 
-def process_page(page: Page, meta: PageMeta | None = None) -> PageResult:
-    """Parse and enrich one decoded page."""
+def process_page(page: Page, meta: PageMeta | None = None, validate: bool = True) -> PageResult:
+    """Parse and enrich one decoded page; ``validate=False``: the records are built without
+    validation (:func:`~builders.enrich.page.build_article`), the caller validates them."""
     result = PageResult(page.source_file, page.sha256, page.n_bytes)
     try:
         parsed = parse_page(page.text, page.source_file, page.sha256)
         result.problems.extend(parsed.problems)
-        result.articles = enrich_page(parsed.articles, page.text, meta)
+        result.articles = enrich_page(parsed.articles, page.text, meta, validate)
         if page.format_controls:
             result.problems.append(_format_controls(page))
             result.articles = [_flagged(a, FORMAT_CONTROLS) for a in result.articles]
@@ -87,9 +88,17 @@ def process_page(page: Page, meta: PageMeta | None = None) -> PageResult:
     return result
 
 
-def process_file(path: Path, root: Path | None = None, meta: PageMeta | None = None) -> PageResult:
-    """Read, parse and enrich one seed file."""
+def process_file(path: Path, root: Path | None = None, meta: PageMeta | None = None,
+                 validate: bool = True) -> PageResult:
+    """Read, parse and enrich one seed file (``validate``: see :func:`process_page`)."""
     page = read_page(path, root)
     if isinstance(page, Problem):
         return PageResult(page.source_file, None, problems=[page])
-    return process_page(page, meta)
+    return process_page(page, meta, validate)
+
+
+def release_file(path: Path, root: Path | None = None, meta: PageMeta | None = None) -> PageResult:
+    """:func:`process_file` for a release build, which validates every record once, from the
+    JSONL line it writes (:func:`builders.release.records.checked_records`, an invalid record is
+    rejected alone): the records are not validated a first time while they are built."""
+    return process_file(path, root, meta, validate=False)

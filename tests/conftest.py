@@ -39,7 +39,7 @@ def fake_process_file(path: Path, root: Path | None = None, meta: object = None)
 @pytest.fixture
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replace the real parser/enricher in builds with :func:`fake_process_file`."""
-    monkeypatch.setattr("builders.build.process_file", fake_process_file)
+    monkeypatch.setattr("builders.build.release_file", fake_process_file)
 
 
 @pytest.fixture

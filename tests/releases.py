@@ -43,7 +43,7 @@ def varied_process_file(path: Path, root: Path | None = None, meta: object = Non
 
 def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, pages: dict[str, str]) -> Path:
     """Build version ``version`` of the test dataset from ``pages`` (name -> content); return its folder."""
-    monkeypatch.setattr("builders.build.process_file", varied_process_file)
+    monkeypatch.setattr("builders.build.release_file", varied_process_file)
     seeds = tmp_path / f"seeds-{version}"
     seeds.mkdir()
     for name, content in pages.items():

@@ -52,7 +52,7 @@ def _rich(path: Path, root: Path | None = None, meta: object = None) -> PageResu
 @pytest.fixture
 def rich_release(monkeypatch: pytest.MonkeyPatch, make_config: Any) -> Path:
     """A release from the fake pipeline with nested values, split into several shards."""
-    monkeypatch.setattr("builders.build.process_file", _rich)
+    monkeypatch.setattr("builders.build.release_file", _rich)
     return build_release(make_config(max_shard_bytes=3_000)).release_dir
 
 

@@ -54,7 +54,7 @@ def write_seeds(folder: Path, pages: dict[str, list[str]]) -> Path:
 @pytest.fixture
 def two_releases(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Path, Path]:
     """Releases 0.1.0 (OLD seeds) and 0.2.0 (NEW seeds) under one dataset folder."""
-    monkeypatch.setattr("builders.build.process_file", text_pages)
+    monkeypatch.setattr("builders.build.release_file", text_pages)
     roots = []
     for version, pages in (("0.1.0", OLD), ("0.2.0", NEW)):
         seeds = write_seeds(tmp_path / f"seeds-{version}", pages)

@@ -63,7 +63,7 @@ def _leading_empties(path: Path, root: Path | None = None, meta: object = None) 
 def test_jsonl_with_thousands_of_leading_nulls_loads_with_declared_features(
     monkeypatch: pytest.MonkeyPatch, make_config: Callable[..., BuildConfig], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr("builders.build.process_file", _leading_empties)
+    monkeypatch.setattr("builders.build.release_file", _leading_empties)
     root = build_release(make_config()).release_dir
     files = sorted(str(p) for p in (root / "jsonl").glob("*.jsonl"))
     direct = datasets.load_dataset("json", data_files=files, features=features(), split="train",

@@ -91,7 +91,7 @@ def _with_invalid(path: Path, root: Path | None = None, meta: object = None) -> 
 def test_invalid_records_are_rejected_with_locations(
     mode: str, monkeypatch: pytest.MonkeyPatch, make_config: ConfigFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr("builders.build.process_file", _with_invalid)
+    monkeypatch.setattr("builders.build.release_file", _with_invalid)
     with caplog.at_level(logging.WARNING, logger="xianbao"):
         report = build_release(make_config(on_invalid=mode))
     assert report.stats.records == 8
@@ -102,10 +102,32 @@ def test_invalid_records_are_rejected_with_locations(
     assert bool(caplog.records) == (mode == "warn")
 
 
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
+def test_records_built_unvalidated_are_validated_once_by_the_release(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The build's processor skips the first validation (``model_construct``); the release still
+    validates each record and rejects an invalid one alone, while ``process_file`` refuses it at once."""
+    from builders.pipeline import process_file, release_file
+
+    monkeypatch.setattr("builders.enrich.page.keywords", lambda tokens: [len(tokens)])  # not a str: invalid
+    page = ROOT / "seeds" / sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))[0]
+    built = release_file(page, page.parent)
+    assert built.articles and not built.problems and isinstance(built.articles[0].keywords[0], int)
+    checked = process_file(page, page.parent)
+    assert not checked.articles and {p.code for p in checked.problems} == {"invalid-record"}
+    config = BuildConfig(seeds=ROOT / "seeds", out=tmp_path / "dist", progress=False, reuse=False,
+                         dataset=load_dataset_meta(ROOT / "pyproject.toml"))
+    report = build_release(config)
+    rejects = [json.loads(line) for line in (report.release_dir / "rejects.jsonl").read_text().splitlines()]
+    assert report.stats.records == 0 and len(rejects) == 19
+    assert {(r["code"], *r["locations"]) for r in rejects} == {("invalid-record", "keywords.0")}
+
+
 def test_on_invalid_error_stops_and_releases_nothing(
     monkeypatch: pytest.MonkeyPatch, make_config: ConfigFactory
 ) -> None:
-    monkeypatch.setattr("builders.build.process_file", _with_invalid)
+    monkeypatch.setattr("builders.build.release_file", _with_invalid)
     config = make_config(on_invalid="error")
     with pytest.raises(InvalidRecordError, match=r"001_b.txt: invalid record at ordinal, headline: "):
         build_release(config)
@@ -119,7 +141,7 @@ def test_duplicate_ids_are_rejected(monkeypatch: pytest.MonkeyPatch, make_config
         result.articles = [make_article(0, source_file=result.source_file) for _ in result.articles]
         return result
 
-    monkeypatch.setattr("builders.build.process_file", twice)
+    monkeypatch.setattr("builders.build.release_file", twice)
     report = build_release(make_config())
     assert report.stats.records == 1
     assert report.stats.rejects_by_code["invalid-record"] == 8

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -59,11 +60,13 @@ def test_equals_jieba_on_generated_pages(loaded: segment.Jieba) -> None:
         "鿖龘㐀豈𠀀字出现在人名中",  # ideographs outside U+4E00-U+9FD5
         "２０２１年１２月，ＧＤＰ",  # full-width digits and letters
         "庆元县百山祖镇和开化县",  # user-dictionary places
+        "中国2号、年2021和2021年 \r\n 县城\r\n",  # a block that only starts or ends with ideographs; CRLF
         "",
     ],
 )
 def test_equals_jieba_on_edge_cases(loaded: segment.Jieba, text: str) -> None:
     assert loaded.cut(text) == loaded.lcut(text)
+    assert loaded.words(text) == segment.cut(text) == [w for w in loaded.lcut(text) if not w.isspace()]
 
 
 SENTENCES = [s for text in seed_and_golden_texts()[:20] for s in re.split(r"[。！？\n]", text) if len(s) > 4]
@@ -77,6 +80,7 @@ def test_equals_jieba_on_spliced_sentences(parts: list[tuple[str, str]]) -> None
     loaded = segment.jieba_tokenizer()
     text = "".join(sentence + joiner for sentence, joiner in parts)
     assert loaded.cut(text) == loaded.lcut(text)
+    assert loaded.words(text) == [w for w in loaded.lcut(text) if not w.isspace()]
 
 
 @pytest.mark.parametrize(
@@ -186,3 +190,22 @@ def test_remembered_mixed_blocks_stay_jiebas(loaded: segment.Jieba, monkeypatch:
     first.clear()
     assert loaded.cut(text) == loaded.lcut(text)
     assert 0 < len(fast._mixed_seen) <= 3
+
+
+def test_jieba_is_loaded_without_pkg_resources(tmp_path: Path) -> None:
+    """A fresh process loads jieba (and cuts) without importing pkg_resources; jieba reads its
+    own files by path, and the tables it builds from them are the memoised ones."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from builders.segment import tokenizer as t; j = t.jieba_tokenizer();"
+        "import jieba, jieba._compat as c; assert 'pkg_resources' not in sys.modules, 'imported';"
+        "words = t._user_words(jieba.re_userdict);"
+        "assert t._build_tables(jieba, words)[:4] == t.load_tables(jieba, words)[:4];"
+        "print('|'.join(j.words('县委书记强调3-15')), c.get_module_res('dict.txt').read(6).decode())"
+    )
+    env = {**os.environ, memo.ENV: str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["县委书记|强调|3|-|15", "AT&T", "3"]

@@ -18,7 +18,7 @@ from builders.enrich.names import NOT_PERSON_LAST, common_word, looks_like_name
 from builders.enrich.region import place_names
 from builders.memo import temp_memo
 from builders.parse.surnames import has_surname
-from builders.segment.tokenizer import jieba_tokenizer, known, pos_tag, tag
+from builders.segment.tokenizer import import_jieba, jieba_tokenizer, known, pos_tag, tag
 
 DATA = Path(__file__).parent / "data"
 TOP_K = 10
@@ -156,7 +156,7 @@ def stop_words() -> frozenset[str]:
 @cache
 def _idf() -> tuple[dict[str, float], float]:
     """jieba's IDF table and its median, memoised (reading ``idf.txt`` takes 0.5 s)."""
-    import jieba
+    jieba = import_jieba()
 
     def derive() -> tuple[dict[str, float], float]:
         import jieba.analyse

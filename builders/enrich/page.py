@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from builders.enrich.dates import YearGuess, article_date, infer_year
 from builders.enrich.entities import keywords, organizations, places, token_persons
@@ -100,14 +101,19 @@ def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
     )
 
 
-def build_article(draft: ArticleDraft, found: Enrichment, facts: PageFacts, meta: PageMeta) -> Article:
-    """The released record: draft + enrichment + page facts + manifest fields."""
+def build_article(draft: ArticleDraft, found: Enrichment, facts: PageFacts, meta: PageMeta,
+                  validate: bool = True) -> Article:
+    """The released record: draft + enrichment + page facts + manifest fields.
+
+    ``validate=False`` builds it from the already typed values without validating them
+    (``model_construct``), for callers that validate every record themselves: the release build
+    validates each record once, from its JSONL line (:func:`builders.release.records.checked_records`).
+    """
     dateline = draft.dateline
     date = facts.date or article_date(
         facts.year.year, dateline.month if dateline else None, dateline.day if dateline else None
     )
-    return Article(
-        **draft.model_dump(),
+    values: dict[str, Any] = dict(
         year=facts.year.year,
         year_evidence=facts.year.evidence,
         date=date,
@@ -127,16 +133,21 @@ def build_article(draft: ArticleDraft, found: Enrichment, facts: PageFacts, meta
         officials=found.officials,
         region=facts.region,
     )
+    if validate:
+        return Article(**draft.model_dump(), **values)
+    return Article.model_construct(**dict(draft), **values)
 
 
-def enrich_page(drafts: Sequence[ArticleDraft], text: str, meta: PageMeta | None = None) -> list[Article]:
-    """Enrich the drafts of one page (page-level facts such as the year are shared)."""
+def enrich_page(drafts: Sequence[ArticleDraft], text: str, meta: PageMeta | None = None,
+                validate: bool = True) -> list[Article]:
+    """Enrich the drafts of one page (page-level facts such as the year are shared); ``validate``: see
+    :func:`build_article`."""
     meta = meta or PageMeta()
     token_lists = [cut(d.body) for d in drafts]
     title_tokens = cut("\n".join(line for d in drafts for line in d.title_lines))
     source_file = drafts[0].source_file if drafts else None
     facts = page_facts(drafts, text, [t for tokens in token_lists for t in tokens] + title_tokens, meta, source_file)
     return [
-        build_article(draft, enrich_text(draft, tokens), facts, meta)
+        build_article(draft, enrich_text(draft, tokens), facts, meta, validate)
         for draft, tokens in zip(drafts, token_lists, strict=True)
     ]

@@ -65,6 +65,8 @@ class FastJieba:
     """An ``rjieba.Jieba`` holding the same words and frequencies."""
     han: re.Pattern[str]
     skip: re.Pattern[str]
+    blocks: re.Pattern[str]
+    """:func:`block_pattern` of ``han``."""
     hmm_cut: Any
     """jieba's HMM over an unknown run (``jieba.finalseg.cut``)."""
     mixed_words: frozenset[str] = field(default_factory=frozenset)
@@ -78,37 +80,31 @@ class FastJieba:
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` in order, whitespace included, as jieba cuts them.
 
-        The all-ideograph blocks go to rjieba in one call, joined by newlines (a newline is
-        a block of its own there too, and cut blocks never hold one): one call per text
-        instead of one per block.
+        One scan (:attr:`blocks`) finds jieba's blocks and tells the all-ideograph ones
+        apart; those go to rjieba in one call, joined by newlines (a newline is a block of
+        its own there too, and cut blocks never hold one): one call per text instead of one
+        per block. Between blocks jieba emits every character alone, and ``\\r\\n`` whole.
         """
+        return self._cut(text, keep_space=True)
+
+    def words(self, text: str) -> list[str]:
+        """:meth:`cut` without its whitespace tokens (only the text between blocks holds any)."""
+        return self._cut(text, keep_space=False)
+
+    def _cut(self, text: str, keep_space: bool) -> list[str]:
         parts: list[list[str] | None] = []  # None: the next all-ideograph block's words
         pure: list[str] = []
-        for block in self.han.split(text):
-            if not block:
-                continue
-            if self.han.match(block):
-                if PURE_HAN.fullmatch(block):
-                    pure.append(block)
-                    parts.append(None)
-                else:
-                    parts.append(self._mixed_words(block))
+        for han, mixed, other in self.blocks.findall(text):
+            if han:
+                pure.append(han)
+                parts.append(None)
+            elif mixed:
+                parts.append(self._mixed_words(mixed))
+            elif not keep_space:
+                parts.append(list("".join(other.split())))
             else:
-                parts.append([p for part in self.skip.split(block) if part
-                              for p in ((part,) if self.skip.match(part) else part)])
-        return _stitch(parts, self._cut_pure(pure))
-
-    def _cut_pure(self, blocks: list[str]) -> Iterator[list[str]]:
-        """rjieba's words (HMM on) of each all-ideograph block, from one call over all of them."""
-        if not blocks:
-            return
-        words: list[str] = self.rust.cut("\n".join(blocks), True)
-        start = 0
-        for end, word in enumerate(words):
-            if word == "\n":
-                yield words[start:end]
-                start = end + 1
-        yield words[start:]
+                parts.append(list(other) if "\r\n" not in other else _between_blocks(other, self.skip))
+        return _stitch(parts, self.rust.cut("\n".join(pure), True) if pure else [])
 
     def _mixed_words(self, block: str) -> list[str]:
         """:meth:`_cut_mixed`, remembered: mixed blocks repeat (``3月15日``, ``2021年``); the
@@ -177,12 +173,36 @@ class FastJieba:
         return out
 
 
-def _stitch(parts: list[list[str] | None], pure: Iterator[list[str]]) -> list[str]:
-    """The words of ``parts`` in order, each None replaced by the next words of ``pure``."""
+def _stitch(parts: list[list[str] | None], pure: list[str]) -> list[str]:
+    """The words of ``parts`` in order, each None replaced by the next newline-separated run of ``pure``."""
     words: list[str] = []
+    start = 0
     for part in parts:
-        words.extend(next(pure) if part is None else part)
+        if part is None:
+            try:
+                end = pure.index("\n", start)
+            except ValueError:
+                end = len(pure)
+            words += pure[start:end]
+            start = end + 1
+        else:
+            words += part
     return words
+
+
+def _between_blocks(run: str, skip: re.Pattern[str]) -> list[str]:
+    """jieba's tokens of the text between two blocks: whitespace (``\\r\\n`` whole) and every other character alone."""
+    return [p for part in skip.split(run) if part for p in ((part,) if skip.match(part) else part)]
+
+
+def block_pattern(han: re.Pattern[str]) -> re.Pattern[str]:
+    """jieba's blocks (``re_han_default``, e.g. ``([\\u4e00-\\u9fd5a-zA-Z0-9+#&._%-]+)``) in three groups: a
+    block of ideographs alone (:data:`PURE_HAN`), any other block, the text between blocks."""
+    chars = re.fullmatch(r"\((\[.+\])\+\)", han.pattern)
+    if chars is None:
+        raise ValueError(f"unexpected jieba block pattern {han.pattern!r}")
+    inside = chars.group(1)[1:-1]
+    return re.compile(rf"({PURE_HAN.pattern[:-1]}++(?!{chars.group(1)}))|({chars.group(1)}+)|([^{inside}]+)")
 
 
 def mixed_words(freq: dict[str, int]) -> list[str]:
@@ -219,7 +239,8 @@ def fast_segmenter(
 
     pairs = frozenset(w[i : i + 2] for w in mixed for i in range(len(w) - 1)
                       if bool(PURE_HAN.match(w[i])) != bool(PURE_HAN.match(w[i + 1])))
-    fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default, jieba.finalseg.cut,
+    fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default,
+                     block_pattern(jieba.re_han_default), jieba.finalseg.cut,
                      frozenset(mixed), pairs, max(map(len, mixed), default=0))
     canaries = (CANARY, CANARY[40:], CANARY.replace("，", ""))
     return fast if all(fast.cut(text) == tokenizer.lcut(text, HMM=True) for text in canaries) else None

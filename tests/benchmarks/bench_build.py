@@ -19,6 +19,10 @@ Targets on 2 cores (issue 17): local-1 <= 1.0x jieba and >= 2x faster than naive
 faster than local-1; peak RSS at the largest N <= 1.25x at the smallest; incr+1% < 10% of local-1 at
 every N; ray-2 == local-2 byte for byte.
 
+``--stages N`` instead profiles a one-worker build of N generated pages (``--no-cache``) in one
+process and prints the CPU seconds of each stage, exclusive of the stages it calls (wrappers
+around the stage functions, no profiler, so the shares are not distorted by profiling).
+
 Besides wall time each row has its CPU seconds (user + system of the process and every
 descendant it waited for; for ``jieba``, of the lcut calls alone): on a shared machine the wall
 times stretch with the load, the CPU seconds much less, so the ratios of one-core runs are
@@ -118,6 +122,76 @@ def naive(seeds: Path, out: Path) -> None:
     lcut = jieba_tokenizer().lcut
     rows = [{**d.model_dump(mode="json"), "tokens": lcut(d.body)} for drafts in parsed_pages(seeds) for d in drafts]
     pd.DataFrame(rows).to_parquet(out / "naive.parquet")
+
+
+STAGES = [
+    ("builders.pipeline", "read_page", "read"),
+    ("builders.pipeline", "parse_page", "parse"),
+    ("builders.pipeline", "enrich_page", "enrich: the rest (page facts, glue)"),
+    ("builders.enrich.page", "cut", "enrich: segmentation"),
+    ("builders.enrich.officials", "cut", "enrich: segmentation"),
+    ("builders.segment.tokenizer", "_load", "start-up: loading jieba"),
+    ("builders.enrich.page", "officials_and_listed", "enrich: officials"),
+    ("builders.enrich.page", "keywords", "enrich: keywords"),
+    ("builders.enrich.page", "token_persons", "enrich: persons, places, organizations"),
+    ("builders.enrich.page", "places", "enrich: persons, places, organizations"),
+    ("builders.enrich.page", "organizations", "enrich: persons, places, organizations"),
+    ("builders.enrich.page", "infer_year", "enrich: dates (year)"),
+    ("builders.enrich.page", "infer_region", "enrich: region"),
+    ("builders.enrich.page", "build_article", "enrich: Article records"),
+    ("builders.release.records", "record_json", "validate: JSONL line"),
+    ("builders.release.write.ShardWriter", "write", "write: JSONL, rows"),
+    ("builders.release.write.ShardWriter", "_flush_rows", "write: Arrow tables, Parquet"),
+    ("builders.release.write.ShardWriter", "close", "write: Arrow tables, Parquet"),
+    ("builders.build", "sketch_shard", "reuse: sketching (in the shard tasks)"),
+    ("builders.build", "mark_reuse", "reuse: the parent's pass"),
+    ("builders.build", "write_records", "shards: the rest (plan, hashes, loop, stats)"),
+    ("builders.build", "_build_in", "parent: card, Croissant, manifest, sums, publish"),
+]
+"""(module or class, function, stage) wrapped by ``--stages``; one stage may name several functions."""
+
+
+def stage_shares(seeds: Path, out: Path) -> None:
+    """A one-worker build of ``seeds`` in this process, CPU seconds per stage (child process entry)."""
+    import importlib
+
+    started = time.process_time()
+    from builders.cli import main as xianbao
+    from schema import Article
+
+    exclusive: dict[str, float] = {"start-up: imports": time.process_time() - started}
+    stack: list[float] = []
+
+    def wrap(stage: str, fn: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            begun = time.process_time()
+            stack.append(0.0)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent, inner = time.process_time() - begun, stack.pop()
+                exclusive[stage] = exclusive.get(stage, 0.0) + spent - inner
+                if stack:
+                    stack[-1] += spent
+        return timed
+
+    for where, name, stage in STAGES:
+        module, _, last = where.rpartition(".")
+        owner = getattr(importlib.import_module(module), last) if last[0].isupper() else importlib.import_module(where)
+        setattr(owner, name, wrap(stage, getattr(owner, name)))
+    validate = Article.model_validate_json
+    Article.model_validate_json = wrap("validate: model_validate_json", validate)  # type: ignore[method-assign]
+    try:
+        xianbao(["build", *build(seeds, out, "--workers", "1", "--no-cache")[2:], "-q", "--no-progress"],
+                standalone_mode=False)
+    finally:
+        Article.model_validate_json = validate  # type: ignore[method-assign]
+    total = time.process_time() - started
+    exclusive["the rest (CLI, config, outside the stages)"] = total - sum(exclusive.values())
+    print(f"one-worker build of {len(list(seeds.glob('*.txt')))} pages: {total:.2f} CPU s")
+    print("| stage | CPU s | share |\n|---|---:|---:|")
+    for stage, spent in sorted(exclusive.items(), key=lambda kv: -kv[1]):
+        print(f"| {stage} | {spent:.2f} | {spent / total:.1%} |")
 
 
 PAGES_PER_SHARD = ["--pages-per-shard", "100"]
@@ -237,12 +311,20 @@ def main() -> None:
     parser.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS), help="measurements [default: all]")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the shortest wall time is kept")
     parser.add_argument("--pages-per-shard", default="100", help="passed to xianbao build [default: 100]")
+    parser.add_argument("--stages", type=int, metavar="N", help="CPU seconds by stage of a one-worker build of N pages")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     PAGES_PER_SHARD[1] = args.pages_per_shard
     if args.child:
         kind, *paths = args.child
-        jieba_floor(Path(paths[0])) if kind == "jieba" else naive(Path(paths[0]), Path(paths[1]))
+        children = {"jieba": jieba_floor, "naive": naive, "stages": stage_shares}
+        children[kind](*map(Path, paths))
+        return
+    if args.stages:  # in a fresh process: making the corpus loads the parser and jieba
+        work = args.workdir / f"stages{args.stages}"
+        make_corpus(work / "seeds", args.stages)
+        child = [sys.executable, __file__, "--child", "stages", str(work / "seeds"), str(work / "out")]
+        subprocess.run(child, check=True)
         return
     lines = ["| pages | run | wall s | CPU s | pages/s | MB/s | peak RSS MiB |", "|---:|---|---:|---:|---:|---:|---:|"]
     every: dict[int, dict[str, Measurement]] = {}
