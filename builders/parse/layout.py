@@ -434,7 +434,8 @@ def _headline_pair(typed: list[Typed], labels: list[str], i: int, current: Block
     next article (headline and subheadline, no lead or credit of their own)?
 
     The block follows a finished sentence and a paragraph follows it; neither line is a sentence
-    cut by the line's end, and the two are not parallel phrases of one length. The article above
+    cut by the line's end, the two are not parallel phrases of one length, and the first is not a
+    bare office name (a section's label: 文化馆, 图书馆; a headline says something). The article above
     is a news report (消息) opening on a 电头, which rarely carries subheads, or a piece opened by
     such a block itself (a series headed alike), and has no subheads; or it is a feature whose
     subheads are one line each, none of the block's form: a feature keeps one form for its
@@ -447,8 +448,8 @@ def _headline_pair(typed: list[Typed], labels: list[str], i: int, current: Block
         return False
     if not (_pair_line(typed[i]) and _pair_line(typed[i + 1])) or labels[i + 1] == "title-start":
         return False
-    if _parallel(typed[i].line, typed[i + 1].line):
-        return False
+    if _parallel(typed[i].line, typed[i + 1].line) or is_office(typed[i].line.folded):
+        return False  # parallel phrases, or an office naming its section (文化馆 | 舞蹈课搬上了网)
     if body.kind != "body" or body.line.size <= MAX_TITLE or labels[i + 2] == "body-continued":
         return False
     singles, pairs = _subhead_pattern(current)
