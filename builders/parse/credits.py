@@ -27,6 +27,10 @@ from builders.parse.surnames import COMPOUND_SURNAMES, has_surname, split_run
 from schema import Byline
 
 NAME_RE = re.compile(rf"^{NAME}$")
+MAX_BOXED_OTHER = 6
+"""Longest piece of a boxed line that is neither a name nor a role and still lets the line be a
+credit (□ 甲乙 丙丁戊己 with a short word between); a longer one makes it a sentence: a bulleted
+subhead (● 房租、增值税等方面扶持个体工商户)."""
 PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)\s*$")
 PHOTO_ENDS = ("摄影", "摄", "供图")
 """The words of :data:`PHOTO_SUFFIX`: a text ending otherwise is not searched."""
@@ -176,7 +180,10 @@ def credit_line(folded: str) -> list[Byline] | None:
     names = parse_names(text, "unknown", photo)
     if names is None and boxed and len(text) <= 40 and not re.search(r"[。，,；;：:！？]", text):
         # a boxed credit always is one (□ 甲乙 丙丁戊己): keep the tokens that are names
-        kept = [t for t in SEPARATORS.split(text) if NAME_RE.match(t) or _is_role(t)]
+        tokens = [t for t in SEPARATORS.split(text) if t]
+        kept = [t for t in tokens if NAME_RE.match(t) or _is_role(t)]
+        if any(len(t) > MAX_BOXED_OTHER for t in tokens if t not in kept):
+            return None  # ● 房租、增值税等方面扶持个体工商户: a bulleted subhead, not a credit
         names = parse_names(" ".join(kept), "unknown", photo) or []
     return dedupe(names) if names is not None and (names or boxed) else None
 

@@ -16,6 +16,7 @@ from itertools import pairwise
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
+    BOX,
     CAPTION_HEAD,
     END_MARK,
     ENUMERATOR,
@@ -215,9 +216,11 @@ COUPLET = re.compile(r"^[^\s，,。；;：:]{2,12}(?: [^\s，,。；;：:]{2,12}
 
 
 def subhead_form(folded: str) -> str | None:
-    """The form a feature's section subheads share, when a line has one: a quotation
-    (“……”), a couplet of spaced phrases, or a question; None for a plain line."""
+    """The form a feature's section subheads share, when a line has one: a bullet (● ……), a
+    quotation (“……”), a couplet of spaced phrases, or a question; None for a plain line."""
     folded = folded.strip()
+    if folded[:1] in BOX and len(folded) > 1:
+        return "bulleted"  # ● 某某方面…, ■ 某某…
     if QUOTED.match(folded):
         return "quoted"
     if COUPLET.match(folded):
