@@ -42,12 +42,6 @@ GENERIC_ORGAN = rf"[^\W\d_{NOT_IN_ORGAN}]{{1,8}}?(?:{'|'.join(ORGAN_SUFFIXES + P
 POSTED = rf"驻[^\W\d_{NOT_IN_ORGAN}]{{1,6}}?(?=(?:大使|总领事|领事|公使|参赞|代表))"
 """Where a diplomat is posted (驻华, 驻马耳他)."""
 
-OFFICIAL_NAME_MAX = 5
-"""The longest name (with its ·) kept as an official. Chinese names are 2-4 characters and short
-foreign ones fit too (威廉·佩里); a longer transliteration (纳扎尔巴耶夫, 雅各布·姆万萨·卡宾加) is where
-the segmenter's name boundary is least sure, so it goes to ``persons`` only: ``officials`` favours
-precision."""
-
 _NOT_POST_AFTER = ("处", "组", "们", "会", "府", "团", "制", "令", "职", "级", "候选")
 """A head followed by these is not a person's post: 书记处, 主任们, 总统府, 主席团."""
 
@@ -179,10 +173,7 @@ def _in_text(text: str, tokens: Sequence[str]) -> tuple[list[Official], list[str
             continue
         name = name_at(text, end, tokens, at)
         title = title_before(text, end, floor) if name else None
-        if name and title and len(name) > OFFICIAL_NAME_MAX:
-            floor = end + len(name)
-            listed.append(name)  # named, but too long to trust as an official's name: see the constant
-        elif name and title:
+        if name and title:
             floor = end + len(name)
             found.setdefault((name, title), Official(name=name, title=title))
             listed += _listed_after(text, end + len(name), tokens, index)
