@@ -234,8 +234,7 @@ class Article(ArticleDraft):
         "in an organ word (开化农商银行), in order of first mention."
     )
     officials: list[Official] = Field(
-        description="People named right after their post (职务), e.g. 县委书记蓝伶俐; de-duplicated. Names of "
-        "at most five characters (with the ·): a longer transliterated name is in persons only."
+        description="People named right after their post (职务), e.g. 县委书记蓝伶俐; de-duplicated."
     )
     region: Region | None = Field(
         description="The county-level unit the page is about, with its GB/T 2260 code: the manifest's, else "
