@@ -37,6 +37,7 @@ def pairs(text: str) -> list[tuple[str, str]]:
         # foreign heads of state, ministers and diplomats; former and newly appointed
         ("某国总统卡里莫夫４日在首都会见记者。", [("卡里莫夫", "总统")]),
         ("某国总理罗马诺·普罗迪今天说", [("罗马诺·普罗迪", "总理")]),
+        ("自治区主席艾力·买买提说", [("艾力·买买提", "自治区主席")]),  # a long name with ·, domestic
         ("某国外交部长萨维为代表团送行", [("萨维", "外交部长")]),
         ("某国前总统博塔将出庭。", [("博塔", "前总统")]),
         ("新任驻华大使马丁内斯递交国书。", [("马丁内斯", "新任驻华大使")]),
