@@ -191,3 +191,42 @@ def test_a_block_of_two_after_an_unfinished_sentence_is_not_a_headline() -> None
     cut = [*REPORT[:2], "县住建局负责人介绍，口袋公园利用街角闲置地块建成，今年还将再建五座，让居民出门就能"]
     lines, labels = _pair_page(cut, ["见到绿色", "听见清脆的鸟鸣声"], [PARAGRAPH])
     assert _titles(_blocks(lines, labels)) == [[REPORT[0]]]
+
+
+_REPORT = [
+    "本报某县3月5日电（记者林远）近日，某县召开文化惠民工作推进会，对今年全县公共文化服务体系建设作出部署，"
+    "要求各乡镇把文化设施建设纳入重点工作，确保年底前完成。",
+    "会议指出，近年来全县公共文化设施不断完善，群众文化生活日益丰富，但城乡之间、乡镇之间仍不平衡，"
+    "一些村级文化活动室利用率不高，需要下大力气加以解决。",
+    "会议要求，各乡镇要结合实际制定实施方案，明确时间表和路线图，县里将定期督查通报，对工作滞后的乡镇进行约谈，"
+    "确保各项任务按期完成、取得实效，让群众真正得到实惠。",
+]
+
+
+def _headlines(lines: list[str]) -> list[str]:
+    from builders.parse.page import parse_page
+
+    return [a.headline for a in parse_page("\n".join(lines) + "\n", "x.txt", "0" * 64).articles]
+
+
+def test_a_slogan_couplet_in_a_news_report_is_no_headline() -> None:
+    # two unpunctuated lines of one length: the paired head of a section, not headline + subheadline
+    page = ["某县部署文化惠民工作", _REPORT[0], _REPORT[1], "绿水青山就是金山银山", "冰天雪地也是金山银山", _REPORT[2]]
+    assert _headlines(page) == ["某县部署文化惠民工作"]
+
+
+_FEATURE = [
+    "今年以来，某县把防止返贫监测作为巩固脱贫成果的头等大事，建立起县乡村三级联动的工作机制，确保不发生规模性返贫。",
+    "县乡村振兴局负责人介绍，全县共排查农户三万余户，对收入不稳定、刚性支出较大的家庭逐户建立台账，做到早发现、早干预、早帮扶。",
+    "在青石镇，镇村干部和帮扶责任人分片包干，每月至少入户一次，帮助农户解决生产生活中遇到的实际困难，群众满意度明显提高。",
+    "对识别出的监测对象，县里因户施策，有劳动能力的安排公益岗位或者技能培训，没有劳动能力的纳入兜底保障，确保应保尽保。",
+    "下一步，某县将继续完善监测帮扶机制，推动各项政策落地见效，让脱贫群众的日子越过越红火，为乡村振兴打下坚实基础。",
+]
+
+
+def test_a_section_head_of_the_subheads_length_with_a_summary_line_stays_a_section() -> None:
+    # one-line subheads of four characters; one section adds a summary line under its head
+    p = _FEATURE
+    page = ["守住不返贫的底线", "——某县巩固脱贫攻坚成果见闻", p[0], "排查到户", p[1], "分片包干", p[2],
+            "精准帮扶", "对监测对象每两个月走访一次", p[3], "久久为功", p[4]]
+    assert _headlines(page) == ["守住不返贫的底线"]

@@ -402,7 +402,11 @@ def _pair_line(item: Typed) -> bool:
 
 
 def _parallel(first: Line, second: Line) -> bool:
-    return first.size == second.size <= PARALLEL_MAX
+    """Two phrases of one length (加强社区防控 / 便民举措贴心), or two unpunctuated lines of one
+    length (a slogan couplet): the paired head of a section, not a headline and its subheadline."""
+    if first.size != second.size:
+        return False
+    return first.size <= PARALLEL_MAX or not (MID_PUNCT.search(first.folded) or MID_PUNCT.search(second.folded))
 
 
 def _pair_form(folded: str) -> str | None:
@@ -412,10 +416,14 @@ def _pair_form(folded: str) -> str | None:
 
 
 def _echoes_singles(first: Line, current: Block) -> bool:
-    """Has the article a one-line subhead of the form of the block's first line? Then the block
-    is its next section: a subhead with a short summary line under it."""
+    """Has the article a one-line subhead of the form of the block's first line, or are its
+    subheads short phrases of one length, as the block's first line is? Then the block is its
+    next section: a subhead with a short summary line under it."""
     form = _pair_form(first.folded)
-    return form is not None and any(t.kind == "subhead" and _pair_form(t.line.folded) == form for t in current.items)
+    if form is not None and any(t.kind == "subhead" and _pair_form(t.line.folded) == form for t in current.items):
+        return True
+    sizes = {t.line.size for t in current.items if t.kind == "subhead"}
+    return sizes == {first.size} and first.size <= PARALLEL_MAX  # subheads of one length (排查到户, 分片包干)
 
 
 def _subhead_pattern(current: Block) -> tuple[bool, bool]:
@@ -488,7 +496,9 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
             if labels is not None and (current is not None or labelled_title):
                 enumerated = current is not None and ENUMERATOR.match(item.line.folded)
                 if _headline_pair(typed, labels, i, current):
-                    blocks.append(Block(titles=[typed[i].line, typed[i + 1].line], paired=True))
+                    block = _open_block([typed[i].line, typed[i + 1].line])
+                    block.paired = True
+                    blocks.append(block)
                     i += 2
                     continue
                 if labels[i] in TITLE_LABELS and _may_title(item) and not enumerated:
