@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders.parse import credits
+from builders.parse import credits, layout
 from builders.parse.patterns import ROLE
 
 ROLE_PIECES = [
@@ -58,3 +58,8 @@ def test_closing_credits_memo_gives_what_it_computes(text: str) -> None:
     if first is not None:
         first[1].clear()  # a caller changing its list leaves the memo alone
         assert credits.end_credit(text) == again
+
+
+@given(st.text(st.sampled_from(["县", "一", "龥", "\u4dff", "\ua000", "㐀", "。", " ", "a", "\n", "（"]), max_size=12))
+def test_two_han_characters_are_found_by_one_search(text: str) -> None:
+    assert layout.is_title_text(text) == (sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2)
