@@ -8,6 +8,7 @@ role word applies to the names that follow it; a trailing 摄 makes them photogr
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from builders.parse.patterns import (
     OFFICE,
     PHOTO_CREDIT_PAREN,
     ROLE,
+    ROLE_ENDS,
+    ROLE_LONGEST,
     SEPARATORS,
     ends_with,
 )
@@ -41,6 +44,8 @@ CREDIT_VERB = re.compile(r"\s*(?:报道|整理|文图|图文|供稿|撰稿|采�
 CREDIT_VERB_ENDS = ("报道", "整理", "文图", "图文", "供稿", "撰稿", "采写")
 """A verb closing a credit line: 记者 张三 报道."""
 COMMENTATOR = re.compile(rf"^(?:本报|本刊)?(?:特约)?评论员$|^[{CJK}]{{2,12}}(?:课题组|调研组|评论员)$")
+COMMENTATOR_ENDS = ("评论员", "课题组", "调研组")
+"""How a text that :data:`COMMENTATOR` matches ends (both forms are anchored at the end)."""
 ROLE_NAMES = {"reporter_text": "reporter"}
 SUFFIX_ROLE = re.compile(rf"({NAME})\s*[/／]\s*(文|图|摄)(?![{CJK}])")
 """A role written after the name (张三/文 李四/图): rewritten to the prefix form (文/张三)."""
@@ -137,6 +142,8 @@ def dedupe(bylines: list[Byline]) -> list[Byline]:
 
 def _is_role(chunk: str) -> bool:
     """A chunk that is a role word and nothing else (记者, 本报通讯员, 文)."""
+    if len(chunk) > ROLE_LONGEST or not chunk.endswith(ROLE_ENDS):
+        return False  # no role word could take the whole chunk: spare the pattern
     match = ROLE.match(chunk)
     return bool(match) and match is not None and match.end() == len(chunk)
 
@@ -147,8 +154,10 @@ TITLE_LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 
 def _glued_role(text: str) -> bool:
     """A line that opens with a role word run into the names: 本报记者甲乙, 本报驻某国记者丙丁."""
+    if ROLE_OPENER.match(text) is None:  # the cheaper test first
+        return False
     match = ROLE.match(text)
-    if not match or match.end() == 0 or ROLE_OPENER.match(text) is None:
+    if not match or match.end() == 0:
         return False
     names = parse_names(text)
     return bool(names) and names is not None and all(has_surname(b.name) for b in names)
@@ -172,7 +181,7 @@ def credit_line(folded: str) -> list[Byline] | None:
         text = CREDIT_VERB.sub("", text)
     if not text or len(text) > 60:
         return None
-    if COMMENTATOR.match(text) or (boxed and OFFICE.match(text)):
+    if (text.endswith(COMMENTATOR_ENDS) and COMMENTATOR.match(text)) or (boxed and OFFICE.match(text)):
         return []
     has_role = any(_is_role(chunk) for chunk in SEPARATORS.split(text)) or _glued_role(text)
     if not (boxed or has_role or photo):
@@ -226,7 +235,17 @@ def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
     Long credits of a team (``（本报记者甲乙、丙丁、…、戊己报道）``), a spaced name ``（甲  乙）``
     and a verb after the last name (报道, 参与采写) are closing credits too.
     """
-    match = CLOSING_BRACKETS.search(folded) if ends_with(folded, BRACKET_ENDS) else None
+    if not ends_with(folded, BRACKET_ENDS):
+        return None
+    found = _end_credit(folded)
+    return None if found is None else (found[0], list(found[1]))
+
+
+@functools.lru_cache(maxsize=1024)
+def _end_credit(folded: str) -> tuple[int, tuple[Byline, ...]] | None:
+    """:func:`end_credit` of a text ending in a bracket, memoised: the line kinds, the labeller's
+    features and the assembler ask about the same lines."""
+    match = CLOSING_BRACKETS.search(folded)
     if not match or OFFICE.match(match.group(1).replace(" ", "")):
         return None
     content = CLOSING_VERB.sub("", match.group(1))
@@ -238,7 +257,7 @@ def end_credit(folded: str) -> tuple[int, list[Byline]] | None:
     names = parse_names(content, photo=photo)
     if not names:
         return None
-    return match.start(), dedupe(names)
+    return match.start(), tuple(dedupe(names))
 
 
 def loose_credit(folded: str) -> tuple[int, list[Byline]] | None:

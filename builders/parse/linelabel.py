@@ -109,57 +109,69 @@ def _overlap(a: set[str], b: set[str]) -> str:
     return "0" if share == 0 else "lo" if share < 0.1 else "mid" if share < 0.25 else "hi"
 
 
-def line_features(line: Line, kind: str, indented: bool, blank_before: bool) -> dict[str, str]:
-    """Structural features of one line (no words)."""
+KEYS = (
+    "kind", "size", "end", "closed", "stops", "commas", "lead", "opener", "lv", "ind", "blank", "space",
+    "enum", "dash0", "dash1", "colon", "bracket", "note", "box", "marker", "noninit", "endcredit",
+)  # fmt: skip
+"""The names of a line's own features, in the order of its feature strings."""
+KIND, SIZE, END, LEAD_AT, LV, IND, BLANK, NONINIT = (
+    KEYS.index(k) for k in ("kind", "size", "end", "lead", "lv", "ind", "blank", "noninit")
+)
+FLAGS = ("False", "True")
+"""``str(flag)``, looked up: ``FLAGS[flag]``."""
+COUNTS = ("0", "1", "2", "3", "4")
+Values = tuple[str, ...]
+"""A line's own feature values, in the order of :data:`KEYS`."""
+
+
+def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Values:
+    """Structural features of one line (no words), in the order of :data:`KEYS`."""
     folded = line.folded
     short = line.size <= SHORT
-    return {
-        "kind": kind,
-        "size": _size(line.size),
-        "end": _end_class(folded.rstrip()),
-        "closed": str(is_closed(folded)),
-        "stops": str(min(folded.count("。"), 3)),
-        "commas": str(min(folded.count("，") + folded.count(","), 4)),
-        "lead": str(bool(LEAD.match(folded))),
-        "opener": str(bool(LEAD_OPENER.match(folded))),
-        "lv": str(min(line.level, 3)),
-        "ind": str(indented),
-        "blank": str(blank_before),
-        "space": str(" " in line.text),
-        "enum": str(short and bool(ENUMERATOR.match(folded))),
-        "dash0": str(short and bool(DASH_START.match(folded))),
-        "dash1": str(folded.endswith(DASHES)),  # DASH_END: a line holds no newline for $ to stop before
-        "colon": str(short and folded.endswith((":", "："))),  # COLON_END
-        "bracket": str(short and folded.endswith(BRACKET_ENDS) and bool(TAIL_BRACKET.search(folded))),
-        "note": str(short and ends_with(folded, BRACKET_ENDS) and bool(TITLE_NOTE.search(folded))),
-        "box": str(short and bool(BOX_START.match(folded))),
-        "marker": str("版" in folded and bool(MARKER.search(folded))),  # every marker names a page
-        "noninit": str(bool(folded) and folded[0] in NON_INITIAL),
-        "endcredit": str(folded.endswith((")", "）")) and credits.end_credit(folded) is not None),
-    }
+    return (
+        kind,
+        _size(line.size),
+        _end_class(folded.rstrip()),
+        FLAGS[is_closed(folded)],
+        COUNTS[min(folded.count("。"), 3)],
+        COUNTS[min(folded.count("，") + folded.count(","), 4)],
+        FLAGS[LEAD.match(folded) is not None],
+        FLAGS[LEAD_OPENER.match(folded) is not None],
+        COUNTS[min(line.level, 3)],
+        FLAGS[indented],
+        FLAGS[blank_before],
+        FLAGS[" " in line.text],
+        FLAGS[short and ENUMERATOR.match(folded) is not None],
+        FLAGS[short and DASH_START.match(folded) is not None],
+        FLAGS[folded.endswith(DASHES)],  # DASH_END: a line holds no newline for $ to stop before
+        FLAGS[short and folded.endswith((":", "："))],  # COLON_END
+        FLAGS[short and folded.endswith(BRACKET_ENDS) and TAIL_BRACKET.search(folded) is not None],
+        FLAGS[short and ends_with(folded, BRACKET_ENDS) and TITLE_NOTE.search(folded) is not None],
+        FLAGS[short and BOX_START.match(folded) is not None],
+        FLAGS["版" in folded and MARKER.search(folded) is not None],  # every marker names a page
+        FLAGS[bool(folded) and folded[0] in NON_INITIAL],
+        FLAGS[folded.endswith((")", "）")) and credits.end_credit(folded) is not None],
+    )
 
 
-def _since(flags: list[bool]) -> list[str]:
-    """For every line, how many lines back the last flagged line was (bucketed)."""
-    out, last = [], None
-    for i, flag in enumerate(flags):
-        out.append("none" if last is None else _size(i - last))
-        if flag:
-            last = i
-    return out
+SINCE_NAMES = ("none", *SIZE_NAMES)
 
 
-def _page_style(own: list[dict[str, str]]) -> str:
+def _page_style(own: list[Values]) -> str:
     """How the dump marks paragraphs: markdown headings, first-line indents, blank lines, nothing."""
-    if any(f["lv"] != "0" for f in own):
+    if any(f[LV] != "0" for f in own):
         return "md"
-    if sum(f["ind"] == "True" for f in own) * 4 >= len(own):
+    if sum(f[IND] == "True" for f in own) * 4 >= len(own):
         return "indent"
-    return "blank" if sum(f["blank"] == "True" for f in own) * 2 >= len(own) else "tight"
+    return "blank" if sum(f[BLANK] == "True" for f in own) * 2 >= len(own) else "tight"
 
 
 WINDOW = 6
 """Lines on each side whose vocabulary a line is compared with."""
+
+
+_UNSET: set[str] = set()
+"""A vocabulary not computed yet (told apart by identity: an empty vocabulary is another set)."""
 
 
 class _LazyVocabulary:
@@ -167,65 +179,58 @@ class _LazyVocabulary:
 
     def __init__(self, lines: Sequence[Line]) -> None:
         self.lines = lines
-        self.cache: dict[int, set[str]] = {}
+        self.found = [_UNSET] * len(lines)
 
     def __getitem__(self, i: int) -> set[str]:
-        found = self.cache.get(i)
-        if found is None:
-            found = self.cache[i] = _vocabulary(self.lines[i].folded)
+        found = self.found[i]
+        if found is _UNSET:
+            found = self.found[i] = _vocabulary(self.lines[i].folded)
         return found
 
     def pool(self, start: int, stop: int) -> set[str]:
         """The union of the vocabularies of lines ``start .. stop-1`` (clipped to the page)."""
-        return set().union(*(self[j] for j in range(max(0, start), min(stop, len(self.lines)))))
+        start, stop = max(0, start), min(stop, len(self.lines))
+        found = self.found
+        for j in range(start, stop):
+            if found[j] is _UNSET:
+                found[j] = _vocabulary(self.lines[j].folded)
+        return set().union(*found[start:stop])
 
 
 def _share(grams: set[str], pool: set[str]) -> float:
     return len(grams & pool) / len(grams) if grams else 0.0
 
 
-def _context(grams: _LazyVocabulary, i: int) -> list[str]:
+def _bucket(shift: float) -> str:
+    return "none" if shift < 0 else "lo" if shift < 0.15 else "mid" if shift < 0.3 else "hi"
+
+
+CONTEXT_STRINGS = {
+    (lean, shift): (f"lean={lean}", f"shift={shift}", f"lean+shift={lean}|{shift}")
+    for lean in ("after", "before", "even")
+    for shift in ("none", "lo", "mid", "hi")
+}
+
+
+def _context(grams: _LazyVocabulary, i: int) -> tuple[str, str, str]:
     """Does line ``i`` share its words with the text after it (a title) or before it (a subhead),
     and do the texts before and after it share theirs (one article) or not (a new one)?"""
     pool_b, pool_a = grams.pool(i - WINDOW, i), grams.pool(i + 1, i + 1 + WINDOW)
     b, a = _share(grams[i], pool_b), _share(grams[i], pool_a)
     lean = "after" if a - b > 0.15 else "before" if b - a > 0.15 else "even"
     shift = len(pool_a & pool_b) / max(1, min(len(pool_a), len(pool_b))) if pool_a and pool_b else -1.0
-    shift_bucket = "none" if shift < 0 else "lo" if shift < 0.15 else "mid" if shift < 0.3 else "hi"
-    return [f"lean={lean}", f"shift={shift_bucket}", f"lean+shift={lean}|{shift_bucket}"]
+    return CONTEXT_STRINGS[lean, _bucket(shift)]
 
 
 LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", "noninit", "marker", "endcredit")
 """Features of a long body line (it is body or continued body: fewer features decide that)."""
 
 
-def _long_body(
-    feats: dict[str, str],
-    i: int,
-    n: int,
-    before: list[list[str]],
-    after: list[list[str]],
-    own: list[dict[str, str]],
-    strings: _Strings,
-) -> list[str]:
-    """The features of a line too long to be a title: itself, and the lines on each side."""
-    items = list(strings.long)  # [f"{k}={feats[k]}" for k in LONG_KEYS]
-    items += before[i - 1] if i > 0 else ["-1:none"]
-    items += after[i + 1] if i + 1 < n else ["1:none"]
-    if i > 0:
-        end = own[i - 1]["end"]
-        items += [f"-1:end+noninit={end}|{feats['noninit']}", f"-1:end+ind={end}|{feats['ind']}"]
-    return items
-
-
-def _prefixed(prefix: str, feats: dict[str, str], keys: tuple[str, ...]) -> list[str]:
-    return [f"{prefix}{k}={feats[k]}" for k in keys]
-
-
 class _Strings(NamedTuple):
     """The feature strings of a line's own features, as itself and as a neighbour; never mutated."""
 
     own: list[str]
+    """Its own features, then ``kind+size`` and ``end+size``."""
     long: list[str]
     before: list[str]
     far_before: list[str]
@@ -233,18 +238,61 @@ class _Strings(NamedTuple):
     far_after: list[str]
 
 
+def _prefixed(prefix: str, feats: Values, keys: tuple[str, ...]) -> list[str]:
+    return [f"{prefix}{k}={feats[KEYS.index(k)]}" for k in keys]
+
+
 @functools.lru_cache(maxsize=4096)
-def _strings(keys: tuple[str, ...], values: tuple[str, ...]) -> _Strings:
+def _strings(values: Values) -> _Strings:
     """The strings of one set of feature values (lines share them: values are buckets and flags)."""
-    feats = dict(zip(keys, values, strict=True))
+    own = [f"{k}={v}" for k, v in zip(KEYS, values, strict=True)]
+    own += [f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}"]
     return _Strings(
-        [f"{k}={v}" for k, v in feats.items()],
-        [f"{k}={feats[k]}" for k in LONG_KEYS],
-        _prefixed("-1:", feats, NEIGHBOUR_KEYS),
-        _prefixed("-2:", feats, FAR_KEYS),
-        _prefixed("1:", feats, NEIGHBOUR_KEYS),
-        _prefixed("2:", feats, FAR_KEYS),
+        own,
+        _prefixed("", values, LONG_KEYS),
+        _prefixed("-1:", values, NEIGHBOUR_KEYS),
+        _prefixed("-2:", values, FAR_KEYS),
+        _prefixed("1:", values, NEIGHBOUR_KEYS),
+        _prefixed("2:", values, FAR_KEYS),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _style_strings(style: str, ind: str, kind: str, blank: str) -> tuple[str, str, str]:
+    return f"style={style}", f"style+ind+kind={style}|{ind}|{kind}", f"style+blank={style}|{blank}"
+
+
+SINCE_STRINGS = {
+    name: tuple(f"{prefix}={value}" for value in SINCE_NAMES)
+    for name, prefix in (("lead", "since_lead"), ("title", "since_title"), ("credit", "since_credit"))
+}
+AHEAD_STRINGS = {name: (f"{name}_ahead=False", f"{name}_ahead=True") for name in ("lead", "credit")}
+NONE_STRINGS = {offset: [f"{offset}:none"] for offset in (-2, -1, 1, 2)}
+
+
+def _since_index(flags: list[bool]) -> list[int]:
+    """For every line, the index in :data:`SINCE_NAMES` of how many lines back the last flagged
+    line was: 0 for none, else 1 + the bucket of :func:`_size`."""
+    out, last = [], None
+    for i, flag in enumerate(flags):
+        out.append(0 if last is None else 1 + bisect.bisect_left(SIZES, i - last))
+        if flag:
+            last = i
+    return out
+
+
+def _long_body(i: int, strings: list[_Strings], own: list[Values]) -> list[str]:
+    """The features of a line too long to be a title: itself, and the lines on each side."""
+    items = list(strings[i].long)
+    if i > 0:
+        items += strings[i - 1].before
+    else:
+        items += NONE_STRINGS[-1]
+    items += strings[i + 1].after if i + 1 < len(own) else NONE_STRINGS[1]
+    if i > 0:
+        end, feats = own[i - 1][END], own[i]
+        items += [f"-1:end+noninit={end}|{feats[NONINIT]}", f"-1:end+ind={end}|{feats[IND]}"]
+    return items
 
 
 def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
@@ -254,55 +302,50 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
     for line, kind in zip(lines, kinds, strict=True):
         indented = line.start > 0 and text[line.start - 1] in " \t\u3000\u00a0"
         blank_before = text.count("\n", previous_end, line.start) >= 2
-        own.append(line_features(line, kind, indented, blank_before))
+        own.append(line_values(line, kind, indented, blank_before))
         previous_end = line.end
     n = len(own)
     grams = _LazyVocabulary(lines)
     style = _page_style(own)
-    since_lead = _since([f["lead"] == "True" for f in own])
-    since_title = _since([f["kind"] in ("title", "heading") for f in own])
-    since_credit = _since([f["kind"] in ("credit", "end-credit") for f in own])
-    leads = [f["lead"] == "True" for f in own]
-    credit_lines = [f["kind"] == "credit" for f in own]
-    strings = [_strings(tuple(f), tuple(f.values())) for f in own]
-    before = {-1: [s.before for s in strings], -2: [s.far_before for s in strings]}
-    after = {1: [s.after for s in strings], 2: [s.far_after for s in strings]}
+    leads = [f[LEAD_AT] == "True" for f in own]
+    titles = [kind in ("title", "heading") for kind in kinds]
+    credit_lines = [kind == "credit" for kind in kinds]
+    since_lead, since_title = _since_index(leads), _since_index(titles)
+    since_credit = _since_index([kind in ("credit", "end-credit") for kind in kinds])
+    strings = [_strings(f) for f in own]
     out: list[list[str]] = []
     for i, feats in enumerate(own):
-        kind, ind = feats["kind"], feats["ind"]
+        kind, ind = feats[KIND], feats[IND]
         if kind == "body" and lines[i].size > SHORT:
-            out.append(_long_body(feats, i, n, before[-1], after[1], own, strings[i]))
+            out.append(_long_body(i, strings, own))
             continue
-        items = list(strings[i].own)  # [f"{k}={v}" for k, v in feats.items()]
-        items += [
-            f"kind+size={kind}|{feats['size']}",
-            f"end+size={feats['end']}|{feats['size']}",
-            f"style={style}",
-            f"style+ind+kind={style}|{ind}|{kind}",
-            f"style+blank={style}|{feats['blank']}",
-            f"since_lead={since_lead[i]}",
-            f"since_title={since_title[i]}",
-            f"since_credit={since_credit[i]}",
-            f"lead_ahead={any(leads[i + 1 : i + 4])}",
-            f"credit_ahead={any(credit_lines[i + 1 : i + 4])}",
-        ]
-        titled = kind in ("title", "heading")
+        items = list(strings[i].own)
+        items += _style_strings(style, ind, kind, feats[BLANK])
+        items += (
+            SINCE_STRINGS["lead"][since_lead[i]],
+            SINCE_STRINGS["title"][since_title[i]],
+            SINCE_STRINGS["credit"][since_credit[i]],
+            AHEAD_STRINGS["lead"][any(leads[i + 1 : i + 4])],
+            AHEAD_STRINGS["credit"][any(credit_lines[i + 1 : i + 4])],
+        )
+        titled = titles[i]
         if titled:
             items += _context(grams, i)
-        for offset, table in (*before.items(), *after.items()):
-            j = i + offset
-            items += table[j] if 0 <= j < n else [f"{offset}:none"]
+        items += strings[i - 1].before if i >= 1 else NONE_STRINGS[-1]
+        items += strings[i - 2].far_before if i >= 2 else NONE_STRINGS[-2]
+        items += strings[i + 1].after if i + 1 < n else NONE_STRINGS[1]
+        items += strings[i + 2].far_after if i + 2 < n else NONE_STRINGS[2]
         if i > 0:
             previous = own[i - 1]
             items += [
-                f"-1:kind+kind={previous['kind']}|{kind}",
-                f"-1:end+noninit={previous['end']}|{feats['noninit']}",
-                f"-1:end+ind={previous['end']}|{ind}",
+                f"-1:kind+kind={previous[KIND]}|{kind}",
+                f"-1:end+noninit={previous[END]}|{feats[NONINIT]}",
+                f"-1:end+ind={previous[END]}|{ind}",
             ]
             if titled:
                 items.append(f"-1:overlap={_overlap(grams[i], grams[i - 1])}")
         if i + 1 < n:
-            items.append(f"1:kind+kind={own[i + 1]['kind']}|{kind}")
+            items.append(f"1:kind+kind={own[i + 1][KIND]}|{kind}")
             if titled:
                 items.append(f"1:overlap={_overlap(grams[i], grams[i + 1])}")
         out.append(items)

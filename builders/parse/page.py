@@ -64,15 +64,15 @@ def _owned_lines(parts: Parts) -> dict[int, tuple[Line, str]]:
 def _spans(owned: dict[int, tuple[Line, str]], order: dict[int, int]) -> list[Span]:
     """Contiguous runs of the article's lines (in page order) as character spans."""
     lines = sorted((line for line, _ in owned.values()), key=lambda line: line.start)
-    spans: list[Span] = []
+    runs: list[list[int]] = []  # [start, end] of each run, made Spans once at the end
     previous = None
     for line in lines:
-        if spans and previous is not None and order[line.start] == order[previous.start] + 1:
-            spans[-1] = Span(start=spans[-1].start, end=line.end)
+        if runs and previous is not None and order[line.start] == order[previous.start] + 1:
+            runs[-1][1] = line.end
         else:
-            spans.append(Span(start=line.start, end=line.end))
+            runs.append([line.start, line.end])
         previous = line
-    return spans
+    return [Span(start=start, end=end) for start, end in runs]
 
 
 def _flags(parts: Parts, body: str) -> list[str]:

@@ -23,6 +23,12 @@ ROLE_WORDS = {
 }
 """Role words; a role applies to the names that follow it (县融媒体中心记者, 本报驻某国记者, 通讯员)."""
 ROLE = re.compile("|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in ROLE_WORDS.items()))
+ROLE_ENDS = (
+    "记者", "摄影", "图", "摄", "实习生", "撰稿", "撰稿人", "撰文", "通讯员", "编辑", "责编", "编审", "校对", "文",
+)  # fmt: skip
+"""How the role words of :data:`ROLE_WORDS` end: a text ending otherwise is no role word alone."""
+ROLE_LONGEST = 12
+"""Characters of the longest role word (ten before 记者, eight before 摄影记者)."""
 SEPARATORS = re.compile(r"[\s、，,；;/／]+")
 
 MARKER = re.compile(

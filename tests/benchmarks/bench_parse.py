@@ -10,7 +10,9 @@ processes' work on a shared machine hits both alike and a page's second run does
 find its own texts in the parser's memos. Times are CPU seconds of the process (on a
 shared machine the wall time also counts waiting for a core). The parser and its model
 are warmed up first. ``--profile`` prints the functions that take most of one more pass
-over the pages (cProfile). Target: parse <= 5 ms per page of about 4,500 characters.
+over the pages (cProfile); ``--stages`` splits the parse into its steps (lines, kinds, labeller
+features, tagging, article blocks, assembly; best pass each, the rest is drafts and problems).
+Target: parse <= 5 ms per page of about 4,500 characters.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import make_corpus
 
+from builders.parse import linelabel
+from builders.parse.assemble import assemble
+from builders.parse.layout import classify_page, split_blocks
+from builders.parse.lines import split_lines
 from builders.parse.page import parse_page
 from builders.read.decode import Page, read_page
 
@@ -76,6 +82,48 @@ def profile(paths: list[Path], top: int) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
 
 
+STAGES = ("lines", "kinds", "features", "tagging", "blocks", "assembly")
+
+
+def _stage_times(page: Page, tagger: linelabel.Tagger) -> list[float]:
+    """CPU seconds of each step of one parse (the parser's own steps, called one by one)."""
+    t0 = time.process_time()
+    lines = split_lines(page.text)
+    t1 = time.process_time()
+    typed = classify_page(lines)
+    t2 = time.process_time()
+    features = linelabel.page_features(lines, [t.kind for t in typed], page.text)
+    t3 = time.process_time()
+    labels = tagger.tag(features)
+    t4 = time.process_time()
+    _, blocks = split_blocks(typed, labels)
+    t5 = time.process_time()
+    for block in blocks:
+        assemble(block)
+    t6 = time.process_time()
+    return [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5]
+
+
+def stages(paths: list[Path], repeats: int) -> None:
+    """Print the ms/page of each step of the parse and of the whole parse, timed in the same passes
+    (per page and step, the best of ``repeats``); the rest is drafts, spans and problems."""
+    tagger = linelabel._tagger()
+    if tagger is None:
+        print("no line labeller model: no stages")
+        return
+    pages = [page for page in map(read_page, paths) if isinstance(page, Page)]
+    best = [[float("inf")] * (len(STAGES) + 1) for _ in pages]
+    for _ in range(repeats):
+        for i, page in enumerate(pages):
+            times = [*_stage_times(page, tagger), cpu(parse_page, page.text, page.source_file, page.sha256)]
+            best[i] = [min(a, b) for a, b in zip(best[i], times, strict=True)]
+    totals = [1e3 * sum(row[k] for row in best) / len(pages) for k in range(len(STAGES) + 1)]
+    print("steps of the parse (CPU, best of the passes):")
+    for name, total in zip(STAGES, totals[:-1], strict=True):
+        print(f"  {name:9s} {total:6.2f} ms/page")
+    print(f"  {'rest':9s} {totals[-1] - sum(totals[:-1]):6.2f} ms/page  (of parse_page {totals[-1]:.2f} ms/page)")
+
+
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -83,6 +131,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200, help="generated pages when no --pages is given")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, metavar="TOP", help="also profile, print TOP functions")
+    parser.add_argument("--stages", action="store_true", help="also time each step of the parse")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         paths = page_files(args.pages, args.count, Path(tmp))
@@ -97,6 +146,10 @@ def main() -> None:
         print(f"CPU time, best of {args.repeats} passes over the pages")
         print(f"read_page:  {1e3 * read / n:6.2f} ms/page  {size / read / 1e6:7.1f} MB/s")
         print(f"parse_page: {1e3 * parse / n:6.2f} ms/page  {size / parse / 1e6:7.2f} MB/s  (target <= 5 ms/page)")
+        if args.stages:
+            gc.disable()
+            stages(paths, args.repeats)
+            gc.enable()
         if args.profile:
             profile(paths, args.profile)
 

@@ -1,0 +1,65 @@
+"""The parser's shortcuts give the answers of the plain tests they spare.
+
+A cheap test in front of a pattern (how a role word ends, how long it can be) must never turn
+away a text the pattern takes; a memo must give what the function computes, and a result
+handed out must not change what the memo gives next. Each shortcut is checked here against
+the plain definition on generated text made of the characters the patterns look for.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builders.parse import credits, layout
+from builders.parse.patterns import ROLE
+
+ROLE_PIECES = [
+    "记者", "摄影", "摄影记者", "图", "摄", "实习生", "撰稿", "撰稿人", "撰文", "通讯员", "责任编辑", "编辑", "责编",
+    "编审", "校对", "文", "本报", "新华社", "县融媒体中心", "驻某国", "特约", "评论员", "课题组", "调研组", "本刊",
+]  # fmt: skip
+PIECES = st.sampled_from([*ROLE_PIECES, "甲", "乙丙", "县", "/", "／", " ", "、", "（", "）", "。", "a", "1", "\n"])
+TEXTS = st.lists(st.one_of(PIECES, st.characters(categories=["Lo", "Po", "Zs"])), max_size=12).map("".join)
+
+
+def plain_is_role(chunk: str) -> bool:
+    """The definition: the role pattern takes the whole chunk."""
+    match = ROLE.match(chunk)
+    return match is not None and match.end() == len(chunk)
+
+
+@given(TEXTS)
+def test_a_role_word_alone_is_told_as_the_pattern_tells_it(chunk: str) -> None:
+    assert credits._is_role(chunk) == plain_is_role(chunk)
+
+
+def test_role_words_with_prefixes_up_to_the_longest_are_told_alike() -> None:
+    assert credits._is_role("县" * 10 + "记者") and credits._is_role("县" * 8 + "摄影记者")
+    for word in ROLE_PIECES:
+        for size in range(15):
+            chunk = "县" * size + word
+            assert credits._is_role(chunk) == plain_is_role(chunk), chunk
+
+
+@given(TEXTS)
+def test_a_commentator_credit_ends_as_the_shortcut_expects(text: str) -> None:
+    assert text.endswith(credits.COMMENTATOR_ENDS) or not credits.COMMENTATOR.match(text)
+
+
+CLOSINGS = st.sampled_from(["（记者 甲乙）", "（甲 乙）", "报道）", ")"])
+
+
+@given(st.lists(st.one_of(PIECES, CLOSINGS), max_size=8).map("".join))
+def test_closing_credits_memo_gives_what_it_computes(text: str) -> None:
+    credits._end_credit.cache_clear()
+    first = credits.end_credit(text)
+    again = credits.end_credit(text)
+    assert first == again
+    if first is not None:
+        first[1].clear()  # a caller changing its list leaves the memo alone
+        assert credits.end_credit(text) == again
+
+
+@given(st.text(st.sampled_from(["县", "一", "龥", "\u4dff", "\ua000", "㐀", "。", " ", "a", "\n", "（"]), max_size=12))
+def test_two_han_characters_are_found_by_one_search(text: str) -> None:
+    assert layout.is_title_text(text) == (sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2)
