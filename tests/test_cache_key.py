@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +31,10 @@ def test_every_output_library_is_a_declared_dependency() -> None:
     required = {r.split(";")[0].split("[")[0].split("=")[0].split(">")[0].split("<")[0].strip().lower()
                 for r in importlib.metadata.requires("xianbao") or []}
     assert set(cache.OUTPUT_LIBRARIES) <= required
+
+
+def test_the_line_labellers_model_is_part_of_the_pipeline() -> None:
+    # a retrained model without a code change must not reuse pages cached with the old one
+    root = Path(cache.__file__).resolve().parents[2]
+    files = {p.relative_to(root).as_posix() for p in cache.pipeline_files(root)}
+    assert "builders/parse/models/lines.crfsuite" in files

@@ -30,7 +30,9 @@ from schema import Article, Problem
 
 PACKAGES = ("builders", "schema")
 """Packages whose files define the pipeline's behaviour."""
-SOURCE_SUFFIXES = (".py", ".txt", ".tsv", ".md", ".json")
+SOURCE_SUFFIXES = (".py", ".txt", ".tsv", ".md", ".json", ".crfsuite")
+"""Files whose content shapes output: code, tables, and the line labeller's model (a retrained model
+without a code change must not reuse cached pages)."""
 
 
 def pipeline_files(root: Path) -> list[Path]:
