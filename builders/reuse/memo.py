@@ -90,15 +90,19 @@ class Verifier:
         return entry, a > b
 
     def facts(self, a: int, b: int) -> Facts:
-        """Overlap, reprint verdict and holder of the pair ``a < b``."""
-        entry, _ = self._entry(a, b)
+        """Overlap, reprint verdict and holder of the pair (``holder`` 0 for ``a``, 1 for ``b``, in
+        either call order: the entry keeps it for the lower index first)."""
+        entry, flipped = self._entry(a, b)
         if entry[0] is None:
             self.verified += 1
-            ea, eb = self.ev(a), self.ev(b)
+            ea, eb = self.ev(min(a, b)), self.ev(max(a, b))
             common, containment = overlap(ea, eb)
             reprint = is_reprint(ea, eb, containment)
             entry[0] = (common, containment, reprint, embedded_pair(ea, eb) if reprint else None)
-        return Facts(*entry[0])
+        common, containment, reprint, holder = entry[0]
+        if flipped and holder is not None:
+            holder = 1 - holder
+        return Facts(common, containment, reprint, holder)
 
     def reprint_spans(self, a: int, b: int) -> list[tuple[int, int]]:
         """Body ranges of ``a`` it shares with ``b`` (runs of at least ``MIN_REPRINT_SPAN``)."""
