@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import marshal
 import os
 from collections.abc import Callable, Sequence
@@ -36,6 +37,8 @@ from builders.reuse.verify import (
     run_anchors,
     shared_runs,
 )
+
+log = logging.getLogger("xianbao")
 
 HEADER = b"xianbao reuse pairs 1\n"
 FILE = "pairs.memo"
@@ -145,15 +148,21 @@ class Verifier:
         return result
 
     def save(self) -> None:
-        """Write the entries this build used (a full disk leaves the old file or none: it is a cache)."""
+        """Write the entries this build used. It is a cache: a failed write (full disk, no permission)
+        is logged as a warning, removes its partial file and leaves the old memo or none; the build
+        goes on (its output does not depend on the memo)."""
         if self.keys is None or self.path is None:
             return
         payload = marshal.dumps(self.used)
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
-        with contextlib.suppress(OSError):
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial.write_bytes(HEADER + hashlib.sha256(payload).digest() + payload)
             partial.replace(self.path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            log.warning("reuse memo %s not saved (%s): these pairs will be verified again", self.path, error)
 
 
 def load(path: Path) -> dict[bytes, Entry]:
