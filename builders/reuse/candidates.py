@@ -121,6 +121,8 @@ ANCHOR_CHUNK = 1 << 16
 range (~5 MB) are bounded whatever the number of records (the order of all anchors is not: 8 bytes each)."""
 _ANCHOR_SPAN = 64 - ANCHOR_BITS
 """Anchors are below 2^(64 - ANCHOR_BITS)."""
+SPILL = ".reuse-anchors-"
+"""Prefix of the folder of the temporary files under the build's staging folder (removed after the step)."""
 
 
 def hash_ranges(count: int) -> list[tuple[int, int]]:
@@ -136,11 +138,12 @@ def _range_shift(count: int) -> int:
     return _ANCHOR_SPAN - min(bits, _ANCHOR_SPAN)
 
 
-def anchor_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_df: int) -> tuple[Pairs, Hashes]:
+def anchor_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_df: int,
+                    workdir: Path | None = None) -> tuple[Pairs, Hashes]:
     """Pairs of records sharing at least ``MIN_SHARED_ANCHORS`` anchors, each held by at most
     ``max_df`` records (an anchor in more is formulaic: 会议强调, page furniture), and the formulaic
     anchors, sorted; ``owners``: the record of each anchor (sorted by record, no record holding an
-    anchor twice).
+    anchor twice); ``workdir``: where the temporary files go (a build's staging folder; else ``$TMPDIR``).
 
     One hash range at a time (:func:`hash_ranges`; the anchors are put in range order once, by a stable
     sort of ``value >> shift``); the pairs a range finds, with how many of its anchors each shares, go to
@@ -154,7 +157,7 @@ def anchor_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_d
     formulaic = [np.zeros(0, dtype=np.uint64)]
     found = [np.zeros(0, dtype=np.int64)]
     order, bounds = _range_order(values, len(ranges))
-    with tempfile.TemporaryDirectory(prefix="xianbao-reuse-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=SPILL if workdir else "xianbao-reuse-", dir=workdir) as tmp:
         spill = [Path(tmp) / f"{j}.pairs" for j in range(blocks)]
         for j in range(len(ranges)):
             inside = order[bounds[j]:bounds[j + 1]]
