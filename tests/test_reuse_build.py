@@ -197,3 +197,28 @@ def test_a_damaged_memo_is_an_empty_one(tmp_path: Path) -> None:
     path = tmp_path / "pairs.memo"
     path.write_bytes(HEADER + b"\0" * 32 + b"not marshal")
     assert load(path) == {} and load(tmp_path / "missing.memo") == {}
+
+
+def test_the_anchor_spill_files_are_in_the_staging_folder(seeds: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not in $TMPDIR: a killed build's are removed with its staging folder, a full disk is the release's."""
+    import tempfile
+
+    from builders.release.atomic import STAGING
+    from builders.reuse import candidates
+
+    spilled: list[Path] = []
+    real = candidates._shared_enough
+
+    def recording(path: Path) -> Any:
+        spilled.append(path)
+        return real(path)
+
+    monkeypatch.setattr(candidates, "_shared_enough", recording)
+    system_tmp = tmp_path / "tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    out = build(seeds, tmp_path / "out")
+    assert spilled and all(STAGING in p.parent.parent.name for p in spilled)
+    assert all(p.parent.name.startswith(candidates.SPILL) and not p.parent.exists() for p in spilled)
+    assert list(system_tmp.iterdir()) == [] and records(out)

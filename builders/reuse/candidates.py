@@ -117,38 +117,50 @@ PENDING_PAIRS = 1 << 20
 
 
 ANCHOR_CHUNK = 1 << 16
-"""Anchors per hash range (about): the posting lists are built range by range, so the candidate step's
-temporary arrays are bounded (~5 MB) whatever the number of records."""
+"""Anchors per hash range (about): the posting lists are built range by range, so the arrays of one
+range (~5 MB) are bounded whatever the number of records (the order of all anchors is not: 8 bytes each)."""
 _ANCHOR_SPAN = 64 - ANCHOR_BITS
 """Anchors are below 2^(64 - ANCHOR_BITS)."""
+SPILL = ".reuse-anchors-"
+"""Prefix of the folder of the temporary files under the build's staging folder (removed after the step)."""
 
 
 def hash_ranges(count: int) -> list[tuple[int, int]]:
     """Half-open ranges of anchor values, a power of two of them, ~``ANCHOR_CHUNK`` anchors each
     (the hashes are uniform)."""
-    bits = max(0, math.ceil(math.log2(max(1, count) / ANCHOR_CHUNK)))
-    step = 1 << (_ANCHOR_SPAN - min(bits, _ANCHOR_SPAN))
+    step = 1 << _range_shift(count)
     return [(lo, lo + step) for lo in range(0, 1 << _ANCHOR_SPAN, step)]
 
 
-def anchor_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_df: int) -> tuple[Pairs, Hashes]:
+def _range_shift(count: int) -> int:
+    """log2 of the width of each of :func:`hash_ranges`: an anchor's range is ``value >> shift``."""
+    bits = max(0, math.ceil(math.log2(max(1, count) / ANCHOR_CHUNK)))
+    return _ANCHOR_SPAN - min(bits, _ANCHOR_SPAN)
+
+
+def anchor_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_df: int,
+                    workdir: Path | None = None) -> tuple[Pairs, Hashes]:
     """Pairs of records sharing at least ``MIN_SHARED_ANCHORS`` anchors, each held by at most
     ``max_df`` records (an anchor in more is formulaic: 会议强调, page furniture), and the formulaic
     anchors, sorted; ``owners``: the record of each anchor (sorted by record, no record holding an
-    anchor twice).
+    anchor twice); ``workdir``: where the temporary files go (a build's staging folder; else ``$TMPDIR``).
 
-    One hash range at a time (:func:`hash_ranges`); the pairs a range finds, with how many of its
-    anchors each shares, go to a temporary file per block of records (by the pair's first record),
-    and each block's counts are summed over the ranges at the end: no array over all anchors or all
-    pairs is made (a pair sharing one anchor by chance is far more common than a candidate)."""
+    One hash range at a time (:func:`hash_ranges`; the anchors are put in range order once, by a stable
+    sort of ``value >> shift``); the pairs a range finds, with how many of its anchors each shares, go to
+    a temporary file per block of records (by the pair's first record), and each block's counts are
+    summed over the ranges at the end. Memory: the order of the anchors (8 bytes an anchor, beside the
+    caller's 12 of values and owners; 2-4 bytes more while it is sorted) and one range's posting lists;
+    no array over all pairs is made (a pair sharing one anchor by chance is far more common than a
+    candidate)."""
     ranges = hash_ranges(len(values)) if len(values) else []
     blocks = max(1, len(ranges))
     formulaic = [np.zeros(0, dtype=np.uint64)]
     found = [np.zeros(0, dtype=np.int64)]
-    with tempfile.TemporaryDirectory(prefix="xianbao-reuse-") as tmp:
+    order, bounds = _range_order(values, len(ranges))
+    with tempfile.TemporaryDirectory(prefix=SPILL if workdir else "xianbao-reuse-", dir=workdir) as tmp:
         spill = [Path(tmp) / f"{j}.pairs" for j in range(blocks)]
-        for lo, hi in ranges:
-            inside = np.flatnonzero((values >= np.uint64(lo)) & (values < np.uint64(hi)))
+        for j in range(len(ranges)):
+            inside = order[bounds[j]:bounds[j + 1]]
             codes, seen, part_formulaic = _range_postings(values[inside], owners[inside], n, max_df)
             formulaic.append(part_formulaic)
             _spill(spill, (codes // n) * blocks // n, np.stack([codes, seen], axis=1))
@@ -156,6 +168,16 @@ def anchor_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int, max_d
             found.append(_shared_enough(path))
     codes = np.concatenate(found)
     return np.stack([codes // n, codes % n], axis=1).astype(np.int64), np.concatenate(formulaic)
+
+
+def _range_order(values: Hashes, count: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The anchors' positions ordered by hash range (in position order within one) and the ``count + 1``
+    bounds of each range in it (values beyond the last range fall outside every one)."""
+    bucket = np.minimum(values >> np.uint64(_range_shift(len(values))), np.uint64(count))
+    bucket = bucket.astype(np.min_scalar_type(count))  # 16 bits below 2^31 anchors: a radix sort
+    order = np.argsort(bucket, kind="stable")
+    bounds = np.searchsorted(bucket[order], np.arange(count + 1))
+    return order, bounds
 
 
 def _spill(paths: list[Path], block: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]) -> None:

@@ -83,14 +83,16 @@ def max_df(n: int) -> int:
     return max(MIN_MAX_DF, math.ceil(MAX_DF_SHARE * n))
 
 
-def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None) -> Callable[[int], Reuse]:
+def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None,
+           workdir: Path | None = None) -> Callable[[int], Reuse]:
     """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``;
-    ``memo``: the content keys of the records and the file of pairs verified before, see :mod:`memo`)."""
+    ``memo``: the content keys of the records and the file of pairs verified before, see :mod:`memo`;
+    ``workdir``: where the temporary files go, a build's staging folder; else ``$TMPDIR``)."""
     n = len(index.metas)
     signed = index.signed()
     index.batches = [signed]
     cap = max_df(n)
-    passage_pairs, formulaic = anchor_postings(signed.anchors, signed.owners, n, cap)
+    passage_pairs, formulaic = anchor_postings(signed.anchors, signed.owners, n, cap, workdir)
     pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible), passage_pairs]))
     ev = functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i)))
     check = Verifier(ev, *(memo or (None, None)))

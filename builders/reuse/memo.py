@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import marshal
 import os
 from collections.abc import Callable, Sequence
@@ -36,6 +37,8 @@ from builders.reuse.verify import (
     run_anchors,
     shared_runs,
 )
+
+log = logging.getLogger("xianbao")
 
 HEADER = b"xianbao reuse pairs 1\n"
 FILE = "pairs.memo"
@@ -90,15 +93,19 @@ class Verifier:
         return entry, a > b
 
     def facts(self, a: int, b: int) -> Facts:
-        """Overlap, reprint verdict and holder of the pair ``a < b``."""
-        entry, _ = self._entry(a, b)
+        """Overlap, reprint verdict and holder of the pair (``holder`` 0 for ``a``, 1 for ``b``, in
+        either call order: the entry keeps it for the lower index first)."""
+        entry, flipped = self._entry(a, b)
         if entry[0] is None:
             self.verified += 1
-            ea, eb = self.ev(a), self.ev(b)
+            ea, eb = self.ev(min(a, b)), self.ev(max(a, b))
             common, containment = overlap(ea, eb)
             reprint = is_reprint(ea, eb, containment)
             entry[0] = (common, containment, reprint, embedded_pair(ea, eb) if reprint else None)
-        return Facts(*entry[0])
+        common, containment, reprint, holder = entry[0]
+        if flipped and holder is not None:
+            holder = 1 - holder
+        return Facts(common, containment, reprint, holder)
 
     def reprint_spans(self, a: int, b: int) -> list[tuple[int, int]]:
         """Body ranges of ``a`` it shares with ``b`` (runs of at least ``MIN_REPRINT_SPAN``)."""
@@ -141,15 +148,21 @@ class Verifier:
         return result
 
     def save(self) -> None:
-        """Write the entries this build used (a full disk leaves the old file or none: it is a cache)."""
+        """Write the entries this build used. It is a cache: a failed write (full disk, no permission)
+        is logged as a warning, removes its partial file and leaves the old memo or none; the build
+        goes on (its output does not depend on the memo)."""
         if self.keys is None or self.path is None:
             return
         payload = marshal.dumps(self.used)
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
-        with contextlib.suppress(OSError):
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial.write_bytes(HEADER + hashlib.sha256(payload).digest() + payload)
             partial.replace(self.path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            log.warning("reuse memo %s not saved (%s): these pairs will be verified again", self.path, error)
 
 
 def load(path: Path) -> dict[bytes, Entry]:

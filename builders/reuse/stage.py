@@ -47,7 +47,8 @@ from schema import Reuse
 META_COLUMNS = ["id", "source_file", "ordinal", "date", "page"]
 NULL_TAIL = ',"reuse":null}'
 BODIES = ".reuse-bodies"
-"""Temporary file of the bodies under the staging folder (removed after the pass)."""
+"""Temporary file of the bodies under the staging folder (removed after the pass; the candidate step's
+spill files go under it too: :data:`~builders.reuse.candidates.SPILL`)."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
         index.batches.append(sketch.signed)
         del sketch
         store.seal()
-        reuse_of = detect(index, store.body, (store.keys(), memo_path(config)))
+        reuse_of = detect(index, store.body, (store.keys(), memo_path(config)), root)
     finally:
         store.close()
         if sketches is not None:
