@@ -8,7 +8,6 @@ before it -- versus a section subhead (一、…) or a page-broken sentence star
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -434,7 +433,7 @@ def _subhead_pattern(current: Block) -> tuple[bool, bool]:
     """Has the article section subheads of one line only, and has it a block of two? A short line
     naming an office inside the body (文化馆, 某某医疗队) heads a section too."""
     heads = [t.kind == "subhead" or (t.kind == "attribution" and t is not current.items[-1]) for t in current.items]
-    pairs = any(a and b for a, b in itertools.pairwise(heads))
+    pairs = any(a and b for a, b in pairwise(heads))
     return any(heads) and not pairs, pairs
 
 

@@ -30,6 +30,7 @@ from builders.reuse.verify import (
     MIN_REPRINT_SPAN,
     Evidence,
     body_spans,
+    contains,
     covered_by,
     embedded_pair,
     is_reprint,
@@ -184,7 +185,4 @@ def load(path: Path) -> dict[bytes, Entry]:
 def formulaic_piece(piece: Piece, formulaic: np.ndarray, share: float) -> bool:
     """True when more than ``share`` of a piece's anchors are formulaic."""
     marks = np.frombuffer(piece[3], dtype=np.uint64)
-    if not len(marks) or not len(formulaic):
-        return False
-    at = np.minimum(np.searchsorted(formulaic, marks), len(formulaic) - 1)
-    return float((formulaic[at] == marks).mean()) > share
+    return bool(len(marks)) and float(contains(formulaic, marks).mean()) > share

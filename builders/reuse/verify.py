@@ -39,6 +39,8 @@ MIN_COVERED = 0.8
 MIN_COMMON = 60
 """Shared distinct k-grams below which no passage of MIN_PASSAGE characters can be covered."""
 MAX_FORMULAIC_SHARE = 0.5
+"""A shared passage most (more than this share) of whose anchors are formulaic shingles
+(会议强调, page furniture) is no evidence of reuse."""
 EMBEDDED = 60
 """Normalised characters (~75 printed: a sentence or two) of its own text that the longer record of a
 pair prints both before and after the text it shares with the shorter one, for the pair to be a quote
@@ -154,27 +156,17 @@ def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
             if c / (e - s) >= MIN_COVERED]
 
 
-def shared_runs(a: Evidence, b: Evidence, min_len: int, formulaic: Hashes | None = None) -> list[tuple[int, int]]:
+def shared_runs(a: Evidence, b: Evidence, min_len: int) -> list[tuple[int, int]]:
     """Runs of ``a``'s normalised text covered by k-grams that ``b`` has too."""
     if not len(a.hashes) or not len(b.hashes):
         return []
-    found = contains(b.distinct, a.distinct)[a.inverse]
-    runs = _runs(found, min_len)
-    if formulaic is not None and len(formulaic):
-        runs = [(s, e) for s, e in runs if not _formulaic(a.hashes[s:max(s, e - K + 1)], formulaic)]
-    return runs
+    return _runs(contains(b.distinct, a.distinct)[a.inverse], min_len)
 
 
 def run_anchors(a: Evidence, start: int, end: int) -> Hashes:
     """The anchors (with repeats) of the k-grams of the normalised run ``start:end`` of ``a``."""
     hashes = a.hashes[start:max(start, end - K + 1)]
     return hashes[anchor_mask(hashes)]
-
-
-def _formulaic(hashes: Hashes, formulaic: Hashes) -> bool:
-    """True when most anchors of a run are formulaic."""
-    marks = hashes[anchor_mask(hashes)]
-    return bool(len(marks)) and float(contains(formulaic, marks).mean()) > MAX_FORMULAIC_SHARE
 
 
 def body_spans(where: npt.NDArray[np.int32], runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
