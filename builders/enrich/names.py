@@ -88,7 +88,7 @@ TRANSLITERATION = frozenset(
     "南内尼妮涅宁纽努诺欧帕潘佩彭皮珀普奇齐恰乔切钦琼丘萨塞瑟桑森沙莎尚舍圣什史舒斯松苏索塔泰坦汤"
     "唐特提廷通图托瓦万旺威韦维温沃乌西希锡夏谢辛休许雅亚扬耶伊因英尤约扎泽詹兹佐祖卓茨策夫哲"
     "顿努丝缇茜黛露奈琪薇赛伍娃娅蒂柏贝钱甘地治翰廉吕侯武邦于罕叶瑞施"
-    "江买力吐逊热合"  # Uyghur names: 买买提, 艾力, 吐尔逊, 热合曼, 买提江
+    "江买力吐逊热合别"  # Uyghur and Central Asian names: 买买提, 艾力, 吐尔逊, 热合曼, 买提江, 热恩别科夫
 )
 """Characters of transliterated foreign names (卡里莫夫, 普里马科夫): no particles, no verbs."""
 
