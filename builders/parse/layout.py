@@ -250,6 +250,18 @@ def _echoes_subhead(typed: list[Typed], i: int, j: int, current: Block | None) -
 
 ECHO_REACH = 40
 """How many lines ahead a subhead looks for the next one of its form."""
+KICKER_ENDS = ("——", "—", ":", "：")
+"""How a line that introduces the line below it ends (某医院某科医生某某—— | “……”)."""
+
+
+def _ends_feature(item: Typed) -> bool:
+    """Does this line end the run a section subhead looks ahead in (a credit or a 电头)?"""
+    return item.kind in ("credit", "end-credit", "heading") or bool(LEAD.match(item.line.folded))
+
+
+def _introduces(line: Line) -> bool:
+    """Does the line end as one introducing the line below (某某—— | 某某：)?"""
+    return line.folded.rstrip().endswith(KICKER_ENDS)
 
 
 def _lone_title(typed: list[Typed], k: int) -> bool:
@@ -261,7 +273,7 @@ def _echoed_ahead(typed: list[Typed], j: int, form: str) -> bool:
     """Does a lone line of the same form follow before any credit or 电头 (the next subhead
     of the same feature)?"""
     for k in range(j, min(len(typed), j + ECHO_REACH)):
-        if typed[k].kind in ("credit", "end-credit", "heading") or LEAD.match(typed[k].line.folded):
+        if _ends_feature(typed[k]):
             return False
         if _lone_title(typed, k):
             return subhead_form(typed[k].line.folded) == form
@@ -285,7 +297,7 @@ def _may_title(item: Typed) -> bool:
         return True
     if item.kind != "body" or item.line.size > MAX_LABELLED_TITLE or not is_title_text(folded):
         return False
-    return folded.endswith(("——", "—", ":", "：")) or not (MID_PUNCT.search(folded) or "。" in folded)
+    return folded.endswith(KICKER_ENDS) or not (MID_PUNCT.search(folded) or "。" in folded)
 
 
 def _continues_paragraph(current: Block | None) -> bool:
@@ -327,15 +339,11 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     return "subhead"
 
 
-KICKER_ENDS = ("——", "—", ":", "：")
-"""How a line that introduces the line below it ends (某医院某科医生某某—— | “……”)."""
-
-
 def _kicker_pair(typed: list[Typed], k: int) -> str | None:
     """The subhead form of the line after ``k`` when line ``k`` introduces it (某某—— | “……”)."""
     if k + 1 >= len(typed) or typed[k].line.size > MAX_TITLE:
         return None
-    if not typed[k].line.folded.rstrip().endswith(KICKER_ENDS) or typed[k + 1].line.size > MAX_TITLE:
+    if not _introduces(typed[k].line) or typed[k + 1].line.size > MAX_TITLE:
         return None
     return subhead_form(typed[k + 1].line.folded)
 
@@ -355,13 +363,13 @@ def _repeats_kicker_pair(typed: list[Typed], i: int, j: int, current: Block | No
     if any(subhead_form(line.folded) == form for line in current.titles):
         return False
     items = current.items
-    if any(a.line.folded.rstrip().endswith(KICKER_ENDS) and b.kind == "subhead" and subhead_form(b.line.folded) == form
-           for a, b in pairwise(items)):
+    pairs = pairwise(items)
+    if any(_introduces(a.line) and b.kind == "subhead" and subhead_form(b.line.folded) == form for a, b in pairs):
         return True
     if any(item.kind == "subhead" for item in items):
         return False  # the article's sections are headed in another form
     for k in range(j, min(len(typed) - 2, j + ECHO_REACH)):
-        if typed[k].kind in ("credit", "end-credit", "heading") or LEAD.match(typed[k].line.folded):
+        if _ends_feature(typed[k]):
             return False
         if _kicker_pair(typed, k) == form and typed[k + 2].kind == "body":
             return True
@@ -378,7 +386,7 @@ def _kicker_before_title(typed: list[Typed], labels: list[str], i: int) -> bool:
         return False
     if item.kind not in ("body", "title") or not _may_title(item) or not _may_title(typed[i + 1]):
         return False
-    if not item.line.folded.rstrip().endswith(("——", "—", ":", "：")):
+    if not _introduces(item.line):
         return False
     return i == 0 or typed[i - 1].kind in ("end-credit", "end-mark", "marker-on")
 
