@@ -136,6 +136,35 @@ def test_shared_run_yields_in_task_order_and_raises_the_first_failure(monkeypatc
             list(run)
 
 
+def test_shared_run_gives_the_pool_one_task_per_helper_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No task waits queued in a helper while this process could take it: the pool holds at most one
+    task per helper, and every task runs exactly once."""
+    ran: list[int] = []
+
+    def fake_run(task: ShardTask) -> ShardSummary:
+        time.sleep(0.02)
+        ran.append(task.index)
+        return ShardSummary(task.index, task.out, BuildStats(), WrittenShards())
+
+    class CountingPool(ThreadPoolExecutor):
+        outstanding = most = 0
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            CountingPool.outstanding += 1
+            CountingPool.most = max(CountingPool.most, CountingPool.outstanding)
+            future = super().submit(fn, *args, **kwargs)
+            future.add_done_callback(lambda _: setattr(CountingPool, "outstanding", CountingPool.outstanding - 1))
+            return future
+
+    monkeypatch.setattr(engines, "run_shard", fake_run)
+    monkeypatch.setattr(engines, "_attempt", fake_run)
+    tasks = [ShardTask(k, Path(), (), Path(str(k)), None, "warn", fake_run) for k in range(12)]  # type: ignore[arg-type]
+    with CountingPool(4) as pool:
+        assert [s.index for s in engines._shared_run(tasks, tasks, pool, 1)] == list(range(12))
+    assert CountingPool.most == 1
+    assert sorted(ran) == list(range(12))
+
+
 def test_cut_runs_of_pages() -> None:
     assert [len(run) for run in cut(range(7), 3)] == [3, 3, 1]  # type: ignore[arg-type]
     assert list(cut([], 3)) == []
