@@ -88,6 +88,31 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
     assert tree(reused.release_dir) == tree(clean.release_dir), "a shard copied from the shard cache differs"
 
 
+def test_a_cached_shard_gets_its_reuse_sketch_from_the_shard_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sketch file of a shard copied from the shard cache is copied too, not made again, and the
+    release is the clean one; a shard that was processed makes its sketch and keeps it there."""
+    import builders.build
+
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    make_corpus(seeds, PAGES - 4)
+    build_release(config(seeds, tmp_path / "a", cache=True, cache_dir=cache))
+    assert len(list(cache.glob("*/shards/*/finished.sketch"))) == (PAGES - 4 + SHARD - 1) // SHARD
+    made: list[int] = []
+    sketch = builders.build.sketch_shard
+
+    def counted(folder: Path, task: ShardTask, written: WrittenShards) -> None:
+        made.append(task.index)
+        sketch(folder, task, written)
+
+    monkeypatch.setattr(builders.build, "sketch_shard", counted)
+    make_corpus(seeds, PAGES)
+    again = build_release(config(seeds, tmp_path / "b", cache=True, cache_dir=cache))
+    assert made == [PAGES // SHARD - 1]  # the last shard, which got the new pages; the others were copied
+    assert tree(again.release_dir) == tree(build_release(config(seeds, tmp_path / "c")).release_dir)
+
+
 def test_cache_is_keyed_by_content_and_can_be_turned_off(tmp_path: Path) -> None:
     seeds, cache = tmp_path / "seeds", tmp_path / "cache"
     make_corpus(seeds, 3)
