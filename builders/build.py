@@ -48,6 +48,7 @@ from builders.reuse.report import reuse_section
 from builders.reuse.sketch import SKETCHES, sketch_shard
 from builders.reuse.stage import mark_reuse
 from builders.scale.plan import write_records
+from builders.scale.tasks import ShardFile
 from schema import JSON_SCHEMA_PATH
 
 Status = Literal["created", "unchanged", "replaced"]
@@ -113,7 +114,7 @@ class ProblemGroup:
 def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str]]:
     """Write every file of the release under ``root``; return the stats and file names."""
     sketches = root / SKETCHES if config.reuse else None
-    finish = functools.partial(sketch_shard, sketches) if sketches is not None else None
+    finish = ShardFile(functools.partial(sketch_shard, sketches), sketches, ".sketch") if sketches is not None else None
     stats, shards = write_records(config, root, release_file, finish)
     reuse = mark_reuse(root, shards, config, sketches) if config.reuse else None
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)

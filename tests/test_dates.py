@@ -175,3 +175,27 @@ def test_a_month_later_than_the_pages_month_shows_the_latest_year_is_over() -> N
     assert year("2018年10月,大桥开工。", [(6, 12)]) is None
     assert year("2018年5月,大桥开工。", [(6, 12)]) == 2018
     assert year("大桥将于2018年10月通车。2018年,全县增长。", [(6, 12)]) == 2018
+
+
+@pytest.mark.parametrize(
+    ("text", "month", "day", "own"),
+    [
+        ("本报讯 3月5日上午，县里开会。", 3, 5, True),
+        ("2018年3月5日，工程开工。", 3, 5, False),  # every mention has its year
+        ("2018年3月5日开工，3月5日验收。", 3, 5, True),
+        ("13月5日", 3, 5, True),  # 13月5日 is no mention of 3月5日: the date is not mentioned at all
+        ("１3月5日和2019年3月5日", 3, 5, False),  # a full-width digit before is a digit too
+        ("没有日期的一段话。", 3, 5, True),
+    ],
+)
+def test_own_dateline(text: str, month: int, day: int, own: bool) -> None:
+    from builders.enrich.dates import _own_dateline
+
+    assert _own_dateline(text, month, day) is own
+
+
+def test_weekday_datelines_need_a_digit_first() -> None:
+    from builders.enrich.dates import weekday_datelines
+
+    assert weekday_datelines("10月20日(周六)，12月1日 星期日，2018年5月4日（周五）") == [
+        (10, 20, 6, "10月20日(周六)"), (12, 1, 7, "12月1日 星期日")]

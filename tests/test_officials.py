@@ -239,3 +239,24 @@ def test_persons_are_names(body: str) -> None:
     draft = make_draft("m00.txt", body)
     (article,) = enrich_page([draft], draft.body)
     assert not {"林草局", "慕名而", "刘洋边", "胡先生"} & set(article.persons)
+
+
+def test_head_scan_finds_what_the_plain_alternation_finds() -> None:
+    """The first-character guard of :func:`head_pattern` only skips places no head starts at."""
+    import re
+
+    from builders.enrich.officials import HAN, _alt, head_pattern
+    from builders.enrich.posts import HEADS
+
+    plain = re.compile(rf"(?=((?:{_alt(HEADS)}))(?={HAN}))")
+    text = "县委副书记、县长甲乙主持会议，总务厅长官丙丁和秘书长。主任们、国务院总理戊己会见驻华大使庚辛，书记处"
+    found = [(m.start(1), m.end(1)) for m in head_pattern().finditer(text)]
+    assert found == [(m.start(1), m.end(1)) for m in plain.finditer(text)]
+    assert len(found) >= 7
+
+
+def test_token_starts_are_the_offsets_tokens_begin_at() -> None:
+    from builders.enrich.officials import TokenStarts
+
+    starts = TokenStarts(["县委", "书记", "甲乙", "说"])
+    assert [starts.get(k) for k in range(8)] == [0, None, 1, None, 2, None, 3, 4]

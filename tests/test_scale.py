@@ -88,6 +88,31 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
     assert tree(reused.release_dir) == tree(clean.release_dir), "a shard copied from the shard cache differs"
 
 
+def test_a_cached_shard_gets_its_reuse_sketch_from_the_shard_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sketch file of a shard copied from the shard cache is copied too, not made again, and the
+    release is the clean one; a shard that was processed makes its sketch and keeps it there."""
+    import builders.build
+
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    make_corpus(seeds, PAGES - 4)
+    build_release(config(seeds, tmp_path / "a", cache=True, cache_dir=cache))
+    assert len(list(cache.glob("*/shards/*/finished.sketch"))) == (PAGES - 4 + SHARD - 1) // SHARD
+    made: list[int] = []
+    sketch = builders.build.sketch_shard
+
+    def counted(folder: Path, task: ShardTask, written: WrittenShards) -> None:
+        made.append(task.index)
+        sketch(folder, task, written)
+
+    monkeypatch.setattr(builders.build, "sketch_shard", counted)
+    make_corpus(seeds, PAGES)
+    again = build_release(config(seeds, tmp_path / "b", cache=True, cache_dir=cache))
+    assert made == [PAGES // SHARD - 1]  # the last shard, which got the new pages; the others were copied
+    assert tree(again.release_dir) == tree(build_release(config(seeds, tmp_path / "c")).release_dir)
+
+
 def test_cache_is_keyed_by_content_and_can_be_turned_off(tmp_path: Path) -> None:
     seeds, cache = tmp_path / "seeds", tmp_path / "cache"
     make_corpus(seeds, 3)
@@ -134,6 +159,35 @@ def test_shared_run_yields_in_task_order_and_raises_the_first_failure(monkeypatc
         assert [next(run).index for _ in range(4)] == [0, 1, 2, 3]
         with pytest.raises(ValueError, match="shard 4"):
             list(run)
+
+
+def test_shared_run_gives_the_pool_one_task_per_helper_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No task waits queued in a helper while this process could take it: the pool holds at most one
+    task per helper, and every task runs exactly once."""
+    ran: list[int] = []
+
+    def fake_run(task: ShardTask) -> ShardSummary:
+        time.sleep(0.02)
+        ran.append(task.index)
+        return ShardSummary(task.index, task.out, BuildStats(), WrittenShards())
+
+    class CountingPool(ThreadPoolExecutor):
+        outstanding = most = 0
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            CountingPool.outstanding += 1
+            CountingPool.most = max(CountingPool.most, CountingPool.outstanding)
+            future = super().submit(fn, *args, **kwargs)
+            future.add_done_callback(lambda _: setattr(CountingPool, "outstanding", CountingPool.outstanding - 1))
+            return future
+
+    monkeypatch.setattr(engines, "run_shard", fake_run)
+    monkeypatch.setattr(engines, "_attempt", fake_run)
+    tasks = [ShardTask(k, Path(), (), Path(str(k)), None, "warn", fake_run) for k in range(12)]  # type: ignore[arg-type]
+    with CountingPool(4) as pool:
+        assert [s.index for s in engines._shared_run(tasks, tasks, pool, 1)] == list(range(12))
+    assert CountingPool.most == 1
+    assert sorted(ran) == list(range(12))
 
 
 def test_cut_runs_of_pages() -> None:

@@ -128,6 +128,14 @@ def test_a_disagreeing_rjieba_is_not_used(loaded: segment.Jieba, monkeypatch: py
     assert fast_segment.fast_segmenter(loaded.tokenizer, users, loaded.tags, loaded.base_freq, mixed) is None
 
 
+def test_word_graph_from_the_words_alone_is_jiebas(loaded: segment.Jieba) -> None:
+    """The fast path's word graph (dictionary words only) equals jieba's ``get_DAG`` over its full ``FREQ``."""
+    assert loaded.fast is not None
+    assert loaded.tokenizer.FREQ["中华人民共"] == 0 and "中华人民共" not in loaded.fast.tokenizer.FREQ
+    for piece in ("中华人民共和国A股", "A股上市企业落地", "4S店", "GDP8.5%", "2021", "庆元县百山祖镇", "x", "卡拉OK厅"):
+        assert loaded.fast._dag(piece) == loaded.tokenizer.get_DAG(piece)
+
+
 def test_environment_turns_the_fast_path_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XIANBAO_SEGMENTER", "jieba")
     plain = segment._load()
@@ -146,8 +154,16 @@ def test_snapshot_tables_equal_freshly_built_ones(tmp_path: Path, monkeypatch: p
     assert segment.load_tables(jieba, words) == built == segment._build_tables(jieba, words)
     path.write_bytes(b"\x00damaged")
     assert segment.load_tables(jieba, words) == built  # a damaged snapshot is rebuilt
-    freq, total, tags, _, mixed = built
+    freq, total, tags, _, mixed, canaries = built
     assert freq["庆元县"] > 0 and tags["庆元县"] == "ns" and total > 60_000_000
+    assert all(freq.values()) and "中华人民共" not in freq  # words only: no 0-frequency prefix entries
+    own = jieba.Tokenizer()
+    own.initialize()
+    own.load_userdict(str(segment.USER_DICT))
+    full = segment.python_tokenizer(freq, total)
+    assert full.FREQ == own.FREQ and full.total == own.total  # jieba's FREQ, prefixes and all
+    assert own.FREQ["中华人民共"] == 0
+    assert canaries == [own.lcut(text, HMM=True) for text in fast_segment.CANARIES]
     assert "A股" in mixed and "4S店" in mixed and all(not fast_segment.PURE_HAN.fullmatch(w) for w in mixed)
 
 

@@ -52,7 +52,7 @@ _RANGE = re.compile(r"^[-—–~～至到]\s*(?:19|20)\d\d")
 _UNIT = re.compile(r"^[万亿个元人户家名件项位座所条米吨亩多余次辆只头株台套场期批篇]")
 _PLAN = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
 _ANNIVERSARY = re.compile(r"(中国共产党成立|建党|新中国成立|建国|改革开放)(\d{2,3}|[一二三四五六七八九十百]+)周年")
-_DATELINE = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
+_DATELINE = re.compile(r"(?=\d)(?<![\d年])(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _ORIGINS = {"中国共产党成立": 1921, "建党": 1921, "新中国成立": 1949, "建国": 1949, "改革开放": 1978}
 
@@ -276,10 +276,20 @@ def _strong(
     return strong
 
 
+_YEAR_BEFORE = re.compile(r"\d{4}年$")
+
+
 def _own_dateline(text: str, month: int, day: int) -> bool:
     """False when every mention of the date has a year before it (2018年11月30日 is no dateline)."""
-    mentions = list(re.finditer(rf"(?<!\d){month}月{day}日", text))
-    return not mentions or any(not re.search(r"\d{4}年$", text[max(0, m.start() - 5) : m.start()]) for m in mentions)
+    mention, mentioned = f"{month}月{day}日", False
+    at = text.find(mention)
+    while at >= 0:
+        if not (at and text[at - 1].isdecimal()):  # a digit before: 11月4日 is no mention of 1月4日
+            mentioned = True
+            if not _YEAR_BEFORE.search(text[max(0, at - 5) : at]):
+                return True
+        at = text.find(mention, at + 1)
+    return not mentioned
 
 
 def gather(text: str, datelines: Iterable[tuple[int, int]] = ()) -> Evidence:

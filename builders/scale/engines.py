@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any, Literal
 
 from builders.errors import need_extra
@@ -42,10 +42,6 @@ ENGINES: tuple[Engine, ...] = ("local", "ray")
 def default_workers() -> int:
     """All cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-IN_FLIGHT_PER_HELPER = 2
-"""Tasks queued per pool process, so it keeps working while this process runs a task."""
 
 
 PR_SET_PDEATHSIG = 1
@@ -93,36 +89,82 @@ def _attempt(task: ShardTask) -> ShardSummary | Exception:
         return err
 
 
+class _SharedTasks:
+    """The shard tasks still to process, taken lowest first by whoever is free: this process or a
+    pool process. The pool is given one task per helper at a time (a feeder thread hands it the
+    next one as soon as one finishes), so no task waits in a helper's queue while this process
+    could run it: at the end of a build both sides finish within about one shard of each other.
+    """
+
+    def __init__(self, tasks: Sequence[ShardTask], todo: Sequence[ShardTask]) -> None:
+        self.pending = deque(todo)
+        self.todo = {task.index for task in todo}
+        self.futures: dict[int, Future[ShardSummary]] = {}
+        self.lock = threading.Lock()
+        self.stopped = False
+
+    def claim(self, task: ShardTask) -> tuple[Future[ShardSummary] | None, ShardTask | None]:
+        """For the task due next (not yet done here): its pool future to wait for, or a task this
+        process runs first (the due one itself when nobody took it, else the lowest pending one
+        while the pool still works on the due one)."""
+        with self.lock:
+            if task.index not in self.todo:
+                return None, task  # found in the shard cache: copied here
+            future = self.futures.get(task.index)
+            if future is not None and (future.done() or not self.pending):
+                return self.futures.pop(task.index), None
+            return None, self.pending.popleft()
+
+    def feed(self, pool: Executor, helpers: int) -> None:
+        """Keep ``helpers`` tasks running in ``pool`` until none is pending (feeder thread)."""
+        running: set[Future[ShardSummary]] = set()
+        while True:
+            with self.lock:
+                while len(running) < helpers and self.pending and not self.stopped:
+                    task = self.pending.popleft()
+                    future = self.futures[task.index] = pool.submit(run_shard, task)
+                    running.add(future)
+            if not running:
+                return
+            running = wait(running, return_when=FIRST_COMPLETED).not_done
+
+    def stop(self) -> None:
+        """Hand out no more tasks; cancel those not started."""
+        with self.lock:
+            self.stopped = True
+            self.pending.clear()
+            for future in self.futures.values():
+                future.cancel()
+
+
 def _shared_run(tasks: Sequence[ShardTask], todo: Sequence[ShardTask], pool: Executor, helpers: int
                 ) -> Iterator[ShardSummary]:
     """Summaries in task order; this process runs tasks too, beside ``helpers`` pool processes.
 
-    The pool is kept fed with the lowest unassigned tasks; while the next summary due is
-    still in the pool, this process runs the lowest unassigned task itself and keeps its
-    summary (or exception) until its turn.
+    Tasks of ``todo`` go, lowest first, to whichever side is free (:class:`_SharedTasks`); while
+    the next summary due is still in the pool, this process runs the lowest pending task itself
+    and keeps its summary (or exception) until its turn. Exceptions are raised in task order.
     """
-    pending = deque(todo)
-    futures: dict[int, Future[ShardSummary]] = {}
+    shared = _SharedTasks(tasks, todo)
+    feeder = threading.Thread(target=shared.feed, args=(pool, helpers), daemon=True, name="xianbao-feeder")
+    feeder.start()
     done: dict[int, ShardSummary | Exception] = {}
     try:
         for task in tasks:
-            while task.index not in done:
-                while pending and sum(not f.done() for f in futures.values()) < IN_FLIGHT_PER_HELPER * helpers:
-                    queued = pending.popleft()
-                    futures[queued.index] = pool.submit(run_shard, queued)
-                future = futures.get(task.index)
-                if future is not None and (future.done() or not pending):
-                    done[task.index] = futures.pop(task.index).result()
-                else:
-                    mine = pending.popleft() if future is not None or (pending and pending[0] is task) else task
+            summary = None
+            while task.index not in done and summary is None:
+                future, mine = shared.claim(task)
+                if mine is not None:
                     done[mine.index] = _attempt(mine)
-            result = done.pop(task.index)
+                elif future is not None:
+                    summary = future.result()
+            result = summary if summary is not None else done.pop(task.index)
             if isinstance(result, Exception):
                 raise result
             yield result
     finally:
-        for future in futures.values():
-            future.cancel()
+        shared.stop()
+        feeder.join()
 
 
 def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary]:

@@ -20,8 +20,8 @@ from builders.release.records import ProblemSink, checked_records
 from builders.release.stats import BuildStats
 from builders.release.write import ShardWriter, WrittenShards
 from builders.scale.cache import PageCache, page_key, processor_name
-from builders.scale.shard_cache import SUMMARY, entry_dir, restore, shard_key, store
-from builders.scale.tasks import PART_REJECTS, ShardTask
+from builders.scale.shard_cache import SUMMARY, entry_dir, keep_finished, recall_finished, restore, shard_key, store
+from builders.scale.tasks import PART_REJECTS, ShardFile, ShardTask
 from schema import Problem
 
 
@@ -95,9 +95,25 @@ def run_shard(task: ShardTask) -> ShardSummary:
         summary = _build_shard(task)
         if entry is not None and [s.sha256 for s in summary.stats.seeds] == [p.sha256 for p in task.pages]:
             store(entry, task.out, PART_REJECTS, summary.stats, summary.written)
+        else:
+            entry = None  # a page changed while the build ran: these parts are not the entry's
     if task.finish is not None:
-        task.finish(task, summary.written)
+        _finish(task, summary.written, entry)
     return summary
+
+
+def _finish(task: ShardTask, written: WrittenShards, entry: Path | None) -> None:
+    """Run ``task.finish``; the file of a :class:`~builders.scale.tasks.ShardFile` finisher is copied
+    from the shard's cache entry when it is kept there, and kept there after it is made."""
+    finish = task.finish
+    assert finish is not None
+    if not isinstance(finish, ShardFile) or entry is None:
+        finish(task, written)
+        return
+    target = finish.path(task)
+    if not recall_finished(entry, target):
+        finish(task, written)
+        keep_finished(entry, target)
 
 
 def _entry(task: ShardTask) -> Path | None:

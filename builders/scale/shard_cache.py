@@ -30,6 +30,8 @@ from builders.scale.cache import pipeline_version, processor_name
 from builders.scale.tasks import ShardTask
 
 SUMMARY = "summary.json"
+FINISHED = "finished"
+"""The file a :class:`~builders.scale.tasks.ShardFile` finisher wrote for the shard (``finished<suffix>``)."""
 
 
 def shard_key(task: ShardTask) -> str:
@@ -94,3 +96,28 @@ def store(entry: Path, out: Path, rejects: str, stats: BuildStats, written: Writ
         tmp.rename(entry)
     except OSError:  # another worker stored the same shard first, or a full disk: the cache is optional
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def recall_finished(entry: Path, target: Path) -> bool:
+    """Copy the finisher's file kept with a cached shard to ``target``; False when none is kept."""
+    kept = entry / f"{FINISHED}{target.suffix}"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target)
+    except OSError:
+        return False
+    return True
+
+
+def keep_finished(entry: Path, made: Path) -> None:
+    """Keep the finisher's file ``made`` with the cached shard (atomically: a temporary file, then a
+    rename); without an entry, or on a full disk, nothing is kept (the cache is optional)."""
+    kept = entry / f"{FINISHED}{made.suffix}"
+    if not entry.is_dir() or kept.exists() or not made.is_file():
+        return
+    tmp = entry / f".{kept.name}.{os.getpid()}.tmp"
+    try:
+        shutil.copyfile(made, tmp)
+        tmp.replace(kept)
+    except OSError:
+        tmp.unlink(missing_ok=True)

@@ -58,3 +58,23 @@ class ShardTask:
 
 Finisher = Callable[[ShardTask, WrittenShards], None]
 """What a worker does with a shard's written parts before it reports (``ShardTask.finish``)."""
+
+
+@dataclass(frozen=True)
+class ShardFile:
+    """A finisher whose whole output is one file per shard task, ``folder/<index:05d><suffix>``, that
+    depends on the shard's bytes (its pages and written parts) alone, never on the shard's index: the
+    shard cache (:mod:`builders.scale.shard_cache`) keeps it with the shard's parts, and a shard
+    copied from there gets the file copied too instead of ``run`` being run again.
+    """
+
+    run: Finisher
+    folder: Path
+    suffix: str
+
+    def path(self, task: ShardTask) -> Path:
+        """The file ``run`` writes for ``task``."""
+        return self.folder / f"{task.index:05d}{self.suffix}"
+
+    def __call__(self, task: ShardTask, written: WrittenShards) -> None:
+        self.run(task, written)

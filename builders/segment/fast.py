@@ -53,6 +53,7 @@ CANARY = (
     "钱江源国家公园体制试点区开化县，GDP增长8.5%。"
 )
 """Text cut both ways at load: digits, letters, names, a user-dictionary place, HMM words."""
+CANARIES = (CANARY, CANARY[40:], CANARY.replace("，", ""))
 
 
 @dataclass
@@ -60,7 +61,8 @@ class FastJieba:
     """A :class:`~builders.segment.tokenizer.Segmenter` equal to ``tokenizer.lcut(text, HMM=True)``."""
 
     tokenizer: Any
-    """The loaded ``jieba.Tokenizer`` (user dictionary included)."""
+    """A loaded ``jieba.Tokenizer`` (user dictionary included); its ``FREQ`` may hold the dictionary
+    words alone, without jieba's 0-frequency prefix entries: only ``FREQ`` and ``calc`` are used."""
     rust: Any
     """An ``rjieba.Jieba`` holding the same words and frequencies."""
     han: re.Pattern[str]
@@ -74,6 +76,8 @@ class FastJieba:
     mixed_pairs: frozenset[str] = field(default_factory=frozenset)
     """Each two adjacent characters of a mixed word that are one ideograph and one other."""
     longest_mixed: int = 0
+    longest_word: int = 0
+    """Characters of the longest dictionary word (how far :meth:`_dag` looks)."""
     _mixed_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """Words of the mixed blocks cut so far (:meth:`_mixed_words`)."""
 
@@ -162,7 +166,7 @@ class FastJieba:
         if PURE_HAN.fullmatch(piece):
             words: list[str] = self.rust.cut(piece, False)
             return words
-        dag = self.tokenizer.get_DAG(piece)
+        dag = self._dag(piece)
         route: dict[int, tuple[float, int]] = {}
         self.tokenizer.calc(piece, dag, route)
         out, x = [], 0
@@ -171,6 +175,15 @@ class FastJieba:
             out.append(piece[x:y])
             x = y
         return out
+
+
+    def _dag(self, piece: str) -> dict[int, list[int]]:
+        """jieba's ``get_DAG`` (the ends of the dictionary words starting at each point, or the point
+        itself) from the words alone: jieba walks each point's prefixes until one is in no word, which
+        finds the same words, since every prefix of a word is a prefix entry of its ``FREQ``."""
+        freq, n = self.tokenizer.FREQ, len(piece)
+        return {k: [i for i in range(k, min(n, k + self.longest_word)) if freq.get(piece[k : i + 1])] or [k]
+                for k in range(n)}
 
 
 def _stitch(parts: list[list[str] | None], pure: list[str]) -> list[str]:
@@ -210,8 +223,27 @@ def mixed_words(freq: dict[str, int]) -> list[str]:
     return sorted(w for w, n in freq.items() if n and not PURE_HAN.fullmatch(w) and PURE_HAN.search(w))
 
 
+_DEFAULT_TAKEN = False
+
+
+def _new_rjieba() -> Any:
+    """A fresh ``rjieba.Jieba`` (its default dictionary), or None without rjieba. The first one of a
+    process is the one the package builds at import (``rjieba._DEFAULT_JIEBA``, which nothing else
+    uses here): building a second costs as much again (0.2 s)."""
+    global _DEFAULT_TAKEN
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    if _DEFAULT_TAKEN or not isinstance(getattr(rjieba, "_DEFAULT_JIEBA", None), rjieba.Jieba):
+        return rjieba.Jieba()
+    _DEFAULT_TAKEN = True
+    return rjieba._DEFAULT_JIEBA
+
+
 def fast_segmenter(
-    tokenizer: Any, user_words: list[str], tags: dict[str, str], base_freq: dict[str, int], mixed: list[str]
+    tokenizer: Any, user_words: list[str], tags: dict[str, str], base_freq: dict[str, int], mixed: list[str],
+    canaries: list[list[str]] | None = None,
 ) -> FastJieba | None:
     """rjieba loaded with the user dictionary as jieba loaded it, or None when rjieba is
     missing or disagrees with jieba on :data:`CANARY`.
@@ -224,14 +256,14 @@ def fast_segmenter(
             a re-added word's new frequency to its total without taking the old one off,
             jieba-rs swaps them; a placeholder entry makes both totals equal.
         mixed: :func:`mixed_words` of the tokenizer's dictionary.
+        canaries: Python jieba's words of each :data:`CANARIES` text, when known (memoised with
+            the dictionary); else ``tokenizer.lcut`` cuts them (it must then hold jieba's full ``FREQ``).
     """
-    try:
-        import rjieba
-    except ImportError:
+    rust = _new_rjieba()
+    if rust is None:
         return None
-    rust = rjieba.Jieba()
     for word in user_words:
-        rust.add_word(word, tokenizer.FREQ[word], tags.get(word))
+        rust.add_word(word, tokenizer.FREQ.get(word, 0), tags.get(word))
     # Private-use characters: never in a block rjieba is given (PURE_HAN), only the total counts.
     rust.add_word("\ue000\ue000", sum(base_freq.values()) or 1, None)
     import jieba
@@ -241,6 +273,6 @@ def fast_segmenter(
                       if bool(PURE_HAN.match(w[i])) != bool(PURE_HAN.match(w[i + 1])))
     fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default,
                      block_pattern(jieba.re_han_default), jieba.finalseg.cut,
-                     frozenset(mixed), pairs, max(map(len, mixed), default=0))
-    canaries = (CANARY, CANARY[40:], CANARY.replace("，", ""))
-    return fast if all(fast.cut(text) == tokenizer.lcut(text, HMM=True) for text in canaries) else None
+                     frozenset(mixed), pairs, max(map(len, mixed), default=0), max(map(len, tokenizer.FREQ), default=1))
+    expected = canaries if canaries is not None else [tokenizer.lcut(text, HMM=True) for text in CANARIES]
+    return fast if [fast.cut(text) for text in CANARIES] == expected else None
