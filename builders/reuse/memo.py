@@ -32,16 +32,15 @@ from builders.reuse.verify import (
     body_spans,
     contains,
     covered_by,
-    embedded_pair,
-    is_reprint,
     overlap,
     run_anchors,
     shared_runs,
+    verdict,
 )
 
 log = logging.getLogger("xianbao")
 
-HEADER = b"xianbao reuse pairs 1\n"
+HEADER = b"xianbao reuse pairs 2\n"
 FILE = "pairs.memo"
 Piece = tuple[int, int, int, bytes]
 """A piece of a shared passage: body start, body end, normalised length, its anchors (uint64 bytes)."""
@@ -58,6 +57,9 @@ class Facts:
     reprint: bool
     holder: int | None
     """0 or 1: which of the pair (in index order) holds the other inside its own text."""
+    opening: int | None = None
+    """0 or 1: which of the pair (in index order) is a reprint of the other only by keeping its opening
+    (:attr:`~builders.reuse.verify.Verdict.opening`)."""
 
 
 def content_key(body: bytes) -> bytes:
@@ -94,19 +96,17 @@ class Verifier:
         return entry, a > b
 
     def facts(self, a: int, b: int) -> Facts:
-        """Overlap, reprint verdict and holder of the pair (``holder`` 0 for ``a``, 1 for ``b``, in
-        either call order: the entry keeps it for the lower index first)."""
+        """Overlap, reprint verdict, holder and opening copy of the pair (0 for ``a``, 1 for ``b``, in
+        either call order: the entry keeps them for the lower index first)."""
         entry, flipped = self._entry(a, b)
         if entry[0] is None:
             self.verified += 1
-            ea, eb = self.ev(min(a, b)), self.ev(max(a, b))
-            common, containment = overlap(ea, eb)
-            reprint = is_reprint(ea, eb, containment)
-            entry[0] = (common, containment, reprint, embedded_pair(ea, eb) if reprint else None)
-        common, containment, reprint, holder = entry[0]
-        if flipped and holder is not None:
-            holder = 1 - holder
-        return Facts(common, containment, reprint, holder)
+            found = verdict(self.ev(min(a, b)), self.ev(max(a, b)))
+            entry[0] = (found.common, found.containment, found.reprint, found.holder, found.opening)
+        common, containment, reprint, holder, opening = entry[0]
+        if flipped:
+            holder, opening = (None if x is None else 1 - x for x in (holder, opening))
+        return Facts(common, containment, reprint, holder, opening)
 
     def reprint_spans(self, a: int, b: int) -> list[tuple[int, int]]:
         """Body ranges of ``a`` it shares with ``b`` (runs of at least ``MIN_REPRINT_SPAN``)."""

@@ -54,6 +54,9 @@ class Normalized:
 
     codes: npt.NDArray[np.uint32]
     where: npt.NDArray[np.int32]
+    breaks: npt.NDArray[np.int32]
+    """Normalised position where each paragraph after the first begins (sorted, distinct; a line of the
+    body with no kept character is no paragraph)."""
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -92,11 +95,18 @@ def fold(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
 
 def normalize(body: str) -> Normalized:
     """The evidence of ``body``: see the module docstring."""
-    folded = fold(np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32))
+    raw = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
+    folded = fold(raw)
     for start, end in masked_ranges(body):
         folded[start:end] = 0
     where = np.flatnonzero(folded).astype(np.int32)
-    return Normalized(folded[where], where)
+    return Normalized(folded[where], where, paragraph_breaks(raw, where))
+
+
+def paragraph_breaks(raw: npt.NDArray[np.uint32], where: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+    """Normalised positions of the paragraphs after the first: the kept character after each line break."""
+    starts = np.searchsorted(where, np.flatnonzero(raw == 0x0A) + 1).astype(np.int32)
+    return np.unique(starts[(starts > 0) & (starts < len(where))])
 
 
 def credited_to(body: str, attribution: str | None = None) -> str | None:
