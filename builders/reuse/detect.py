@@ -206,7 +206,7 @@ def _passages(links: Links, shared: list[tuple[int, int, float]], check: Verifie
     found: list[tuple[int, int]] = []
     for a, b, containment in shared:
         runs_a = _plain(check.pieces(a, b), formulaic)
-        runs_b = _plain(check.pieces(b, a), formulaic) if runs_a else []
+        runs_b = _plain(check.pieces(b, a), formulaic) if sum(p[2] for p in runs_a) >= MIN_PASSAGE else []
         if min(sum(p[2] for p in runs_a), sum(p[2] for p in runs_b)) < MIN_PASSAGE:
             continue
         found.append((a, b))

@@ -106,7 +106,9 @@ def normalize(body: str) -> Normalized:
 def paragraph_breaks(raw: npt.NDArray[np.uint32], where: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
     """Normalised positions of the paragraphs after the first: the kept character after each line break."""
     starts = np.searchsorted(where, np.flatnonzero(raw == 0x0A) + 1).astype(np.int32)
-    return np.unique(starts[(starts > 0) & (starts < len(where))])
+    keep = (starts > 0) & (starts < len(where))
+    keep[1:] &= starts[1:] != starts[:-1]  # non-decreasing: a repeat is a line with no kept character
+    return starts[keep]
 
 
 def credited_to(body: str, attribution: str | None = None) -> str | None:

@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,8 +125,15 @@ class Verdict:
     containment): its shared text must not be formulaic (:func:`~builders.reuse.detect.verify_pairs`)."""
 
 
-def verdict(a: Evidence, b: Evidence) -> Verdict:
-    """Overlap, reprint verdict and holder of a pair: see the module docstring."""
+Runs = list[tuple[int, int]]
+
+
+def verdict(a: Evidence, b: Evidence, runs: Callable[[int], Runs] | None = None) -> Verdict:
+    """Overlap, reprint verdict and holder of a pair: see the module docstring. ``runs(0)``: the runs of
+    ``a``'s text shared with ``b`` (:func:`shared_runs`, ``MIN_REPRINT_SPAN``), ``runs(1)`` the other way
+    (a caller that needs them again passes them from its cache)."""
+    if runs is None:
+        runs = lambda i: shared_runs((a, b)[i], (b, a)[i], MIN_REPRINT_SPAN)  # noqa: E731
     if not len(a.distinct) or not len(b.distinct):
         return Verdict(0, 0.0, False, None)
     shorter, longer = (0, 1) if len(a.distinct) < len(b.distinct) else (1, 0)
@@ -136,13 +144,14 @@ def verdict(a: Evidence, b: Evidence) -> Verdict:
     no = Verdict(common, containment, False, None)
     if len(x.distinct) < MIN_LENGTH_RATIO * len(y.distinct):
         return no
-    runs = _runs(found[x.inverse], MIN_REPRINT_SPAN)
     opening = containment < REPRINT_CONTAINMENT
-    if opening and (common < MIN_COMMON or not keeps_opening(x, runs)):
+    if opening and common < MIN_COMMON:
         return no
-    if between_own_paragraphs(x, runs):
+    own = runs(shorter)
+    if (opening and not keeps_opening(x, own)) or between_own_paragraphs(x, own):
         return no
-    return Verdict(common, containment, True, longer if embedded(y, x) else None, shorter if opening else None)
+    return Verdict(common, containment, True, longer if _inside(y, runs(longer)) else None,
+                   shorter if opening else None)
 
 
 def keeps_opening(x: Evidence, runs: list[tuple[int, int]]) -> bool:
@@ -159,13 +168,6 @@ def between_own_paragraphs(x: Evidence, runs: list[tuple[int, int]]) -> bool:
     paragraphs of a quote between a report's own opening and closing ones, not a reprint (which keeps
     its opening, an editor's first sentence at most)."""
     return bool(runs) and bool(len(x.breaks)) and runs[0][0] >= x.breaks[0] and runs[-1][1] <= x.breaks[-1]
-
-
-def embedded(longer: Evidence, shorter: Evidence) -> bool:
-    """True when the text ``longer`` shares with ``shorter`` sits inside its own text (:func:`_inside`): a
-    local report quoting a passage, not a reprint (editors cut a reprint from the bottom, so a reprint
-    keeps the story's opening)."""
-    return _inside(longer, _runs(contains(shorter.distinct, longer.distinct)[longer.inverse], MIN_REPRINT_SPAN))
 
 
 def _inside(x: Evidence, runs: list[tuple[int, int]]) -> bool:
