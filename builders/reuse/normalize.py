@@ -76,9 +76,11 @@ def masked_ranges(body: str) -> list[tuple[int, int]]:
     return found
 
 
+CREDIT_WORD = re.compile("来源|稿源|转自|编辑|审核|校对|作者")
+
+
 def _may_have_credit_line(body: str) -> bool:
-    return "来源" in body or "稿源" in body or "转自" in body or "编辑" in body or "审核" in body or "校对" in body \
-        or "作者" in body
+    return CREDIT_WORD.search(body) is not None
 
 
 def _may_end_with_source(body: str) -> bool:

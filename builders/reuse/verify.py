@@ -107,8 +107,7 @@ def contains(sorted_set: Hashes, values: Hashes) -> npt.NDArray[np.bool_]:
     """Which of ``values`` are in ``sorted_set`` (binary search: no sort of either)."""
     if not len(sorted_set):
         return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return np.asarray(sorted_set[at] == values)
+    return np.asarray(sorted_set.take(sorted_set.searchsorted(values), mode="clip") == values)
 
 
 @dataclass(frozen=True)
@@ -198,20 +197,23 @@ def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
 
     Computed on the found positions, not character by character: a text has hundreds of short
     runs and few long ones."""
-    at = np.flatnonzero(found)
+    at = found.nonzero()[0]
     if not len(at):
         return []
-    step = np.diff(at)
-    breaks = np.flatnonzero(step > K + GAP)
-    first, last = np.zeros(len(breaks) + 1, dtype=np.intp), np.full(len(breaks) + 1, len(at) - 1, dtype=np.intp)
-    first[1:], last[:-1] = breaks + 1, breaks
+    step = at[1:] - at[:-1]
+    breaks = (step > K + GAP).nonzero()[0]
+    first, last = np.empty(len(breaks) + 1, dtype=np.intp), np.empty(len(breaks) + 1, dtype=np.intp)
+    first[0], first[1:], last[:-1], last[-1] = 0, breaks + 1, breaks, len(at) - 1
     starts, ends = at[first], at[last] + K
-    long = np.flatnonzero(ends - starts >= min_len)
+    long = (ends - starts >= min_len).nonzero()[0]
     if not len(long):
         return []
-    covered = np.concatenate([[0], np.cumsum(np.minimum(step, K))])
-    return [(s, e) for s, e, c in zip(starts[long].tolist(), ends[long].tolist(),
-                                      (covered[last[long]] - covered[first[long]] + K).tolist(), strict=True)
+    covered = np.empty(len(at), dtype=np.int64)
+    covered[0] = 0
+    np.cumsum(np.minimum(step, K), out=covered[1:])
+    first, last = first[long], last[long]
+    return [(s, e) for s, e, c in zip(at[first].tolist(), (at[last] + K).tolist(),
+                                      (covered[last] - covered[first] + K).tolist(), strict=True)
             if c / (e - s) >= MIN_COVERED]
 
 
