@@ -217,43 +217,6 @@ def _range_postings(values: Hashes, owners: npt.NDArray[np.int32], n: int,
     return codes, seen.astype(np.int64), formulaic
 
 
-PAIR_CHUNK = 1 << 12
-"""Pairs whose shared anchors are counted at once (~40 anchors a record, ~40 bytes each while counted: ~6 MB)."""
-
-
-def formulaic_pairs(pairs: Pairs, anchors: Hashes, owners: npt.NDArray[np.int32], n: int, formulaic: Hashes,
-                    share: float) -> npt.NDArray[np.bool_]:
-    """Which ``pairs`` share anchors of which more than ``share`` are ``formulaic`` (sorted): two meeting reports
-    of one template (会议强调…) share boilerplate, no evidence of one story or of a quote, and are not verified.
-
-    ``anchors``/``owners`` as for :func:`anchor_postings` (``n`` records). Every (record, anchor) is hashed
-    into one 64-bit key and the keys sorted once (8 bytes an anchor); the anchors of each pair's first
-    record are looked up among its second's, ``PAIR_CHUNK`` pairs at a time."""
-    found = np.zeros(len(pairs), dtype=bool)
-    if not len(pairs) or not len(formulaic) or not len(anchors):
-        return found
-    offsets = np.searchsorted(owners, np.arange(n + 1))
-    keys = np.sort(_owned(anchors, owners))
-    marked = formulaic[np.minimum(np.searchsorted(formulaic, anchors), len(formulaic) - 1)] == anchors
-    for lo in range(0, len(pairs), PAIR_CHUNK):
-        a, b = pairs[lo:lo + PAIR_CHUNK, 0], pairs[lo:lo + PAIR_CHUNK, 1]
-        counts = offsets[a + 1] - offsets[a]
-        pair = np.repeat(np.arange(len(a)), counts)
-        at = np.arange(int(counts.sum())) + np.repeat(offsets[a] - (np.cumsum(counts) - counts), counts)
-        query = _owned(anchors[at], b[pair])
-        shared = keys[np.minimum(np.searchsorted(keys, query), len(keys) - 1)] == query
-        held = np.bincount(pair, weights=shared, minlength=len(a))
-        boiler = np.bincount(pair, weights=shared & marked[at], minlength=len(a))
-        found[lo:lo + len(a)] = boiler > share * held
-    return found
-
-
-def _owned(values: Hashes, owners: npt.NDArray[np.integer]) -> Hashes:
-    """One 64-bit key of each (record, anchor)."""
-    with np.errstate(over="ignore"):
-        return mix(values ^ mix(owners.astype(np.uint64) + np.uint64(1)))
-
-
 def unique_pairs(pairs: Pairs) -> Pairs:
     """Distinct pairs with ``a < b``, sorted."""
     if not len(pairs):

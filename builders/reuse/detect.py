@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from builders.reuse.candidates import Pairs, anchor_postings, formulaic_pairs, lsh_pairs, unique_pairs
+from builders.reuse.candidates import Pairs, anchor_postings, lsh_pairs, unique_pairs
 from builders.reuse.cluster import Links, Meta, Metas, UnionFind, assign
 from builders.reuse.memo import Piece, Verifier, formulaic_piece
 from builders.reuse.normalize import normalize
@@ -95,7 +95,6 @@ def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None,
     cap = max_df(n)
     passage_pairs, formulaic = anchor_postings(signed.anchors, signed.owners, n, cap, workdir)
     pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible), passage_pairs]))
-    pairs = pairs[~formulaic_pairs(pairs, signed.anchors, signed.owners, n, formulaic, MAX_FORMULAIC_SHARE)]
     ev = functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i)))
     check = Verifier(ev, *(memo or (None, None)))
     links, partial = verify_pairs(pairs, check, formulaic)
