@@ -90,7 +90,7 @@ def _may_end_with_source(body: str) -> bool:
 def fold(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     """Folded code points (a new array): :func:`fold_table` in the BMP, others kept."""
     if not len(codes) or int(codes.max()) < 0x10000:
-        return fold_table()[codes]
+        return fold_table().take(codes)
     bmp = codes < 0x10000
     return np.where(bmp, fold_table()[np.where(bmp, codes, 0)], codes)
 
@@ -102,12 +102,16 @@ def normalize(body: str) -> Normalized:
     for start, end in masked_ranges(body):
         folded[start:end] = 0
     where = np.flatnonzero(folded).astype(np.int32)
-    return Normalized(folded[where], where, paragraph_breaks(raw, where))
+    return Normalized(folded[where], where, paragraph_breaks(body, where))
 
 
-def paragraph_breaks(raw: npt.NDArray[np.uint32], where: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+def paragraph_breaks(body: str, where: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
     """Normalised positions of the paragraphs after the first: the kept character after each line break."""
-    starts = np.searchsorted(where, np.flatnonzero(raw == 0x0A) + 1).astype(np.int32)
+    lines, at = [], body.find("\n")
+    while at >= 0:
+        lines.append(at + 1)
+        at = body.find("\n", at + 1)
+    starts = np.searchsorted(where, lines).astype(np.int32)
     keep = (starts > 0) & (starts < len(where))
     keep[1:] &= starts[1:] != starts[:-1]  # non-decreasing: a repeat is a line with no kept character
     return starts[keep]
