@@ -9,6 +9,7 @@ the release are never all in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -109,10 +110,12 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     """Verified links of candidate ``pairs``: reprints first, then passages between clusters.
 
     A pair whose records are already joined by verified links is not verified again: a story
-    printed by 300 papers costs ~300 verifications, not one per LSH band and member. Pairs of which
-    one holds the other inside its own text (:func:`~builders.reuse.verify.embedded_pair`) link only
-    when that one is a reprint of something else; then records left alone may join a story whose
-    members together hold their text (:func:`_join_story`)."""
+    printed by 300 papers costs ~300 verifications, not one per LSH band and member. A pair that is a
+    reprint only because the shorter keeps its opening does not link when what it shares is mostly
+    formulaic (:func:`_formulaic_copy`). Pairs of which one holds the other inside its own text
+    (:attr:`~builders.reuse.verify.Verdict.holder`) link only when that one is a reprint of something
+    else; then records left alone may join a story whose members together hold their text
+    (:func:`_join_story`)."""
     links = Links()
     shared: list[tuple[int, int, float]] = []
     inside: list[tuple[int, int, float, int]] = []
@@ -121,6 +124,9 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
         if joined.find(a) == joined.find(b):
             continue
         facts = check.facts(a, b)
+        if facts.reprint and facts.opening is not None and _formulaic_copy(check, (a, b)[facts.opening],
+                                                                            (b, a)[facts.opening], formulaic):
+            facts = dataclasses.replace(facts, reprint=False, holder=None, opening=None)
         if not facts.reprint:
             if facts.common >= MIN_COMMON:
                 shared.append((a, b, facts.containment))
@@ -142,6 +148,15 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     _join_story(pairs, links, joined, check)
     shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
     return links, _passages(links, shared, check, formulaic)
+
+
+def _formulaic_copy(check: Verifier, x: int, y: int, formulaic: Hashes) -> bool:
+    """True when most (more than ``MAX_FORMULAIC_SHARE``) of the text ``x`` shares with ``y``, in pieces of at
+    least ``MIN_PIECE``, is formulaic (会议强调…): two meeting reports of one template are not one story."""
+    pieces = check.pieces(x, y)
+    total = sum(p[2] for p in pieces)
+    return total > 0 and sum(p[2] for p in pieces if formulaic_piece(p, formulaic, MAX_FORMULAIC_SHARE)) \
+        > MAX_FORMULAIC_SHARE * total
 
 
 STORY_MEMBERS = 8
@@ -191,7 +206,7 @@ def _passages(links: Links, shared: list[tuple[int, int, float]], check: Verifie
     found: list[tuple[int, int]] = []
     for a, b, containment in shared:
         runs_a = _plain(check.pieces(a, b), formulaic)
-        runs_b = _plain(check.pieces(b, a), formulaic) if runs_a else []
+        runs_b = _plain(check.pieces(b, a), formulaic) if sum(p[2] for p in runs_a) >= MIN_PASSAGE else []
         if min(sum(p[2] for p in runs_a), sum(p[2] for p in runs_b)) < MIN_PASSAGE:
             continue
         found.append((a, b))

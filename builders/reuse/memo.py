@@ -29,19 +29,21 @@ from builders.reuse.verify import (
     MIN_PIECE,
     MIN_REPRINT_SPAN,
     Evidence,
+    Runs,
     body_spans,
     contains,
     covered_by,
-    embedded_pair,
-    is_reprint,
     overlap,
     run_anchors,
     shared_runs,
+    verdict,
 )
 
 log = logging.getLogger("xianbao")
 
-HEADER = b"xianbao reuse pairs 1\n"
+HEADER = b"xianbao reuse pairs 2\n"
+RUNS_CACHE = 1 << 16
+"""Ordered pairs whose shared runs are kept while the pairs are verified (a few MB)."""
 FILE = "pairs.memo"
 Piece = tuple[int, int, int, bytes]
 """A piece of a shared passage: body start, body end, normalised length, its anchors (uint64 bytes)."""
@@ -58,6 +60,9 @@ class Facts:
     reprint: bool
     holder: int | None
     """0 or 1: which of the pair (in index order) holds the other inside its own text."""
+    opening: int | None = None
+    """0 or 1: which of the pair (in index order) is a reprint of the other only by keeping its opening
+    (:attr:`~builders.reuse.verify.Verdict.opening`)."""
 
 
 def content_key(body: bytes) -> bytes:
@@ -77,6 +82,9 @@ class Verifier:
     used: dict[bytes, Entry] = field(default_factory=dict)
     verified: int = 0
     """Checks made here (not found in the memo)."""
+    shared: dict[tuple[int, int], Runs] = field(default_factory=dict)
+    """Runs of one record's text shared with another's, by ordered pair: the reprint check, the spans and
+    the pieces of a passage are all cut from them (``RUNS_CACHE`` kept, not in the memo file)."""
 
     def __post_init__(self) -> None:
         if self.keys is not None and self.path is not None:
@@ -94,28 +102,36 @@ class Verifier:
         return entry, a > b
 
     def facts(self, a: int, b: int) -> Facts:
-        """Overlap, reprint verdict and holder of the pair (``holder`` 0 for ``a``, 1 for ``b``, in
-        either call order: the entry keeps it for the lower index first)."""
+        """Overlap, reprint verdict, holder and opening copy of the pair (0 for ``a``, 1 for ``b``, in
+        either call order: the entry keeps them for the lower index first)."""
         entry, flipped = self._entry(a, b)
         if entry[0] is None:
             self.verified += 1
-            ea, eb = self.ev(min(a, b)), self.ev(max(a, b))
-            common, containment = overlap(ea, eb)
-            reprint = is_reprint(ea, eb, containment)
-            entry[0] = (common, containment, reprint, embedded_pair(ea, eb) if reprint else None)
-        common, containment, reprint, holder = entry[0]
-        if flipped and holder is not None:
-            holder = 1 - holder
-        return Facts(common, containment, reprint, holder)
+            lo, hi = min(a, b), max(a, b)
+            found = verdict(self.ev(lo), self.ev(hi), lambda i: self.runs(*((lo, hi) if i == 0 else (hi, lo))))
+            entry[0] = (found.common, found.containment, found.reprint, found.holder, found.opening)
+        common, containment, reprint, holder, opening = entry[0]
+        if flipped:
+            holder, opening = (None if x is None else 1 - x for x in (holder, opening))
+        return Facts(common, containment, reprint, holder, opening)
 
     def reprint_spans(self, a: int, b: int) -> list[tuple[int, int]]:
         """Body ranges of ``a`` it shares with ``b`` (runs of at least ``MIN_REPRINT_SPAN``)."""
         entry, flipped = self._entry(a, b)
         slot = 2 if flipped else 1
         if entry[slot] is None:
-            ea = self.ev(a)
-            entry[slot] = body_spans(ea.where, shared_runs(ea, self.ev(b), MIN_REPRINT_SPAN))
+            entry[slot] = body_spans(self.ev(a).where, self.runs(a, b))
         return list(entry[slot])
+
+    def runs(self, a: int, b: int) -> Runs:
+        """Runs (normalised, at least ``MIN_REPRINT_SPAN``) of ``a``'s text shared with ``b``'s."""
+        found = self.shared.get((a, b))
+        if found is None:
+            found = shared_runs(self.ev(a), self.ev(b), MIN_REPRINT_SPAN)
+            if len(self.shared) >= RUNS_CACHE:
+                del self.shared[next(iter(self.shared))]
+            self.shared[(a, b)] = found
+        return found
 
     def pieces(self, a: int, b: int) -> list[Piece]:
         """Runs of ``a``'s text covered by ``b``'s (at least ``MIN_PIECE``), before the formulaic check."""
@@ -123,7 +139,7 @@ class Verifier:
         slot = 4 if flipped else 3
         if entry[slot] is None:
             ea = self.ev(a)
-            runs = shared_runs(ea, self.ev(b), MIN_PIECE)
+            runs = [(s, e) for s, e in self.runs(a, b) if e - s >= MIN_PIECE]
             spans = body_spans(ea.where, runs)
             entry[slot] = [(s, e, n_e - n_s, run_anchors(ea, n_s, n_e).tobytes())
                            for (s, e), (n_s, n_e) in zip(spans, runs, strict=True)]

@@ -54,6 +54,9 @@ class Normalized:
 
     codes: npt.NDArray[np.uint32]
     where: npt.NDArray[np.int32]
+    breaks: npt.NDArray[np.int32]
+    """Normalised position where each paragraph after the first begins (sorted, distinct; a line of the
+    body with no kept character is no paragraph)."""
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -73,9 +76,11 @@ def masked_ranges(body: str) -> list[tuple[int, int]]:
     return found
 
 
+CREDIT_WORD = re.compile("来源|稿源|转自|编辑|审核|校对|作者")
+
+
 def _may_have_credit_line(body: str) -> bool:
-    return "来源" in body or "稿源" in body or "转自" in body or "编辑" in body or "审核" in body or "校对" in body \
-        or "作者" in body
+    return CREDIT_WORD.search(body) is not None
 
 
 def _may_end_with_source(body: str) -> bool:
@@ -85,18 +90,31 @@ def _may_end_with_source(body: str) -> bool:
 def fold(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     """Folded code points (a new array): :func:`fold_table` in the BMP, others kept."""
     if not len(codes) or int(codes.max()) < 0x10000:
-        return fold_table()[codes]
+        return fold_table().take(codes)
     bmp = codes < 0x10000
     return np.where(bmp, fold_table()[np.where(bmp, codes, 0)], codes)
 
 
 def normalize(body: str) -> Normalized:
     """The evidence of ``body``: see the module docstring."""
-    folded = fold(np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32))
+    raw = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
+    folded = fold(raw)
     for start, end in masked_ranges(body):
         folded[start:end] = 0
     where = np.flatnonzero(folded).astype(np.int32)
-    return Normalized(folded[where], where)
+    return Normalized(folded[where], where, paragraph_breaks(body, where))
+
+
+def paragraph_breaks(body: str, where: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+    """Normalised positions of the paragraphs after the first: the kept character after each line break."""
+    lines, at = [], body.find("\n")
+    while at >= 0:
+        lines.append(at + 1)
+        at = body.find("\n", at + 1)
+    starts = np.searchsorted(where, lines).astype(np.int32)
+    keep = (starts > 0) & (starts < len(where))
+    keep[1:] &= starts[1:] != starts[:-1]  # non-decreasing: a repeat is a line with no kept character
+    return starts[keep]
 
 
 def credited_to(body: str, attribution: str | None = None) -> str | None:

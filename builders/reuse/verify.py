@@ -2,12 +2,19 @@
 
 - *reprint*: the shorter text's 5-grams are mostly (``REPRINT_CONTAINMENT``) in the longer
   one and it is not a small part of it (``MIN_LENGTH_RATIO``): cut, retitled, re-led or
-  lightly edited copies of one story;
+  lightly edited copies of one story; or, for a copy edited harder (cut, its first sentence
+  rewritten, a paragraph of its own added, typos), it *keeps its opening*: the text it shares
+  with the other starts in its first paragraph, within its first sentence or two (``EMBEDDED``),
+  and covers ``REPRINT_COVERAGE`` of it in runs whose typos are closed (a typo changes a
+  character, not a passage);
+- *quote*: a shorter record whose shared text starts after its first paragraph and ends before its
+  last (a report's own opening and closing paragraphs around the quoted ones) is no reprint;
 - *embedded*: a pair that passes as a reprint but whose shared text sits inside the longer
-  record's own text (``EMBEDDED`` characters of it before and after) is a local report quoting
-  a passage, unless the longer record is itself a reprint of something else (a cut copy that
-  kept middle paragraphs of a story printed whole elsewhere): editors cut a reprint from the
-  bottom, so a reprint keeps the story's opening, and a quote carries it in the middle;
+  record's own text (``EMBEDDED`` characters of it before and after, or its first and last
+  paragraphs its own) is a local report quoting a passage, unless the longer record is itself a
+  reprint of something else (a cut copy that kept middle paragraphs of a story printed whole
+  elsewhere): editors cut a reprint from the bottom, so a reprint keeps the story's opening, and
+  a quote carries it in the middle, in paragraphs of its own;
 - *story*: a record left alone whose text is mostly found in several members of one cluster
   taken together (cut copies that kept different paragraphs) reprints that story;
 - *shared passage*: a run of the text covered by 5-grams found in the other, gaps of up
@@ -17,6 +24,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +34,8 @@ from builders.reuse.normalize import Normalized
 from builders.reuse.shingles import Hashes, K, anchor_mask
 
 REPRINT_CONTAINMENT = 0.7
+REPRINT_COVERAGE = 0.6
+"""Share of a copy that keeps its opening covered by runs shared with the other (typos closed)."""
 MIN_LENGTH_RATIO = 0.4
 MIN_PASSAGE = 120
 """Normalised characters (punctuation and spaces removed) of a reused passage: ~150 printed."""
@@ -55,6 +65,8 @@ class Evidence:
     """Body offset of each normalised character (the code points themselves are not kept)."""
     hashes: Hashes
     """k-gram hash at each normalised position."""
+    breaks: npt.NDArray[np.int32]
+    """Normalised position where each paragraph after the first begins."""
     distinct: Hashes
     """Sorted distinct hashes."""
     inverse: npt.NDArray[np.int32]
@@ -63,7 +75,11 @@ class Evidence:
 
     @classmethod
     def of(cls, norm: Normalized, hashes: Hashes) -> Evidence:
-        return cls(norm.where, hashes, *distinct_inverse(hashes))
+        return cls(norm.where, hashes, norm.breaks, *distinct_inverse(hashes))
+
+    def __len__(self) -> int:
+        """Normalised characters."""
+        return len(self.hashes) + K - 1 if len(self.hashes) else 0
 
 
 def distinct_inverse(hashes: Hashes) -> tuple[Hashes, npt.NDArray[np.int32]]:
@@ -91,46 +107,88 @@ def contains(sorted_set: Hashes, values: Hashes) -> npt.NDArray[np.bool_]:
     """Which of ``values`` are in ``sorted_set`` (binary search: no sort of either)."""
     if not len(sorted_set):
         return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return np.asarray(sorted_set[at] == values)
+    return np.asarray(sorted_set.take(sorted_set.searchsorted(values), mode="clip") == values)
 
 
-def is_reprint(a: Evidence, b: Evidence, containment: float) -> bool:
-    """The verified reprint link: see the module docstring."""
-    short, long = sorted((len(a.distinct), len(b.distinct)))
-    return containment >= REPRINT_CONTAINMENT and short >= MIN_LENGTH_RATIO * long
+@dataclass(frozen=True)
+class Verdict:
+    """The reprint check of a pair."""
+
+    common: int
+    containment: float
+    reprint: bool
+    holder: int | None
+    """0 or 1: which of the pair holds the other inside its own text (when ``reprint``)."""
+    opening: int | None = None
+    """0 or 1: the shorter of the pair when it is a reprint only by keeping its opening (not by
+    containment): its shared text must not be formulaic (:func:`~builders.reuse.detect.verify_pairs`)."""
 
 
-def embedded_pair(a: Evidence, b: Evidence) -> int | None:
-    """Which of the two (0 or 1) is the longer record holding the other's text inside its own
-    (:func:`embedded`), or None."""
-    longer = 0 if len(a.distinct) >= len(b.distinct) else 1
-    return longer if embedded(*((a, b) if longer == 0 else (b, a))) else None
+Runs = list[tuple[int, int]]
 
 
-def embedded(longer: Evidence, shorter: Evidence) -> bool:
-    """True when the text ``longer`` shares with ``shorter`` sits inside its own text, at least
-    ``EMBEDDED`` characters of it before and after: a local report quoting a passage, not a reprint
-    (editors cut a reprint from the bottom, so a reprint keeps the story's opening)."""
-    return _inside(_runs(contains(shorter.distinct, longer.distinct)[longer.inverse], MIN_REPRINT_SPAN),
-                   len(longer.hashes) + K - 1)
+def verdict(a: Evidence, b: Evidence, runs: Callable[[int], Runs] | None = None) -> Verdict:
+    """Overlap, reprint verdict and holder of a pair: see the module docstring. ``runs(0)``: the runs of
+    ``a``'s text shared with ``b`` (:func:`shared_runs`, ``MIN_REPRINT_SPAN``), ``runs(1)`` the other way
+    (a caller that needs them again passes them from its cache)."""
+    if runs is None:
+        runs = lambda i: shared_runs((a, b)[i], (b, a)[i], MIN_REPRINT_SPAN)  # noqa: E731
+    if not len(a.distinct) or not len(b.distinct):
+        return Verdict(0, 0.0, False, None)
+    shorter, longer = (0, 1) if len(a.distinct) < len(b.distinct) else (1, 0)
+    x, y = (a, b)[shorter], (a, b)[longer]
+    found = contains(y.distinct, x.distinct)
+    common = int(found.sum())
+    containment = common / len(x.distinct)
+    no = Verdict(common, containment, False, None)
+    if len(x.distinct) < MIN_LENGTH_RATIO * len(y.distinct):
+        return no
+    opening = containment < REPRINT_CONTAINMENT
+    if opening and common < MIN_COMMON:
+        return no
+    own = runs(shorter)
+    if (opening and not keeps_opening(x, own)) or between_own_paragraphs(x, own):
+        return no
+    return Verdict(common, containment, True, longer if _inside(y, runs(longer)) else None,
+                   shorter if opening else None)
 
 
-def _inside(runs: list[tuple[int, int]], length: int) -> bool:
-    """True when the runs of a text of ``length`` characters leave ``EMBEDDED`` of them before and after."""
-    return bool(runs) and runs[0][0] >= EMBEDDED and length - runs[-1][1] >= EMBEDDED
+def keeps_opening(x: Evidence, runs: list[tuple[int, int]]) -> bool:
+    """True when the runs of ``x`` found elsewhere start in its first paragraph, within ``EMBEDDED``
+    characters (a rewritten first sentence), and cover ``REPRINT_COVERAGE`` of it: a copy edited
+    harder than containment allows, not a quote."""
+    if not runs or runs[0][0] >= min(EMBEDDED, int(x.breaks[0]) if len(x.breaks) else len(x)):
+        return False
+    return sum(e - s for s, e in runs) >= REPRINT_COVERAGE * len(x)
+
+
+def between_own_paragraphs(x: Evidence, runs: list[tuple[int, int]]) -> bool:
+    """True when the runs of ``x`` start after its first paragraph and end before its last: the
+    paragraphs of a quote between a report's own opening and closing ones, not a reprint (which keeps
+    its opening, an editor's first sentence at most)."""
+    return bool(runs) and bool(len(x.breaks)) and runs[0][0] >= x.breaks[0] and runs[-1][1] <= x.breaks[-1]
+
+
+def _inside(x: Evidence, runs: list[tuple[int, int]]) -> bool:
+    """True when the runs of ``x`` leave ``EMBEDDED`` characters of it before and after, or sit between
+    its own first and last paragraphs."""
+    if not runs:
+        return False
+    return (runs[0][0] >= EMBEDDED and len(x) - runs[-1][1] >= EMBEDDED) or between_own_paragraphs(x, runs)
 
 
 def covered_by(a: Evidence, others: list[Evidence]) -> bool:
-    """True when ``REPRINT_CONTAINMENT`` of ``a``'s distinct k-grams are in the ``others`` taken together
+    """True when the ``others`` taken together hold ``a`` as one of them would hold a reprint
+    (``REPRINT_CONTAINMENT`` of its distinct k-grams, or its opening kept: :func:`keeps_opening`)
     and the text they cover does not sit inside ``a``'s own (a quote of their story)."""
     if not len(a.distinct) or not others:
         return False
     union = np.unique(np.concatenate([o.distinct for o in others]))
     found = contains(union, a.distinct)
-    if float(found.mean()) < REPRINT_CONTAINMENT:
+    runs = _runs(found[a.inverse], MIN_REPRINT_SPAN)
+    if float(found.mean()) < REPRINT_CONTAINMENT and not keeps_opening(a, runs):
         return False
-    return not _inside(_runs(found[a.inverse], MIN_REPRINT_SPAN), len(a.hashes) + K - 1)
+    return not _inside(a, runs)
 
 
 def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
@@ -139,20 +197,23 @@ def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
 
     Computed on the found positions, not character by character: a text has hundreds of short
     runs and few long ones."""
-    at = np.flatnonzero(found)
+    at = found.nonzero()[0]
     if not len(at):
         return []
-    step = np.diff(at)
-    breaks = np.flatnonzero(step > K + GAP)
-    first, last = np.zeros(len(breaks) + 1, dtype=np.intp), np.full(len(breaks) + 1, len(at) - 1, dtype=np.intp)
-    first[1:], last[:-1] = breaks + 1, breaks
+    step = at[1:] - at[:-1]
+    breaks = (step > K + GAP).nonzero()[0]
+    first, last = np.empty(len(breaks) + 1, dtype=np.intp), np.empty(len(breaks) + 1, dtype=np.intp)
+    first[0], first[1:], last[:-1], last[-1] = 0, breaks + 1, breaks, len(at) - 1
     starts, ends = at[first], at[last] + K
-    long = np.flatnonzero(ends - starts >= min_len)
+    long = (ends - starts >= min_len).nonzero()[0]
     if not len(long):
         return []
-    covered = np.concatenate([[0], np.cumsum(np.minimum(step, K))])
-    return [(s, e) for s, e, c in zip(starts[long].tolist(), ends[long].tolist(),
-                                      (covered[last[long]] - covered[first[long]] + K).tolist(), strict=True)
+    covered = np.empty(len(at), dtype=np.int64)
+    covered[0] = 0
+    np.cumsum(np.minimum(step, K), out=covered[1:])
+    first, last = first[long], last[long]
+    return [(s, e) for s, e, c in zip(at[first].tolist(), (at[last] + K).tolist(),
+                                      (covered[last] - covered[first] + K).tolist(), strict=True)
             if c / (e - s) >= MIN_COVERED]
 
 
