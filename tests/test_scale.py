@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -188,6 +189,34 @@ def test_shared_run_gives_the_pool_one_task_per_helper_at_a_time(monkeypatch: py
         assert [s.index for s in engines._shared_run(tasks, tasks, pool, 1)] == list(range(12))
     assert CountingPool.most == 1
     assert sorted(ran) == list(range(12))
+
+
+def test_shared_run_raises_a_broken_pool_at_the_task_it_could_not_take(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool that refuses a task (a helper died) neither kills the feeder thread nor loses the
+    task: the tasks before it come out, then its turn raises the pool's error."""
+    def fake_run(task: ShardTask) -> ShardSummary:
+        time.sleep(0.01)
+        return ShardSummary(task.index, task.out, BuildStats(), WrittenShards())
+
+    class BreakingPool(ThreadPoolExecutor):
+        taken = 0
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            if BreakingPool.taken == 2:
+                raise RuntimeError("pool broken")
+            BreakingPool.taken += 1
+            return super().submit(fn, *args, **kwargs)
+
+    errors: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    monkeypatch.setattr(engines, "run_shard", fake_run)
+    monkeypatch.setattr(engines, "_attempt", lambda task: time.sleep(0.2) or fake_run(task))
+    tasks = [ShardTask(k, Path(), (), Path(str(k)), None, "warn", fake_run) for k in range(8)]  # type: ignore[arg-type]
+    seen: list[int] = []
+    with BreakingPool(1) as pool, pytest.raises(RuntimeError, match="pool broken"):
+        for summary in engines._shared_run(tasks, tasks, pool, 1):
+            seen.append(summary.index)
+    assert seen == sorted(seen) and len(seen) >= 2 and not errors
 
 
 def test_cut_runs_of_pages() -> None:

@@ -175,6 +175,14 @@ def test_snapshot_is_keyed_by_the_user_dictionary(tmp_path: Path, monkeypatch: p
     assert segment.snapshot_key("0.42.1") != before != segment.snapshot_key("0.42.2")
 
 
+def test_snapshot_is_keyed_by_the_canary_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo keeps Python jieba's cuts of the canaries: edited canaries must not meet old cuts
+    (the fast segmenter would fail its check and be dropped for good)."""
+    before = segment.snapshot_key("0.42.1")
+    monkeypatch.setattr(fast_segment, "CANARIES", (*fast_segment.CANARIES, "新的检验句子。"))
+    assert segment.snapshot_key("0.42.1") != before
+
+
 def test_memoised_pos_and_idf_tables_are_jiebas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jieba.analyse
     import jieba.posseg

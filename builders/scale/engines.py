@@ -122,11 +122,22 @@ class _SharedTasks:
             with self.lock:
                 while len(running) < helpers and self.pending and not self.stopped:
                     task = self.pending.popleft()
-                    future = self.futures[task.index] = pool.submit(run_shard, task)
+                    future = self.futures[task.index] = self._submit(pool, task)
                     running.add(future)
             if not running:
                 return
             running = wait(running, return_when=FIRST_COMPLETED).not_done
+
+    def _submit(self, pool: Executor, task: ShardTask) -> Future[ShardSummary]:
+        """The task's pool future; when the pool cannot take it (a helper died and broke it), a
+        future holding that error, raised at the task's turn, and no more tasks for the pool."""
+        try:
+            return pool.submit(run_shard, task)
+        except Exception as err:  # BrokenProcessPool, or a pool shut down under us
+            failed: Future[ShardSummary] = Future()
+            failed.set_exception(err)
+            self.stopped = True
+            return failed
 
     def stop(self) -> None:
         """Hand out no more tasks; cancel those not started."""

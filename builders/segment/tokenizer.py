@@ -113,8 +113,12 @@ and Python jieba's words of each :data:`builders.segment.fast.CANARIES` text."""
 
 
 def snapshot_key(jieba_version: str) -> bytes:
-    """What the tables derive from: jieba's version (its dictionary) and the user dictionary."""
-    return b"|".join([SNAPSHOT_FORMAT, jieba_version.encode(), USER_DICT.read_bytes()])
+    """What the tables derive from: jieba's version (its dictionary), the user dictionary and the
+    canary texts (their Python jieba cuts are kept with the tables)."""
+    from builders.segment.fast import CANARIES
+
+    canaries = "\n".join(CANARIES).encode()
+    return b"|".join([SNAPSHOT_FORMAT, jieba_version.encode(), USER_DICT.read_bytes(), canaries])
 
 
 def _build_tables(jieba: Any, user_words: list[str]) -> Tables:
