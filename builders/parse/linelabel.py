@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import NamedTuple
 
-from builders.parse import credits, crf
+from builders.parse import credits, crf, vocabulary
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BRACKET_ENDS,
@@ -89,28 +89,6 @@ def _end_class(text: str) -> str:
     return "digit" if ch.isdigit() else "other"
 
 
-SAMPLE = 60
-"""Characters from each end of a long line that stand for its vocabulary."""
-COMMON = frozenset("的一是在了和有为这中不人我他大上们来个到说地也就要以时对会于与及等年月日，。、；：？！“”（）《》 ")
-"""Characters too common to tell texts apart (particles, punctuation)."""
-
-
-def _vocabulary(text: str) -> set[str]:
-    """The characters of a line (a sample of both ends of a long one), common ones left out."""
-    if len(text) > 2 * SAMPLE:
-        text = text[:SAMPLE] + text[-SAMPLE:]
-    found = set(text)
-    found -= COMMON  # in place: no second set
-    return found
-
-
-def _overlap(a: set[str], b: set[str]) -> str:
-    if not a or not b:
-        return "none"
-    share = len(a & b) / min(len(a), len(b))
-    return "0" if share == 0 else "lo" if share < 0.1 else "mid" if share < 0.25 else "hi"
-
-
 KEYS = (
     "kind", "size", "end", "closed", "stops", "commas", "lead", "opener", "lv", "ind", "blank", "space",
     "enum", "dash0", "dash1", "colon", "bracket", "note", "box", "marker", "noninit", "endcredit",
@@ -168,60 +146,11 @@ def _page_style(own: list[Values]) -> str:
     return "blank" if sum(f[BLANK] == "True" for f in own) * 2 >= len(own) else "tight"
 
 
-WINDOW = 6
-"""Lines on each side whose vocabulary a line is compared with."""
-
-
-_UNSET: set[str] = set()
-"""A vocabulary not computed yet (told apart by identity: an empty vocabulary is another set)."""
-
-
-class _LazyVocabulary:
-    """Line vocabularies, computed for the lines near a title line only."""
-
-    def __init__(self, lines: Sequence[Line]) -> None:
-        self.lines = lines
-        self.found = [_UNSET] * len(lines)
-
-    def __getitem__(self, i: int) -> set[str]:
-        found = self.found[i]
-        if found is _UNSET:
-            found = self.found[i] = _vocabulary(self.lines[i].folded)
-        return found
-
-    def pool(self, start: int, stop: int) -> set[str]:
-        """The union of the vocabularies of lines ``start .. stop-1`` (clipped to the page)."""
-        start, stop = max(0, start), min(stop, len(self.lines))
-        found = self.found
-        for j in range(start, stop):
-            if found[j] is _UNSET:
-                found[j] = _vocabulary(self.lines[j].folded)
-        return set().union(*found[start:stop])
-
-
-def _share(grams: set[str], pool: set[str]) -> float:
-    return len(grams & pool) / len(grams) if grams else 0.0
-
-
-def _bucket(shift: float) -> str:
-    return "none" if shift < 0 else "lo" if shift < 0.15 else "mid" if shift < 0.3 else "hi"
-
-
 CONTEXT_STRINGS = {
     (lean, shift): (f"lean={lean}", f"shift={shift}", f"lean+shift={lean}|{shift}")
     for lean in ("after", "before", "even")
     for shift in ("none", "lo", "mid", "hi")
 }
-
-
-def _context(grams: _LazyVocabulary, i: int) -> tuple[str, str]:
-    """Does line ``i`` share its words with the text after it (a title) or before it (a subhead),
-    and do the texts before and after it share theirs (one article) or not (a new one)?"""
-    pool_b, pool_a = grams.pool(i - WINDOW, i), grams.pool(i + 1, i + 1 + WINDOW)
-    b, a = _share(grams[i], pool_b), _share(grams[i], pool_a)
-    lean = "after" if a - b > 0.15 else "before" if b - a > 0.15 else "even"
-    shift = len(pool_a & pool_b) / max(1, min(len(pool_a), len(pool_b))) if pool_a and pool_b else -1.0
-    return lean, _bucket(shift)  # a key of CONTEXT_STRINGS
 
 
 LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", "noninit", "marker", "endcredit")
@@ -386,7 +315,8 @@ class _Page(NamedTuple):
     credits: list[bool]
     """Lines that open on a 电头, credit lines: is one among the next three lines?"""
     titles: list[bool]
-    grams: _LazyVocabulary
+    vocabularies: list[int]
+    """Every line's vocabulary (:func:`builders.parse.vocabulary.bit_sets`), when a line is titled."""
 
 
 def _page(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder) -> _Page:
@@ -401,7 +331,7 @@ def _page(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encod
         leads,
         [kind == "credit" for kind in kinds],
         titles,
-        _LazyVocabulary(lines),
+        vocabulary.bit_sets(lines) if any(titles) else [],
     )
 
 
@@ -433,7 +363,7 @@ def _short_line(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[
     )
     titled = page.titles[i]
     if titled:
-        items += tables.context[_context(page.grams, i)]
+        items += tables.context[vocabulary.context(page.vocabularies, i)]
     items += rows[i - 1].before if i >= 1 else tables.none[-1]
     items += rows[i - 2].far_before if i >= 2 else tables.none[-2]
     items += rows[i + 1].after if i + 1 < n else tables.none[1]
@@ -443,11 +373,11 @@ def _short_line(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[
         items += kinds
         items += ends
         if titled:
-            items += tables.overlap[-1, _overlap(page.grams[i], page.grams[i - 1])]
+            items += tables.overlap[-1, vocabulary.overlap(page.vocabularies[i], page.vocabularies[i - 1])]
     if i + 1 < n:
         items += _next_rows(encoder, own[i + 1][KIND], kind)
         if titled:
-            items += tables.overlap[1, _overlap(page.grams[i], page.grams[i + 1])]
+            items += tables.overlap[1, vocabulary.overlap(page.vocabularies[i], page.vocabularies[i + 1])]
     return items
 
 

@@ -70,8 +70,8 @@ FOLD_FIXED = (
     "\u3001\u3002\u3008-\u3011\u3014\u3015\u3400-\u4dbf\u4e00-\u9fff"
 )
 """Characters that fold to themselves: ASCII, ideographs, the common Chinese punctuation (tests check every one)."""
-UNFIXED = re.compile(f"[^{FOLD_FIXED}]+")
-"""A run of characters that may fold to another one."""
+UNFIXED = re.compile(f"([^{FOLD_FIXED}]+)")
+"""A run of characters that may fold to another one (a group: ``split`` keeps the runs)."""
 
 
 def fold(text: str) -> str:
@@ -85,15 +85,30 @@ def fold(text: str) -> str:
 
 MAX_FOLD_MEMO = 20_000
 """Longer texts are folded each time, not kept in the memo."""
+MAX_RUNS = 65_536
+"""Distinct runs kept in :data:`_RUNS` (the same few punctuation marks make up most of them)."""
 
 
-def _translate_run(match: re.Match[str]) -> str:
-    return match.group().translate(_FOLD)
+class _RunTable(dict[str, str]):
+    """Run of characters -> its folded form, filled on demand (a page repeats ，：（） over and over)."""
+
+    def __missing__(self, run: str) -> str:
+        if len(self) >= MAX_RUNS:
+            self.clear()
+        folded = self[run] = run.translate(_FOLD)
+        return folded
+
+
+_RUNS = _RunTable()
 
 
 def _fold_runs(text: str) -> str:
     """``text.translate(_FOLD)``, with only the runs of characters outside :data:`FOLD_FIXED` looked up."""
-    return UNFIXED.sub(_translate_run, text)
+    pieces = UNFIXED.split(text)  # fixed text, a run, fixed text, a run, …, fixed text
+    if len(pieces) == 1:
+        return text
+    pieces[1::2] = map(_RUNS.__getitem__, pieces[1::2])
+    return "".join(pieces)
 
 
 @functools.lru_cache(maxsize=1024)
