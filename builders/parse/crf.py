@@ -19,6 +19,7 @@ label, type 1 the weight of a transition between two labels.
 
 from __future__ import annotations
 
+import itertools
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -69,25 +70,25 @@ class Model:
         The rows are padded to one length with the zero row and summed over the first axis of a
         (feature, line, label) array, which numpy adds in sequence (the order crfsuite adds in).
         """
-        width = max(map(len, lines))
-        zero = len(self.rows)
-        table = np.full((len(lines), width), zero, dtype=np.intp)
-        for i, rows in enumerate(lines):
-            table[i, : len(rows)] = rows
-        return self.weights[table.T].sum(axis=0)  # type: ignore[no-any-return]
+        sizes = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
+        width = int(sizes.max())
+        table = np.full((len(lines), width), len(self.rows), dtype=np.intp)
+        table[np.arange(width) < sizes[:, None]] = np.fromiter(itertools.chain.from_iterable(lines), dtype=np.intp)
+        return np.take(self.weights, table.T, axis=0).sum(axis=0)  # type: ignore[no-any-return]
 
 
 def viterbi(scores: Floats, transitions: Floats) -> list[int]:
     """The best path through the lines' label scores, as ``crf1dc_viterbi`` finds it."""
-    best = np.empty_like(scores)
-    best[0] = scores[0]
-    for t in range(1, len(scores)):
-        best[t] = (best[t - 1][:, None] + transitions).max(axis=0) + scores[t]
+    into = np.ascontiguousarray(transitions.T)  # into[j, i]: label j after label i
+    best = [scores[0]]
+    for row in scores[1:]:
+        best.append(np.maximum.reduce(into + best[-1], axis=1) + row)
     # Back pointers afterwards, all at once: the first label reaching a line's best score.
-    back = (best[:-1, :, None] + transitions).argmax(axis=1)
-    path = [int(best[-1].argmax())]
-    for t in range(len(scores) - 2, -1, -1):
-        path.append(int(back[t, path[-1]]))
+    ahead = np.array(best)
+    back = (ahead[:-1, :, None] + transitions).argmax(axis=1).tolist()
+    path = [int(ahead[-1].argmax())]
+    for step in reversed(back):
+        path.append(step[path[-1]])
     return path[::-1]
 
 
