@@ -8,7 +8,7 @@ the plain definition on generated text made of the characters the patterns look 
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from builders.parse import credits, layout
@@ -63,3 +63,29 @@ def test_closing_credits_memo_gives_what_it_computes(text: str) -> None:
 @given(st.text(st.sampled_from(["县", "一", "龥", "\u4dff", "\ua000", "㐀", "。", " ", "a", "\n", "（"]), max_size=12))
 def test_two_han_characters_are_found_by_one_search(text: str) -> None:
     assert layout.is_title_text(text) == (sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2)
+
+
+LINES = st.lists(
+    st.one_of(PIECES, CLOSINGS, st.sampled_from(["□", "■", "●", "摄", "报道", "供图", "：", "——", "县" * 30])),
+    max_size=14,
+)
+
+
+@given(LINES.map("".join))
+@example("本报评论员")
+@example("县委调研组")
+@example("本报记者 甲乙")
+@example("通讯员 甲乙 摄")
+@example("县" * 70 + " 记者 甲乙")
+@example("□ 甲乙 丙丁")
+def test_credit_lines_turned_away_early_are_no_credits(text: str) -> None:
+    """The early exit (too long, no role word, no box, no 摄 or 报道 at the end) answers as the full test."""
+    quick = credits.credit_line(text)
+    saved = credits._may_name_role, credits.TAIL_ENDS
+    try:
+        credits._may_name_role = lambda _: True  # type: ignore[assignment]
+        credits.TAIL_ENDS = ("",)  # every text ends so: the early exit is never taken
+        full = credits.credit_line(text)
+    finally:
+        credits._may_name_role, credits.TAIL_ENDS = saved
+    assert quick == full
