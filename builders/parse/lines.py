@@ -12,7 +12,9 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
 
 HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -23,6 +25,30 @@ CLOSERS = "”’」』）)】》\"'"
 """Closing quotes and brackets that may follow a sentence's final punctuation."""
 TERMINALS = "。！？!?…；;：:"
 """Punctuation that ends a sentence (or a lead-in that the next paragraph completes)."""
+
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """A property computed on first use and kept in the instance: ``functools.cached_property``
+    without the lock Python 3.11 takes on every first use (the values are pure: computing one
+    twice in two threads gives the same)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | _once[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass(frozen=True)
@@ -40,12 +66,12 @@ class Line:
     indented: bool = False
     """Printed with a first-line indent (leading spaces or U+3000): how indenting dumps open a paragraph."""
 
-    @functools.cached_property
+    @_once
     def folded(self) -> str:
         """Width-folded view for matching (same length as ``text``): １９９８ -> 1998, （ -> (."""
         return fold(self.text)
 
-    @functools.cached_property
+    @_once
     def size(self) -> int:
         """Length without spaces."""
         return len(self.text.replace(" ", ""))
