@@ -11,7 +11,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from builders.parse import credits, layout
+from builders.parse import assemble, credits, layout, lines
+from builders.parse.lines import fold
 from builders.parse.patterns import ROLE
 
 ROLE_PIECES = [
@@ -89,3 +90,44 @@ def test_credit_lines_turned_away_early_are_no_credits(text: str) -> None:
     finally:
         credits._may_name_role, credits.TAIL_ENDS = saved
     assert quick == full
+
+
+DUMP = st.lists(
+    st.sampled_from(
+        [
+            "本报讯",
+            "本报某地1月4日电",
+            "新华社北京电",
+            "据",
+            "□",
+            "■",
+            "县委召开会议",
+            "。",
+            "，",
+            " ",
+            "\n",
+            "甲乙" * 12,
+        ]
+    ),
+    max_size=16,
+).map("".join)
+
+
+@given(DUMP)
+def test_lines_without_a_lead_word_are_not_searched_for_glued_leads(text: str) -> None:
+    quick = lines.split_lines(text)
+    saved = lines.GLUED_WORDS
+    try:
+        lines.GLUED_WORDS = ("",)  # every line holds it: the pattern always runs
+        full = lines.split_lines(text)
+    finally:
+        lines.GLUED_WORDS = saved
+    assert quick == full
+
+
+@given(st.text(st.sampled_from(["—", "─", "\ufe31", "\ufe58", " ", "\u3000", "\u2002", "县", "。"]), max_size=20))
+@example("县——" + " " * 9)
+@example("\ufe31\ufe31" + "\u3000" * 12)
+@example("—")
+def test_a_paragraph_leads_in_as_its_folded_text_ends(text: str) -> None:
+    assert assemble._leads_in(text) == fold(text).rstrip().endswith(("——", "──"))

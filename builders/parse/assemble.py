@@ -148,13 +148,26 @@ def _split_markers(parts: Parts, para: Para) -> None:
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
 
 
+LEAD_IN_TAIL = 8
+"""Characters from a paragraph's end that are folded to see whether it ends in ——."""
+
+
+def _leads_in(text: str) -> bool:
+    """Does the paragraph end in ——/── (trailing spaces aside)? Only its end is folded (folding
+    goes character by character), the whole text when the end is nothing but spaces."""
+    end = fold(text[-LEAD_IN_TAIL:]).rstrip()
+    if len(end) < 2 and len(text) > LEAD_IN_TAIL:
+        end = fold(text).rstrip()
+    return end.endswith(PARAGRAPH_LEAD_IN)
+
+
 def _joins(last: Para, item: Typed, indents: bool) -> bool:
     """Does a body line continue the paragraph before it? Yes after an unfinished sentence
     (a page break), where the labeller saw a continued paragraph, or, in a block that indents
     its paragraphs, on a line printed without the indent."""
     if last.marker is not None or item.kind != "body":
         return False
-    if fold(last.text).rstrip().endswith(PARAGRAPH_LEAD_IN):
+    if _leads_in(last.text):
         return False  # ……表述—— : the dash leads into a new paragraph
     if last.subhead and len(last.lines) == 1 and ends_unfinished(last.text):
         return True  # not a subhead after all: a paragraph's first line, cut inside a quotation or on 的
