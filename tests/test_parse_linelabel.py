@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import pycrfsuite
 import pytest
 
-from builders.parse import credits, linelabel
+from builders.parse import credits, crf, linelabel
 from builders.parse.layout import classify_page
 from builders.parse.lines import split_lines
 from builders.parse.surnames import split_run
@@ -36,10 +38,50 @@ def test_features_are_structural_only() -> None:
 
 
 def test_the_model_holds_no_chinese_text() -> None:
-    tagger = linelabel._tagger()
-    assert tagger is not None
-    attributes = tagger.info().state_features  # type: ignore[attr-defined]
-    assert attributes and all(name.isascii() and label.isascii() for name, label in attributes)
+    model = linelabel._model()
+    assert model is not None
+    assert model.rows and all(name.isascii() for name in model.rows)
+    assert set(model.labels) == set(linelabel.LABELS)
+
+
+def _pycrfsuite() -> pycrfsuite.Tagger:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(ROOT / "builders" / "parse" / "models" / linelabel.MODEL))
+    return tagger
+
+
+def test_the_labels_are_crfsuites_own_on_every_seed_page() -> None:
+    model, tagger = linelabel._model(), _pycrfsuite()
+    assert model is not None
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        lines = split_lines(text)
+        kinds = [t.kind for t in classify_page(lines)]
+        features = linelabel.page_features(lines, kinds, text)
+        expected = tagger.tag(features)
+        assert model.tag([[model.row(name) for name in line] for line in features]) == expected
+        assert linelabel.label_lines(lines, kinds, text) == expected
+
+
+def test_decoding_agrees_with_crfsuite_on_random_sequences() -> None:
+    """Random mixes of the model's features (and unknown ones), near ties included: the same labels."""
+    model, tagger = linelabel._model(), _pycrfsuite()
+    assert model is not None
+    names = sorted(model.rows)
+    rng = random.Random(19)
+    for _ in range(300):
+        sequence = [
+            [rng.choice(names) if rng.random() < 0.9 else f"unknown={rng.random()}" for _ in range(rng.randint(0, 40))]
+            for _ in range(rng.randint(1, 60))
+        ]
+        if rng.random() < 0.3:  # repeated lines and repeated features: equal scores on several paths
+            sequence = [sequence[0] * 2] * len(sequence)
+        assert model.tag([[model.row(name) for name in line] for line in sequence]) == tagger.tag(sequence)
+
+
+def test_a_file_that_is_no_model_is_refused() -> None:
+    with pytest.raises(crf.ModelError):
+        crf.read_model(b"not a model at all, but long enough for a header")
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,11 @@ the plain definition on generated text made of the characters the patterns look 
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from builders.parse import credits, layout
+from builders.parse import assemble, credits, layout, lines
+from builders.parse.lines import fold
 from builders.parse.patterns import ROLE
 
 ROLE_PIECES = [
@@ -63,3 +64,70 @@ def test_closing_credits_memo_gives_what_it_computes(text: str) -> None:
 @given(st.text(st.sampled_from(["县", "一", "龥", "\u4dff", "\ua000", "㐀", "。", " ", "a", "\n", "（"]), max_size=12))
 def test_two_han_characters_are_found_by_one_search(text: str) -> None:
     assert layout.is_title_text(text) == (sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2)
+
+
+LINES = st.lists(
+    st.one_of(PIECES, CLOSINGS, st.sampled_from(["□", "■", "●", "摄", "报道", "供图", "：", "——", "县" * 30])),
+    max_size=14,
+)
+
+
+@given(LINES.map("".join))
+@example("本报评论员")
+@example("县委调研组")
+@example("本报记者 甲乙")
+@example("通讯员 甲乙 摄")
+@example("县" * 70 + " 记者 甲乙")
+@example("□ 甲乙 丙丁")
+def test_credit_lines_turned_away_early_are_no_credits(text: str) -> None:
+    """The early exit (too long, no role word, no box, no 摄 or 报道 at the end) answers as the full test."""
+    quick = credits.credit_line(text)
+    saved = credits._may_name_role, credits.TAIL_ENDS
+    try:
+        credits._may_name_role = lambda _: True  # type: ignore[assignment]
+        credits.TAIL_ENDS = ("",)  # every text ends so: the early exit is never taken
+        full = credits.credit_line(text)
+    finally:
+        credits._may_name_role, credits.TAIL_ENDS = saved
+    assert quick == full
+
+
+DUMP = st.lists(
+    st.sampled_from(
+        [
+            "本报讯",
+            "本报某地1月4日电",
+            "新华社北京电",
+            "据",
+            "□",
+            "■",
+            "县委召开会议",
+            "。",
+            "，",
+            " ",
+            "\n",
+            "甲乙" * 12,
+        ]
+    ),
+    max_size=16,
+).map("".join)
+
+
+@given(DUMP)
+def test_lines_without_a_lead_word_are_not_searched_for_glued_leads(text: str) -> None:
+    quick = lines.split_lines(text)
+    saved = lines.GLUED_WORDS
+    try:
+        lines.GLUED_WORDS = ("",)  # every line holds it: the pattern always runs
+        full = lines.split_lines(text)
+    finally:
+        lines.GLUED_WORDS = saved
+    assert quick == full
+
+
+@given(st.text(st.sampled_from(["—", "─", "\ufe31", "\ufe58", " ", "\u3000", "\u2002", "县", "。"]), max_size=20))
+@example("县——" + " " * 9)
+@example("\ufe31\ufe31" + "\u3000" * 12)
+@example("—")
+def test_a_paragraph_leads_in_as_its_folded_text_ends(text: str) -> None:
+    assert assemble._leads_in(text) == fold(text).rstrip().endswith(("——", "──"))

@@ -37,9 +37,9 @@ CONTINUING = frozenset("，、。；：,;:）)”》」』")
 (not ’, which also abbreviates a year: ’９８)."""
 LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 """A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
-PARAGRAPH_LEAD_IN = re.compile(r"(?:——|──)\s*$")
-"""A paragraph ending in a double dash (……表述——) leads into the next one: what follows starts a new
-paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
+PARAGRAPH_LEAD_IN = ("——", "──")
+"""A paragraph ending in a double dash (……表述——, trailing spaces aside) leads into the next one: what
+follows starts a new paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
 SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
 """A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
@@ -134,9 +134,9 @@ def _without_note(text: str) -> str:
 
 def _split_markers(parts: Parts, para: Para) -> None:
     """Markers printed inside a paragraph: （上接第一版）… at its start, …（下转第二版） at its end."""
+    if "版" not in para.text:
+        return  # every marker names a page: (下转第二版) (and no character folds to 版)
     folded = fold(para.text)
-    if "版" not in folded:
-        return  # every marker names a page: (下转第二版)
     head = MARKER.match(folded)
     if head and head.group("dir") not in ("下转", "转"):
         parts.continued_from = head.group("page").replace(" ", "")
@@ -148,13 +148,26 @@ def _split_markers(parts: Parts, para: Para) -> None:
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])
 
 
+LEAD_IN_TAIL = 8
+"""Characters from a paragraph's end that are folded to see whether it ends in ——."""
+
+
+def _leads_in(text: str) -> bool:
+    """Does the paragraph end in ——/── (trailing spaces aside)? Only its end is folded (folding
+    goes character by character), the whole text when the end is nothing but spaces."""
+    end = fold(text[-LEAD_IN_TAIL:]).rstrip()
+    if len(end) < 2 and len(text) > LEAD_IN_TAIL:
+        end = fold(text).rstrip()
+    return end.endswith(PARAGRAPH_LEAD_IN)
+
+
 def _joins(last: Para, item: Typed, indents: bool) -> bool:
     """Does a body line continue the paragraph before it? Yes after an unfinished sentence
     (a page break), where the labeller saw a continued paragraph, or, in a block that indents
     its paragraphs, on a line printed without the indent."""
     if last.marker is not None or item.kind != "body":
         return False
-    if PARAGRAPH_LEAD_IN.search(fold(last.text)):
+    if _leads_in(last.text):
         return False  # ……表述—— : the dash leads into a new paragraph
     if last.subhead and len(last.lines) == 1 and ends_unfinished(last.text):
         return True  # not a subhead after all: a paragraph's first line, cut inside a quotation or on 的
@@ -295,7 +308,7 @@ def _strip_tail_credits(parts: Parts) -> None:
         return
     last = parts.paras[-1]
     folded = fold(last.text)
-    end_mark = END_MARK.search(folded)
+    end_mark = END_MARK.search(folded) if ends_with(folded, BRACKET_ENDS) else None
     if end_mark and end_mark.start() > 0:
         last.text, folded = last.text[: end_mark.start()].rstrip(), folded[: end_mark.start()].rstrip()
     found = credits.end_credit(folded) or credits.credit_tail(folded)

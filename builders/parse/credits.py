@@ -148,6 +148,11 @@ def _is_role(chunk: str) -> bool:
     return bool(match) and match is not None and match.end() == len(chunk)
 
 
+MAX_CREDIT = 60
+"""Longest credit line, its box, photo word (摄) and verb (报道) aside."""
+TAIL_ENDS = PHOTO_ENDS + CREDIT_VERB_ENDS
+ROLE_HINT = re.compile("记者|实习生|撰|摄|图|通讯员|编|校对|文")
+"""What every role word holds (it ends in one of :data:`ROLE_ENDS`): a line without one names no role."""
 TITLE_LEAD_IN = re.compile(r"(?:——|—|[:：])$")
 """A line ending in —— or ： leads into the line after it: a kicker, never a credit."""
 
@@ -163,6 +168,11 @@ def _glued_role(text: str) -> bool:
     return bool(names) and names is not None and all(has_surname(b.name) for b in names)
 
 
+def _may_name_role(text: str) -> bool:
+    """Could the line name a role (a role word, or a commentator: 本报评论员)?"""
+    return text.endswith(COMMENTATOR_ENDS) or ROLE_HINT.search(text) is not None
+
+
 def credit_line(folded: str) -> list[Byline] | None:
     """Bylines of a line that is only a credit, else None.
 
@@ -173,13 +183,15 @@ def credit_line(folded: str) -> list[Byline] | None:
     if text.endswith(("—", ":", "：")):  # TITLE_LEAD_IN (the text is stripped: no newline for $ to stop before)
         return None  # ■ 某医院检验科主任某某——: a kicker that the next line completes
     boxed = text[:1] in BOX
+    if not boxed and not text.endswith(TAIL_ENDS) and (len(text) > MAX_CREDIT or not _may_name_role(text)):
+        return None  # too long for a credit, or no role in it (the checks below, in short)
     text = text.lstrip(BOX).strip()
     photo = ends_with(text, PHOTO_ENDS) and bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
     if photo:
         text = PHOTO_SUFFIX.sub("", text)
     elif ends_with(text, CREDIT_VERB_ENDS):
         text = CREDIT_VERB.sub("", text)
-    if not text or len(text) > 60:
+    if not text or len(text) > MAX_CREDIT:
         return None
     if (text.endswith(COMMENTATOR_ENDS) and COMMENTATOR.match(text)) or (boxed and OFFICE.match(text)):
         return []

@@ -12,6 +12,8 @@ from builders.parse.assemble import Para, Parts
 from builders.parse.sentences import starts_mid_sentence
 
 MAX_FRAGMENT_PARAS = 3
+
+
 def _candidate(dangling: Parts, other: Parts, first: int = 1) -> int | None:
     """Index of the first paragraph of a fragment at the tail of ``other``, if any.
 

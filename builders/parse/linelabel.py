@@ -8,218 +8,48 @@ it labels every line ``title-start``, ``title``, ``tip-label``, ``tip``, ``credi
 line's length, closing punctuation, markdown level, indentation, the rules' own kind and
 the lead/credit/marker patterns, the same for the lines around it, and how much vocabulary
 a line shares with its neighbours. No word of any page is a feature, so the model file
-carries no newspaper text. Training: :mod:`builders.parse.train`.
+carries no newspaper text. Training: :mod:`builders.parse.train` (python-crfsuite, on the
+feature strings of :func:`page_features`); labelling: :mod:`builders.parse.crf`, on the same
+features as rows of the model's weights (:func:`page_rows`), the labels crfsuite gives.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
-from builders.parse import credits
-from builders.parse.lines import Line, is_closed
-from builders.parse.patterns import (
-    BRACKET_ENDS,
-    ENUMERATOR,
-    LEAD,
-    LEAD_OPENER,
-    MARKER,
-    NON_INITIAL,
-    TITLE_NOTE,
-    ends_with,
+from builders.parse import crf, vocabulary
+from builders.parse.linefeatures import (
+    BLANK,
+    END,
+    FAR_KEYS,
+    IND,
+    KEYS,
+    KIND,
+    LEAD_AT,
+    NEIGHBOUR_KEYS,
+    NONINIT,
+    SHORT,
+    SINCE_NAMES,
+    SIZE,
+    SIZES,
+    Values,
+    line_values,
+    page_style,
 )
+from builders.parse.lines import Line
 
 LABELS = ("title-start", "title", "tip-label", "tip", "credit", "body", "body-continued", "closing-credit")
 MODEL = "lines.crfsuite"
 """The model shipped with the package (``builders/parse/models/``)."""
-SHORT = 60
-"""Longer lines are never title lines: the title-only patterns are not tried on them."""
-SIZES = (2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 30, 40, 60, 100)
-TAIL_BRACKET = re.compile(r"[(（][^()（）]{1,24}[)）]$")
-COLON_END = re.compile(r"[:：]$")
-DASH_START = re.compile(r"^[—–－-]{1,3}")
-DASH_END = re.compile(r"[—–－-]{1,3}$")
-BOX_START = re.compile(r"^[□■◇◆○●△▲☆★◎]")
-NEIGHBOUR_KEYS = ("kind", "size", "end", "lead", "opener", "lv", "ind", "dash0", "dash1", "colon", "closed", "noninit")
-FAR_KEYS = ("kind", "size", "end", "lead", "lv")
-"""Features of the lines two before and two after (fewer: they matter less)."""
-
-
-SIZE_NAMES = (*map(str, SIZES), "big")
-
-
-def _size(n: int) -> str:
-    """The first of :data:`SIZES` that ``n`` does not exceed, else ``big``."""
-    return SIZE_NAMES[bisect.bisect_left(SIZES, n)]
-
-
-END_CLASSES = {
-    ch: name
-    for name, chars in (
-        ("stop", "。"),
-        ("excl", "！？!?"),
-        ("semi", "；;"),
-        ("colon", "：:"),
-        ("comma", "，,、"),
-        ("quote", "”’」』\"'"),
-        ("bracket", ")）】》"),
-        ("dash", "—–－-"),
-    )
-    for ch in chars
-}
-"""The class of a line's last character, for the punctuation that has one."""
-DASHES = ("—", "–", "－", "-")
-
-
-def _end_class(text: str) -> str:
-    if not text:
-        return "none"
-    ch = text[-1]
-    name = END_CLASSES.get(ch)
-    if name is not None:
-        return name
-    if "\u4e00" <= ch <= "\u9fff":
-        return "han"
-    return "digit" if ch.isdigit() else "other"
-
-
-SAMPLE = 60
-"""Characters from each end of a long line that stand for its vocabulary."""
-COMMON = frozenset("的一是在了和有为这中不人我他大上们来个到说地也就要以时对会于与及等年月日，。、；：？！“”（）《》 ")
-"""Characters too common to tell texts apart (particles, punctuation)."""
-
-
-def _vocabulary(text: str) -> set[str]:
-    """The characters of a line (a sample of both ends of a long one), common ones left out."""
-    if len(text) > 2 * SAMPLE:
-        text = text[:SAMPLE] + text[-SAMPLE:]
-    found = set(text)
-    found -= COMMON  # in place: no second set
-    return found
-
-
-def _overlap(a: set[str], b: set[str]) -> str:
-    if not a or not b:
-        return "none"
-    share = len(a & b) / min(len(a), len(b))
-    return "0" if share == 0 else "lo" if share < 0.1 else "mid" if share < 0.25 else "hi"
-
-
-KEYS = (
-    "kind", "size", "end", "closed", "stops", "commas", "lead", "opener", "lv", "ind", "blank", "space",
-    "enum", "dash0", "dash1", "colon", "bracket", "note", "box", "marker", "noninit", "endcredit",
-)  # fmt: skip
-"""The names of a line's own features, in the order of its feature strings."""
-KIND, SIZE, END, LEAD_AT, LV, IND, BLANK, NONINIT = (
-    KEYS.index(k) for k in ("kind", "size", "end", "lead", "lv", "ind", "blank", "noninit")
-)
-FLAGS = ("False", "True")
-"""``str(flag)``, looked up: ``FLAGS[flag]``."""
-COUNTS = ("0", "1", "2", "3", "4")
-Values = tuple[str, ...]
-"""A line's own feature values, in the order of :data:`KEYS`."""
-
-
-def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Values:
-    """Structural features of one line (no words), in the order of :data:`KEYS`."""
-    folded = line.folded
-    short = line.size <= SHORT
-    return (
-        kind,
-        _size(line.size),
-        _end_class(folded.rstrip()),
-        FLAGS[is_closed(folded)],
-        COUNTS[min(folded.count("。"), 3)],
-        COUNTS[min(folded.count("，") + folded.count(","), 4)],
-        FLAGS[LEAD.match(folded) is not None],
-        FLAGS[LEAD_OPENER.match(folded) is not None],
-        COUNTS[min(line.level, 3)],
-        FLAGS[indented],
-        FLAGS[blank_before],
-        FLAGS[" " in line.text],
-        FLAGS[short and ENUMERATOR.match(folded) is not None],
-        FLAGS[short and DASH_START.match(folded) is not None],
-        FLAGS[folded.endswith(DASHES)],  # DASH_END: a line holds no newline for $ to stop before
-        FLAGS[short and folded.endswith((":", "："))],  # COLON_END
-        FLAGS[short and folded.endswith(BRACKET_ENDS) and TAIL_BRACKET.search(folded) is not None],
-        FLAGS[short and ends_with(folded, BRACKET_ENDS) and TITLE_NOTE.search(folded) is not None],
-        FLAGS[short and BOX_START.match(folded) is not None],
-        FLAGS["版" in folded and MARKER.search(folded) is not None],  # every marker names a page
-        FLAGS[bool(folded) and folded[0] in NON_INITIAL],
-        FLAGS[folded.endswith((")", "）")) and credits.end_credit(folded) is not None],
-    )
-
-
-SINCE_NAMES = ("none", *SIZE_NAMES)
-
-
-def _page_style(own: list[Values]) -> str:
-    """How the dump marks paragraphs: markdown headings, first-line indents, blank lines, nothing."""
-    if any(f[LV] != "0" for f in own):
-        return "md"
-    if sum(f[IND] == "True" for f in own) * 4 >= len(own):
-        return "indent"
-    return "blank" if sum(f[BLANK] == "True" for f in own) * 2 >= len(own) else "tight"
-
-
-WINDOW = 6
-"""Lines on each side whose vocabulary a line is compared with."""
-
-
-_UNSET: set[str] = set()
-"""A vocabulary not computed yet (told apart by identity: an empty vocabulary is another set)."""
-
-
-class _LazyVocabulary:
-    """Line vocabularies, computed for the lines near a title line only."""
-
-    def __init__(self, lines: Sequence[Line]) -> None:
-        self.lines = lines
-        self.found = [_UNSET] * len(lines)
-
-    def __getitem__(self, i: int) -> set[str]:
-        found = self.found[i]
-        if found is _UNSET:
-            found = self.found[i] = _vocabulary(self.lines[i].folded)
-        return found
-
-    def pool(self, start: int, stop: int) -> set[str]:
-        """The union of the vocabularies of lines ``start .. stop-1`` (clipped to the page)."""
-        start, stop = max(0, start), min(stop, len(self.lines))
-        found = self.found
-        for j in range(start, stop):
-            if found[j] is _UNSET:
-                found[j] = _vocabulary(self.lines[j].folded)
-        return set().union(*found[start:stop])
-
-
-def _share(grams: set[str], pool: set[str]) -> float:
-    return len(grams & pool) / len(grams) if grams else 0.0
-
-
-def _bucket(shift: float) -> str:
-    return "none" if shift < 0 else "lo" if shift < 0.15 else "mid" if shift < 0.3 else "hi"
-
-
 CONTEXT_STRINGS = {
     (lean, shift): (f"lean={lean}", f"shift={shift}", f"lean+shift={lean}|{shift}")
     for lean in ("after", "before", "even")
     for shift in ("none", "lo", "mid", "hi")
 }
-
-
-def _context(grams: _LazyVocabulary, i: int) -> tuple[str, str, str]:
-    """Does line ``i`` share its words with the text after it (a title) or before it (a subhead),
-    and do the texts before and after it share theirs (one article) or not (a new one)?"""
-    pool_b, pool_a = grams.pool(i - WINDOW, i), grams.pool(i + 1, i + 1 + WINDOW)
-    b, a = _share(grams[i], pool_b), _share(grams[i], pool_a)
-    lean = "after" if a - b > 0.15 else "before" if b - a > 0.15 else "even"
-    shift = len(pool_a & pool_b) / max(1, min(len(pool_a), len(pool_b))) if pool_a and pool_b else -1.0
-    return CONTEXT_STRINGS[lean, _bucket(shift)]
 
 
 LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", "noninit", "marker", "endcredit")
@@ -229,24 +59,23 @@ LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", 
 class _Strings(NamedTuple):
     """The feature strings of a line's own features, as itself and as a neighbour; never mutated."""
 
-    own: list[str]
+    own: tuple[str, ...]
     """Its own features, then ``kind+size`` and ``end+size``."""
-    long: list[str]
-    before: list[str]
-    far_before: list[str]
-    after: list[str]
-    far_after: list[str]
+    long: tuple[str, ...]
+    before: tuple[str, ...]
+    far_before: tuple[str, ...]
+    after: tuple[str, ...]
+    far_after: tuple[str, ...]
 
 
-def _prefixed(prefix: str, feats: Values, keys: tuple[str, ...]) -> list[str]:
-    return [f"{prefix}{k}={feats[KEYS.index(k)]}" for k in keys]
+def _prefixed(prefix: str, feats: Values, keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{prefix}{k}={feats[KEYS.index(k)]}" for k in keys)
 
 
-@functools.lru_cache(maxsize=4096)
 def _strings(values: Values) -> _Strings:
     """The strings of one set of feature values (lines share them: values are buckets and flags)."""
-    own = [f"{k}={v}" for k, v in zip(KEYS, values, strict=True)]
-    own += [f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}"]
+    own = tuple(f"{k}={v}" for k, v in zip(KEYS, values, strict=True))
+    own += (f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
     return _Strings(
         own,
         _prefixed("", values, LONG_KEYS),
@@ -257,9 +86,90 @@ def _strings(values: Values) -> _Strings:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _style_strings(style: str, ind: str, kind: str, blank: str) -> tuple[str, str, str]:
-    return f"style={style}", f"style+ind+kind={style}|{ind}|{kind}", f"style+blank={style}|{blank}"
+Rows = tuple[int, ...]
+"""Feature strings as the integers a tagger reads (:class:`Encoder`)."""
+
+
+class Encoder:
+    """Feature strings -> integers: the rows of the model's weights when labelling
+    (:meth:`builders.parse.crf.Model.row`), or ids handed out in order of first use when
+    collecting training features (:attr:`names` gives their strings back)."""
+
+    def __init__(self, row: Callable[[str], int] | None = None) -> None:
+        self.names: list[str] = []
+        self._ids: dict[str, int] = {}
+        self.row = row or self._open_row
+
+    def _open_row(self, name: str) -> int:
+        found = self._ids.get(name)
+        if found is None:
+            found = self._ids[name] = len(self.names)
+            self.names.append(name)
+        return found
+
+    def encode(self, strings: tuple[str, ...]) -> Rows:
+        """The integers of some feature strings, in their order."""
+        return tuple(map(self.row, strings))
+
+
+class _LineRows(NamedTuple):
+    """:class:`_Strings`, encoded."""
+
+    own: Rows
+    long: Rows
+    before: Rows
+    far_before: Rows
+    after: Rows
+    far_after: Rows
+
+
+@functools.lru_cache(maxsize=8192)
+def _line_rows(encoder: Encoder, values: Values) -> _LineRows:
+    """The encoded strings of one set of feature values (memo: lines share them)."""
+    return _LineRows(*map(encoder.encode, _strings(values)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _style_rows(encoder: Encoder, style: str, ind: str, kind: str, blank: str) -> Rows:
+    return encoder.encode((f"style={style}", f"style+ind+kind={style}|{ind}|{kind}", f"style+blank={style}|{blank}"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _pair_rows(encoder: Encoder, before: Values, values: Values) -> tuple[Rows, Rows]:
+    """The features joining a line to the line before it: ``kind+kind``, then ``end+noninit`` and
+    ``end+ind`` (a long body line has the last two only)."""
+    end = before[END]
+    kinds = encoder.encode((f"-1:kind+kind={before[KIND]}|{values[KIND]}",))
+    return kinds, encoder.encode((f"-1:end+noninit={end}|{values[NONINIT]}", f"-1:end+ind={end}|{values[IND]}"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _next_rows(encoder: Encoder, after: str, kind: str) -> Rows:
+    return encoder.encode((f"1:kind+kind={after}|{kind}",))
+
+
+class _Tables(NamedTuple):
+    """The encoded strings that come from small tables."""
+
+    since: dict[str, Rows]
+    ahead: dict[str, Rows]
+    none: dict[int, Rows]
+    context: dict[tuple[str, str], Rows]
+    overlap: dict[tuple[int, str], Rows]
+
+
+OVERLAPS = ("none", "0", "lo", "mid", "hi")
+
+
+@functools.lru_cache(maxsize=16)
+def _tables(encoder: Encoder) -> _Tables:
+    return _Tables(
+        {name: encoder.encode(strings) for name, strings in SINCE_STRINGS.items()},
+        {name: encoder.encode(strings) for name, strings in AHEAD_STRINGS.items()},
+        {offset: encoder.encode(strings) for offset, strings in NONE_STRINGS.items()},
+        {key: encoder.encode(strings) for key, strings in CONTEXT_STRINGS.items()},
+        {(k, v): encoder.encode((f"{k}:overlap={v}",)) for k in (-1, 1) for v in OVERLAPS},
+    )
 
 
 SINCE_STRINGS = {
@@ -267,7 +177,7 @@ SINCE_STRINGS = {
     for name, prefix in (("lead", "since_lead"), ("title", "since_title"), ("credit", "since_credit"))
 }
 AHEAD_STRINGS = {name: (f"{name}_ahead=False", f"{name}_ahead=True") for name in ("lead", "credit")}
-NONE_STRINGS = {offset: [f"{offset}:none"] for offset in (-2, -1, 1, 2)}
+NONE_STRINGS = {offset: (f"{offset}:none",) for offset in (-2, -1, 1, 2)}
 
 
 def _since_index(flags: list[bool]) -> list[int]:
@@ -281,22 +191,7 @@ def _since_index(flags: list[bool]) -> list[int]:
     return out
 
 
-def _long_body(i: int, strings: list[_Strings], own: list[Values]) -> list[str]:
-    """The features of a line too long to be a title: itself, and the lines on each side."""
-    items = list(strings[i].long)
-    if i > 0:
-        items += strings[i - 1].before
-    else:
-        items += NONE_STRINGS[-1]
-    items += strings[i + 1].after if i + 1 < len(own) else NONE_STRINGS[1]
-    if i > 0:
-        end, feats = own[i - 1][END], own[i]
-        items += [f"-1:end+noninit={end}|{feats[NONINIT]}", f"-1:end+ind={end}|{feats[IND]}"]
-    return items
-
-
-def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
-    """CRF feature strings for every line of a page, with the two lines before and after."""
+def _own_values(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[Values]:
     own = []
     previous_end = 0
     for line, kind in zip(lines, kinds, strict=True):
@@ -304,84 +199,123 @@ def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> lis
         blank_before = text.count("\n", previous_end, line.start) >= 2
         own.append(line_values(line, kind, indented, blank_before))
         previous_end = line.end
-    n = len(own)
-    grams = _LazyVocabulary(lines)
-    style = _page_style(own)
+    return own
+
+
+class _Page(NamedTuple):
+    """What a page's lines are told about the page around them."""
+
+    own: list[Values]
+    rows: list[_LineRows]
+    style: str
+    since: tuple[list[int], list[int], list[int]]
+    """Lines since the last lead, title and credit line (:func:`_since_index`)."""
+    leads: list[bool]
+    credits: list[bool]
+    """Lines that open on a 电头, credit lines: is one among the next three lines?"""
+    titles: list[bool]
+    vocabularies: list[int]
+    """Every line's vocabulary (:func:`builders.parse.vocabulary.bit_sets`), when a line is titled."""
+
+
+def _page(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder) -> _Page:
+    own = _own_values(lines, kinds, text)
     leads = [f[LEAD_AT] == "True" for f in own]
     titles = [kind in ("title", "heading") for kind in kinds]
-    credit_lines = [kind == "credit" for kind in kinds]
-    since_lead, since_title = _since_index(leads), _since_index(titles)
-    since_credit = _since_index([kind in ("credit", "end-credit") for kind in kinds])
-    strings = [_strings(f) for f in own]
-    out: list[list[str]] = []
-    for i, feats in enumerate(own):
-        kind, ind = feats[KIND], feats[IND]
-        if kind == "body" and lines[i].size > SHORT:
-            out.append(_long_body(i, strings, own))
-            continue
-        items = list(strings[i].own)
-        items += _style_strings(style, ind, kind, feats[BLANK])
-        items += (
-            SINCE_STRINGS["lead"][since_lead[i]],
-            SINCE_STRINGS["title"][since_title[i]],
-            SINCE_STRINGS["credit"][since_credit[i]],
-            AHEAD_STRINGS["lead"][any(leads[i + 1 : i + 4])],
-            AHEAD_STRINGS["credit"][any(credit_lines[i + 1 : i + 4])],
-        )
-        titled = titles[i]
+    return _Page(
+        own,
+        [_line_rows(encoder, f) for f in own],
+        page_style(own),
+        (_since_index(leads), _since_index(titles), _since_index([k in ("credit", "end-credit") for k in kinds])),
+        leads,
+        [kind == "credit" for kind in kinds],
+        titles,
+        vocabulary.bit_sets(lines) if any(titles) else [],
+    )
+
+
+def _long_body(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[int]:
+    """The features of a line too long to be a title: itself, and the lines on each side."""
+    rows, n = page.rows, len(page.rows)
+    items = list(rows[i].long)
+    items += rows[i - 1].before if i > 0 else tables.none[-1]
+    items += rows[i + 1].after if i + 1 < n else tables.none[1]
+    if i > 0:
+        items += _pair_rows(encoder, page.own[i - 1], page.own[i])[1]
+    return items
+
+
+def _short_line(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[int]:
+    """The features of a line that may be a title line: itself, the page, and two lines on each side."""
+    rows, own, n = page.rows, page.own, len(page.rows)
+    feats = own[i]
+    kind = feats[KIND]
+    items = list(rows[i].own)
+    items += _style_rows(encoder, page.style, feats[IND], kind, feats[BLANK])
+    lead, title, credit = page.since
+    items += (
+        tables.since["lead"][lead[i]],
+        tables.since["title"][title[i]],
+        tables.since["credit"][credit[i]],
+        tables.ahead["lead"][any(page.leads[i + 1 : i + 4])],
+        tables.ahead["credit"][any(page.credits[i + 1 : i + 4])],
+    )
+    titled = page.titles[i]
+    if titled:
+        items += tables.context[vocabulary.context(page.vocabularies, i)]
+    items += rows[i - 1].before if i >= 1 else tables.none[-1]
+    items += rows[i - 2].far_before if i >= 2 else tables.none[-2]
+    items += rows[i + 1].after if i + 1 < n else tables.none[1]
+    items += rows[i + 2].far_after if i + 2 < n else tables.none[2]
+    if i > 0:
+        kinds, ends = _pair_rows(encoder, own[i - 1], feats)
+        items += kinds
+        items += ends
         if titled:
-            items += _context(grams, i)
-        items += strings[i - 1].before if i >= 1 else NONE_STRINGS[-1]
-        items += strings[i - 2].far_before if i >= 2 else NONE_STRINGS[-2]
-        items += strings[i + 1].after if i + 1 < n else NONE_STRINGS[1]
-        items += strings[i + 2].far_after if i + 2 < n else NONE_STRINGS[2]
-        if i > 0:
-            previous = own[i - 1]
-            items += [
-                f"-1:kind+kind={previous[KIND]}|{kind}",
-                f"-1:end+noninit={previous[END]}|{feats[NONINIT]}",
-                f"-1:end+ind={previous[END]}|{ind}",
-            ]
-            if titled:
-                items.append(f"-1:overlap={_overlap(grams[i], grams[i - 1])}")
-        if i + 1 < n:
-            items.append(f"1:kind+kind={own[i + 1][KIND]}|{kind}")
-            if titled:
-                items.append(f"1:overlap={_overlap(grams[i], grams[i + 1])}")
-        out.append(items)
+            items += tables.overlap[-1, vocabulary.overlap(page.vocabularies[i], page.vocabularies[i - 1])]
+    if i + 1 < n:
+        items += _next_rows(encoder, own[i + 1][KIND], kind)
+        if titled:
+            items += tables.overlap[1, vocabulary.overlap(page.vocabularies[i], page.vocabularies[i + 1])]
+    return items
+
+
+def page_rows(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder) -> list[list[int]]:
+    """The features of every line of a page, with the two lines before and after, encoded."""
+    page = _page(lines, kinds, text, encoder)
+    tables = _tables(encoder)
+    out = []
+    for i, feats in enumerate(page.own):
+        long = feats[KIND] == "body" and lines[i].size > SHORT
+        out.append((_long_body if long else _short_line)(i, page, encoder, tables))
     return out
 
 
-_KEEP: list[bytes] = []
-
-
-class Tagger(Protocol):
-    """What the parser uses of ``pycrfsuite.Tagger``."""
-
-    def tag(self, xseq: list[list[str]]) -> list[str]: ...
+def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
+    """CRF feature strings for every line of a page, with the two lines before and after (training)."""
+    encoder = Encoder()
+    rows = page_rows(lines, kinds, text, encoder)
+    return [[encoder.names[k] for k in line] for line in rows]
 
 
 @functools.cache
-def _tagger() -> Tagger | None:
-    """The shipped model, loaded once; None when python-crfsuite or the model is missing."""
-    try:
-        import pycrfsuite
-    except ImportError:  # pragma: no cover - a declared dependency
-        return None
+def _model() -> crf.Model | None:
+    """The shipped model, read once; None when the package lacks it."""
     path = resources.files("builders.parse").joinpath("models", MODEL)
     if not path.is_file():
         return None
-    raw = pycrfsuite.Tagger()
-    model = path.read_bytes()
-    raw.open_inmemory(model)
-    _KEEP.append(model)  # crfsuite reads the buffer in place: it must outlive the tagger
-    tagger: Tagger = raw
-    return tagger
+    return crf.read_model(path.read_bytes())
+
+
+@functools.cache
+def _encoder() -> Encoder | None:
+    model = _model()
+    return None if model is None else Encoder(model.row)
 
 
 def label_lines(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[str] | None:
     """The most likely label of every line (deterministic Viterbi), or None without a model."""
-    tagger = _tagger()
-    if tagger is None or not lines:
+    model, encoder = _model(), _encoder()
+    if model is None or encoder is None or not lines:
         return None
-    return tagger.tag(page_features(lines, kinds, text))
+    return model.tag(page_rows(lines, kinds, text, encoder))

@@ -12,7 +12,9 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
 
 HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -23,6 +25,30 @@ CLOSERS = "”’」』）)】》\"'"
 """Closing quotes and brackets that may follow a sentence's final punctuation."""
 TERMINALS = "。！？!?…；;：:"
 """Punctuation that ends a sentence (or a lead-in that the next paragraph completes)."""
+
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """A property computed on first use and kept in the instance: ``functools.cached_property``
+    without the lock Python 3.11 takes on every first use (the values are pure: computing one
+    twice in two threads gives the same)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | _once[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass(frozen=True)
@@ -40,12 +66,12 @@ class Line:
     indented: bool = False
     """Printed with a first-line indent (leading spaces or U+3000): how indenting dumps open a paragraph."""
 
-    @functools.cached_property
+    @_once
     def folded(self) -> str:
         """Width-folded view for matching (same length as ``text``): １９９８ -> 1998, （ -> (."""
         return fold(self.text)
 
-    @functools.cached_property
+    @_once
     def size(self) -> int:
         """Length without spaces."""
         return len(self.text.replace(" ", ""))
@@ -70,8 +96,8 @@ FOLD_FIXED = (
     "\u3001\u3002\u3008-\u3011\u3014\u3015\u3400-\u4dbf\u4e00-\u9fff"
 )
 """Characters that fold to themselves: ASCII, ideographs, the common Chinese punctuation (tests check every one)."""
-UNFIXED = re.compile(f"[^{FOLD_FIXED}]+")
-"""A run of characters that may fold to another one."""
+UNFIXED = re.compile(f"([^{FOLD_FIXED}]+)")
+"""A run of characters that may fold to another one (a group: ``split`` keeps the runs)."""
 
 
 def fold(text: str) -> str:
@@ -85,15 +111,30 @@ def fold(text: str) -> str:
 
 MAX_FOLD_MEMO = 20_000
 """Longer texts are folded each time, not kept in the memo."""
+MAX_RUNS = 65_536
+"""Distinct runs kept in :data:`_RUNS` (the same few punctuation marks make up most of them)."""
 
 
-def _translate_run(match: re.Match[str]) -> str:
-    return match.group().translate(_FOLD)
+class _RunTable(dict[str, str]):
+    """Run of characters -> its folded form, filled on demand (a page repeats ，：（） over and over)."""
+
+    def __missing__(self, run: str) -> str:
+        if len(self) >= MAX_RUNS:
+            self.clear()
+        folded = self[run] = run.translate(_FOLD)
+        return folded
+
+
+_RUNS = _RunTable()
 
 
 def _fold_runs(text: str) -> str:
     """``text.translate(_FOLD)``, with only the runs of characters outside :data:`FOLD_FIXED` looked up."""
-    return UNFIXED.sub(_translate_run, text)
+    pieces = UNFIXED.split(text)  # fixed text, a run, fixed text, a run, …, fixed text
+    if len(pieces) == 1:
+        return text
+    pieces[1::2] = map(_RUNS.__getitem__, pieces[1::2])
+    return "".join(pieces)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -103,6 +144,8 @@ def _fold_memo(text: str) -> str:
 
 
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
+GLUED_WORDS = ("本报", "新华社", "□", "■")
+"""What every match of :data:`GLUED_LEAD` holds: looked for first (a substring search is cheap)."""
 SENTENCE_END = re.compile(r"[。！？!?][”’」』)）]?")
 MAX_GLUED_TITLE = 40
 LEADING_SPACE = re.compile(r"\s*")  # \s is str.isspace
@@ -115,7 +158,7 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
     a cut is made before a 电头 or □ credit only when what precedes it since the last
     sentence end is short enough to be a title.
     """
-    leads = list(GLUED_LEAD.finditer(raw))
+    leads = list(GLUED_LEAD.finditer(raw)) if any(word in raw for word in GLUED_WORDS) else []
     if not leads:
         return [(0, raw)] if raw.strip() else []  # nothing glued (most lines)
     cuts: set[int] = set()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import make_corpus
 
-from builders.parse import linelabel
+from builders.parse import crf, linelabel
 from builders.parse.assemble import assemble
 from builders.parse.layout import classify_page, split_blocks
 from builders.parse.lines import split_lines
@@ -85,16 +85,16 @@ def profile(paths: list[Path], top: int) -> None:
 STAGES = ("lines", "kinds", "features", "tagging", "blocks", "assembly")
 
 
-def _stage_times(page: Page, tagger: linelabel.Tagger) -> list[float]:
+def _stage_times(page: Page, model: crf.Model, encoder: linelabel.Encoder) -> list[float]:
     """CPU seconds of each step of one parse (the parser's own steps, called one by one)."""
     t0 = time.process_time()
     lines = split_lines(page.text)
     t1 = time.process_time()
     typed = classify_page(lines)
     t2 = time.process_time()
-    features = linelabel.page_features(lines, [t.kind for t in typed], page.text)
+    features = linelabel.page_rows(lines, [t.kind for t in typed], page.text, encoder)
     t3 = time.process_time()
-    labels = tagger.tag(features)
+    labels = model.tag(features)
     t4 = time.process_time()
     _, blocks = split_blocks(typed, labels)
     t5 = time.process_time()
@@ -107,15 +107,15 @@ def _stage_times(page: Page, tagger: linelabel.Tagger) -> list[float]:
 def stages(paths: list[Path], repeats: int) -> None:
     """Print the ms/page of each step of the parse and of the whole parse, timed in the same passes
     (per page and step, the best of ``repeats``); the rest is drafts, spans and problems."""
-    tagger = linelabel._tagger()
-    if tagger is None:
+    model, encoder = linelabel._model(), linelabel._encoder()
+    if model is None or encoder is None:
         print("no line labeller model: no stages")
         return
     pages = [page for page in map(read_page, paths) if isinstance(page, Page)]
     best = [[float("inf")] * (len(STAGES) + 1) for _ in pages]
     for _ in range(repeats):
         for i, page in enumerate(pages):
-            times = [*_stage_times(page, tagger), cpu(parse_page, page.text, page.source_file, page.sha256)]
+            times = [*_stage_times(page, model, encoder), cpu(parse_page, page.text, page.source_file, page.sha256)]
             best[i] = [min(a, b) for a, b in zip(best[i], times, strict=True)]
     totals = [1e3 * sum(row[k] for row in best) / len(pages) for k in range(len(STAGES) + 1)]
     print("steps of the parse (CPU, best of the passes):")

@@ -1,0 +1,131 @@
+"""The line labeller's linear-chain CRF: the shipped crfsuite model read into arrays, and its
+Viterbi decoding, bit for bit the labels ``pycrfsuite.Tagger.tag`` gives.
+
+pycrfsuite takes a page as feature strings: it copies every string into C++ and looks it up
+in the model's dictionary, which costs more than the labelling itself. Here the features are
+rows of a weight table (:func:`Model.row` maps a string to its row once), and the scores are
+summed in crfsuite's own order, so every float is the one crfsuite computes:
+
+* a line's score for a label adds the weights of its features in the order given, from 0
+  (``crf1dt_state_score``); a feature the model does not know adds nothing (its row is 0);
+* a path's score adds a transition weight and the next line's score at each step, and of
+  equal scores the first label wins (``crf1dc_viterbi`` keeps a maximum only when beaten).
+
+The file format (``crf1d_model.c``, little-endian): a header of offsets, the labels and the
+attributes in two string tables (CQDB, read through their id -> record arrays), and the
+features as (type, source, destination, weight) records: type 0 an attribute's weight for a
+label, type 1 the weight of a transition between two labels.
+"""
+
+from __future__ import annotations
+
+import itertools
+import struct
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Floats = npt.NDArray[np.float64]
+HEADER = struct.Struct("<4sI4sIIIIIIIII")
+"""magic, size, type, version, features, labels, attributes, then the offsets of the features,
+labels, attributes, label references and attribute references."""
+CQDB_HEADER = struct.Struct("<4sIIIII")
+"""chunk id, size, flags, byte-order check, backward array size, backward array offset."""
+FEATURE = struct.Struct("<IIId")
+STATE, TRANSITION = 0, 1
+
+
+class ModelError(ValueError):
+    """The bytes are not a crfsuite CRF1d model this reader knows."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A CRF read from a crfsuite model file."""
+
+    labels: tuple[str, ...]
+    """In the model's order: the order in which ties are broken."""
+    rows: dict[str, int]
+    """Attribute name -> its row of :attr:`weights`."""
+    weights: Floats
+    """One row per attribute (a weight per label), then a row of zeros for unknown attributes."""
+    transitions: Floats
+    """``transitions[i, j]``: the weight of label ``j`` after label ``i``."""
+
+    def row(self, name: str) -> int:
+        """The row of a feature string: the zero row when the model does not know it."""
+        return self.rows.get(name, len(self.rows))
+
+    def tag(self, lines: Sequence[Sequence[int]]) -> list[str]:
+        """The most likely label of every line, each line given as the rows of its features."""
+        if not lines:
+            return []
+        return [self.labels[k] for k in viterbi(self.state_scores(lines), self.transitions)]
+
+    def state_scores(self, lines: Sequence[Sequence[int]]) -> Floats:
+        """Every line's score for every label: its features' weights added one by one, in order.
+
+        The rows are padded to one length with the zero row and summed over the first axis of a
+        (feature, line, label) array, which numpy adds in sequence (the order crfsuite adds in).
+        """
+        sizes = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
+        width = int(sizes.max())
+        table = np.full((len(lines), width), len(self.rows), dtype=np.intp)
+        table[np.arange(width) < sizes[:, None]] = np.fromiter(itertools.chain.from_iterable(lines), dtype=np.intp)
+        return np.take(self.weights, table.T, axis=0).sum(axis=0)  # type: ignore[no-any-return]
+
+
+def viterbi(scores: Floats, transitions: Floats) -> list[int]:
+    """The best path through the lines' label scores, as ``crf1dc_viterbi`` finds it."""
+    into = np.ascontiguousarray(transitions.T)  # into[j, i]: label j after label i
+    best = [scores[0]]
+    for row in scores[1:]:
+        best.append(np.maximum.reduce(into + best[-1], axis=1) + row)
+    # Back pointers afterwards, all at once: the first label reaching a line's best score.
+    ahead = np.array(best)
+    back = (ahead[:-1, :, None] + transitions).argmax(axis=1).tolist()
+    path = [int(ahead[-1].argmax())]
+    for step in reversed(back):
+        path.append(step[path[-1]])
+    return path[::-1]
+
+
+def _strings(data: bytes, offset: int, count: int) -> list[str]:
+    """The ``count`` keys of the CQDB string table at ``offset``, by id."""
+    chunk, _, _, _, _, backward = CQDB_HEADER.unpack_from(data, offset)
+    if chunk != b"CQDB":
+        raise ModelError("no string table where the header points")
+    keys = []
+    for record in struct.unpack_from(f"<{count}I", data, offset + backward):
+        _, size = struct.unpack_from("<iI", data, offset + record)
+        start = offset + record + 8
+        keys.append(data[start : start + size - 1].decode("utf-8"))  # the key ends in a NUL
+    return keys
+
+
+def read_model(data: bytes) -> Model:
+    """The CRF of a crfsuite model file's bytes."""
+    if len(data) < HEADER.size:
+        raise ModelError("too short for a crfsuite model")
+    magic, _, kind, _, _, n_labels, n_attrs, at_features, at_labels, at_attrs, _, _ = HEADER.unpack_from(data)
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ModelError("not a crfsuite CRF1d model")
+    labels = tuple(_strings(data, at_labels, n_labels))
+    attrs = _strings(data, at_attrs, n_attrs)
+    chunk, _, n_features = struct.unpack_from("<4sII", data, at_features)
+    if chunk != b"FEAT":
+        raise ModelError("no feature table where the header points")
+    weights = np.zeros((n_attrs + 1, n_labels))
+    transitions = np.zeros((n_labels, n_labels))
+    for kind_of, source, target, weight in FEATURE.iter_unpack(
+        data[at_features + 12 : at_features + 12 + FEATURE.size * n_features]
+    ):
+        if kind_of == STATE:
+            weights[source, target] = weight
+        elif kind_of == TRANSITION:
+            transitions[source, target] = weight
+        else:
+            raise ModelError(f"unknown feature type {kind_of}")
+    return Model(labels, {name: row for row, name in enumerate(attrs)}, weights, transitions)

@@ -1,0 +1,134 @@
+"""A line's own structural features for the line labeller: a tuple of values, no words.
+
+Length (bucketed), closing punctuation, sentence and comma counts, the 电头 and lead-opener
+patterns, markdown level, first-line indent, a blank line before it, enumerators, leading and
+trailing dashes, a colon, a bracketed tail or title note, a box, a continuation marker, a first
+character no sentence starts with, a closing credit; and the page's dump style from them.
+:mod:`builders.parse.linelabel` turns the values into the CRF's features (the line's own, and
+as the neighbour of the lines around it).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from builders.parse import credits
+from builders.parse.lines import Line, is_closed
+from builders.parse.patterns import (
+    BRACKET_ENDS,
+    ENUMERATOR,
+    LEAD,
+    LEAD_OPENER,
+    MARKER,
+    NON_INITIAL,
+    TITLE_NOTE,
+    ends_with,
+)
+
+SHORT = 60
+"""Longer lines are never title lines: the title-only patterns are not tried on them."""
+SIZES = (2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 30, 40, 60, 100)
+TAIL_BRACKET = re.compile(r"[(（][^()（）]{1,24}[)）]$")
+COLON_END = re.compile(r"[:：]$")
+DASH_START = re.compile(r"^[—–－-]{1,3}")
+DASH_END = re.compile(r"[—–－-]{1,3}$")
+BOX_START = re.compile(r"^[□■◇◆○●△▲☆★◎]")
+NEIGHBOUR_KEYS = ("kind", "size", "end", "lead", "opener", "lv", "ind", "dash0", "dash1", "colon", "closed", "noninit")
+FAR_KEYS = ("kind", "size", "end", "lead", "lv")
+"""Features of the lines two before and two after (fewer: they matter less)."""
+
+
+SIZE_NAMES = (*map(str, SIZES), "big")
+
+
+def _size(n: int) -> str:
+    """The first of :data:`SIZES` that ``n`` does not exceed, else ``big``."""
+    return SIZE_NAMES[bisect.bisect_left(SIZES, n)]
+
+
+END_CLASSES = {
+    ch: name
+    for name, chars in (
+        ("stop", "。"),
+        ("excl", "！？!?"),
+        ("semi", "；;"),
+        ("colon", "：:"),
+        ("comma", "，,、"),
+        ("quote", "”’」』\"'"),
+        ("bracket", ")）】》"),
+        ("dash", "—–－-"),
+    )
+    for ch in chars
+}
+"""The class of a line's last character, for the punctuation that has one."""
+DASHES = ("—", "–", "－", "-")
+
+
+def _end_class(text: str) -> str:
+    if not text:
+        return "none"
+    ch = text[-1]
+    name = END_CLASSES.get(ch)
+    if name is not None:
+        return name
+    if "\u4e00" <= ch <= "\u9fff":
+        return "han"
+    return "digit" if ch.isdigit() else "other"
+
+
+KEYS = (
+    "kind", "size", "end", "closed", "stops", "commas", "lead", "opener", "lv", "ind", "blank", "space",
+    "enum", "dash0", "dash1", "colon", "bracket", "note", "box", "marker", "noninit", "endcredit",
+)  # fmt: skip
+"""The names of a line's own features, in the order of its feature strings."""
+KIND, SIZE, END, LEAD_AT, LV, IND, BLANK, NONINIT = (
+    KEYS.index(k) for k in ("kind", "size", "end", "lead", "lv", "ind", "blank", "noninit")
+)
+FLAGS = ("False", "True")
+"""``str(flag)``, looked up: ``FLAGS[flag]``."""
+COUNTS = ("0", "1", "2", "3", "4")
+Values = tuple[str, ...]
+"""A line's own feature values, in the order of :data:`KEYS`."""
+
+
+def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Values:
+    """Structural features of one line (no words), in the order of :data:`KEYS`."""
+    folded = line.folded
+    short = line.size <= SHORT
+    return (
+        kind,
+        _size(line.size),
+        _end_class(folded.rstrip()),
+        FLAGS[is_closed(folded)],
+        COUNTS[min(folded.count("。"), 3)],
+        COUNTS[min(folded.count("，") + folded.count(","), 4)],
+        FLAGS[LEAD.match(folded) is not None],
+        FLAGS[LEAD_OPENER.match(folded) is not None],
+        COUNTS[min(line.level, 3)],
+        FLAGS[indented],
+        FLAGS[blank_before],
+        FLAGS[" " in line.text],
+        FLAGS[short and ENUMERATOR.match(folded) is not None],
+        FLAGS[short and DASH_START.match(folded) is not None],
+        FLAGS[folded.endswith(DASHES)],  # DASH_END: a line holds no newline for $ to stop before
+        FLAGS[short and folded.endswith((":", "："))],  # COLON_END
+        FLAGS[short and folded.endswith(BRACKET_ENDS) and TAIL_BRACKET.search(folded) is not None],
+        FLAGS[short and ends_with(folded, BRACKET_ENDS) and TITLE_NOTE.search(folded) is not None],
+        FLAGS[short and BOX_START.match(folded) is not None],
+        FLAGS["版" in folded and MARKER.search(folded) is not None],  # every marker names a page
+        FLAGS[bool(folded) and folded[0] in NON_INITIAL],
+        FLAGS[folded.endswith((")", "）")) and credits.end_credit(folded) is not None],
+    )
+
+
+SINCE_NAMES = ("none", *SIZE_NAMES)
+
+
+def page_style(own: list[Values]) -> str:
+    """How the dump marks paragraphs: markdown headings, first-line indents, blank lines, nothing."""
+    if any(f[LV] != "0" for f in own):
+        return "md"
+    if sum(f[IND] == "True" for f in own) * 4 >= len(own):
+        return "indent"
+    return "blank" if sum(f[BLANK] == "True" for f in own) * 2 >= len(own) else "tight"
