@@ -59,6 +59,14 @@ def test_any_changed_byte_of_a_sketch_file_is_a_value_error(data: st.DataObject)
         unpack(bytes(packed))
 
 
+def test_a_space_of_the_header_turned_into_a_tab_is_a_value_error() -> None:
+    """JSON reads the header the same with other whitespace: the bytes are checked, not only the values."""
+    packed = pack(_sketch(BODIES))
+    at = packed.index(b", ")
+    with pytest.raises(ValueError, match="not as written"):
+        unpack(packed[:at + 1] + b"\t" + packed[at + 2:])
+
+
 def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def full_disk(self: Path, data: bytes) -> int:
         with open(self, "wb") as f:  # part of the file, then the disk is full

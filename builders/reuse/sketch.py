@@ -123,6 +123,8 @@ def unpack(data: bytes, where: str = "sketch") -> Sketch:
         n, m, digest = int(header["records"]), int(header["anchors"]), str(header["sha256"])
     except (ValueError, KeyError, TypeError) as err:
         raise ValueError(f"{where}: damaged sketch header") from err
+    if json.dumps(header, ensure_ascii=False).encode() != data[at:at + size]:
+        raise ValueError(f"{where}: damaged sketch header (not as written)")  # e.g. a space turned into a tab
     payload = data[at + size:]
     if _digest(ids, credits, n, m, payload) != digest:
         raise ValueError(f"{where}: damaged sketch (checksum)")
