@@ -7,6 +7,7 @@ error into one clear line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -39,7 +40,7 @@ def parse_cmd(files: tuple[Path, ...]) -> None:
 
     failed = 0
     for path in files:
-        result = process_file(path)
+        result = _run(functools.partial(process_file, path))
         for problem in result.problems:
             if problem.severity == "reject" or not result.articles:
                 where = f"{problem.source_file}:{problem.line}" if problem.line else problem.source_file

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from builders.enrich.page import enrich_page
+from builders.errors import XianbaoError
 from builders.parse.page import parse_page
 from builders.read.decode import Page, read_page
 from builders.read.manifest import PageMeta
@@ -75,6 +76,8 @@ def process_page(page: Page, meta: PageMeta | None = None, validate: bool = True
             result.articles = [_flagged(a, FORMAT_CONTROLS) for a in result.articles]
     except ValidationError as err:
         result.problems.extend(invalid_record_problems(err, page.source_file, None))
+    except XianbaoError:  # not this page's fault (a damaged install): stop with its message
+        raise
     except Exception as err:  # a bug must not lose the page: record it as a reject
         where = traceback.extract_tb(err.__traceback__)[-1]
         result.problems.append(

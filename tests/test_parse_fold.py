@@ -72,3 +72,13 @@ def test_a_long_text_is_folded_without_the_memo(text: str) -> None:
     long = (text or "县") * (lines.MAX_FOLD_MEMO // max(1, len(text)) + 1) + "，"
     assert len(long) > lines.MAX_FOLD_MEMO
     assert lines.fold(long) == slow_fold(long)
+
+
+def test_the_fold_run_table_keeps_only_short_runs() -> None:
+    """Text outside the fixed characters (Hangul, kana) folds in long runs: they are folded each time,
+    not kept, so the table's memory stays bounded whatever the pages hold."""
+    long_run = "한국어신문기사" * 30 + "ｱｲｳ"
+    text = "记者" + long_run + "报道，甲"
+    assert lines.fold(text) == slow_fold(text)
+    assert long_run not in lines._RUNS
+    assert lines._RUNS and all(len(run) <= lines.MAX_RUN_KEPT for run in lines._RUNS)

@@ -84,6 +84,40 @@ def test_a_file_that_is_no_model_is_refused() -> None:
         crf.read_model(b"not a model at all, but long enough for a header")
 
 
+def test_a_truncated_or_damaged_model_is_a_model_error() -> None:
+    """Never a raw struct/index error, never a model read wrong from a cut file."""
+    data = (ROOT / "builders" / "parse" / "models" / linelabel.MODEL).read_bytes()
+    whole = crf.read_model(data)
+    rng = random.Random(5)
+    for cut in sorted(rng.sample(range(1, len(data)), 60)):
+        try:
+            part = crf.read_model(data[:cut])
+        except crf.ModelError:
+            continue
+        assert part.labels == whole.labels and (part.weights == whole.weights).all()
+    header = crf.HEADER.unpack_from(data)
+    at_features = header[7]
+    bad = bytearray(data)  # the first feature's source far outside the attributes
+    bad[at_features + 12 + 4 : at_features + 12 + 8] = (10**9).to_bytes(4, "little")
+    with pytest.raises(crf.ModelError, match="outside the model"):
+        crf.read_model(bytes(bad))
+
+
+def test_a_damaged_model_stops_parse_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from builders.cli import main
+
+    def damaged() -> crf.Model:
+        raise crf.ModelError("lines.crfsuite: damaged crfsuite model; reinstall xianbao")
+
+    monkeypatch.setattr(linelabel, "_model", damaged)
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[0]
+    result = CliRunner().invoke(main, ["parse", str(seed)])
+    assert result.exit_code == 1 and not result.stdout
+    assert result.stderr.strip().splitlines() == ["error: lines.crfsuite: damaged crfsuite model; reinstall xianbao"]
+
+
 @pytest.mark.parametrize(
     ("run", "names"),
     [("张三李四", ["张三", "李四"]), ("王小明赵六", ["王小明", "赵六"]), ("人民论坛", None), ("王五", None)],

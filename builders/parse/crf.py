@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from builders.errors import XianbaoError
+
 Floats = npt.NDArray[np.float64]
 HEADER = struct.Struct("<4sI4sIIIIIIIII")
 """magic, size, type, version, features, labels, attributes, then the offsets of the features,
@@ -37,8 +39,9 @@ FEATURE = struct.Struct("<IIId")
 STATE, TRANSITION = 0, 1
 
 
-class ModelError(ValueError):
-    """The bytes are not a crfsuite CRF1d model this reader knows."""
+class ModelError(XianbaoError, ValueError):
+    """The bytes are not a crfsuite CRF1d model this reader knows (a damaged install: every page
+    would need it, so the build stops with the message instead of rejecting each page)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,15 @@ def _strings(data: bytes, offset: int, count: int) -> list[str]:
 
 
 def read_model(data: bytes) -> Model:
-    """The CRF of a crfsuite model file's bytes."""
+    """The CRF of a crfsuite model file's bytes; :class:`ModelError` for anything else (a truncated
+    or damaged file, an index out of range)."""
+    try:
+        return _read_model(data)
+    except (struct.error, UnicodeDecodeError, IndexError) as err:
+        raise ModelError(f"damaged crfsuite model ({type(err).__name__}: {err})") from err
+
+
+def _read_model(data: bytes) -> Model:
     if len(data) < HEADER.size:
         raise ModelError("too short for a crfsuite model")
     magic, _, kind, _, _, n_labels, n_attrs, at_features, at_labels, at_attrs, _, _ = HEADER.unpack_from(data)
@@ -122,6 +133,8 @@ def read_model(data: bytes) -> Model:
     for kind_of, source, target, weight in FEATURE.iter_unpack(
         data[at_features + 12 : at_features + 12 + FEATURE.size * n_features]
     ):
+        if target >= n_labels or source >= (n_attrs if kind_of == STATE else n_labels):
+            raise ModelError(f"a feature points outside the model ({source} -> {target})")
         if kind_of == STATE:
             weights[source, target] = weight
         elif kind_of == TRANSITION:

@@ -304,7 +304,11 @@ def _model() -> crf.Model | None:
     path = resources.files("builders.parse").joinpath("models", MODEL)
     if not path.is_file():
         return None
-    return crf.read_model(path.read_bytes())
+    try:
+        return crf.read_model(path.read_bytes())
+    except crf.ModelError as err:
+        raise crf.ModelError(f"{path}: {err}; reinstall xianbao, or retrain the model (python -m "
+                             "builders.parse.train, see its docstring)") from err
 
 
 @functools.cache

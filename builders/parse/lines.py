@@ -113,15 +113,19 @@ MAX_FOLD_MEMO = 20_000
 """Longer texts are folded each time, not kept in the memo."""
 MAX_RUNS = 65_536
 """Distinct runs kept in :data:`_RUNS` (the same few punctuation marks make up most of them)."""
+MAX_RUN_KEPT = 8
+"""Longest run kept in :data:`_RUNS`: the table's memory stays bounded whatever the pages hold."""
 
 
 class _RunTable(dict[str, str]):
     """Run of characters -> its folded form, filled on demand (a page repeats ，：（） over and over)."""
 
     def __missing__(self, run: str) -> str:
-        if len(self) >= MAX_RUNS:
-            self.clear()
-        folded = self[run] = run.translate(_FOLD)
+        folded = run.translate(_FOLD)
+        if len(run) <= MAX_RUN_KEPT:  # long runs (kana, Hangul, Cyrillic text) are folded each time
+            if len(self) >= MAX_RUNS:
+                self.clear()
+            self[run] = folded
         return folded
 
 

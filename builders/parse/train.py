@@ -21,6 +21,7 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+from builders.errors import need_extra
 from builders.parse.assemble import assemble
 from builders.parse.layout import classify_page, split_blocks
 from builders.parse.linelabel import page_features
@@ -194,8 +195,7 @@ def _skip(folder: Path, like: set[tuple[str, ...]], holdout: tuple[str, str] | N
 
 def accuracy(model: Path, examples: list[Example]) -> float:
     """Share of lines labelled right."""
-    import pycrfsuite
-
+    pycrfsuite = need_extra("pycrfsuite", "train", "checking the line labeller")
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
     right = total = 0
@@ -208,8 +208,7 @@ def accuracy(model: Path, examples: list[Example]) -> float:
 
 def train(examples: list[Example], out: Path, c1: float, c2: float, iterations: int) -> None:
     """Fit the CRF (L-BFGS, elastic net) and write the model."""
-    import pycrfsuite
-
+    pycrfsuite = need_extra("pycrfsuite", "train", "training the line labeller")
     trainer = pycrfsuite.Trainer(verbose=False)
     for features, labels in examples:
         trainer.append(features, labels)

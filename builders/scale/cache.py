@@ -41,7 +41,7 @@ def pipeline_files(root: Path) -> list[Path]:
     return sorted((p for p in found if "__pycache__" not in p.parts), key=lambda p: p.relative_to(root).as_posix())
 
 
-OUTPUT_LIBRARIES = ("jieba", "rjieba", "rensa", "numpy", "pyarrow", "pydantic", "python-crfsuite")
+OUTPUT_LIBRARIES = ("jieba", "rjieba", "rensa", "numpy", "pyarrow", "pydantic")
 """Installed libraries whose version can change what a page or a sketch becomes: part of the key,
 so an upgrade never mixes cached results of the old version with new ones."""
 
