@@ -42,7 +42,7 @@ from builders.reuse.verify import (
 
 log = logging.getLogger("xianbao")
 
-HEADER = b"xianbao reuse pairs 2\n"
+HEADER = b"xianbao reuse pairs 3\n"
 RUNS_CACHE = 1 << 16
 """Ordered pairs whose shared runs are kept while the pairs are verified (a few MB)."""
 FILE = "pairs.memo"
