@@ -156,3 +156,12 @@ def test_a_copy_with_an_intro_and_a_closing_paragraph_of_its_own_is_a_reprint() 
     result = run([original, copy, "\n".join(paragraphs(rng, 5))])
     assert result[0].cluster == result[1].cluster == "0000000000000000" and result[1].kind == "reprint"
     assert result[2].cluster is None
+
+
+def test_two_reports_of_a_two_formula_template_do_not_pass_as_a_copy_that_keeps_its_opening() -> None:
+    """Two formulas, an own sentence after each: own text in two places only (like an added paragraph and a
+    closing), but what they share is sentence-long, never a paragraph of a story (``LONG_RUN``)."""
+    rng = random.Random(5)
+    a, b = ("\n".join(f + "".join(rng.choice(CHARS) for _ in range(18)) + "。" for f in FORMULA[:2]) for _ in range(2))
+    found = verdict(evidence(a), evidence(b))
+    assert found.containment < REPRINT_CONTAINMENT and found.common >= MIN_COMMON and not found.reprint

@@ -48,6 +48,10 @@ MIN_PASSAGE = 120
 """Normalised characters (punctuation and spaces removed) of a reused passage: ~150 printed."""
 MIN_PIECE = 40
 """Shortest piece of a shared passage (a quote may join pieces of its source)."""
+LONG_RUN = 2 * MIN_PIECE
+"""Normalised characters (~100 printed: a paragraph) of the longest stretch, typos aside, that a copy that keeps
+its opening shares: an edited reprint keeps paragraphs of the story whole, a template report shares formulas a
+sentence long."""
 MIN_REPRINT_SPAN = 20
 """Shortest shared run reported as a span between two reprints."""
 GAP = 12
@@ -162,28 +166,33 @@ def verdict(a: Evidence, b: Evidence, runs: Callable[[int], Runs] | None = None)
 
 def keeps_opening(x: Evidence, runs: Runs, found: npt.NDArray[np.bool_]) -> bool:
     """True when the runs of ``x`` found elsewhere start in its first paragraph, within ``EMBEDDED``
-    characters (a rewritten first sentence), leave its own text in at most ``MAX_OWN_PLACES`` places
-    after that (:func:`own_places`; ``found``: which of its k-grams the other has) and cover
+    characters (a rewritten first sentence), leave its own text in at most ``MAX_OWN_PLACES`` places after
+    that and share one stretch of ``LONG_RUN`` characters at least (:func:`own_places`; ``found``: which of
+    its k-grams the other has) and cover
     ``REPRINT_COVERAGE`` of it: a copy edited harder than containment allows, not a quote, nor a report
     written to a template (its own sentences after each formula)."""
     if not runs or runs[0][0] >= min(EMBEDDED, int(x.breaks[0]) if len(x.breaks) else len(x)):
         return False
-    if own_places(x, runs, found) > MAX_OWN_PLACES:
+    places, longest = own_places(x, runs, found)
+    if longest < LONG_RUN or places > MAX_OWN_PLACES:
         return False
     return sum(e - s for s, e in runs) >= REPRINT_COVERAGE * len(x)
 
 
-def own_places(x: Evidence, runs: Runs, found: npt.NDArray[np.bool_]) -> int:
-    """Places after its opening where ``x`` prints more than ``TYPO`` characters of its own between the
-    k-grams of the ``runs`` it shares (``found``: which of its k-grams the other has; a short sentence of
-    its own inside a run whose gaps were closed counts), or more than ``K`` after them (a typo in the last
-    characters leaves at most ``K`` of them out of the last run)."""
+def own_places(x: Evidence, runs: Runs, found: npt.NDArray[np.bool_]) -> tuple[int, int]:
+    """``(places, longest)``: places after its opening where ``x`` prints more than ``TYPO`` characters of its
+    own between the k-grams of the ``runs`` it shares (``found``: which of its k-grams the other has; a
+    short sentence of its own inside a run whose gaps were closed counts) or more than ``K`` after them (a
+    typo in the last characters leaves at most ``K`` of them out of the last run), and the longest stretch
+    of the runs with no such place in it (typos only)."""
     at = found.nonzero()[0]
     starts = np.array([s for s, _ in runs])
     ends = np.array([e for _, e in runs])
     run = starts.searchsorted(at, side="right") - 1
     at = at[(run >= 0) & (at <= ends[run.clip(0)] - K)]
-    return int((np.diff(at) > K + TYPO).sum()) + (len(x) - runs[-1][1] > K)
+    cut = (np.diff(at) > K + TYPO).nonzero()[0]
+    first, last = np.concatenate([[0], cut + 1]), np.concatenate([cut, [len(at) - 1]])
+    return len(cut) + (len(x) - runs[-1][1] > K), int((at[last] - at[first]).max()) + K
 
 
 def quotes(x: Evidence, runs: Runs, y: Evidence, y_runs: Callable[[], Runs]) -> bool:
