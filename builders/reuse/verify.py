@@ -197,13 +197,13 @@ def own_places(x: Evidence, runs: Runs, found: npt.NDArray[np.bool_]) -> tuple[i
 
 def quotes(x: Evidence, runs: Runs, y: Evidence, y_runs: Callable[[], Runs]) -> bool:
     """True when the ``runs`` of ``x`` (shared with ``y``) sit between its own first and last paragraphs
-    (:func:`between_own_paragraphs`) and either leave ``EMBEDDED`` characters of its own before and after
-    them or carry ``y``'s text from after its opening (``y_runs()``: the runs of ``y`` shared with ``x``): a
-    report quoting a passage; a copy of the story's opening with a short intro (近日，我县…) and closing
-    (大家纷纷表示…) of the paper's own is a reprint."""
+    (:func:`between_own_paragraphs`) and either leave ``EMBEDDED`` characters of its own before or after
+    them (a paragraph of its own) or carry ``y``'s text from after its opening (``y_runs()``: the runs of
+    ``y`` shared with ``x``): a report quoting a passage; a copy of the story's opening with an intro
+    (近日，我县…) and a closing (大家纷纷表示…) of the paper's own, a sentence each, is a reprint."""
     if not between_own_paragraphs(x, runs):
         return False
-    if runs[0][0] >= EMBEDDED and len(x) - runs[-1][1] >= EMBEDDED:
+    if runs[0][0] >= EMBEDDED or len(x) - runs[-1][1] >= EMBEDDED:
         return True
     shared = y_runs()
     return not shared or shared[0][0] >= min(EMBEDDED, int(y.breaks[0]) if len(y.breaks) else len(y))
