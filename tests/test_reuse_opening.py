@@ -165,3 +165,16 @@ def test_two_reports_of_a_two_formula_template_do_not_pass_as_a_copy_that_keeps_
     a, b = ("\n".join(f + "".join(rng.choice(CHARS) for _ in range(18)) + "。" for f in FORMULA[:2]) for _ in range(2))
     found = verdict(evidence(a), evidence(b))
     assert found.containment < REPRINT_CONTAINMENT and found.common >= MIN_COMMON and not found.reprint
+
+
+def test_a_report_quoting_a_story_s_opening_with_a_closing_paragraph_of_its_own_is_not_a_reprint() -> None:
+    """A short opening sentence, the story's first four paragraphs, then a paragraph of the report's own
+    (more than ``EMBEDDED`` characters): mostly the story's and from its opening, but a quote."""
+    rng = random.Random(21)
+    paras = ["".join(p) for p in story(rng)]
+    original = LEAD + "\n".join(paras)
+    report = "本报讯 " + clause(rng) + "\n" + "\n".join(paras[:4]) + "\n" + "".join(clause(rng) for _ in range(5))
+    found = verdict(evidence(report), evidence(original))
+    assert found.containment >= REPRINT_CONTAINMENT and not found.reprint
+    result = run([original, report])
+    assert result[1].cluster is None and result[1].kind == "partial" and result[1].passages
