@@ -60,3 +60,23 @@ def test_a_failed_save_leaves_no_partial_file_and_the_old_memo(tmp_path: Path, m
     assert sorted(p.name for p in path.parent.iterdir()) == ["pairs.memo"]
     assert load(path) == before
     assert any("not saved" in r.getMessage() and "No space left" in r.getMessage() for r in caplog.records)
+
+
+def test_the_runs_cache_stays_bounded_and_drops_the_oldest_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once full, each new pair evicts the oldest one; a kept pair is served again, an evicted one recomputed."""
+    from builders.reuse import memo
+
+    rng = random.Random(6)
+    story = paragraphs(rng, 9)
+    bodies = ["\n".join(story[i:i + 3]) for i in range(7)]
+    monkeypatch.setattr(memo, "RUNS_CACHE", 4)
+    check = verifier(bodies)
+    order = [(0, 1), (1, 0), (2, 3), (3, 4), (4, 5), (5, 6)]
+    fresh = {pair: memo.shared_runs(evidence(bodies[pair[0]]), evidence(bodies[pair[1]]), memo.MIN_REPRINT_SPAN)
+             for pair in order}
+    assert all(fresh[pair] for pair in order), "neighbouring cuts share a paragraph"
+    for pair in order:
+        assert check.runs(*pair) == fresh[pair]
+        assert len(check.shared) <= 4
+    assert list(check.shared) == order[-4:], "the two oldest pairs were dropped, in order"
+    assert check.runs(0, 1) == fresh[(0, 1)] and list(check.shared) == [*order[-3:], (0, 1)]

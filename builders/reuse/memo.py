@@ -18,6 +18,7 @@ import hashlib
 import logging
 import marshal
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from builders.reuse.verify import (
 
 log = logging.getLogger("xianbao")
 
-HEADER = b"xianbao reuse pairs 2\n"
+HEADER = b"xianbao reuse pairs 3\n"
 RUNS_CACHE = 1 << 16
 """Ordered pairs whose shared runs are kept while the pairs are verified (a few MB)."""
 FILE = "pairs.memo"
@@ -82,9 +83,10 @@ class Verifier:
     used: dict[bytes, Entry] = field(default_factory=dict)
     verified: int = 0
     """Checks made here (not found in the memo)."""
-    shared: dict[tuple[int, int], Runs] = field(default_factory=dict)
+    shared: OrderedDict[tuple[int, int], Runs] = field(default_factory=OrderedDict)
     """Runs of one record's text shared with another's, by ordered pair: the reprint check, the spans and
-    the pieces of a passage are all cut from them (``RUNS_CACHE`` kept, not in the memo file)."""
+    the pieces of a passage are all cut from them (the last ``RUNS_CACHE`` computed kept, oldest dropped
+    first in O(1), not in the memo file)."""
 
     def __post_init__(self) -> None:
         if self.keys is not None and self.path is not None:
@@ -129,7 +131,7 @@ class Verifier:
         if found is None:
             found = shared_runs(self.ev(a), self.ev(b), MIN_REPRINT_SPAN)
             if len(self.shared) >= RUNS_CACHE:
-                del self.shared[next(iter(self.shared))]
+                self.shared.popitem(last=False)
             self.shared[(a, b)] = found
         return found
 
