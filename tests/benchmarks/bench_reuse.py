@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
           "(the generated corpus included)")
     targets = [("pair F1 >= 0.97", result["pair_f1"] >= 0.97), ("ARI >= 0.95", result["ari"] >= 0.95),
                ("span F1 >= 0.90", result["span_f1"] >= 0.90), ("formulaic <= 1%", result["formulaic_linked"] <= 0.01),
-               ("articles/s >= 3000", len(items) / seconds >= 3000)]
+               ("articles/s >= 2000 (issue 20: a core)", len(items) / seconds >= 2000)]
     for name, ok in targets:
         print(f"target {name}: {'yes' if ok else 'NO'}")
     return 0
