@@ -215,7 +215,7 @@ class _Page(NamedTuple):
     """Lines that open on a 电头, credit lines: is one among the next three lines?"""
     titles: list[bool]
     vocabularies: list[int]
-    """Every line's vocabulary (:func:`builders.parse.vocabulary.bit_sets`), when a line is titled."""
+    """The vocabulary of every line near a titled line (:func:`builders.parse.vocabulary.near_sets`)."""
 
 
 def _page(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder) -> _Page:
@@ -230,7 +230,7 @@ def _page(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encod
         leads,
         [kind == "credit" for kind in kinds],
         titles,
-        vocabulary.bit_sets(lines) if any(titles) else [],
+        vocabulary.near_sets(lines, titles) if any(titles) else [],
     )
 
 
