@@ -83,15 +83,18 @@ class Model:
 def viterbi(scores: Floats, transitions: Floats) -> list[int]:
     """The best path through the lines' label scores, as ``crf1dc_viterbi`` finds it."""
     into = np.ascontiguousarray(transitions.T)  # into[j, i]: label j after label i
-    best = [scores[0]]
-    for row in scores[1:]:
-        best.append(np.maximum.reduce(into + best[-1], axis=1) + row)
+    # ahead[t]: the best score of a path to each label of line t, in place over a copy of the
+    # scores (row + best step, the same double as best step + row); one scratch array.
+    ahead = np.array(scores, dtype=np.float64)
+    step = np.empty_like(into)
+    for before, row in itertools.pairwise(ahead):
+        np.add(into, before, out=step)
+        row += np.maximum.reduce(step, axis=1)
     # Back pointers afterwards, all at once: the first label reaching a line's best score.
-    ahead = np.array(best)
     back = (ahead[:-1, :, None] + transitions).argmax(axis=1).tolist()
     path = [int(ahead[-1].argmax())]
-    for step in reversed(back):
-        path.append(step[path[-1]])
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
     return path[::-1]
 
 
