@@ -320,8 +320,10 @@ def _model() -> crf.Model | None:
     try:
         return crf.read_model(path.read_bytes())
     except crf.ModelError as err:
-        raise crf.ModelError(f"{path}: {err}; reinstall xianbao, or retrain the model (python -m "
-                             "builders.parse.train, see its docstring)") from err
+        raise crf.ModelError(
+            f"{path}: {err}; reinstall xianbao, or retrain the model (python -m "
+            "builders.parse.train, see its docstring)"
+        ) from err
 
 
 @functools.cache
