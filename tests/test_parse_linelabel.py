@@ -79,6 +79,49 @@ def test_decoding_agrees_with_crfsuite_on_random_sequences() -> None:
         assert model.tag([[model.row(name) for name in line] for line in sequence]) == tagger.tag(sequence)
 
 
+def test_lines_given_in_two_parts_score_the_same_doubles() -> None:
+    """A line's first features scored once (and kept), the rest added on: bit for bit the scores of
+    the whole line, and crfsuite's labels; heads shared by many lines, rests empty or long."""
+    model, tagger = linelabel._model(), _pycrfsuite()
+    assert model is not None
+    names, by_row = sorted(model.rows), list(model.rows)
+    rng = random.Random(7)
+    heads = [tuple(model.row(rng.choice(names)) for _ in range(rng.randint(1, 30))) for _ in range(5)]
+    for _ in range(200):
+        parts = [
+            (rng.choice(heads), [model.row(rng.choice(names)) for _ in range(rng.randint(0, 40))])
+            for _ in range(rng.randint(1, 40))
+        ]
+        whole = [[*head, *rest] for head, rest in parts]
+        split = model.part_scores([head for head, _ in parts], [rest for _, rest in parts])
+        assert split.tobytes() == model.state_scores(whole).tobytes()
+        named = [[by_row[k] for k in line] for line in whole]
+        assert model.tag_parts([head for head, _ in parts], [rest for _, rest in parts]) == tagger.tag(named)
+
+
+def test_the_kept_head_scores_start_over_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = linelabel._model()
+    assert model is not None
+    monkeypatch.setattr(crf, "HEADS_KEPT", 2)
+    heads = [(k,) for k in range(5)]
+    scores = [model.head_score(head).tobytes() for head in heads]
+    assert len(model._heads) <= 2
+    again = [model.head_score(head).tobytes() for head in heads]
+    assert again == scores == [model.weights[k].tobytes() for k in range(5)]
+
+
+def test_a_page_in_parts_is_the_page_in_rows() -> None:
+    text = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+    lines = split_lines(text)
+    kinds = [t.kind for t in classify_page(lines)]
+    encoder = linelabel.Encoder()
+    heads, rests = linelabel.page_parts(lines, kinds, text, encoder)
+    rows = linelabel.page_rows(lines, kinds, text, encoder)
+    assert len(heads) == len(rows) == len(lines)
+    assert [[*head, *rest] for head, rest in zip(heads, rests, strict=True)] == rows
+    assert all(head and head == tuple(row[: len(head)]) for head, row in zip(heads, rows, strict=True))
+
+
 def test_a_file_that_is_no_model_is_refused() -> None:
     with pytest.raises(crf.ModelError):
         crf.read_model(b"not a model at all, but long enough for a header")

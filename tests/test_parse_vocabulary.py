@@ -75,3 +75,24 @@ def test_common_characters_and_both_ends_of_a_long_line() -> None:
     bits = vocabulary.bit_sets(_lines(["的了。、", long]))
     assert bits[0] == 0
     assert bits[1].bit_count() == 2
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.text(CHARS, max_size=80), st.booleans()), min_size=1, max_size=40))
+def test_near_sets_give_the_marked_lines_the_features_of_all_sets(page: list[tuple[str, bool]]) -> None:
+    lines, marked = _lines([text for text, _ in page]), [flag for _, flag in page]
+    sets = [reference_set(line.folded) for line in lines]
+    near = vocabulary.near_sets(lines, marked)
+    for i, flag in enumerate(marked):
+        if not flag:
+            continue
+        assert vocabulary.context(near, i) == reference_context(sets, i)
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines):
+                assert vocabulary.overlap(near[i], near[j]) == reference_overlap(sets[i], sets[j])
+
+
+def test_near_sets_leave_lines_far_from_a_mark_unsampled() -> None:
+    texts = [f"县城{chr(0x4E00 + k)}" for k in range(30)]
+    near = vocabulary.near_sets(_lines(texts), [k == 10 for k in range(30)])
+    assert [k for k, bits in enumerate(near) if bits] == list(range(10 - vocabulary.WINDOW, 10 + vocabulary.WINDOW + 1))

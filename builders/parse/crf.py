@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,8 @@ CQDB_HEADER = struct.Struct("<4sIIIII")
 """chunk id, size, flags, byte-order check, backward array size, backward array offset."""
 FEATURE = struct.Struct("<IIId")
 STATE, TRANSITION = 0, 1
+HEADS_KEPT = 1 << 14
+"""Head scores kept by a model (:meth:`Model.head_score`) before the memo starts over."""
 
 
 class ModelError(XianbaoError, ValueError):
@@ -56,6 +58,8 @@ class Model:
     """One row per attribute (a weight per label), then a row of zeros for unknown attributes."""
     transitions: Floats
     """``transitions[i, j]``: the weight of label ``j`` after label ``i``."""
+    _heads: dict[tuple[int, ...], Floats] = field(default_factory=dict, compare=False, repr=False)
+    """Memo of :meth:`head_score` (lines share their first features: they are buckets and flags)."""
 
     def row(self, name: str) -> int:
         """The row of a feature string: the zero row when the model does not know it."""
@@ -67,31 +71,63 @@ class Model:
             return []
         return [self.labels[k] for k in viterbi(self.state_scores(lines), self.transitions)]
 
+    def tag_parts(self, heads: Sequence[tuple[int, ...]], rests: Sequence[Sequence[int]]) -> list[str]:
+        """:meth:`tag` of lines given in two parts: each line's first features (``heads[i]``, a
+        group many lines share), then the rest of them (``rests[i]``)."""
+        if not heads:
+            return []
+        return [self.labels[k] for k in viterbi(self.part_scores(heads, rests), self.transitions)]
+
+    def head_score(self, head: tuple[int, ...]) -> Floats:
+        """A line's score for every label from its first features alone: their weights added one by
+        one from 0, as crfsuite starts a line's score (kept: a score is where the rest goes on)."""
+        found = self._heads.get(head)
+        if found is None:
+            if len(self._heads) >= HEADS_KEPT:
+                self._heads.clear()
+            found = self._heads[head] = np.take(self.weights, head, axis=0).sum(axis=0)
+        return found
+
+    def part_scores(self, heads: Sequence[tuple[int, ...]], rests: Sequence[Sequence[int]]) -> Floats:
+        """:meth:`state_scores` of lines given as :meth:`tag_parts` takes them, the same doubles:
+        the first of the rest's weights gets the head's score added (b + a is the double a + b),
+        then the rest is summed in sequence as :meth:`state_scores` sums."""
+        taken = self._taken(rests, width_at_least=1)
+        taken[0] += np.array([self.head_score(head) for head in heads])
+        return taken.sum(axis=0)  # type: ignore[no-any-return]
+
+    def _taken(self, lines: Sequence[Sequence[int]], width_at_least: int = 0) -> Floats:
+        """The weights of every line's features, padded with the zero row: (feature, line, label)."""
+        sizes = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
+        width = max(width_at_least, int(sizes.max()))
+        table = np.full((len(lines), width), len(self.rows), dtype=np.intp)
+        table[np.arange(width) < sizes[:, None]] = np.fromiter(itertools.chain.from_iterable(lines), dtype=np.intp)
+        return np.take(self.weights, table.T, axis=0)
+
     def state_scores(self, lines: Sequence[Sequence[int]]) -> Floats:
         """Every line's score for every label: its features' weights added one by one, in order.
 
         The rows are padded to one length with the zero row and summed over the first axis of a
         (feature, line, label) array, which numpy adds in sequence (the order crfsuite adds in).
         """
-        sizes = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
-        width = int(sizes.max())
-        table = np.full((len(lines), width), len(self.rows), dtype=np.intp)
-        table[np.arange(width) < sizes[:, None]] = np.fromiter(itertools.chain.from_iterable(lines), dtype=np.intp)
-        return np.take(self.weights, table.T, axis=0).sum(axis=0)  # type: ignore[no-any-return]
+        return self._taken(lines).sum(axis=0)  # type: ignore[no-any-return]
 
 
 def viterbi(scores: Floats, transitions: Floats) -> list[int]:
     """The best path through the lines' label scores, as ``crf1dc_viterbi`` finds it."""
     into = np.ascontiguousarray(transitions.T)  # into[j, i]: label j after label i
-    best = [scores[0]]
-    for row in scores[1:]:
-        best.append(np.maximum.reduce(into + best[-1], axis=1) + row)
+    # ahead[t]: the best score of a path to each label of line t, in place over a copy of the
+    # scores (row + best step, the same double as best step + row); one scratch array.
+    ahead = np.array(scores, dtype=np.float64)
+    step = np.empty_like(into)
+    for before, row in itertools.pairwise(ahead):
+        np.add(into, before, out=step)
+        row += np.maximum.reduce(step, axis=1)
     # Back pointers afterwards, all at once: the first label reaching a line's best score.
-    ahead = np.array(best)
     back = (ahead[:-1, :, None] + transitions).argmax(axis=1).tolist()
     path = [int(ahead[-1].argmax())]
-    for step in reversed(back):
-        path.append(step[path[-1]])
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
     return path[::-1]
 
 

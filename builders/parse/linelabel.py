@@ -215,7 +215,7 @@ class _Page(NamedTuple):
     """Lines that open on a 电头, credit lines: is one among the next three lines?"""
     titles: list[bool]
     vocabularies: list[int]
-    """Every line's vocabulary (:func:`builders.parse.vocabulary.bit_sets`), when a line is titled."""
+    """The vocabulary of every line near a titled line (:func:`builders.parse.vocabulary.near_sets`)."""
 
 
 def _page(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder) -> _Page:
@@ -230,15 +230,15 @@ def _page(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encod
         leads,
         [kind == "credit" for kind in kinds],
         titles,
-        vocabulary.bit_sets(lines) if any(titles) else [],
+        vocabulary.near_sets(lines, titles) if any(titles) else [],
     )
 
 
 def _long_body(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[int]:
-    """The features of a line too long to be a title: itself, and the lines on each side."""
+    """The features of a line too long to be a title after its own (``rows[i].long``): the
+    lines on each side."""
     rows, n = page.rows, len(page.rows)
-    items = list(rows[i].long)
-    items += rows[i - 1].before if i > 0 else tables.none[-1]
+    items = list(rows[i - 1].before if i > 0 else tables.none[-1])
     items += rows[i + 1].after if i + 1 < n else tables.none[1]
     if i > 0:
         items += _pair_rows(encoder, page.own[i - 1], page.own[i])[1]
@@ -246,12 +246,12 @@ def _long_body(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[i
 
 
 def _short_line(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[int]:
-    """The features of a line that may be a title line: itself, the page, and two lines on each side."""
+    """The features of a line that may be a title line after its own (``rows[i].own``): the page,
+    and two lines on each side."""
     rows, own, n = page.rows, page.own, len(page.rows)
     feats = own[i]
     kind = feats[KIND]
-    items = list(rows[i].own)
-    items += _style_rows(encoder, page.style, feats[IND], kind, feats[BLANK])
+    items = list(_style_rows(encoder, page.style, feats[IND], kind, feats[BLANK]))
     lead, title, credit = page.since
     items += (
         tables.since["lead"][lead[i]],
@@ -280,15 +280,28 @@ def _short_line(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[
     return items
 
 
-def page_rows(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder) -> list[list[int]]:
-    """The features of every line of a page, with the two lines before and after, encoded."""
+def page_parts(
+    lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder
+) -> tuple[list[Rows], list[list[int]]]:
+    """The features of every line of a page in two parts: its own (a group that lines with the
+    same values share), then the rest, with the two lines before and after, encoded."""
     page = _page(lines, kinds, text, encoder)
     tables = _tables(encoder)
-    out = []
-    for i, feats in enumerate(page.own):
-        long = feats[KIND] == "body" and lines[i].size > SHORT
-        out.append((_long_body if long else _short_line)(i, page, encoder, tables))
-    return out
+    heads, rests = [], []
+    for i, (feats, rows) in enumerate(zip(page.own, page.rows, strict=True)):
+        if feats[KIND] == "body" and lines[i].size > SHORT:
+            heads.append(rows.long)
+            rests.append(_long_body(i, page, encoder, tables))
+        else:
+            heads.append(rows.own)
+            rests.append(_short_line(i, page, encoder, tables))
+    return heads, rests
+
+
+def page_rows(lines: Sequence[Line], kinds: Sequence[str], text: str, encoder: Encoder) -> list[list[int]]:
+    """The features of every line of a page, with the two lines before and after, encoded."""
+    heads, rests = page_parts(lines, kinds, text, encoder)
+    return [[*head, *rest] for head, rest in zip(heads, rests, strict=True)]
 
 
 def page_features(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[list[str]]:
@@ -307,8 +320,10 @@ def _model() -> crf.Model | None:
     try:
         return crf.read_model(path.read_bytes())
     except crf.ModelError as err:
-        raise crf.ModelError(f"{path}: {err}; reinstall xianbao, or retrain the model (python -m "
-                             "builders.parse.train, see its docstring)") from err
+        raise crf.ModelError(
+            f"{path}: {err}; reinstall xianbao, or retrain the model (python -m "
+            "builders.parse.train, see its docstring)"
+        ) from err
 
 
 @functools.cache
@@ -322,4 +337,4 @@ def label_lines(lines: Sequence[Line], kinds: Sequence[str], text: str) -> list[
     model, encoder = _model(), _encoder()
     if model is None or encoder is None or not lines:
         return None
-    return model.tag(page_rows(lines, kinds, text, encoder))
+    return model.tag_parts(*page_parts(lines, kinds, text, encoder))

@@ -82,6 +82,24 @@ def bit_sets(lines: Sequence[Line]) -> list[int]:
     return out
 
 
+def near_sets(lines: Sequence[Line], marked: Sequence[bool]) -> list[int]:
+    """:func:`bit_sets` of the lines within :data:`WINDOW` of a marked line (all that
+    :func:`context` and :func:`overlap` read for the marked lines), 0 for the others: the
+    counts are the same, the lines far from every mark are not sampled (on a long page of
+    body text, most of them)."""
+    n = len(lines)
+    near = [False] * n
+    for i, flag in enumerate(marked):
+        if flag:
+            lo, hi = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+            near[lo:hi] = [True] * (hi - lo)
+    chosen = [i for i, flag in enumerate(near) if flag]
+    out = [0] * len(lines)
+    for i, bits in zip(chosen, bit_sets([lines[i] for i in chosen]), strict=True):
+        out[i] = bits
+    return out
+
+
 def _share(grams: int, pool: int, size: int) -> float:
     return (grams & pool).bit_count() / size if size else 0.0
 
