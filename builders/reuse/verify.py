@@ -178,7 +178,7 @@ def keeps_opening(x: Evidence, runs: Runs, found: npt.NDArray[np.bool_]) -> bool
     its k-grams the other has) and cover
     ``REPRINT_COVERAGE`` of it: a copy edited harder than containment allows, not a quote, nor a report
     written to a template (its own sentences after each formula)."""
-    if not runs or runs[0][0] >= min(EMBEDDED, int(x.breaks[0]) if len(x.breaks) else len(x)):
+    if not runs or runs[0][0] >= _opening(x):
         return False
     places, longest = own_places(x, runs, found)
     if longest < LONG_RUN or places > MAX_OWN_PLACES:
@@ -213,17 +213,23 @@ def quotes(x: Evidence, runs: Runs, y: Evidence, y_runs: Callable[[], Runs]) -> 
     if runs[0][0] >= OWN_PARAGRAPH or len(x) - runs[-1][1] >= OWN_PARAGRAPH:
         return True
     shared = y_runs()
-    return not shared or shared[0][0] >= min(EMBEDDED, int(y.breaks[0]) if len(y.breaks) else len(y))
+    return not shared or shared[0][0] >= _opening(y)
 
 
-def between_own_paragraphs(x: Evidence, runs: list[tuple[int, int]]) -> bool:
+def _opening(x: Evidence) -> int:
+    """Where a text that keeps its opening must start sharing by: within its first paragraph and its
+    first ``EMBEDDED`` characters (a rewritten first sentence)."""
+    return min(EMBEDDED, int(x.breaks[0]) if len(x.breaks) else len(x))
+
+
+def between_own_paragraphs(x: Evidence, runs: Runs) -> bool:
     """True when the runs of ``x`` start after its first paragraph and end before its last: the
     paragraphs of a quote between a report's own opening and closing ones, not a reprint (which keeps
     its opening, an editor's first sentence at most)."""
     return bool(runs) and bool(len(x.breaks)) and runs[0][0] >= x.breaks[0] and runs[-1][1] <= x.breaks[-1]
 
 
-def _inside(x: Evidence, runs: list[tuple[int, int]]) -> bool:
+def _inside(x: Evidence, runs: Runs) -> bool:
     """True when the runs of ``x`` leave ``EMBEDDED`` characters of it before and after, or sit between
     its own first and last paragraphs."""
     if not runs:
