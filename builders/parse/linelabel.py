@@ -10,7 +10,8 @@ the lead/credit/marker patterns, the same for the lines around it, and how much 
 a line shares with its neighbours. No word of any page is a feature, so the model file
 carries no newspaper text. Training: :mod:`builders.parse.train` (python-crfsuite, on the
 feature strings of :func:`page_features`); labelling: :mod:`builders.parse.crf`, on the same
-features as rows of the model's weights (:func:`page_rows`), the labels crfsuite gives.
+features as rows of the model's weights (:func:`page_parts`: each line's own group, scored once, then
+the rest), the labels crfsuite gives.
 """
 
 from __future__ import annotations
