@@ -76,6 +76,26 @@ def test_links_outside_are_rejected_and_links_inside_keep_their_name(tmp_path: P
     assert isinstance(page, Page) and page.source_file == "b.txt"
 
 
+def test_a_link_loop_is_an_unreadable_page(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "b.txt").symlink_to("c.txt")
+    (tmp_path / "c.txt").symlink_to("b.txt")
+    found = discover(tmp_path)
+    assert [(p.name, p.problem.code if p.problem else None) for p in found.pages] == [
+        ("a.txt", None), ("b.txt", "unreadable-file"), ("c.txt", "unreadable-file"), ("loop.txt", "unreadable-file")]
+
+
+def test_the_build_s_own_folders_inside_the_seeds_folder_are_not_seeds(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(PAGE, encoding="utf-8")
+    config = BuildConfig(seeds=tmp_path, out=tmp_path / "dist", dataset=META, progress=False, workers=1)
+    first = build_release(config)
+    (tmp_path / "dist" / "note.txt").write_text(PAGE, encoding="utf-8")
+    second = build_release(config)
+    assert second.status == "unchanged" and first.release_dir == second.release_dir
+    assert [p.name for p in discover(tmp_path, config.own_dirs).pages] == ["a.txt"]
+
+
 def _build(seeds: Path, out: Path) -> Path:
     config = BuildConfig(seeds=seeds, out=out, dataset=META, progress=False, workers=1, cache=False)
     return build_release(config).release_dir

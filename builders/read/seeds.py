@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,10 +62,14 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def discover(seeds: Path) -> Discovery:
-    """Every file under ``seeds``: pages (sorted by name) and warnings (sorted by name)."""
+def discover(seeds: Path, skip: Iterable[Path] = ()) -> Discovery:
+    """Every file under ``seeds``: pages (sorted by name) and warnings (sorted by name).
+
+    ``skip``: folders that are not read and not reported, wherever they are (a build's own output and
+    cache folders when they lie inside the seeds folder: a second build must see what the first saw)."""
     found = Discovery()
     root = seeds.resolve()
+    skipped = {real for path in skip if (real := _resolved(path)) is not None}
 
     def unreadable(err: OSError) -> None:
         name = _name(Path(err.filename or seeds), seeds)
@@ -72,6 +77,7 @@ def discover(seeds: Path) -> Discovery:
                                        "its pages are not in the release (fix its permissions)"))
 
     for folder, dirs, files in os.walk(seeds, onerror=unreadable):
+        dirs[:] = [d for d in dirs if _resolved(Path(folder, d)) not in skipped]
         for sub in [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
             dirs.remove(sub)
             name = _name(Path(folder, sub), seeds)
@@ -81,6 +87,20 @@ def discover(seeds: Path) -> Discovery:
     found.pages.sort(key=lambda p: p.name)
     found.warnings.sort(key=lambda p: (p.source_file, p.code))
     return found
+
+
+def _resolved(path: Path) -> Path | None:
+    """The real path of ``path``; None for a link loop (Python 3.11 raises RuntimeError, 3.13 OSError)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def inside_seeds(path: Path, seeds: Path) -> bool:
+    """True when ``path`` (links followed) is ``seeds`` or lies under it: what may be read of a seeds folder."""
+    real, root = _resolved(path), _resolved(seeds)
+    return real is not None and root is not None and _inside(real, root)
 
 
 def _name(path: Path, seeds: Path) -> str:
@@ -93,7 +113,12 @@ def _classify(path: Path, seeds: Path, root: Path, found: Discovery) -> None:
         if name not in KNOWN_FILES:
             found.warnings.append(_problem("skipped-file", name, f"not a page (pages are *{PAGE_SUFFIX}): not read"))
         return
-    if path.is_symlink() and not _inside(path.resolve(), root):
+    real = _resolved(path)
+    if real is None:
+        found.pages.append(SeedFile(name, path, _problem(
+            "unreadable-file", name, "a link that leads back to itself (a link loop): not read (fix the link)")))
+        return
+    if path.is_symlink() and not _inside(real, root):
         found.pages.append(SeedFile(name, path, _problem(
             "link-outside-seeds", name, "a link to a file outside the seeds folder: not read (copy the file in)")))
         return
@@ -107,9 +132,9 @@ def _classify(path: Path, seeds: Path, root: Path, found: Discovery) -> None:
     found.pages.append(SeedFile(name, path))
 
 
-def seed_paths(seeds: Path) -> list[Path]:
+def seed_paths(seeds: Path, skip: Iterable[Path] = ()) -> list[Path]:
     """The paths of the pages under ``seeds``, sorted by name (see :func:`discover`)."""
-    return [page.path for page in discover(seeds).pages]
+    return [page.path for page in discover(seeds, skip).pages]
 
 
 def file_sha256(path: Path) -> str | None:

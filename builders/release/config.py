@@ -171,6 +171,12 @@ class BuildConfig:
         return (self.cache_dir or self.out / ".cache") if self.cache else None
 
     @property
+    def own_dirs(self) -> tuple[Path, ...]:
+        """The folders the build writes: never read as seeds when they lie inside the seeds folder."""
+        cache = self.page_cache_dir
+        return (self.out,) if cache is None else (self.out, cache)
+
+    @property
     def history_dir(self) -> Path:
         """Where earlier releases are looked up: ``history``, else ``out/<name>``."""
         return self.history or self.out / self.dataset.name
@@ -179,7 +185,7 @@ class BuildConfig:
         """This config, or a :class:`ConfigError` saying what to fix."""
         if not self.seeds.is_dir():
             raise ConfigError(f"seeds folder {self.seeds} does not exist; pass --seeds DIR")
-        if not self.allow_empty and not seed_paths(self.seeds):
+        if not self.allow_empty and not seed_paths(self.seeds, self.own_dirs):
             raise ConfigError(f"seeds folder {self.seeds} holds no page (*.txt); pass --seeds DIR with pages, "
                               "or --allow-empty to build an empty release")
         if not VERSION_RE.match(self.release_version):

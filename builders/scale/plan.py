@@ -118,7 +118,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
         ConfigError: ``engine="ray"`` without Ray installed.
     """
     stats = BuildStats()
-    found = discover(config.seeds)
+    found = discover(config.seeds, config.own_dirs)
     metas, manifest_problems = load_manifest(config.seeds)
     for problem in found.warnings:
         log.warning("%s: %s: %s", problem.source_file, problem.code, problem.message)
