@@ -113,6 +113,40 @@ def test_a_release_needs_its_seeds(tmp_path: Path) -> None:
     assert "other articles of the page than the release holds" in html
 
 
+def test_review_reads_nothing_outside_the_seeds_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("外部机密标记 不应读取\n", encoding="utf-8")
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    (seeds / "link.txt").symlink_to(outside)
+    (seeds / "loop.txt").symlink_to("loop.txt")
+    review(ReviewConfig([seeds], tmp_path / "site1"))
+    release = tmp_path / "dist" / "x" / "0.1.0"
+    shutil.copytree(RELEASE, release)
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    manifest["seeds"].append({**manifest["seeds"][0], "file": "../outside.txt"})
+    (release / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    review(ReviewConfig([release], tmp_path / "site2", seeds=seeds))
+    for site in ("site1", "site2"):
+        texts = [p.read_text(encoding="utf-8") for p in (tmp_path / site).rglob("*.html")]
+        assert len(texts) > 4 and not any("外部机密标记" in text for text in texts)
+    assert any("link-outside-seeds" in p.read_text(encoding="utf-8") for p in (tmp_path / "site1").rglob("*.html"))
+
+
+@pytest.mark.parametrize("damage", [b"\xff\xfe not utf-8\n", b'{"no": "source_file"}\n'])
+def test_a_damaged_release_is_one_clear_error(tmp_path: Path, damage: bytes) -> None:
+    release = tmp_path / "dist" / "x" / "0.1.0"
+    shutil.copytree(RELEASE, release)
+    shard = next((release / "jsonl").glob("*.jsonl"))
+    shard.write_bytes(shard.read_bytes() + damage)
+    with pytest.raises(ConfigError, match="xianbao validate"):
+        list(release_sources(release, ROOT / "seeds"))
+    (release / "rejects.jsonl").write_bytes(b'{"code": "Not Kebab"}\n')
+    shutil.copy(RELEASE / "jsonl" / shard.name, shard)
+    with pytest.raises(ConfigError, match=r"rejects\.jsonl:1"):
+        list(release_sources(release, ROOT / "seeds"))
+
+
 def test_out_is_new_empty_or_an_earlier_site(tmp_path: Path) -> None:
     out = tmp_path / "site"
     review(ReviewConfig([PROBLEM_PAGE], out))

@@ -21,6 +21,7 @@ from builders.errors import ConfigError
 from builders.parse.page import parse_page
 from builders.pipeline import invalid_record_problems
 from builders.read.decode import read_page
+from builders.read.seeds import inside_seeds
 from builders.review.source import ReviewInput
 from schema import Article, Problem
 
@@ -86,9 +87,13 @@ class ReleaseSource:
         return articles, problems
 
     def load(self) -> ReviewInput:
-        page = read_page(self.seeds / self.name, self.seeds)
         articles, invalid = self.articles()
         view = ReviewInput(self.name, None, articles, [*self.rejects, *invalid])
+        if not inside_seeds(self.seeds / self.name, self.seeds):
+            view.notes.append(f"the source page {self.name} lies outside the seeds folder {self.seeds} "
+                              "(a link or a path out of it): not read")
+            return view
+        page = read_page(self.seeds / self.name, self.seeds)
         if isinstance(page, Problem):
             view.notes.append(f"the source page {self.seeds / self.name} cannot be read ({page.code}): pass the "
                               "seeds folder the release was built from with --seeds")
@@ -139,7 +144,7 @@ def _records(release: Path) -> dict[str, list[str]]:
 
     found: dict[str, list[str]] = {}
     for path in sorted((release / JSONL_DIR).glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for number, line in enumerate(_lines(release, path), start=1):
             try:
                 source_file = str(json.loads(line)["source_file"])
             except (ValueError, KeyError, TypeError) as err:
@@ -157,8 +162,21 @@ def _rejects(release: Path) -> dict[str, list[Problem]]:
     path = release / REJECTS_FILE
     found: dict[str, list[Problem]] = {}
     if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            problem = Problem.model_validate_json(line)
+        for number, line in enumerate(_lines(release, path), start=1):
+            try:
+                problem = Problem.model_validate_json(line)
+            except ValidationError as err:
+                raise ConfigError(f"{release}: {REJECTS_FILE}:{number} is not a reject record "
+                                  f"({err.errors()[0]['msg']}); run xianbao validate") from err
             found.setdefault(problem.source_file, []).append(problem)
     return found
+
+
+def _lines(release: Path, path: Path) -> list[str]:
+    """The lines of a release file, or a :class:`ConfigError` naming it."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{release}: {path.relative_to(release).as_posix()} cannot be read as UTF-8 text "
+                          f"({err}); run xianbao validate") from err
 

@@ -17,7 +17,7 @@ from builders.errors import ConfigError
 from builders.parse.page import parse_page
 from builders.pipeline import process_page
 from builders.read.decode import read_page, relative_name
-from builders.read.seeds import seed_paths
+from builders.read.seeds import discover
 from schema import Article, Problem
 
 
@@ -43,12 +43,16 @@ class FileSource:
     path: Path
     root: Path | None
     """The folder it was found in (``source_file`` is relative to it), or None: the path as given."""
+    problem: Problem | None = None
+    """Why the page is not read, when its folder says so (a link outside the folder, a special file)."""
 
     @property
     def source_file(self) -> str:
         return relative_name(self.path, self.root)
 
     def load(self) -> ReviewInput:
+        if self.problem is not None:
+            return ReviewInput(self.problem.source_file, None, problems=[self.problem])
         page = read_page(self.path, self.root)
         if isinstance(page, Problem):
             return ReviewInput(page.source_file, None, problems=[page])
@@ -65,7 +69,7 @@ def page_sources(paths: list[Path]) -> Iterator[FileSource]:
     """Page files (``source_file`` as given) and folders of pages (relative to the folder)."""
     for path in paths:
         if path.is_dir():
-            yield from (FileSource(p, path) for p in seed_paths(path))
+            yield from (FileSource(p.path, path, p.problem) for p in discover(path).pages)
         elif path.is_file():
             yield FileSource(path, None)
         else:
