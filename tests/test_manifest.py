@@ -15,7 +15,9 @@ from builders.release.markdown import cell
 HEADER = "file,newspaper,date,page,region,url,license\n"
 
 
-def _load(tmp_path: Path, raw: bytes) -> tuple[dict[str, object], list[tuple[int | None, str]]]:
+def _load(tmp_path: Path, raw: bytes, pages: str = "abcdefg") -> tuple[dict[str, object], list[tuple[int | None, str]]]:
+    for letter in pages:
+        (tmp_path / f"{letter}.txt").write_text("某县新闻\n\n正文。\n", encoding="utf-8")
     (tmp_path / "manifest.csv").write_bytes(raw)
     metas, problems = load_manifest(tmp_path)
     assert {p.code for p in problems} <= {"bad-manifest-row"}
@@ -44,6 +46,32 @@ def test_bad_rows_are_problems_with_their_line_and_do_not_swallow_the_next(tmp_p
     assert sorted(metas) == ["b.txt", "g.txt"]
     assert [line for line, _ in problems] == [2, 4, 5, 6, 7]
     assert "quote" in problems[0][1] and "field limit" in problems[1][1]
+
+
+def test_rows_no_record_could_hold_are_problems_not_invalid_records(tmp_path: Path) -> None:
+    rows = [
+        "a.txt,庆元报,1850-05-29,01,,,",       # line 2: a year of print out of range
+        "b.txt,遂昌报,,,33112,,",               # line 3: a region of 5 digits
+        "c.txt,松阳报,2020-05-29,01,331126,,",  # line 4: good
+        "./d.txt,云和报,,,,,",                  # line 5: not a page name of the folder
+        "c.txt,缙云报,,,,,",                    # line 6: a second row for c.txt
+        "../e.txt,景宁报,,,,,",                 # line 7: outside the folder
+    ]
+    (tmp_path.parent / "e.txt").write_text("外面的文件\n", encoding="utf-8")
+    metas, problems = _load(tmp_path, (HEADER + "\n".join(rows) + "\n").encode("utf-8"), pages="abcd")
+    assert list(metas) == ["c.txt"] and metas["c.txt"].newspaper == "松阳报"  # type: ignore[attr-defined]
+    assert [line for line, _ in problems] == [2, 3, 5, 6, 7]
+    assert "1900" in problems[0][1] and "6-digit" in problems[1][1] and "line 4" in problems[3][1]
+
+
+def test_a_manifest_linked_from_outside_the_seeds_folder_is_not_read(tmp_path: Path) -> None:
+    seeds, outside = tmp_path / "seeds", tmp_path / "elsewhere.csv"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("某县新闻\n\n正文。\n", encoding="utf-8")
+    outside.write_text(HEADER + "a.txt,外部报,,,,,\n", encoding="utf-8")
+    (seeds / "manifest.csv").symlink_to(outside)
+    metas, problems = load_manifest(seeds)
+    assert metas == {} and [p.code for p in problems] == ["bad-manifest-row"] and "outside" in problems[0].message
 
 
 def test_an_unreadable_manifest_is_one_problem(tmp_path: Path) -> None:

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from builders.read.decode import decode, normalise, read_regular
+from builders.read.decode import decode, normalise, read_regular, unescape_name
+from builders.read.seeds import inside_seeds
 from schema import Problem
 
 MANIFEST_NAME = "manifest.csv"
 COLUMNS = ("file", "newspaper", "date", "page", "region", "url", "license")
+YEARS = range(1900, 2101)
+"""Years of print a record may hold (``Article.year``)."""
+REGION_RE = re.compile(r"[0-9]{6}")
 
 
 @dataclass(frozen=True)
@@ -37,8 +42,13 @@ class PageMeta:
 
 
 def _row_meta(row: dict[str, str]) -> PageMeta:
+    """The row's values; a ``ValueError`` saying what to fix for a value no record could hold."""
     values = {k: (row.get(k) or "").strip() or None for k in COLUMNS[1:]}
     date = datetime.date.fromisoformat(values["date"]) if values["date"] else None
+    if date is not None and date.year not in YEARS:
+        raise ValueError(f"date {values['date']}: the year of print must lie in {YEARS.start}-{YEARS.stop - 1}")
+    if values["region"] is not None and not REGION_RE.fullmatch(values["region"]):
+        raise ValueError(f"region {values['region']!r} is not a 6-digit division code (GB/T 2260, e.g. 331126)")
     given = tuple(k for k in COLUMNS[1:] if values[k] is not None)
     return PageMeta(
         newspaper=values["newspaper"],
@@ -70,8 +80,11 @@ def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
     ``bad-manifest-row`` with its line number, and the next rows are read as usual.
     """
     path = seeds / MANIFEST_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}, []
+    if not inside_seeds(path, seeds):
+        return {}, [_bad(None, f"{MANIFEST_NAME} is a link to a file outside the seeds folder: not read, "
+                               "no row was used (copy the file in)")]
     try:
         decoded = decode(read_regular(path), MANIFEST_NAME)
     except OSError as err:
@@ -79,8 +92,26 @@ def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
     if isinstance(decoded, Problem):
         empty = decoded.code in ("empty-page", "blank-page")
         return {}, [] if empty else [_bad(None, f"{decoded.message}; no row was used")]
-    lines = normalise(decoded[0]).split("\n")
-    metas: dict[str, PageMeta] = {}
+    metas, problems = _rows(normalise(decoded[0]).split("\n"))
+    missing = [(line, name) for name, (_, line) in metas.items() if not _is_page(seeds, name)]
+    problems += [_bad(line, f"file {name!r} is no page of the seeds folder: the row is not used "
+                            "(names are paths relative to the seeds folder, e.g. 2020/p01.txt)")
+                 for line, name in missing]
+    for _, name in missing:
+        del metas[name]
+    return {name: meta for name, (meta, _) in metas.items()}, sorted(problems, key=lambda p: p.line or 0)
+
+
+def _is_page(seeds: Path, name: str) -> bool:
+    """True when ``name`` is how a page of ``seeds`` is named (its ``source_file``: a plain relative path)."""
+    plain = PurePosixPath(name)
+    path = seeds / unescape_name(name)
+    return plain.as_posix() == name and ".." not in plain.parts and inside_seeds(path, seeds) and path.is_file()
+
+
+def _rows(lines: list[str]) -> tuple[dict[str, tuple[PageMeta, int]], list[Problem]]:
+    """The manifest's rows by file, with their line numbers, and the problems of the rest."""
+    metas: dict[str, tuple[PageMeta, int]] = {}
     problems: list[Problem] = []
     header: list[str] | None = None
     for number, text in enumerate(lines, start=1):
@@ -96,7 +127,9 @@ def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
             name = (row.get("file") or "").strip()
             if not name:
                 raise ValueError("the `file` column is empty")
-            metas[name] = _row_meta(row)
+            if name in metas:
+                raise ValueError(f"a second row for {name!r} (the first, line {metas[name][1]}, is used)")
+            metas[name] = _row_meta(row), number
         except ValueError as err:
             problems.append(_bad(number, str(err)))
     return metas, problems
