@@ -149,7 +149,7 @@ def diff_cmd(old: Path, new: Path, quiet: bool, verbose: int, no_progress: bool,
                    "pass dist/<name>/<version>", err=True)
         sys.exit(2)
     output = make_output(quiet, verbose, no_progress, as_json)
-    diff = diff_releases(old, new)
+    diff = _run(lambda: diff_releases(old, new))
     output.result(changes_markdown(diff, heading="#"), diff.to_json())
 
 

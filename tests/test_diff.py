@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from builders.build import build_release
 from builders.cli import main
-from builders.errors import ReleaseExistsError
+from builders.errors import InvalidReleaseError, ReleaseExistsError
 from builders.parse.page import article_id
 from builders.pipeline import PageResult
 from builders.release.changelog import bump_version, render_changelog
@@ -146,3 +146,20 @@ def test_cli_diff_prints_markdown_and_json(two_releases: tuple[Path, Path], tmp_
     assert report["fields"] == {"body": 1, "id": 4, "source_sha256": 4}
     bad = CliRunner().invoke(main, ["diff", str(old), str(tmp_path)])
     assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "not a release folder" in bad.output
+
+
+@pytest.mark.parametrize("damage", [b"{not json\n", b"\xff\xfe\n", b'["a list"]\n', b'{"id": "0123456789abcdef"}\n'])
+def test_a_damaged_release_is_one_error_line_for_diff_and_the_next_build(
+        two_releases: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: bytes) -> None:
+    old, new = two_releases
+    shard = next((old / "jsonl").glob("*.jsonl"))
+    shard.write_bytes(shard.read_bytes() + damage)
+    result = CliRunner().invoke(main, ["diff", str(old), str(new)])
+    assert (result.exit_code == 1 and result.exception is None) or isinstance(result.exception, SystemExit)
+    assert result.output.startswith("error: ") and f"{shard.name}:" in result.output and "validate" in result.output
+    seeds = write_seeds(tmp_path / "seeds-0.3.0", {"000_a.txt": ["壬|九"]})
+    config = BuildConfig(seeds=seeds, out=tmp_path / "dist", dataset=META, version="0.3.0", progress=False)
+    with pytest.raises(InvalidReleaseError, match="rebuild or remove"):
+        build_release(config)
+    assert sorted(p.name for p in old.parent.iterdir() if not p.name.startswith(".")) == [
+        "0.1.0", "0.2.0", "CHANGELOG.md"]

@@ -12,6 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from builders.errors import InvalidReleaseError
 from builders.release.atomic import commit, stage_text
 from builders.release.config import VERSION_RE
 from builders.release.diff import Bump, ReleaseDiff, diff_releases
@@ -103,14 +104,22 @@ def changes_section(dataset_dir: Path, version: str, new_root: Path) -> str:
 
 
 def _summary(root: Path) -> str:
-    manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    counts = manifest.get("counts", {})
+    try:
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        counts = manifest.get("counts", {})
+    except (OSError, ValueError, AttributeError) as err:
+        raise InvalidReleaseError(f"{root}/{MANIFEST} is not a release manifest ({err}); run xianbao validate "
+                                  f"{root}, then rebuild or remove that release") from err
     return (f"{counts.get('records')} records from {counts.get('pages')} pages, "
             f"record schema {manifest.get('schema_version')}.")
 
 
 def _digest(root: Path) -> str:
-    digest = hashlib.sha256((root / SUMS).read_bytes()).hexdigest()
+    try:
+        digest = hashlib.sha256((root / SUMS).read_bytes()).hexdigest()
+    except OSError as err:
+        raise InvalidReleaseError(f"{root}/{SUMS} cannot be read ({err.strerror or err}); run xianbao validate "
+                                  f"{root}, then rebuild or remove that release") from err
     return f"Digest: `sha256:{digest}` (check a copy with `xianbao validate FOLDER --expect-digest sha256:{digest}`)."
 
 

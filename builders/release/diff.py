@@ -28,12 +28,15 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from builders.errors import InvalidReleaseError
 from builders.release.clusters import ClusterChanges, cluster_changes
-from builders.release.write import DATA_DIR, JSONL_DIR, iter_jsonl
+from builders.release.write import DATA_DIR, JSONL_DIR
 
 Bump = Literal["major", "minor", "patch", "none"]
 Record = dict[str, Any]
 EXAMPLES = 3
+KEYS: dict[str, type | tuple[type, ...]] = {"id": str, "source_file": str, "headline": str, "ordinal": int}
+"""The fields a diff matches records by, with their types: a line without them is a damaged release."""
 """Examples kept per changed field."""
 EXAMPLE_CHARS = 80
 
@@ -97,12 +100,26 @@ class ReleaseDiff:
 
 
 def load_records(root: Path) -> dict[str, Record]:
-    """The records of a release folder by ID, in release order (from the JSONL shards)."""
+    """The records of a release folder by ID, in release order (from the JSONL shards).
+
+    Raises:
+        InvalidReleaseError: a line is not UTF-8 JSON, or not a record with the fields a diff compares by.
+    """
     paths = sorted((root / JSONL_DIR).glob("*.jsonl"))
     records: dict[str, Record] = {}
-    for _, _, line in iter_jsonl(paths):
-        record = json.loads(line)
-        records[record["id"]] = record
+    where = f"{JSONL_DIR}/"
+    try:
+        for path in paths:
+            with path.open("rb") as lines:
+                for number, line in enumerate(lines, start=1):
+                    where = f"{JSONL_DIR}/{path.name}:{number}"
+                    record = json.loads(line)  # bytes: a line that is not UTF-8 fails here, with its number
+                    if not isinstance(record, dict) or not all(isinstance(record.get(k), t) for k, t in KEYS.items()):
+                        raise ValueError(f"not a record with {', '.join(KEYS)}")
+                    records[record["id"]] = record
+    except (OSError, ValueError) as err:
+        raise InvalidReleaseError(f"{root}: {where}: {err}; run xianbao validate {root}, then rebuild or "
+                                  "remove that release") from err
     return records
 
 
@@ -127,7 +144,11 @@ def schema_paths(schema: pa.Schema | pa.StructType) -> dict[str, str]:
 def release_schema(root: Path) -> dict[str, str]:
     """Field paths of a release's Parquet schema (the first shard's); empty when there is no shard."""
     shards = sorted((root / DATA_DIR).glob("*.parquet"))
-    return schema_paths(pq.read_schema(shards[0])) if shards else {}
+    try:
+        return schema_paths(pq.read_schema(shards[0])) if shards else {}
+    except (OSError, pa.ArrowException) as err:
+        raise InvalidReleaseError(f"{root}: {DATA_DIR}/{shards[0].name} is not a Parquet file ({err}); run "
+                                  f"xianbao validate {root}, then rebuild or remove that release") from err
 
 
 def _pair_by(
