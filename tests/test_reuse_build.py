@@ -110,10 +110,24 @@ def test_diff_shows_cluster_changes(seeds: Path, release: Path, tmp_path: Path) 
     formed = diff_releases(plain, release)
     assert (formed.clusters.kept, formed.clusters.formed, formed.clusters.dissolved) == (0, [cluster], [])
     assert len(formed.clusters.moved) == 2 and formed.to_json()["clusters"]["formed"] == [cluster]
-    assert "- Reprint clusters: 0 kept, 1 formed, 0 dissolved; 2 articles changed cluster" in changes_markdown(formed)
+    line = "- Reprint clusters: 0 kept, 0 changed, 1 formed, 0 dissolved; 2 articles changed cluster"
+    assert line in changes_markdown(formed)
     same = diff_releases(release, release).clusters
     assert (same.kept, same.formed, same.dissolved, same.moved) == (1, [], [], [])
     assert diff_releases(release, plain).clusters.dissolved == [cluster]
+
+
+def test_a_cluster_that_gains_or_loses_a_member_changed_it_was_not_dissolved_and_formed() -> None:
+    from builders.release.clusters import cluster_changes
+
+    def recs(clusters: dict[str, str | None]) -> dict[str, dict[str, object]]:
+        return {i: {"id": i, "reuse": {"cluster": c}} for i, c in clusters.items()}
+
+    old = recs({"a": "a", "b": "a", "c": None, "d": "d", "e": "d", "f": "f", "g": "f"})
+    new = recs({"a": "a", "b": "a", "c": "a", "d": None, "e": None, "f": "f", "g": "f", "h": "h", "i": "h"})
+    changes = cluster_changes(old, new, [(i, i) for i in old])
+    assert (changes.kept, changes.changed, changes.formed, changes.dissolved) == (1, ["a"], ["h"], ["d"])
+    assert changes.moved == ["a", "b", "c", "d", "e", "h", "i"]
 
 
 def test_the_workers_sketches_give_the_same_release_as_the_pass_alone(seeds: Path, release: Path,
