@@ -87,7 +87,7 @@ def test_fields_are_generated_from_the_model(rich_release: Path) -> None:
     assert credits["repeated"] is True
     assert credits["subField"][0]["source"] == {
         "fileSet": {"@id": "parquet-files"}, "extract": {"column": "captions"},
-        "transform": {"jsonPath": "credits[*].name"}}
+        "transform": {"jsonPath": "name"}}
     assert by_name["id"]["description"] == Article.model_fields["id"].description
 
 

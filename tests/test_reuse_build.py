@@ -84,6 +84,18 @@ def test_the_card_reports_reuse_per_newspaper_and_the_largest_clusters(release: 
     assert "Largest clusters:" in section and "newspapers" in section
 
 
+def test_a_release_with_passages_loads_through_its_croissant_file(release: Path) -> None:
+    """mlcroissant 1.1 does not rebuild a list inside a struct (``reuse.passages``), but must not fail on it."""
+    import mlcroissant as mlc
+
+    want = records(release)
+    assert any(r["reuse"]["passages"] for r in want)
+    loaded = list(mlc.Dataset(jsonld=release / "croissant.json").records(record_set="articles"))
+    assert [r["articles/id"].decode() for r in loaded] == [r["id"] for r in want]
+    assert [r["articles/reuse"]["articles/reuse/cluster"] for r in loaded] == [
+        None if r["reuse"]["cluster"] is None else r["reuse"]["cluster"].encode() for r in want]
+
+
 def test_two_workers_give_the_same_bytes(seeds: Path, release: Path, tmp_path: Path) -> None:
     other = build(seeds, tmp_path, workers=2)
     files = sorted(p.relative_to(release) for p in release.rglob("*") if p.is_file())

@@ -70,13 +70,15 @@ def _source(column: str, json_path: str | None) -> dict[str, Any]:
 
 
 def record_fields(
-    model: type[BaseModel], schema: Any, parent: str, column: str | None = None, path: str = ""
+    model: type[BaseModel], schema: Any, parent: str, column: str | None = None
 ) -> list[dict[str, Any]]:
     """Croissant fields of ``model`` under ``parent`` (an ``@id``), generated from the Arrow types.
 
     Top-level fields extract their Parquet column. Subfields extract the top-level column
-    and select themselves with a ``jsonPath`` relative to one item of it (``path`` is the
-    parent's, ending in ``.`` or ``[*].``).
+    and select themselves with a ``jsonPath`` relative to one item of their parent field
+    (its name). mlcroissant 1.1 rebuilds one level of nesting: a list inside a struct or
+    inside a list of structs (``reuse.passages``, ``captions[].credits``) comes back
+    missing, where a path from the top-level column (``passages[*].start``) made it fail.
     """
     fields = []
     for name, info in model.model_fields.items():
@@ -85,13 +87,12 @@ def record_fields(
         leaf = arrow.type.value_type if repeated else arrow.type
         field: dict[str, Any] = {"@type": "cr:Field", "@id": f"{parent}/{name}", "name": name,
                                  "description": info.description or ""}
-        field["source"] = _source(column or name, path + name if column else None)
+        field["source"] = _source(column or name, name if column else None)
         if repeated:
             field["repeated"] = True
         nested = nested_model(info.annotation)
         if nested is not None and pa.types.is_struct(leaf):
-            sub_path = (path + name + ("[*]." if repeated else ".")) if column else ""
-            field["subField"] = record_fields(nested, leaf, f"{parent}/{name}", column or name, sub_path)
+            field["subField"] = record_fields(nested, leaf, f"{parent}/{name}", column or name)
         else:
             field["dataType"] = data_type(leaf)
         fields.append(field)
