@@ -222,5 +222,8 @@ def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tupl
     except ReleaseExistsError as err:
         if proposal is None:
             raise
+        if proposal[0] == target.name:
+            raise ReleaseExistsError(f"{err} (the records and schema are the same; only the card or metadata "
+                                     "files differ: --force rewrites it in place)") from err
         raise ReleaseExistsError(f"{err} (the version rules propose --release-version {proposal[0]}: "
                                  f"{'; '.join(proposal[1])})") from err

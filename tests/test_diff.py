@@ -163,3 +163,18 @@ def test_a_damaged_release_is_one_error_line_for_diff_and_the_next_build(
         build_release(config)
     assert sorted(p.name for p in old.parent.iterdir() if not p.name.startswith(".")) == [
         "0.1.0", "0.2.0", "CHANGELOG.md"]
+
+
+def test_a_rebuild_that_changes_only_the_card_is_told_to_use_force(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    import dataclasses
+
+    monkeypatch.setattr("builders.build.release_file", text_pages)
+    config = BuildConfig(seeds=write_seeds(tmp_path / "seeds", OLD), out=tmp_path / "dist", dataset=META,
+                         progress=False)
+    first = build_release(config).release_dir
+    renamed = dataclasses.replace(config, dataset=dataclasses.replace(META, pretty_name="Other Papers"))
+    with pytest.raises(ReleaseExistsError, match="only the card or metadata files differ: --force") as err:
+        build_release(renamed)
+    assert "propose" not in str(err.value)
+    assert build_release(dataclasses.replace(renamed, force=True)).release_dir == first
