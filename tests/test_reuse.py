@@ -121,6 +121,17 @@ def test_a_cut_covered_only_by_several_members_together_joins_their_story() -> N
     assert result[2].kind == "reprint" and result[3].cluster is None and result[3].kind == "partial"
 
 
+def test_a_short_story_printed_after_a_cut_copy_does_not_join_that_copy_s_story() -> None:
+    """B prints four of story X's six paragraphs, then a short story Y of its own; C prints Y alone.
+    A (X) and C share nothing: C is a partial reuse of B, not a member of X's cluster."""
+    rng = random.Random(7)
+    x, y = paragraphs(rng, 6), paragraphs(rng, 2)
+    result = run(["\n".join(x), "\n".join([*x[:4], *y]), "\n".join(y)])
+    assert result[0].cluster is not None and result[0].cluster == result[1].cluster
+    assert result[2].cluster is None and result[2].kind == "partial"
+    assert {p.other_id for p in result[2].passages} == {f"{1:016x}"}
+
+
 def test_anchor_postings_are_the_same_in_one_hash_range_or_many(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pairs sharing 3 anchors spread over several hash ranges are still found (counts summed across
     ranges), and formulaic anchors are the same."""

@@ -248,7 +248,21 @@ def covered_by(a: Evidence, others: list[Evidence]) -> bool:
     runs = _runs(found[a.inverse], MIN_REPRINT_SPAN)
     if float(found.mean()) < REPRINT_CONTAINMENT and not keeps_opening(a, runs, found[a.inverse]):
         return False
-    return not _inside(a, runs)
+    return not _inside(a, runs) and not _one_member_holds(a, others)
+
+
+def _one_member_holds(a: Evidence, others: list[Evidence]) -> bool:
+    """True when one of ``others`` alone holds ``a`` (``REPRINT_CONTAINMENT``) and the rest hold little
+    of it (under half that): the pair's own verdict stands, the story adds nothing (a short story
+    printed after a cut copy of another is not that other story)."""
+    for i, other in enumerate(others):
+        if float(contains(other.distinct, a.distinct).mean()) < REPRINT_CONTAINMENT:
+            continue
+        rest = [o.distinct for j, o in enumerate(others) if j != i]
+        held = float(contains(np.unique(np.concatenate(rest)), a.distinct).mean()) if rest else 0.0
+        if held < REPRINT_CONTAINMENT / 2:
+            return True
+    return False
 
 
 def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
