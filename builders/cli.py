@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from builders import __version__
-from builders.cli_output import EXIT_CODES, make_output, output_options
+from builders.cli_output import EXIT_CODES, make_output, output_options, terminal_safe
 from builders.cli_scale import scale_options, scale_overrides
 
 
@@ -44,7 +44,7 @@ def parse_cmd(files: tuple[Path, ...]) -> None:
         for problem in result.problems:
             if problem.severity == "reject" or not result.articles:
                 where = f"{problem.source_file}:{problem.line}" if problem.line else problem.source_file
-                click.echo(f"{where}: {problem.code}: {problem.message}", err=True)
+                click.echo(terminal_safe(f"{where}: {problem.code}: {problem.message}"), err=True)
         failed += result.rejected
         for article in result.articles:
             sys.stdout.write(json.dumps(article.model_dump(mode="json"), ensure_ascii=False) + "\n")
@@ -175,7 +175,7 @@ def validate_cmd(release: Path, expect_digest: str | None, quiet: bool, verbose:
     problems = validate_release(release, expect_digest)
     if not as_json:
         for problem in problems:
-            click.echo(str(problem), err=True)
+            click.echo(terminal_safe(str(problem)), err=True)
     summary = f"{release}: {len(problems)} problems" if problems else f"{release}: valid"
     output.result(summary, {"release": release.as_posix(), "valid": not problems,
                             "problems": [dataclasses.asdict(p) for p in problems]})
@@ -218,10 +218,10 @@ def _run(call: Callable[[], Any]) -> Any:
     try:
         return call()
     except ConfigError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(terminal_safe(f"error: {err}"), err=True)
         sys.exit(2)
     except XianbaoError as err:
-        click.echo(f"error: {err}", err=True)
+        click.echo(terminal_safe(f"error: {err}"), err=True)
         sys.exit(1)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -17,6 +18,17 @@ import click
 from builders import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal acts on (escape sequences, carriage return, bidi overrides): a page name may hold them."""
+
+
+def terminal_safe(text: str, one_line: bool = True) -> str:
+    """``text`` with the characters a terminal would act on shown as escapes (``\\x1b``); a newline too
+    when ``one_line`` (a name holding one must not forge a line of the summary)."""
+    text = CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text)
+    return text.replace("\n", "\\n") if one_line else text
+
+
 EXIT_CODES = "Exit codes: 0 done; 1 the work failed or found problems; 2 bad input or usage (nothing was done)."
 
 
@@ -34,12 +46,12 @@ class Output:
         if self.as_json:
             click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
         elif not self.quiet:
-            click.echo(summary)
+            click.echo(terminal_safe(summary, one_line=False))
 
     def note(self, line: str) -> None:
         """A line for the person at the terminal (stderr), unless ``-q``."""
         if not self.quiet:
-            click.echo(line, err=True)
+            click.echo(terminal_safe(line), err=True)
 
 
 def output_options(json_help: str = "Print the result as one JSON object on stdout.") -> Callable[[F], F]:
