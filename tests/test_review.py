@@ -167,6 +167,9 @@ def test_slugs_are_safe_and_unique() -> None:
     assert slug_of("a/b.txt", taken) == "a__b.txt"
     assert slug_of("A/B.txt", taken).startswith("A__B.txt-")
     assert re.fullmatch(r"[A-Za-z0-9._-]+", slug_of("县报/第一版.txt", set()))
+    long_names = ["a" * 251 + ".txt", "a" * 250 + "b.txt", "sub/" + "县" * 80 + ".txt"]
+    slugs = [slug_of(name, taken) for name in long_names]
+    assert len(set(slugs)) == 3 and all(len((slug + ".html").encode()) <= 255 for slug in slugs)
 
 
 def test_review_command(tmp_path: Path) -> None:

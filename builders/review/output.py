@@ -19,12 +19,17 @@ ASSETS = ("review.css", "review.js")
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
+MAX_SLUG_BYTES = 200
+"""Longest page slug in bytes: the page file adds ``.html``, and file systems allow 255 bytes a name."""
+
+
 def slug_of(source_file: str, taken: set[str]) -> str:
     """A safe, unique file name for a page: its path with ``/`` as ``__``; a hash where that is not enough."""
     plain = source_file.strip("/").replace("/", "__")
     slug = UNSAFE.sub("_", plain)
-    if slug != plain or slug.lower() in taken:
-        slug = f"{slug}-{hashlib.sha256(source_file.encode()).hexdigest()[:8]}"
+    if slug != plain or slug.lower() in taken or len(slug.encode()) > MAX_SLUG_BYTES:
+        cut = slug.encode()[: MAX_SLUG_BYTES - 9].decode(errors="ignore")
+        slug = f"{cut}-{hashlib.sha256(source_file.encode()).hexdigest()[:8]}"
     taken.add(slug.lower())
     return slug
 
