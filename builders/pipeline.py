@@ -56,7 +56,7 @@ FORMAT_CONTROLS = "format-controls-removed"
 def _format_controls(page: Page) -> Problem:
     return Problem(code=FORMAT_CONTROLS, source_file=page.source_file, line=None,
                    message=f"{page.format_controls} invisible format characters (bidi controls, zero-width "
-                   "spaces) removed from the text")
+                   "spaces) or stray control characters (ESC, BEL) removed from the text")
 
 
 def _flagged(article: Article, flag: str) -> Article:

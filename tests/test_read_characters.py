@@ -16,18 +16,35 @@ EVERY_CODE_POINT = "".join(map(chr, range(0x110000)))
 
 
 def slow_is_control(ch: str) -> bool:
-    """The reference: a control character (Cc) that is not whitespace."""
-    return ch not in "\n\t\r\f\v" and unicodedata.category(ch) == "Cc"
+    """The reference: a control character (Cc) that is not whitespace or NEL (a line break)."""
+    return ch not in "\n\t\r\f\v\x85" and unicodedata.category(ch) == "Cc"
 
 
 def slow_remove_format_controls(text: str) -> tuple[str, int]:
-    """The reference: every Cf character removed, one at a time."""
-    kept = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    """The reference: every Cf character and every stray control removed, one at a time."""
+    kept = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and not slow_is_control(ch))
     return kept, len(text) - len(kept)
 
 
 def test_controls_are_exactly_the_non_whitespace_cc_characters() -> None:
+    """NEL is a line break (normalised to LF), not a stray control."""
     assert set(decode.CONTROLS.findall(EVERY_CODE_POINT)) == {ch for ch in EVERY_CODE_POINT if slow_is_control(ch)}
+    assert "\x85" not in decode.CONTROLS.pattern
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("甲\x85乙", ["甲", "乙"]), ("甲\u2028乙", ["甲", "乙"]), ("甲\u2029乙", ["甲", "", "乙"]),
+    ("甲\r\n乙\r丙", ["甲", "乙", "丙"])])
+def test_unicode_line_breaks_are_line_ends(text: str, lines: list[str]) -> None:
+    assert decode.normalise(text).split("\n") == lines
+
+
+def test_a_few_stray_controls_are_removed_and_many_make_a_binary_file() -> None:
+    notice = "停电通知\n\n因线路检修，城东片区\x1b明日停电。\n"
+    page = decode.read_bytes_page(notice.encode(), "a.txt")
+    assert isinstance(page, decode.Page) and "\x1b" not in page.text and page.format_controls == 1
+    garbled = decode.read_bytes_page(notice.replace("，", "\x1b\x07\x1b\x07").encode(), "b.txt")
+    assert not isinstance(garbled, decode.Page) and garbled.code == "binary-file"
 
 
 def test_format_characters_are_exactly_category_cf() -> None:
@@ -102,7 +119,7 @@ def test_decoding_counts_controls_as_the_reference(tail: str) -> None:
     text = "县" + tail  # no leading BOM (utf-8-sig drops it), never blank
     decoded = decode.decode(text.encode("utf-8"), "page.txt")
     controls = sum(1 for ch in text if slow_is_control(ch))
-    if "\x00" in text or controls > decode.CONTROL_SHARE * len(text):
+    if "\x00" in text or controls > max(decode.CONTROL_SHARE * len(text), decode.MIN_CONTROLS):
         assert not isinstance(decoded, tuple) and decoded.code == "binary-file"
     else:
         assert decoded == (decode.normalise(text), "utf-8-sig")

@@ -112,16 +112,26 @@ def relative_name(path: Path, root: Path | None) -> str:
 
 
 def normalise(text: str) -> str:
-    """CRLF/CR to LF; NBSP and ideographic spaces kept as spaces; no other change.
+    """CRLF, CR, NEL (U+0085) and LINE SEPARATOR (U+2028) to LF, PARAGRAPH SEPARATOR (U+2029) to a blank
+    line; NBSP and ideographic spaces kept as spaces; no other change.
 
     Character offsets in ``Article.spans`` refer to this normalised text.
     """
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.isascii():
+        return text
+    return text.translate(LINE_BREAKS)
 
 
-CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+LINE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"})
+
+
+CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 """Control characters (Unicode Cc, a set Unicode never changes: U+0000-001F, U+007F-009F) other than
-the whitespace ones (``\\t \\n \\v \\f \\r``)."""
+the whitespace ones (``\\t \\n \\v \\f \\r``) and NEL (a line break, :func:`normalise`)."""
+MIN_CONTROLS = 3
+"""A page with this many control characters or fewer is text whatever its length (a stray ESC in a short
+notice); they are removed with the format characters (:func:`remove_format_controls`)."""
 
 
 def _ranges(codes: list[int]) -> list[tuple[int, int]]:
@@ -160,10 +170,13 @@ def _format_characters() -> re.Pattern[str]:
 
 
 def remove_format_controls(text: str) -> tuple[str, int]:
-    """``text`` without invisible format characters (Unicode Cf), and how many there were."""
+    """``text`` without invisible format characters (Unicode Cf) and stray control characters
+    (:data:`CONTROLS`: a page with more is not text), and how many there were."""
+    text, controls = CONTROLS.subn("", text)
     if text.isascii():
-        return text, 0
-    return _format_characters().subn("", text)
+        return text, controls
+    text, formats = _format_characters().subn("", text)
+    return text, controls + formats
 
 
 def _bom_encoding(raw: bytes) -> str | None:
@@ -198,7 +211,7 @@ def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:
         if bom and not _plausible(text):
             break
         controls = len(CONTROLS.findall(text))
-        if controls > CONTROL_SHARE * len(text):
+        if controls > max(CONTROL_SHARE * len(text), MIN_CONTROLS):
             return reject("binary-file", f"{controls} control characters in {len(text)}: not a text dump")
         if not text.strip():
             return reject("blank-page", "the file holds only whitespace")
