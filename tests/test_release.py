@@ -149,7 +149,8 @@ def test_duplicate_ids_are_rejected(monkeypatch: pytest.MonkeyPatch, make_config
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
-    [({"version": "1.0"}, "not X.Y.Z"), ({"seeds": Path("/nonexistent")}, "does not exist"),
+    [({"version": "1.0"}, "not X.Y.Z"), ({"version": "01.02.03"}, "leading zeros"), ({"version": "0.1.0\n"}, "X.Y.Z"),
+     ({"version": "１.２.３"}, "X.Y.Z"), ({"seeds": Path("/nonexistent")}, "does not exist"),
      ({"on_invalid": "ignore"}, "one of error, warn, skip")],
 )
 def test_config_errors_stop_before_work(make_config: ConfigFactory, overrides: dict, message: str) -> None:

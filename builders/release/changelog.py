@@ -34,7 +34,7 @@ def release_versions(dataset_dir: Path) -> list[str]:
     """Versions released under ``dist/<name>/`` (folders named X.Y.Z with a manifest), oldest first."""
     if not dataset_dir.is_dir():
         return []
-    found = [p.name for p in dataset_dir.iterdir() if VERSION_RE.match(p.name) and (p / MANIFEST).is_file()]
+    found = [p.name for p in dataset_dir.iterdir() if VERSION_RE.fullmatch(p.name) and (p / MANIFEST).is_file()]
     return sorted(found, key=version_key)
 
 

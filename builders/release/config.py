@@ -19,7 +19,8 @@ from builders.release.write import DEFAULT_MAX_SHARD_BYTES, DEFAULT_ROW_GROUP_SI
 log = logging.getLogger("xianbao")
 OnInvalid = Literal["error", "warn", "skip"]
 ON_INVALID: tuple[OnInvalid, ...] = ("error", "warn", "skip")
-VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+VERSION_RE = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+"""X.Y.Z as semantic versioning spells it (no leading zeros, ASCII digits); used with ``fullmatch``."""
 NAME_RE = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
 DEFAULT_PAGES_PER_SHARD = 250
 """Small enough that a few thousand pages keep every core busy; each task is one Parquet part."""
@@ -158,7 +159,7 @@ class BuildConfig:
     def release_version(self) -> str:
         """The version being built."""
         version = self.version or self.dataset.version
-        return version[1:] if version[:1] in ("v", "V") and VERSION_RE.match(version[1:]) else version
+        return version[1:] if version[:1] in ("v", "V") and VERSION_RE.fullmatch(version[1:]) else version
 
     @property
     def release_dir(self) -> Path:
@@ -188,9 +189,9 @@ class BuildConfig:
         if not self.allow_empty and not seed_paths(self.seeds, self.own_dirs):
             raise ConfigError(f"seeds folder {self.seeds} holds no page (*.txt); pass --seeds DIR with pages, "
                               "or --allow-empty to build an empty release")
-        if not VERSION_RE.match(self.release_version):
-            raise ConfigError(f"version {self.release_version!r} is not X.Y.Z (e.g. 0.1.0 or v0.1.0); "
-                              "fix --release-version")
+        if not VERSION_RE.fullmatch(self.release_version):
+            raise ConfigError(f"version {self.release_version!r} is not X.Y.Z without leading zeros "
+                              "(e.g. 0.1.0, v0.1.0 or 1.10.2); fix --release-version")
         if self.on_invalid not in ON_INVALID:
             raise ConfigError(f"on_invalid={self.on_invalid!r}; use one of {', '.join(ON_INVALID)}")
         if self.max_shard_bytes < 1 or self.row_group_size < 1:
