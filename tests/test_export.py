@@ -82,3 +82,31 @@ def test_cli(release: Path, tmp_path: Path) -> None:
         "year=2020", "year=2021", "year=__HIVE_DEFAULT_PARTITION__"]
     bad = CliRunner().invoke(main, ["export", str(release), "--to", str(tmp_path / "o2"), "--partition-by", "x"])
     assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "error:" in bad.output
+
+
+def test_a_stale_staging_folder_and_a_rival_export_do_not_mix(release: Path, tmp_path: Path) -> None:
+    from builders.errors import OutputError
+    from builders.publish.export import _publish
+
+    stale = tmp_path / ".ex.staging" / "year=1999"
+    stale.mkdir(parents=True)
+    (stale / "part-99999.parquet").write_bytes(b"junk")
+    report = export_release(release, tmp_path / "ex")
+    assert not any("1999" in f for f in report.files) and not list(tmp_path.glob(".ex.staging-*"))
+    rival = tmp_path / ".late"
+    rival.mkdir()
+    with pytest.raises(OutputError, match="filled by another export"):
+        _publish(rival, tmp_path / "ex")
+    assert sorted(p.relative_to(tmp_path / "ex").as_posix() for p in (tmp_path / "ex").rglob("*.parquet")) == \
+        sorted(report.files)
+
+
+def test_a_partition_name_too_long_for_the_file_system_is_one_clear_error(
+        release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builders.errors import OutputError
+    from builders.publish import export
+
+    monkeypatch.setattr(export, "segment", lambda key, value: f"{key.name}=" + "%E5%8E%BF" * 40)
+    with pytest.raises(OutputError, match="longer than the file system allows"):
+        export_release(release, tmp_path / "ex", ["year"])
+    assert not (tmp_path / "ex").exists() and not list(tmp_path.glob(".ex.staging-*"))

@@ -15,7 +15,9 @@ the same paths and bytes.
 
 from __future__ import annotations
 
+import errno
 import shutil
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -131,6 +133,18 @@ def write_shard(table: pa.Table, keys: list[PartitionKey], out: Path, shard: int
     return names
 
 
+def _publish(staging: Path, out: Path) -> None:
+    """Move the finished export into place; refused when another export filled ``out`` meanwhile."""
+    try:
+        if out.exists():
+            out.rmdir()
+        staging.rename(out)
+    except OSError as err:
+        if out.is_dir() and any(out.iterdir()):
+            raise OutputError(f"{out} was filled by another export meanwhile; this one kept nothing") from err
+        raise
+
+
 def export_release(release: Path, out: Path, partition_by: list[str] | None = None) -> ExportReport:
     """Export the release folder ``release`` to ``out`` as hive-partitioned Parquet.
 
@@ -149,18 +163,20 @@ def export_release(release: Path, out: Path, partition_by: list[str] | None = No
     if out.exists() and any(out.iterdir()):
         raise ConfigError(f"{out} is not empty; export into a new or empty folder")
     info = open_release(release)
-    staging = out.with_name(f".{out.name}.staging")
     files: list[str] = []
+    staging: Path | None = None
     try:
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))  # one per export
         for shard, path in enumerate(info.parquet_files()):
             files += write_shard(pq.read_table(path, schema=article_schema()), keys, staging, shard)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
+        _publish(staging, out)
     except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            raise OutputError(f"exporting to {out} failed: a partition value makes a name longer than the file "
+                              f"system allows ({err.filename}); partition by other fields") from err
         raise OutputError(f"exporting to {out} failed: {err}; check free space and permissions") from err
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return ExportReport(out, info.records, sorted(files), time.perf_counter() - started)
