@@ -21,7 +21,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "unreadable-file": ("reject", "The page file could not be read (permissions, a broken link)."),
     "special-file": ("reject", "A FIFO, device or socket named like a page: rejected without being opened."),
     "link-outside-seeds": ("reject", "A symbolic link to a file outside the seeds folder: rejected, never read."),
-    "page-too-large": ("reject", "The page file is over 16 MiB: rejected without being read; split the dump."),
+    "page-too-large": ("reject", "The page file is over 16 MiB (rejected without being read) or over 20,000 "
+                       "lines: split the dump."),
     "skipped-file": ("warning", "A file of the seeds folder that is not a page (*.txt) or manifest.csv: not read."),
     "unreadable-folder": ("warning", "A folder under seeds/ could not be listed: its pages are not in the release."),
     "format-controls-removed": ("warning", "Invisible format characters (bidi controls, zero-width spaces) were "

@@ -123,3 +123,10 @@ def test_decoding_counts_controls_as_the_reference(tail: str) -> None:
         assert not isinstance(decoded, tuple) and decoded.code == "binary-file"
     else:
         assert decoded == (decode.normalise(text), "utf-8-sig")
+
+
+def test_a_page_of_more_lines_than_a_page_holds_is_too_large() -> None:
+    many = "短行\n" * decode.MAX_PAGE_LINES
+    found = decode.read_bytes_page(many.encode(), "a.txt")
+    assert not isinstance(found, decode.Page) and found.code == "page-too-large" and "lines" in found.message
+    assert isinstance(decode.read_bytes_page(many[:-3].encode(), "b.txt"), decode.Page)

@@ -30,6 +30,9 @@ BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xf
 MAX_PAGE_BYTES = 16 * 2**20
 """A seed file larger than this (16 MiB, some 300 times a real page) is rejected unread (``page-too-large``):
 an 18 MB one-line page takes about a minute and 0.9 GB, so a page under the limit stays within 1 GB."""
+MAX_PAGE_LINES = 20_000
+"""A page of more lines than this (a real page has a few hundred) is rejected too (``page-too-large``):
+the parser keeps some 5 KB per line, so 320,000 short lines took 1.7 GB; 20,000 stay near 100 MB."""
 CONTROL_SHARE = 0.01
 """A decoded page with more than this share of control characters is not text."""
 
@@ -243,6 +246,10 @@ def read_bytes_page(raw: bytes, source_file: str) -> Page | Problem:
     if isinstance(decoded, Problem):
         return decoded
     text, encoding = decoded
+    lines = text.count("\n") + 1
+    if lines > MAX_PAGE_LINES:
+        return Problem(code="page-too-large", source_file=source_file, line=None,
+                       message=f"{lines} lines, more than a page holds ({MAX_PAGE_LINES}): split the dump into pages")
     text, controls = remove_format_controls(text)
     if not text.strip():
         return Problem(code="blank-page", source_file=source_file, line=None,
