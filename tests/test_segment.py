@@ -49,7 +49,9 @@ def test_equals_jieba_on_seeds_and_golden_pages(loaded: segment.Jieba) -> None:
 def test_equals_jieba_on_generated_pages(loaded: segment.Jieba) -> None:
     for index in range(0, 600, 3):  # 200 varied pages: names, numbers, both layouts, page breaks
         for text in texts_of(make_page(index)):
-            assert loaded.cut(text) == loaded.lcut(text)
+            expected = loaded.lcut(text)
+            assert loaded.cut(text) == expected
+            assert loaded.words(text) == [w for w in expected if not w.isspace()]
 
 
 @pytest.mark.parametrize(
@@ -61,6 +63,8 @@ def test_equals_jieba_on_generated_pages(loaded: segment.Jieba) -> None:
         "２０２１年１２月，ＧＤＰ",  # full-width digits and letters
         "庆元县百山祖镇和开化县",  # user-dictionary places
         "中国2号、年2021和2021年 \r\n 县城\r\n",  # a block that only starts or ends with ideographs; CRLF
+        "\ue000县城\ue000\ue000召开2021年\ue000会议\x1c\x1f大会",  # the words' placeholder; whitespace to Python only
+        "GDP增长8.5%和A股 县城2021年3月15日",  # mixed blocks first and last, one after a space
         "",
     ],
 )
@@ -99,7 +103,7 @@ def test_mixed_blocks_equal_jieba(loaded: segment.Jieba, text: str) -> None:
 
 
 MIXED_PARTS = st.sampled_from(["可达", "降至", "再过", "万道", "年来", "多起", "公里", "中国", "的", "了", "甲乙",
-                               "60", "2000", "1.1", "3", "-", ".", "%", "+", "#", "&", "_", "A", "S", "GDP",
+                               " ", "，", "60", "2000", "1.1", "3", "-", ".", "%", "+", "#", "&", "_", "A", "S", "GDP",
                                "A股", "4S店", "T恤", "AB型", "B超", "CD机"])
 
 
@@ -109,7 +113,9 @@ def test_random_mixed_blocks_equal_jieba(parts: list[str]) -> None:
     """Ideographs, digits, letters, signs and the mixed dictionary words in every order."""
     loaded = segment.jieba_tokenizer()
     text = "".join(parts)
-    assert loaded.cut(text) == loaded.lcut(text)
+    expected = loaded.lcut(text)
+    assert loaded.cut(text) == expected
+    assert loaded.words(text) == [w for w in expected if not w.isspace()]
 
 
 def test_a_disagreeing_rjieba_is_not_used(loaded: segment.Jieba, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,10 @@ three steps that give jieba's result (:meth:`FastJieba._cut_mixed`):
    (``finalseg``, Python), so a run across a cut point is treated as one run, as jieba does.
 
 Everything else -- how text is cut into blocks, how non-word characters are emitted --
-is jieba's ``Tokenizer.cut`` code path, re-read from jieba's own regexes. On the seed
+is jieba's ``Tokenizer.cut`` code path, re-read from jieba's own regexes. The build's words (whitespace
+dropped, :meth:`FastJieba.words`) come from ONE rjieba call over the whole text, with every
+whitespace run, mixed block and rare character replaced by a placeholder whose words are put
+back after: all-ideograph blocks and the characters between blocks are cut alike by both. On the seed
 pages, the golden cases and 3,624 generated bodies (1.47 M tokens) the result equals
 ``jieba.lcut(HMM=True)`` token for token (``tests/test_segment.py``), and at load a canary
 text is cut both ways: on any difference, or without rjieba, :func:`fast_segmenter`
@@ -43,6 +46,18 @@ PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
 """What Python jieba's HMM (``finalseg.re_han``) treats as Chinese."""
 RUNS = re.compile("[\u4e00-\u9fd5]+|[^\u4e00-\u9fd5]+")
 """Runs of ideographs and of other characters: where a mixed block may be cut."""
+
+PLACEHOLDER = "\ue000"
+"""What stands in rjieba's input for each span :meth:`FastJieba.words` cuts itself: a private-use
+character, in no block of jieba's nor of jieba-rs's, so rjieba emits it alone and splits blocks there."""
+OWN_CHARS = re.compile("[\ue000\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]")
+"""Characters jieba emits alone that jieba-rs may put in a block (its ideograph ranges are wider:
+U+3400-U+4DBF, U+9FD6-U+9FFF, U+F900-U+FAFF, the other planes), and the placeholder itself."""
+SPACES = re.compile(r"\s\s*")
+"""Whitespace as jieba's ``re_skip`` sees it (``str.isspace``: jieba-rs's ``\\s`` is a subset). Written
+``x x*``, not ``x+``: a pattern opening on a character class scans for it fast (twice as fast here)."""
+HAN_RUN = re.compile(f"{PURE_HAN.pattern[:-1]}*")
+NO_WORDS: list[str] = []
 
 MAX_REMEMBERED = 1 << 16
 """Mixed blocks whose words are remembered before the memory starts afresh."""
@@ -78,6 +93,10 @@ class FastJieba:
     longest_mixed: int = 0
     longest_word: int = 0
     """Characters of the longest dictionary word (how far :meth:`_dag` looks)."""
+    others: re.Pattern[str] = re.compile("(?!)")
+    """Runs of the block characters that are no ideographs (``[a-zA-Z0-9+#&._%-]+``): where mixed blocks are."""
+    run: re.Pattern[str] = re.compile("")
+    """Any run of block characters (``[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]*``)."""
     _mixed_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """Words of the mixed blocks cut so far (:meth:`_mixed_words`)."""
 
@@ -92,8 +111,52 @@ class FastJieba:
         return self._cut(text, keep_space=True)
 
     def words(self, text: str) -> list[str]:
-        """:meth:`cut` without its whitespace tokens (only the text between blocks holds any)."""
-        return self._cut(text, keep_space=False)
+        """:meth:`cut` without its whitespace tokens (only the text between blocks holds any).
+
+        rjieba cuts the whole text in one call, every span it could cut otherwise than jieba
+        replaced by :data:`PLACEHOLDER` (:meth:`_spans`): whitespace, mixed blocks, the characters
+        of :data:`OWN_CHARS`. What is left is all-ideograph blocks, which rjieba cuts as jieba does,
+        and characters outside every block, which both emit one by one. Each placeholder it emits
+        is then replaced by its span's words: a Python step per span, not per block.
+        """
+        spans = self._spans(text)
+        if not spans:
+            words: list[str] = self.rust.cut(text, True)
+            return words
+        pieces, last = [], 0
+        for start, end, _ in spans:
+            pieces.append(text[last:start])
+            last = end
+        pieces.append(text[last:])
+        cut = self.rust.cut(PLACEHOLDER.join(pieces), True)
+        out: list[str] = []
+        at = 0
+        for _, _, span_words in spans:
+            found = cut.index(PLACEHOLDER, at)
+            out += cut[at:found]
+            out += span_words
+            at = found + 1
+        out += cut[at:]
+        return out
+
+    def _spans(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """(start, end, words) of the whitespace runs (no words), the mixed blocks (:meth:`_mixed_words`)
+        and the :data:`OWN_CHARS` (each alone) of ``text``, in order; they never overlap.
+
+        A mixed block is the run of block characters around a run of :attr:`others`: the
+        ideographs before it and every block character after it."""
+        spans = [(m.start(), m.end(), NO_WORDS) for m in SPACES.finditer(text)]
+        spans += [(m.start(), m.end(), [m.group()]) for m in OWN_CHARS.finditer(text)]
+        end, reverse = 0, ""
+        for m in self.others.finditer(text):
+            if m.start() < end:
+                continue  # inside the block of the run before
+            reverse = reverse or text[::-1]
+            start = len(text) - _end(HAN_RUN.match(reverse, len(text) - m.start()))
+            end = _end(self.run.match(text, m.end()))
+            spans.append((start, end, self._mixed_words(text[start:end])))
+        spans.sort(key=_first)
+        return spans
 
     def _cut(self, text: str, keep_space: bool) -> list[str]:
         parts: list[list[str] | None] = []  # None: the next all-ideograph block's words
@@ -186,6 +249,16 @@ class FastJieba:
                 for k in range(n)}
 
 
+def _first(span: tuple[int, int, list[str]]) -> int:
+    return span[0]
+
+
+def _end(match: re.Match[str] | None) -> int:
+    if match is None:  # never: the pattern matches the empty string
+        raise ValueError("no match")
+    return match.end()
+
+
 def _stitch(parts: list[list[str] | None], pure: list[str]) -> list[str]:
     """The words of ``parts`` in order, each None replaced by the next newline-separated run of ``pure``."""
     words: list[str] = []
@@ -216,6 +289,18 @@ def block_pattern(han: re.Pattern[str]) -> re.Pattern[str]:
         raise ValueError(f"unexpected jieba block pattern {han.pattern!r}")
     inside = chars.group(1)[1:-1]
     return re.compile(rf"({PURE_HAN.pattern[:-1]}++(?!{chars.group(1)}))|({chars.group(1)}+)|([^{inside}]+)")
+
+
+def other_runs(han: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(runs of jieba's block characters that are no ideographs, any run of block characters) of
+    jieba's block pattern ``han`` (:func:`block_pattern`)."""
+    chars = re.fullmatch(r"\((\[.+\])\+\)", han.pattern)
+    inside = chars.group(1)[1:-1] if chars else ""
+    ideographs = PURE_HAN.pattern[1:-2]
+    if ideographs not in inside:
+        raise ValueError(f"unexpected jieba block pattern {han.pattern!r}")
+    others = f"[{inside.replace(ideographs, '')}]"
+    return re.compile(f"{others}{others}*"), re.compile(f"[{inside}]*")  # x x*: see SPACES
 
 
 def mixed_words(freq: dict[str, int]) -> list[str]:
@@ -273,6 +358,9 @@ def fast_segmenter(
                       if bool(PURE_HAN.match(w[i])) != bool(PURE_HAN.match(w[i + 1])))
     fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default,
                      block_pattern(jieba.re_han_default), jieba.finalseg.cut,
-                     frozenset(mixed), pairs, max(map(len, mixed), default=0), max(map(len, tokenizer.FREQ), default=1))
+                     frozenset(mixed), pairs, max(map(len, mixed), default=0), max(map(len, tokenizer.FREQ), default=1),
+                     *other_runs(jieba.re_han_default))
     expected = canaries if canaries is not None else [tokenizer.lcut(text, HMM=True) for text in CANARIES]
-    return fast if [fast.cut(text) for text in CANARIES] == expected else None
+    words = [[w for w in cut if not w.isspace()] for cut in expected]
+    agrees = [fast.cut(text) for text in CANARIES] == expected and [fast.words(t) for t in CANARIES] == words
+    return fast if agrees else None
