@@ -40,7 +40,10 @@ ERA_FLOORS = {
 PLANS = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
 _NUM = {"一百": 100, "百": 100, "九十": 90, "七十": 70, "七十五": 75, "八十": 80, "四十": 40, "五十": 50}
 
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.%])(年度|年|(?=[\u4e00-\u9fff]))")
+# A pattern opening on a lookahead for its first character, (?=[12]), is scanned for that character
+# quickly (re skips to it), where one opening on a group or a lookbehind tries every position: the same
+# matches, twice as fast over a page.
+_YEAR = re.compile(r"(?=[12])(?<![\d.])((?:19|20)\d\d)(?![\d.%])(年度|年|(?=[\u4e00-\u9fff]))")
 _TARGET = re.compile(r"(?:(?<![年截])到|(?<![年截])至|力争|争取|预计|计划|目标|确保|将于|远景|有望|之前)$")
 _DEADLINE = re.compile(r"^(?:年?底|年?末|\d{1,2}月(?:底|末)?)?(?:前|之前|以前)")
 _FUTURE = re.compile(r"^[,，]?(?:将|要|力争|争取|预计|计划|有望|起将)")
@@ -50,9 +53,11 @@ _ENDED_AFTER = re.compile(r"^(?:年?底|年?末|全年)(?!前)")
 _CURRENT = re.compile(r"^[,，]?(?:是|也是|春节|除夕|元宵|元旦|新春|春运|工作会议|工作要点)")
 _RANGE = re.compile(r"^[-—–~～至到]\s*(?:19|20)\d\d")
 _UNIT = re.compile(r"^[万亿个元人户家名件项位座所条米吨亩多余次辆只头株台套场期批篇]")
-_PLAN = re.compile(r"[“\"]?(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
+_PLAN = re.compile(r"(?=[“\"十])[“\"]?(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
 _ANNIVERSARY = re.compile(r"(中国共产党成立|建党|新中国成立|建国|改革开放)(\d{2,3}|[一二三四五六七八九十百]+)周年")
 _DATELINE = re.compile(r"(?=\d)(?<![\d年])(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
+_WEEKDAY_AFTER_DAY = re.compile(r"日\s*[（(]?\s*(?:周|星期)")
+"""What every :data:`_DATELINE` holds, found by a fast literal scan (most pages print no weekday)."""
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _ORIGINS = {"中国共产党成立": 1921, "建党": 1921, "新中国成立": 1949, "建国": 1949, "改革开放": 1978}
 
@@ -80,7 +85,8 @@ def normalize(text: str) -> str:
 
 _HAN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _HAN_YEAR = re.compile(r"[〇零○一二三四五六七八九]{4}(?=年)")
-_HAN_DATE = re.compile(r"(?<=\d年)([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_HAN_NUMBER = "[一二三四五六七八九十]"
+_HAN_DATE = re.compile(rf"(?={_HAN_NUMBER})(?<=\d年)({_HAN_NUMBER}{{1,3}})月({_HAN_NUMBER}{{1,3}})日")
 
 
 def _han_number(word: str) -> str:
@@ -146,23 +152,30 @@ def _number(word: str) -> int | None:
 def event_years(text: str) -> list[Mention]:
     """Events that name their year: plan starts and ends, anniversaries."""
     found = []
-    for m in _PLAN.finditer(text):
+    plans = "开局" in text or "起步" in text or "收官" in text  # what a plan event needs: most pages have none
+    for m in _PLAN.finditer(text) if plans else ():
         start = PLANS[m.group(1)]
         found.append(Mention(start if m.group(2) in ("开局", "起步") else start + 4, m.group(0)))
-    for m in _ANNIVERSARY.finditer(text):
+    for m in _ANNIVERSARY.finditer(text) if "周年" in text else ():
         years = _number(m.group(2))
         if years is not None:
             found.append(Mention(_ORIGINS[m.group(1)] + years, m.group(0)))
     return found
 
 
+_ERA_WORDS = sorted(ERA_FLOORS.items(), key=lambda item: -item[1])
+"""The era words, latest first: the first one a page uses gives its floor."""
+
+
 def era_floor(text: str) -> int:
     """The earliest year the page's vocabulary allows."""
-    return max((year for word, year in ERA_FLOORS.items() if word in text), default=EARLIEST_YEAR)
+    return next((year for word, year in _ERA_WORDS if word in text), EARLIEST_YEAR)
 
 
 def weekday_datelines(text: str) -> list[tuple[int, int, int, str]]:
     """(month, day, ISO weekday, text) of dates printed with a weekday, e.g. 10月20日(周六)."""
+    if _WEEKDAY_AFTER_DAY.search(text) is None:
+        return []
     return [
         (int(m.group(1)), int(m.group(2)), _WEEKDAYS[m.group(3)], m.group(0))
         for m in _DATELINE.finditer(text)
@@ -193,8 +206,8 @@ MID_MONTHS = frozenset(range(4, 12))
 NEAR_DAYS = 10
 """A full date 1 to this many days before a dateline dates the dispatch (1997年12月31日 … 1月2日电)."""
 
-_FULL_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
-_BANNER = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:星期|周)([一二三四五六日天])")
+_FULL_DATE = re.compile(r"(?=[12])((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+_BANNER = re.compile(r"(?=[12])((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:星期|周)([一二三四五六日天])")
 
 
 def _date_or_none(year: int, month: int, day: int) -> datetime.date | None:
@@ -247,7 +260,7 @@ class Evidence:
     """:func:`era_floor` of the text."""
 
 
-_YEAR_MONTH = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月")
+_YEAR_MONTH = re.compile(r"(?=[12])((?:19|20)\d\d)年(\d{1,2})月")
 
 
 def year_months(text: str) -> dict[int, set[int]]:

@@ -183,6 +183,8 @@ def _famous(name: str, words: Sequence[str]) -> bool:
 
 
 def _name_like(name: str, words: Sequence[str]) -> bool:
+    if not has_surname(name):  # what each of the three ways to be a name below needs: the cheapest test first
+        return False
     if name[-1] in NOT_LAST or name.endswith(_head_words()) or name.endswith(KINSHIP):
         return False
     if common_word(name) or (len(name) >= 3 and common_word(name[:2])):
@@ -210,7 +212,12 @@ def _head_words() -> tuple[str, ...]:
 def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
     """A Chinese name starting at ``start``: 2-4 characters (:func:`looks_like_name`) made of
     whole segmenter words, or stopping before a word that follows names (主持, 的, 在…); a
-    married woman's name with her husband's surname first (陈方安生) when it alone stops."""
+    married woman's name with her husband's surname first (陈方安生) when it alone stops.
+
+    Every candidate starts with a surname (:func:`_name_like`, :data:`MARRIED_SURNAMES`), so
+    without one at ``start`` there is none (most heads and role words are followed by no name)."""
+    if not has_surname(text[start : start + 2]):
+        return None
     candidates = []
     for order, length in enumerate((3, 2, 4)):
         name = text[start : start + length]

@@ -154,6 +154,8 @@ def officials_and_listed(
     named = {o.name for o in found}
     for line in headings:
         line = "".join(line.split())
+        if head_pattern().search(line) is None:  # no post head: no official, and no need to segment the line
+            continue
         for official in _in_text(line, cut(line))[0]:
             if official.name not in named and official not in found:
                 found.append(official)
