@@ -7,11 +7,11 @@ HMM, one short token at a time. Lists are de-duplicated in order of first mentio
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
+from operator import mul
 from pathlib import Path
 
 from builders.enrich.names import NOT_PERSON_LAST, common_word, looks_like_name
@@ -51,8 +51,33 @@ def _dedup(words: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+FEW_WORDS = 3
+"""Up to this many words, :func:`_positions` finds each by ``index`` (a scan in C per word)."""
+
+
 def _positions(tokens: Sequence[str], words: set[str]) -> list[int]:
-    return [i for i, w in enumerate(tokens) if w in words] if words else []
+    """Where the tokens are any of ``words``, in order."""
+    if len(words) > FEW_WORDS:
+        return [i for i, w in enumerate(tokens) if w in words]
+    found = []
+    for word in words:
+        at = -1
+        try:
+            while True:
+                at = tokens.index(word, at + 1)
+                found.append(at)
+        except ValueError:
+            pass
+    return sorted(found)
+
+
+Unique = Mapping[str, int] | Mapping[str, None]
+"""An article's distinct tokens in order of first mention: ``Counter(tokens)`` (the keys), which
+the article's passes share (:func:`builders.enrich.page.enrich_text`) instead of each making its own."""
+
+
+def _unique(tokens: Sequence[str], unique: Unique | None) -> Unique:
+    return dict.fromkeys(tokens) if unique is None else unique
 
 
 @lru_cache(maxsize=1 << 16)
@@ -80,16 +105,19 @@ def _place_words() -> frozenset[str]:
     return place_names() | frozenset(w for w, t in jieba_tokenizer().tags.items() if t == "ns")
 
 
-def token_persons(tokens: Sequence[str]) -> list[str]:
+def token_persons(tokens: Sequence[str], unique: Unique | None = None) -> list[str]:
     """Tokens that are names: unknown words the HMM tags nr (two-character ones only before 说,
-    介绍…), or famous people in the dictionary (nrfg); in order of first mention."""
+    介绍…), or famous people in the dictionary (nrfg); in order of first mention (``unique``:
+    see :data:`Unique`)."""
+    unique = _unique(tokens, unique)
     words, famous = _dictionary_sets()
-    unique = set(tokens)
-    candidates = (unique & famous) | {w for w in unique - words if 2 <= len(w) <= 3 and has_surname(w)}
+    candidates = famous.intersection(unique) | {w for w in unique.keys() - words if 2 <= len(w) <= 3 and has_surname(w)}
     names = {w for w in candidates if _person_word(w)}
+    if not names:
+        return []
     short = {w for w in names if len(w) == 2}
     spoken = {tokens[i] for i in _positions(tokens, short) if i + 1 < len(tokens) and tokens[i + 1].startswith(SPEECH)}
-    return [w for w in dict.fromkeys(tokens) if w in names and (w not in short or w in spoken)]
+    return [w for w in unique if w in names and (w not in short or w in spoken)]
 
 
 @cache
@@ -99,6 +127,7 @@ def not_places() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_place(word: str) -> bool:
     if word in not_places():
         return False
@@ -117,10 +146,11 @@ def towns(text: str) -> list[str]:
     )
 
 
-def places(tokens: Sequence[str], text: str = "") -> list[str]:
+def places(tokens: Sequence[str], text: str = "", unique: Unique | None = None) -> list[str]:
     """Place names: gazetteer names, named places (ns) and towns, at least two characters."""
-    candidates = {w for w in set(tokens) & _place_words() if _is_place(w)}
-    return _dedup([w for w in dict.fromkeys(tokens) if w in candidates] + towns(text))
+    unique = _unique(tokens, unique)
+    candidates = {w for w in _place_words().intersection(unique) if _is_place(w)}
+    return _dedup([w for w in unique if w in candidates] + towns(text) if candidates else towns(text))
 
 
 def _org_at(tokens: Sequence[str], end: int) -> str | None:
@@ -133,9 +163,9 @@ def _org_at(tokens: Sequence[str], end: int) -> str | None:
     return name if start < end and len(name) >= MIN_ORG_CHARS else None
 
 
-def organizations(tokens: Sequence[str]) -> list[str]:
+def organizations(tokens: Sequence[str], unique: Unique | None = None) -> list[str]:
     """Organizations: dictionary ``nt`` words and noun runs ending in an organ word (开化农商银行)."""
-    ending = [w for w in dict.fromkeys(tokens) if w[-1:] in _ORG_LAST and w.endswith(ORG_ENDINGS)]
+    ending = [w for w in _unique(tokens, unique) if w[-1:] in _ORG_LAST and w.endswith(ORG_ENDINGS)]
     named = {w for w in ending if len(w) >= 2 and tag(w) == "nt"}
     heads = {w for w in ending if w.endswith(ORG_HEADS)} - named
     found = []
@@ -174,27 +204,41 @@ def _keyword_word(word: str) -> bool:
     return len(word) >= 2 and bool(_HAN.match(word)) and not _NUMBER.match(word)
 
 
-_KEYWORD_IDF: dict[str, float | None] = {}
-"""Per word: its IDF (the median for an unknown word) when it may be a keyword, else None."""
+_KEYWORD_WEIGHT: dict[str, float] = {}
+"""Per word: minus its IDF (the median for an unknown word) when it may be a keyword, else +inf
+(a count times it is then the word's score, and +inf sorts after every keyword)."""
 MAX_KEYWORD_WORDS = 1 << 17
-"""Words remembered in :data:`_KEYWORD_IDF` before it starts afresh (bounded: ~15 MB a worker)."""
+"""Words remembered in :data:`_KEYWORD_WEIGHT` before it starts afresh (bounded: ~15 MB a worker)."""
+_NO_KEYWORD = float("inf")
 
 
-def _keyword_idf(word: str) -> float | None:
-    if len(_KEYWORD_IDF) >= MAX_KEYWORD_WORDS:
-        _KEYWORD_IDF.clear()
+def _remember_weights(counts: Mapping[str, int]) -> None:
+    """Put the entries of the counted words in :data:`_KEYWORD_WEIGHT` (all of them: it starts afresh
+    first when they would overflow it)."""
+    missing = set(counts).difference(_KEYWORD_WEIGHT)  # walks the counted words (``keys() - keys()`` walks both)
+    if len(_KEYWORD_WEIGHT) + len(missing) > MAX_KEYWORD_WORDS:
+        _KEYWORD_WEIGHT.clear()
+        missing = set(counts)
     idf, median = _idf()
-    weight = idf.get(word, median) if _keyword_word(word) and word not in stop_words() else None
-    _KEYWORD_IDF[word] = weight
-    return weight
+    stop = stop_words()
+    for word in missing:
+        keyword = _keyword_word(word) and word not in stop
+        _KEYWORD_WEIGHT[word] = -idf.get(word, median) if keyword else _NO_KEYWORD
 
 
-def keywords(tokens: Sequence[str], k: int = TOP_K) -> list[str]:
-    """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens; ties by first mention."""
-    known = _KEYWORD_IDF
-    scored = []
-    for order, (word, count) in enumerate(Counter(tokens).items()):  # insertion order = first mention
-        weight = known[word] if word in known else _keyword_idf(word)
-        if weight is not None:
-            scored.append((-count * weight, order, word))
-    return [word for _, _, word in heapq.nsmallest(k, scored)]
+def keywords(tokens: Sequence[str], k: int = TOP_K, counts: Mapping[str, int] | None = None) -> list[str]:
+    """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens; ties by first mention.
+    ``counts``: ``Counter(tokens)``, when the caller has it already.
+
+    The scores (count x minus IDF) are made and sorted in C: a stable sort of the word indexes by
+    score keeps ties in order of first mention (the counts' insertion order)."""
+    counts = Counter(tokens) if counts is None else counts
+    try:
+        weights = list(map(_KEYWORD_WEIGHT.__getitem__, counts))
+    except KeyError:
+        _remember_weights(counts)
+        weights = list(map(_KEYWORD_WEIGHT.__getitem__, counts))
+    scores = list(map(mul, counts.values(), weights))
+    best = sorted(range(len(scores)), key=scores.__getitem__)[:k]
+    words = list(counts)
+    return [words[i] for i in best if scores[i] != _NO_KEYWORD]

@@ -10,6 +10,7 @@ in ``manifest_fields``.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -88,15 +89,16 @@ def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
     """Entities, officials and keywords of one article from its body tokens."""
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
+    counts = Counter(tokens)  # the distinct tokens, in order of first mention: shared by the passes below
     officials, listed = officials_and_listed(compact, tokens, draft.title_lines)
-    found = [o.name for o in officials] + listed + token_persons(tokens)
+    found = [o.name for o in officials] + listed + token_persons(tokens, counts)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(
         tokens=tokens,
-        keywords=keywords(tokens),
+        keywords=keywords(tokens, counts=counts),
         persons=persons,
-        places=_by_first_mention(places(tokens, body), compact),
-        organizations=organizations(tokens),
+        places=_by_first_mention(places(tokens, body, counts), compact),
+        organizations=organizations(tokens, counts),
         officials=officials,
     )
 
