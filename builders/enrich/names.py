@@ -272,8 +272,14 @@ def _dotted_part(word: str) -> bool:
     return len(word) <= 4 and bool(_HAN.match(word)) and word[-1] not in NOT_LAST and tag(word)[0] not in "pcuy"
 
 
+def _dot_after(tokens: Sequence[str], at: int) -> bool:
+    return at + 1 < len(tokens) and tokens[at + 1] in DOTS
+
+
 def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     """A transliterated name made of the words from index ``at`` (罗马诺·普罗迪, 卡里莫夫)."""
+    if at >= len(tokens) or (tokens[at][:1] not in TRANSLITERATION and not _dot_after(tokens, at)):
+        return None  # the first word is no part of a foreign name: none starts here
     words: list[str] = []
     window = tokens[at : at + 10]
     for i, word in enumerate(window):
@@ -307,6 +313,7 @@ NO_SURNAME_ELEMENTS = frozenset(_NO_SURNAME_ELEMENTS.split())
 """Elements of Tibetan and Mongolian names, which have no surname: a name is one or two of
 them (丹增, 多吉才让, 巴音朝鲁)."""
 _ELEMENT_LENGTHS = (4, 3, 2)
+_ELEMENT_FIRST = frozenset(element[0] for element in NO_SURNAME_ELEMENTS)
 
 
 def _elements_at(text: str, start: int) -> list[int]:
@@ -327,6 +334,8 @@ def _elements_at(text: str, start: int) -> list[int]:
 def element_name_at(text: str, start: int) -> str | None:
     """A name of known elements without a surname (Tibetan, Mongolian): two elements, or one
     element, or one element and two more characters, that the text after stops."""
+    if text[start : start + 1] not in _ELEMENT_FIRST:
+        return None
     ends = _elements_at(text, start)
     for end in ends:
         two = any(text[start:e] in NO_SURNAME_ELEMENTS for e in range(start + 2, end - 1))
@@ -348,8 +357,13 @@ JAPANESE_SURNAMES = frozenset(_JAPANESE_SURNAMES.split())
 given name (桥本龙太郎, 村山富市, 羽田孜)."""
 
 
+_JAPANESE_FIRST = frozenset(surname[0] for surname in JAPANESE_SURNAMES)
+
+
 def japanese_name_at(text: str, start: int) -> str | None:
     """A Japanese surname and a given name of 1-3 characters (or none: 桥本), ending where the text stops."""
+    if text[start : start + 1] not in _JAPANESE_FIRST:
+        return None
     for surname in (3, 2, 1):
         if text[start : start + surname] not in JAPANESE_SURNAMES:
             continue
