@@ -11,7 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
-from operator import mul
+from itertools import compress, repeat
+from operator import and_, mul
 from pathlib import Path
 
 from builders.enrich.names import NOT_PERSON_LAST, common_word, looks_like_name
@@ -105,19 +106,53 @@ def _place_words() -> frozenset[str]:
     return place_names() | frozenset(w for w, t in jieba_tokenizer().tags.items() if t == "ns")
 
 
+PERSON, PLACE, ORG_END = 1, 2, 4
+"""What a word may be in an article (:func:`_word_roles`), as bits."""
+_ROLES: dict[str, int] = {}
+"""The roles of every word seen, memoised: most words of any article are common words seen before."""
+MAX_ROLE_WORDS = 1 << 17
+"""Words remembered in :data:`_ROLES` before it starts afresh."""
+
+
+def _word_roles(word: str) -> int:
+    """:data:`PERSON`: a name (a famous person in the dictionary, or an unknown word of 2-3 characters
+    with a surname that :func:`_person_word` takes); :data:`PLACE`: a place (:func:`_is_place`);
+    :data:`ORG_END`: it ends like an organization (:data:`ORG_ENDINGS`)."""
+    words, famous = _dictionary_sets()
+    candidate = word in famous or (word not in words and 2 <= len(word) <= 3 and has_surname(word))
+    roles = PERSON if candidate and _person_word(word) else 0
+    if word in _place_words() and _is_place(word):
+        roles |= PLACE
+    if word[-1:] in _ORG_LAST and word.endswith(ORG_ENDINGS):
+        roles |= ORG_END
+    return roles
+
+
+def _with_role(unique: Unique, role: int) -> list[str]:
+    """The words of ``unique`` that may play ``role``, in order: a look-up per word and a selection
+    in C, the roles of words not seen before worked out once."""
+    try:
+        roles = list(map(_ROLES.__getitem__, unique))
+    except KeyError:
+        missing = set(unique).difference(_ROLES)
+        if len(_ROLES) + len(missing) > MAX_ROLE_WORDS:
+            _ROLES.clear()
+            missing = set(unique)
+        _ROLES.update((word, _word_roles(word)) for word in missing)
+        roles = list(map(_ROLES.__getitem__, unique))
+    return list(compress(unique, map(and_, roles, repeat(role))))
+
+
 def token_persons(tokens: Sequence[str], unique: Unique | None = None) -> list[str]:
     """Tokens that are names: unknown words the HMM tags nr (two-character ones only before 说,
     介绍…), or famous people in the dictionary (nrfg); in order of first mention (``unique``:
     see :data:`Unique`)."""
-    unique = _unique(tokens, unique)
-    words, famous = _dictionary_sets()
-    candidates = famous.intersection(unique) | {w for w in unique.keys() - words if 2 <= len(w) <= 3 and has_surname(w)}
-    names = {w for w in candidates if _person_word(w)}
+    names = _with_role(_unique(tokens, unique), PERSON)
     if not names:
         return []
     short = {w for w in names if len(w) == 2}
     spoken = {tokens[i] for i in _positions(tokens, short) if i + 1 < len(tokens) and tokens[i + 1].startswith(SPEECH)}
-    return [w for w in unique if w in names and (w not in short or w in spoken)]
+    return [w for w in names if w not in short or w in spoken]
 
 
 @cache
@@ -148,9 +183,7 @@ def towns(text: str) -> list[str]:
 
 def places(tokens: Sequence[str], text: str = "", unique: Unique | None = None) -> list[str]:
     """Place names: gazetteer names, named places (ns) and towns, at least two characters."""
-    unique = _unique(tokens, unique)
-    candidates = {w for w in _place_words().intersection(unique) if _is_place(w)}
-    return _dedup([w for w in unique if w in candidates] + towns(text) if candidates else towns(text))
+    return _dedup(_with_role(_unique(tokens, unique), PLACE) + towns(text))
 
 
 def _org_at(tokens: Sequence[str], end: int) -> str | None:
@@ -165,7 +198,7 @@ def _org_at(tokens: Sequence[str], end: int) -> str | None:
 
 def organizations(tokens: Sequence[str], unique: Unique | None = None) -> list[str]:
     """Organizations: dictionary ``nt`` words and noun runs ending in an organ word (开化农商银行)."""
-    ending = [w for w in _unique(tokens, unique) if w[-1:] in _ORG_LAST and w.endswith(ORG_ENDINGS)]
+    ending = _with_role(_unique(tokens, unique), ORG_END)
     named = {w for w in ending if len(w) >= 2 and tag(w) == "nt"}
     heads = {w for w in ending if w.endswith(ORG_HEADS)} - named
     found = []
