@@ -214,12 +214,16 @@ def test_remembered_mixed_blocks_stay_jiebas(loaded: segment.Jieba, monkeypatch:
     fast = loaded.fast
     assert isinstance(fast, fast_segment.FastJieba)
     monkeypatch.setattr(fast_segment, "MAX_REMEMBERED", 3)
-    monkeypatch.setattr(fast, "_mixed_seen", {})
+    for memory in ("_mixed_seen", "_pieces_seen", "_runs_seen"):
+        monkeypatch.setattr(fast, memory, {})
     text = "3月15日，2021年GDP增长8.5%。3月15日上午，A股和4S店"
     first = loaded.cut(text)
     first.clear()
     assert loaded.cut(text) == loaded.lcut(text)
-    assert 0 < len(fast._mixed_seen) <= 3
+    assert loaded.words(text) == [w for w in loaded.lcut(text) if not w.isspace()]
+    assert 0 < len(fast._mixed_seen) <= 3 and 0 < len(fast._pieces_seen) <= 3 and 0 < len(fast._runs_seen) <= 3
+    fast._mixed_seen.clear()  # the pieces and runs alone, remembered
+    assert loaded.cut(text) == loaded.lcut(text)
 
 
 def test_jieba_is_loaded_without_pkg_resources(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ returns ``None`` and jieba alone is used. The output never depends on which one 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,11 @@ class FastJieba:
     """Any run of block characters (``[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]*``)."""
     _mixed_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """Words of the mixed blocks cut so far (:meth:`_mixed_words`)."""
+    _pieces_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Route words of the pieces of mixed blocks seen so far (numbers, years, letters recur far more
+    often than whole blocks: 2021 in 2021年 and 2021年底)."""
+    _runs_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Words of the unknown runs seen so far (:meth:`_unknown_run`)."""
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` in order, whitespace included, as jieba cuts them.
@@ -176,12 +181,7 @@ class FastJieba:
     def _mixed_words(self, block: str) -> list[str]:
         """:meth:`_cut_mixed`, remembered: mixed blocks repeat (``3月15日``, ``2021年``); the
         returned list is shared, never to be changed."""
-        words = self._mixed_seen.get(block)
-        if words is None:
-            if len(self._mixed_seen) >= MAX_REMEMBERED:
-                self._mixed_seen.clear()
-            words = self._mixed_seen[block] = self._cut_mixed(block)
-        return words
+        return _remembered(self._mixed_seen, block, self._cut_mixed)
 
     def _cut_mixed(self, block: str) -> list[str]:
         """jieba's words of a block mixing ideographs and other characters (see the module's docstring)."""
@@ -200,9 +200,12 @@ class FastJieba:
         return words
 
     def _unknown_run(self, run: str) -> list[str]:
-        """``__cut_DAG`` on a run of single-character route words."""
+        """``__cut_DAG`` on a run of single-character route words (remembered: a shared list)."""
         if len(run) == 1:
             return [run]
+        return _remembered(self._runs_seen, run, self._cut_unknown_run)
+
+    def _cut_unknown_run(self, run: str) -> list[str]:
         if self.tokenizer.FREQ.get(run):
             return list(run)
         return list(self.hmm_cut(run))
@@ -226,6 +229,10 @@ class FastJieba:
                    for e in range(cut + 1, min(len(block), s + longest) + 1))
 
     def _piece_route(self, piece: str) -> list[str]:
+        """jieba's route over one piece of a mixed block (remembered: a shared list)."""
+        return _remembered(self._pieces_seen, piece, self._route_piece)
+
+    def _route_piece(self, piece: str) -> list[str]:
         if PURE_HAN.fullmatch(piece):
             words: list[str] = self.rust.cut(piece, False)
             return words
@@ -247,6 +254,16 @@ class FastJieba:
         freq, n = self.tokenizer.FREQ, len(piece)
         return {k: [i for i in range(k, min(n, k + self.longest_word)) if freq.get(piece[k : i + 1])] or [k]
                 for k in range(n)}
+
+
+def _remembered(seen: dict[str, list[str]], key: str, compute: Callable[[str], list[str]]) -> list[str]:
+    """``compute(key)``, remembered in ``seen`` (which starts afresh at :data:`MAX_REMEMBERED` entries)."""
+    words = seen.get(key)
+    if words is None:
+        if len(seen) >= MAX_REMEMBERED:
+            seen.clear()
+        words = seen[key] = compute(key)
+    return words
 
 
 def _first(span: tuple[int, int, list[str]]) -> int:
