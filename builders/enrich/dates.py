@@ -79,8 +79,12 @@ class YearGuess:
 
 
 def normalize(text: str) -> str:
-    """Full-width digits and brackets to half-width (NFKC)."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width digits and brackets to half-width (NFKC).
+
+    Line by line: a line break composes and reorders with nothing, so NFKC of the text is NFKC of
+    its lines joined again, and a line already in NFKC passes its quick check and is left as it is
+    (a page is no longer normalised whole for one full-width colon)."""
+    return "\n".join([unicodedata.normalize("NFKC", line) for line in text.split("\n")])
 
 
 _HAN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
