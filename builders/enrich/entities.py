@@ -128,26 +128,32 @@ def _word_roles(word: str) -> int:
     return roles
 
 
-def _with_role(unique: Unique, role: int) -> list[str]:
-    """The words of ``unique`` that may play ``role``, in order: a look-up per word and a selection
-    in C, the roles of words not seen before worked out once."""
+def word_roles(unique: Unique) -> list[int]:
+    """The roles (:func:`_word_roles`) of the words of ``unique``, in order: a look-up per word in C,
+    the roles of words not seen before worked out once. An article's passes may share them."""
     try:
-        roles = list(map(_ROLES.__getitem__, unique))
+        return list(map(_ROLES.__getitem__, unique))
     except KeyError:
         missing = set(unique).difference(_ROLES)
         if len(_ROLES) + len(missing) > MAX_ROLE_WORDS:
             _ROLES.clear()
             missing = set(unique)
         _ROLES.update((word, _word_roles(word)) for word in missing)
-        roles = list(map(_ROLES.__getitem__, unique))
-    return list(compress(unique, map(and_, roles, repeat(role))))
+        return list(map(_ROLES.__getitem__, unique))
 
 
-def token_persons(tokens: Sequence[str], unique: Unique | None = None) -> list[str]:
+def _with_role(unique: Unique, role: int, roles: Sequence[int] | None) -> list[str]:
+    """The words of ``unique`` that may play ``role``, in order (selected in C); ``roles``: their
+    :func:`word_roles`, when the caller has them."""
+    return list(compress(unique, map(and_, word_roles(unique) if roles is None else roles, repeat(role))))
+
+
+def token_persons(tokens: Sequence[str], unique: Unique | None = None, roles: Sequence[int] | None = None
+                  ) -> list[str]:
     """Tokens that are names: unknown words the HMM tags nr (two-character ones only before 说,
     介绍…), or famous people in the dictionary (nrfg); in order of first mention (``unique``:
-    see :data:`Unique`)."""
-    names = _with_role(_unique(tokens, unique), PERSON)
+    see :data:`Unique`; ``roles``: its :func:`word_roles`)."""
+    names = _with_role(_unique(tokens, unique), PERSON, roles)
     if not names:
         return []
     short = {w for w in names if len(w) == 2}
@@ -181,9 +187,10 @@ def towns(text: str) -> list[str]:
     )
 
 
-def places(tokens: Sequence[str], text: str = "", unique: Unique | None = None) -> list[str]:
+def places(tokens: Sequence[str], text: str = "", unique: Unique | None = None, roles: Sequence[int] | None = None
+           ) -> list[str]:
     """Place names: gazetteer names, named places (ns) and towns, at least two characters."""
-    return _dedup(_with_role(_unique(tokens, unique), PLACE) + towns(text))
+    return _dedup(_with_role(_unique(tokens, unique), PLACE, roles) + towns(text))
 
 
 def _org_at(tokens: Sequence[str], end: int) -> str | None:
@@ -196,9 +203,10 @@ def _org_at(tokens: Sequence[str], end: int) -> str | None:
     return name if start < end and len(name) >= MIN_ORG_CHARS else None
 
 
-def organizations(tokens: Sequence[str], unique: Unique | None = None) -> list[str]:
+def organizations(tokens: Sequence[str], unique: Unique | None = None, roles: Sequence[int] | None = None
+                  ) -> list[str]:
     """Organizations: dictionary ``nt`` words and noun runs ending in an organ word (开化农商银行)."""
-    ending = _with_role(_unique(tokens, unique), ORG_END)
+    ending = _with_role(_unique(tokens, unique), ORG_END, roles)
     named = {w for w in ending if len(w) >= 2 and tag(w) == "nt"}
     heads = {w for w in ending if w.endswith(ORG_HEADS)} - named
     found = []

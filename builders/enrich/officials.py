@@ -167,7 +167,7 @@ class TokenStarts:
     over the offsets, instead of a dict made for every text of which a few entries are asked for)."""
 
     def __init__(self, tokens: Sequence[str]) -> None:
-        self.starts = [0, *accumulate(map(len, tokens))]
+        self.starts = list(accumulate(map(len, tokens), initial=0))
 
     def get(self, offset: int) -> int | None:
         """The index of the token starting at ``offset`` (the number of tokens at the end), or None."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builders.enrich.dates import YearGuess, article_date, infer_year
-from builders.enrich.entities import keywords, organizations, places, token_persons
+from builders.enrich.entities import keywords, organizations, places, token_persons, word_roles
 from builders.enrich.officials import officials_and_listed
 from builders.enrich.path_dates import PathDate, path_date
 from builders.enrich.region import infer_region, region_counts, region_of_code
@@ -93,15 +93,16 @@ def enrich_text(draft: ArticleDraft, tokens: list[str], counts: Counter[str] | N
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
     counts = Counter(tokens) if counts is None else counts
+    roles = word_roles(counts)
     officials, listed = officials_and_listed(compact, tokens, draft.title_lines)
-    found = [o.name for o in officials] + listed + token_persons(tokens, counts)
+    found = [o.name for o in officials] + listed + token_persons(tokens, counts, roles)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(
         tokens=tokens,
         keywords=keywords(tokens, counts=counts),
         persons=persons,
-        places=_by_first_mention(places(tokens, body, counts), compact),
-        organizations=organizations(tokens, counts),
+        places=_by_first_mention(places(tokens, body, counts, roles), compact),
+        organizations=organizations(tokens, counts, roles),
         officials=officials,
     )
 
