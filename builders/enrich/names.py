@@ -142,7 +142,11 @@ PLACE_LEVELS = ("省", "市", "县", "区", "州", "旗")
 def _starts_place(rest: str) -> bool:
     """``rest`` starts with the full name of a province, prefecture or county (山东省, 金山区)."""
     names = place_names()
-    return any(rest[:k].endswith(PLACE_LEVELS) and rest[:k] in names for k in range(2, 8))
+    for k in range(2, max(2, min(len(rest), 7)) + 1):  # a longer k repeats the whole of rest
+        head = rest[:k]
+        if head.endswith(PLACE_LEVELS) and head in names:
+            return True
+    return False
 
 
 def _whole_words(name: str, words: Sequence[str]) -> bool:

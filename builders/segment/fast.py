@@ -160,7 +160,7 @@ class FastJieba:
             start = len(text) - _end(HAN_RUN.match(reverse, len(text) - m.start()))
             end = _end(self.run.match(text, m.end()))
             spans.append((start, end, self._mixed_words(text[start:end])))
-        spans.sort(key=_first)
+        spans.sort()  # by start: spans never share one, so the word lists are never compared
         return spans
 
     def _cut(self, text: str, keep_space: bool) -> list[str]:
@@ -264,10 +264,6 @@ def _remembered(seen: dict[str, list[str]], key: str, compute: Callable[[str], l
             seen.clear()
         words = seen[key] = compute(key)
     return words
-
-
-def _first(span: tuple[int, int, list[str]]) -> int:
-    return span[0]
 
 
 def _end(match: re.Match[str] | None) -> int:
