@@ -93,19 +93,6 @@ def _person_word(word: str) -> bool:
     return len(word) == 2 or not (known(word[:2]) and not tag(word[:2]).startswith("nr"))
 
 
-@cache
-def _dictionary_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """(dictionary words, famous people: dictionary words tagged nrfg of 3+ characters)."""
-    tags = jieba_tokenizer().tags
-    return frozenset(tags), frozenset(w for w, t in tags.items() if t == "nrfg" and len(w) >= 3)
-
-
-@cache
-def _place_words() -> frozenset[str]:
-    """Every word that may be a place: gazetteer names and dictionary ns words."""
-    return place_names() | frozenset(w for w, t in jieba_tokenizer().tags.items() if t == "ns")
-
-
 PERSON, PLACE, ORG_END = 1, 2, 4
 """What a word may be in an article (:func:`_word_roles`), as bits."""
 _ROLES: dict[str, int] = {}
@@ -115,13 +102,16 @@ MAX_ROLE_WORDS = 1 << 17
 
 
 def _word_roles(word: str) -> int:
-    """:data:`PERSON`: a name (a famous person in the dictionary, or an unknown word of 2-3 characters
-    with a surname that :func:`_person_word` takes); :data:`PLACE`: a place (:func:`_is_place`);
-    :data:`ORG_END`: it ends like an organization (:data:`ORG_ENDINGS`)."""
-    words, famous = _dictionary_sets()
-    candidate = word in famous or (word not in words and 2 <= len(word) <= 3 and has_surname(word))
+    """:data:`PERSON`: a name (a famous person in the dictionary: tagged nrfg, 3+ characters; or an
+    unknown word of 2-3 characters with a surname) that :func:`_person_word` takes; :data:`PLACE`: a
+    gazetteer name or dictionary ns word that is a place (:func:`_is_place`); :data:`ORG_END`: it ends
+    like an organization (:data:`ORG_ENDINGS`). Read off the tag table per word: no set of all the
+    dictionary's famous people or places is made."""
+    dictionary_tag = jieba_tokenizer().tags.get(word)  # None: no dictionary word
+    famous = dictionary_tag == "nrfg" and len(word) >= 3
+    candidate = famous or (dictionary_tag is None and 2 <= len(word) <= 3 and has_surname(word))
     roles = PERSON if candidate and _person_word(word) else 0
-    if word in _place_words() and _is_place(word):
+    if (dictionary_tag == "ns" or word in place_names()) and _is_place(word):
         roles |= PLACE
     if word[-1:] in _ORG_LAST and word.endswith(ORG_ENDINGS):
         roles |= ORG_END
