@@ -74,7 +74,7 @@ def looks_like_name(name: str) -> bool:
         return False
     if name[0] in NOT_FIRST or NOT_INSIDE.intersection(name):
         return False
-    if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+    if not _HAN_WORD.fullmatch(name):
         return False
     if tag(name[:2])[0] in FUNCTION_TAGS or tag(name)[0] in FUNCTION_TAGS:
         return False
@@ -101,6 +101,7 @@ NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格�
 """Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 南清园, 林草局, 李某)."""
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_HAN_WORD = re.compile("[\u4e00-\u9fff]+")
 
 
 @cache
