@@ -56,6 +56,8 @@ _UNIT = re.compile(r"^[万亿个元人户家名件项位座所条米吨亩多余
 _PLAN = re.compile(r"(?=[“\"十])[“\"]?(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
 _ANNIVERSARY = re.compile(r"(中国共产党成立|建党|新中国成立|建国|改革开放)(\d{2,3}|[一二三四五六七八九十百]+)周年")
 _DATELINE = re.compile(r"(?=\d)(?<![\d年])(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
+_PLAN_AT = re.compile("五(?<=十[一二三四五]五)")
+"""What every :data:`_PLAN` holds (十三五), found by a fast scan for 五."""
 _WEEKDAY_AFTER_DAY = re.compile(r"日\s*[（(]?\s*(?:周|星期)")
 """What every :data:`_DATELINE` holds, found by a fast literal scan (most pages print no weekday)."""
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
@@ -164,7 +166,7 @@ def _number(word: str) -> int | None:
 def event_years(text: str) -> list[Mention]:
     """Events that name their year: plan starts and ends, anniversaries."""
     found = []
-    plans = "开局" in text or "起步" in text or "收官" in text  # what a plan event needs: most pages have none
+    plans = ("开局" in text or "起步" in text or "收官" in text) and _PLAN_AT.search(text)  # most pages have none
     for m in _PLAN.finditer(text) if plans else ():
         start = PLANS[m.group(1)]
         found.append(Mention(start if m.group(2) in ("开局", "起步") else start + 4, m.group(0)))
@@ -229,9 +231,17 @@ def _date_or_none(year: int, month: int, day: int) -> datetime.date | None:
         return None
 
 
+def _has_year_month(text: str) -> bool:
+    """Whether the text writes a month with its year (2018年10月): what every full date, banner
+    date and :func:`year_months` entry needs, found by a fast scan for 年 (most pages have none)."""
+    return _YEAR_MONTH_AT.search(text) is not None
+
+
 def dated_years(text: str, datelines: Iterable[tuple[int, int]]) -> list[Mention]:
     """Print years shown by a full date a few days before a dateline of the page (year-crossing too)."""
-    found = []
+    found: list[Mention] = []
+    if not _has_year_month(text):
+        return found
     leads = set(datelines)
     for m in _FULL_DATE.finditer(text):
         year = int(m.group(1))
@@ -248,7 +258,9 @@ def dated_years(text: str, datelines: Iterable[tuple[int, int]]) -> list[Mention
 
 def banner_years(text: str) -> list[Mention]:
     """Full dates printed with their (right) weekday, as a page banner prints its date."""
-    found = []
+    found: list[Mention] = []
+    if not _has_year_month(text):
+        return found
     for m in _BANNER.finditer(text):
         when = _date_or_none(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if when and when.isoweekday() == _WEEKDAYS[m.group(4)]:
@@ -272,13 +284,14 @@ class Evidence:
     """:func:`era_floor` of the text."""
 
 
+_YEAR_MONTH_AT = re.compile(r"年(?<=(?:19|20)\d\d年)\d{1,2}月")
 _YEAR_MONTH = re.compile(r"(?=[12])((?:19|20)\d\d)年(\d{1,2})月")
 
 
 def year_months(text: str) -> dict[int, set[int]]:
     """{year: months written with it} of dates that are no target (将于2019年10月 is one)."""
     found: dict[int, set[int]] = {}
-    for m in _YEAR_MONTH.finditer(text):
+    for m in _YEAR_MONTH.finditer(text) if _has_year_month(text) else ():
         if not _TARGET.search(text[max(0, m.start() - 6) : m.start()]) and 1 <= int(m.group(2)) <= 12:
             found.setdefault(int(m.group(1)), set()).add(int(m.group(2)))
     return found
