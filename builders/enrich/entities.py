@@ -263,13 +263,13 @@ def _remember_weights(counts: Mapping[str, int]) -> None:
         _KEYWORD_WEIGHT[word] = -idf.get(word, median) if keyword else _NO_KEYWORD
 
 
-def keywords(tokens: Sequence[str], k: int = TOP_K, counts: Mapping[str, int] | None = None) -> list[str]:
-    """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens; ties by first mention.
-    ``counts``: ``Counter(tokens)``, when the caller has it already.
+def keywords(tokens: Sequence[str] | Counter[str], k: int = TOP_K) -> list[str]:
+    """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens (or their ``Counter``,
+    when the caller has it already); ties by first mention.
 
     The scores (count x minus IDF) are made and sorted in C: a stable sort of the word indexes by
     score keeps ties in order of first mention (the counts' insertion order)."""
-    counts = Counter(tokens) if counts is None else counts
+    counts = tokens if isinstance(tokens, Counter) else Counter(tokens)
     try:
         weights = list(map(_KEYWORD_WEIGHT.__getitem__, counts))
     except KeyError:

@@ -99,7 +99,7 @@ def enrich_text(draft: ArticleDraft, tokens: list[str], counts: Counter[str] | N
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(
         tokens=tokens,
-        keywords=keywords(tokens, counts=counts),
+        keywords=keywords(counts),
         persons=persons,
         places=_by_first_mention(places(tokens, body, counts, roles), compact),
         organizations=organizations(tokens, counts, roles),
