@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from builders.enrich.dates import article_date, digit_years, infer_year, weekday_years
+from builders.enrich.dates import article_date, digit_years, infer_year, normalize, weekday_years
 
 JUNE = [(6, 12)]
 """A dateline in the middle of the year: the latest year written as a date is the print year."""
@@ -199,3 +202,12 @@ def test_weekday_datelines_need_a_digit_first() -> None:
 
     assert weekday_datelines("10月20日(周六)，12月1日 星期日，2018年5月4日（周五）") == [
         (10, 20, 6, "10月20日(周六)"), (12, 1, 7, "12月1日 星期日")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["中国", "ab", "\n", "\r\n", "１２", "：", "…", "①", "\u3000", "\u0301", "\u0308",
+                                 "\u1100", "\u1161", "\u11a8", "ｶ", "ﾞ", "\u3099", "A\u030a", "\ufb01", "\u2028"]),
+                max_size=20))
+def test_normalize_line_by_line_is_nfkc_of_the_whole_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert normalize(text) == unicodedata.normalize("NFKC", text)

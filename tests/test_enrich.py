@@ -13,6 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builders.enrich.page import enrich_page
 from builders.parse.page import parse_page
@@ -175,3 +177,29 @@ def test_manifest_wins(gold_pages: dict) -> None:
     assert {a.date for a in articles} == {datetime.date(2018, 10, 21)}
     assert {a.region.county if a.region else None for a in articles} == {"莲都区"}
     assert articles[0].manifest_fields == ["date", "region"]
+
+
+WORDS = ["县委", "书记", "乡村", "振兴", "的", "了", "2021", "工作", "会议", "庆元", "甲乙丙", "，", "。", "产业"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60), st.integers(1, 12))
+def test_keywords_are_the_top_tf_idf_words_ties_by_first_mention(tokens: list[str], k: int) -> None:
+    """The scores sorted in C give what a plain heap over (-count x IDF, first mention) gives."""
+    import heapq
+    from collections import Counter
+
+    from builders.enrich.entities import _idf, _keyword_word, keywords, stop_words
+
+    idf, median = _idf()
+    scored = [(-n * idf.get(w, median), i, w) for i, (w, n) in enumerate(Counter(tokens).items())
+              if _keyword_word(w) and w not in stop_words()]
+    assert keywords(tokens, k) == [w for _, _, w in heapq.nsmallest(k, scored)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sets(st.sampled_from(WORDS), max_size=8))
+def test_token_positions_by_index_or_by_loop_agree(tokens: list[str], words: set[str]) -> None:
+    from builders.enrich.entities import _positions
+
+    assert _positions(tokens, words) == [i for i, w in enumerate(tokens) if w in words]

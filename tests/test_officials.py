@@ -260,3 +260,21 @@ def test_token_starts_are_the_offsets_tokens_begin_at() -> None:
 
     starts = TokenStarts(["县委", "书记", "甲乙", "说"])
     assert [starts.get(k) for k in range(8)] == [0, None, 1, None, 2, None, 3, 4]
+
+
+def test_every_name_form_that_needs_a_surname_starts_with_one() -> None:
+    """``chinese_name_at`` returns None at once without a surname: it must be what each of its name
+    forms needs (married names' surnames and the prepositions 向, 于, 常 are all surnames)."""
+    from builders.enrich.names import MARRIED_SURNAMES, chinese_name_at
+    from builders.parse.surnames import SURNAMES
+
+    assert MARRIED_SURNAMES <= SURNAMES
+    assert set("向于常") <= SURNAMES
+    words = ["要求", "大家"]
+    assert chinese_name_at("要求大家", 0, words) is None
+    assert chinese_name_at("向红兵说", 0, ["向", "红兵", "说"]) == "向红兵"
+
+
+def test_a_heading_without_a_post_adds_no_official() -> None:
+    found, _ = officials_and_listed("会议召开。", ["会议", "召开", "。"], ["村民代表大会", "县长王建国调研"])
+    assert [(o.name, o.title) for o in found] == [("王建国", "县长")]

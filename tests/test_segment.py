@@ -49,7 +49,9 @@ def test_equals_jieba_on_seeds_and_golden_pages(loaded: segment.Jieba) -> None:
 def test_equals_jieba_on_generated_pages(loaded: segment.Jieba) -> None:
     for index in range(0, 600, 3):  # 200 varied pages: names, numbers, both layouts, page breaks
         for text in texts_of(make_page(index)):
-            assert loaded.cut(text) == loaded.lcut(text)
+            expected = loaded.lcut(text)
+            assert loaded.cut(text) == expected
+            assert loaded.words(text) == [w for w in expected if not w.isspace()]
 
 
 @pytest.mark.parametrize(
@@ -61,6 +63,8 @@ def test_equals_jieba_on_generated_pages(loaded: segment.Jieba) -> None:
         "２０２１年１２月，ＧＤＰ",  # full-width digits and letters
         "庆元县百山祖镇和开化县",  # user-dictionary places
         "中国2号、年2021和2021年 \r\n 县城\r\n",  # a block that only starts or ends with ideographs; CRLF
+        "\ue000县城\ue000\ue000召开2021年\ue000会议\x1c\x1f大会",  # the words' placeholder; whitespace to Python only
+        "GDP增长8.5%和A股 县城2021年3月15日",  # mixed blocks first and last, one after a space
         "",
     ],
 )
@@ -99,7 +103,7 @@ def test_mixed_blocks_equal_jieba(loaded: segment.Jieba, text: str) -> None:
 
 
 MIXED_PARTS = st.sampled_from(["可达", "降至", "再过", "万道", "年来", "多起", "公里", "中国", "的", "了", "甲乙",
-                               "60", "2000", "1.1", "3", "-", ".", "%", "+", "#", "&", "_", "A", "S", "GDP",
+                               " ", "，", "60", "2000", "1.1", "3", "-", ".", "%", "+", "#", "&", "_", "A", "S", "GDP",
                                "A股", "4S店", "T恤", "AB型", "B超", "CD机"])
 
 
@@ -109,7 +113,9 @@ def test_random_mixed_blocks_equal_jieba(parts: list[str]) -> None:
     """Ideographs, digits, letters, signs and the mixed dictionary words in every order."""
     loaded = segment.jieba_tokenizer()
     text = "".join(parts)
-    assert loaded.cut(text) == loaded.lcut(text)
+    expected = loaded.lcut(text)
+    assert loaded.cut(text) == expected
+    assert loaded.words(text) == [w for w in expected if not w.isspace()]
 
 
 def test_a_disagreeing_rjieba_is_not_used(loaded: segment.Jieba, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -208,12 +214,16 @@ def test_remembered_mixed_blocks_stay_jiebas(loaded: segment.Jieba, monkeypatch:
     fast = loaded.fast
     assert isinstance(fast, fast_segment.FastJieba)
     monkeypatch.setattr(fast_segment, "MAX_REMEMBERED", 3)
-    monkeypatch.setattr(fast, "_mixed_seen", {})
+    for memory in ("_mixed_seen", "_pieces_seen", "_runs_seen"):
+        monkeypatch.setattr(fast, memory, {})
     text = "3月15日，2021年GDP增长8.5%。3月15日上午，A股和4S店"
     first = loaded.cut(text)
     first.clear()
     assert loaded.cut(text) == loaded.lcut(text)
-    assert 0 < len(fast._mixed_seen) <= 3
+    assert loaded.words(text) == [w for w in loaded.lcut(text) if not w.isspace()]
+    assert 0 < len(fast._mixed_seen) <= 3 and 0 < len(fast._pieces_seen) <= 3 and 0 < len(fast._runs_seen) <= 3
+    fast._mixed_seen.clear()  # the pieces and runs alone, remembered
+    assert loaded.cut(text) == loaded.lcut(text)
 
 
 def test_jieba_is_loaded_without_pkg_resources(tmp_path: Path) -> None:

@@ -7,11 +7,12 @@ HMM, one short token at a time. Lists are de-duplicated in order of first mentio
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
+from itertools import compress, repeat
+from operator import and_, mul
 from pathlib import Path
 
 from builders.enrich.names import NOT_PERSON_LAST, common_word, looks_like_name
@@ -51,8 +52,34 @@ def _dedup(words: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+FEW_WORDS = 5
+"""Up to this many words, :func:`_positions` finds each by ``index`` (a scan in C per word, some
+five times cheaper than a step of a Python loop over the tokens)."""
+
+
 def _positions(tokens: Sequence[str], words: set[str]) -> list[int]:
-    return [i for i, w in enumerate(tokens) if w in words] if words else []
+    """Where the tokens are any of ``words``, in order."""
+    if len(words) > FEW_WORDS:
+        return [i for i, w in enumerate(tokens) if w in words]
+    found = []
+    for word in words:
+        at = -1
+        try:
+            while True:
+                at = tokens.index(word, at + 1)
+                found.append(at)
+        except ValueError:
+            pass
+    return sorted(found)
+
+
+Unique = Mapping[str, int] | Mapping[str, None]
+"""An article's distinct tokens in order of first mention: ``Counter(tokens)`` (the keys), which
+the article's passes share (:func:`builders.enrich.page.enrich_text`) instead of each making its own."""
+
+
+def _unique(tokens: Sequence[str], unique: Unique | None) -> Unique:
+    return dict.fromkeys(tokens) if unique is None else unique
 
 
 @lru_cache(maxsize=1 << 16)
@@ -67,29 +94,66 @@ def _person_word(word: str) -> bool:
     return len(word) == 2 or not (known(word[:2]) and not tag(word[:2]).startswith("nr"))
 
 
-@cache
-def _dictionary_sets() -> tuple[frozenset[str], frozenset[str]]:
-    """(dictionary words, famous people: dictionary words tagged nrfg of 3+ characters)."""
-    tags = jieba_tokenizer().tags
-    return frozenset(tags), frozenset(w for w, t in tags.items() if t == "nrfg" and len(w) >= 3)
+PERSON, PLACE, ORG_NAMED, ORG_HEAD = 1, 2, 4, 8
+"""What a word may be in an article (:func:`_word_roles`), as bits."""
+_ROLES: dict[str, int] = {}
+"""The roles of every word seen, memoised: most words of any article are common words seen before."""
+MAX_ROLE_WORDS = 1 << 17
+"""Words remembered in :data:`_ROLES` before it starts afresh."""
 
 
-@cache
-def _place_words() -> frozenset[str]:
-    """Every word that may be a place: gazetteer names and dictionary ns words."""
-    return place_names() | frozenset(w for w, t in jieba_tokenizer().tags.items() if t == "ns")
+def _word_roles(word: str) -> int:
+    """:data:`PERSON`: a name (a famous person in the dictionary: tagged nrfg, 3+ characters; or an
+    unknown word of 2-3 characters with a surname) that :func:`_person_word` takes; :data:`PLACE`: a
+    gazetteer name or dictionary ns word that is a place (:func:`_is_place`); it ends like an
+    organization (:data:`ORG_ENDINGS`) and is a dictionary ``nt`` word (:data:`ORG_NAMED`) or else ends
+    in an organ word (:data:`ORG_HEAD`). Read off the tag table per word: no set of all the
+    dictionary's famous people or places is made."""
+    dictionary_tag = jieba_tokenizer().tags.get(word)  # None: no dictionary word
+    famous = dictionary_tag == "nrfg" and len(word) >= 3
+    candidate = famous or (dictionary_tag is None and 2 <= len(word) <= 3 and has_surname(word))
+    roles = PERSON if candidate and _person_word(word) else 0
+    if (dictionary_tag == "ns" or word in place_names()) and _is_place(word):
+        roles |= PLACE
+    if word[-1:] in _ORG_LAST and word.endswith(ORG_ENDINGS):  # it ends like an organization
+        if len(word) >= 2 and tag(word) == "nt":
+            roles |= ORG_NAMED
+        elif word.endswith(ORG_HEADS):
+            roles |= ORG_HEAD
+    return roles
 
 
-def token_persons(tokens: Sequence[str]) -> list[str]:
+def word_roles(unique: Unique) -> list[int]:
+    """The roles (:func:`_word_roles`) of the words of ``unique``, in order: a look-up per word in C,
+    the roles of words not seen before worked out once. An article's passes may share them."""
+    try:
+        return list(map(_ROLES.__getitem__, unique))
+    except KeyError:
+        missing = set(unique).difference(_ROLES)
+        if len(_ROLES) + len(missing) > MAX_ROLE_WORDS:
+            _ROLES.clear()
+            missing = set(unique)
+        _ROLES.update((word, _word_roles(word)) for word in missing)
+        return list(map(_ROLES.__getitem__, unique))
+
+
+def _with_role(unique: Unique, role: int, roles: Sequence[int] | None) -> list[str]:
+    """The words of ``unique`` that may play ``role``, in order (selected in C); ``roles``: their
+    :func:`word_roles`, when the caller has them."""
+    return list(compress(unique, map(and_, word_roles(unique) if roles is None else roles, repeat(role))))
+
+
+def token_persons(tokens: Sequence[str], unique: Unique | None = None, roles: Sequence[int] | None = None
+                  ) -> list[str]:
     """Tokens that are names: unknown words the HMM tags nr (two-character ones only before 说,
-    介绍…), or famous people in the dictionary (nrfg); in order of first mention."""
-    words, famous = _dictionary_sets()
-    unique = set(tokens)
-    candidates = (unique & famous) | {w for w in unique - words if 2 <= len(w) <= 3 and has_surname(w)}
-    names = {w for w in candidates if _person_word(w)}
+    介绍…), or famous people in the dictionary (nrfg); in order of first mention (``unique``:
+    see :data:`Unique`; ``roles``: its :func:`word_roles`)."""
+    names = _with_role(_unique(tokens, unique), PERSON, roles)
+    if not names:
+        return []
     short = {w for w in names if len(w) == 2}
     spoken = {tokens[i] for i in _positions(tokens, short) if i + 1 < len(tokens) and tokens[i + 1].startswith(SPEECH)}
-    return [w for w in dict.fromkeys(tokens) if w in names and (w not in short or w in spoken)]
+    return [w for w in names if w not in short or w in spoken]
 
 
 @cache
@@ -99,6 +163,7 @@ def not_places() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_place(word: str) -> bool:
     if word in not_places():
         return False
@@ -117,10 +182,10 @@ def towns(text: str) -> list[str]:
     )
 
 
-def places(tokens: Sequence[str], text: str = "") -> list[str]:
+def places(tokens: Sequence[str], text: str = "", unique: Unique | None = None, roles: Sequence[int] | None = None
+           ) -> list[str]:
     """Place names: gazetteer names, named places (ns) and towns, at least two characters."""
-    candidates = {w for w in set(tokens) & _place_words() if _is_place(w)}
-    return _dedup([w for w in dict.fromkeys(tokens) if w in candidates] + towns(text))
+    return _dedup(_with_role(_unique(tokens, unique), PLACE, roles) + towns(text))
 
 
 def _org_at(tokens: Sequence[str], end: int) -> str | None:
@@ -133,11 +198,13 @@ def _org_at(tokens: Sequence[str], end: int) -> str | None:
     return name if start < end and len(name) >= MIN_ORG_CHARS else None
 
 
-def organizations(tokens: Sequence[str]) -> list[str]:
+def organizations(tokens: Sequence[str], unique: Unique | None = None, roles: Sequence[int] | None = None
+                  ) -> list[str]:
     """Organizations: dictionary ``nt`` words and noun runs ending in an organ word (开化农商银行)."""
-    ending = [w for w in dict.fromkeys(tokens) if w[-1:] in _ORG_LAST and w.endswith(ORG_ENDINGS)]
-    named = {w for w in ending if len(w) >= 2 and tag(w) == "nt"}
-    heads = {w for w in ending if w.endswith(ORG_HEADS)} - named
+    unique = _unique(tokens, unique)
+    roles = word_roles(unique) if roles is None else roles
+    named = set(_with_role(unique, ORG_NAMED, roles))
+    heads = set(_with_role(unique, ORG_HEAD, roles))
     found = []
     for i in _positions(tokens, named | heads):
         org = tokens[i] if tokens[i] in named else _org_at(tokens, i)
@@ -174,27 +241,41 @@ def _keyword_word(word: str) -> bool:
     return len(word) >= 2 and bool(_HAN.match(word)) and not _NUMBER.match(word)
 
 
-_KEYWORD_IDF: dict[str, float | None] = {}
-"""Per word: its IDF (the median for an unknown word) when it may be a keyword, else None."""
+_KEYWORD_WEIGHT: dict[str, float] = {}
+"""Per word: minus its IDF (the median for an unknown word) when it may be a keyword, else +inf
+(a count times it is then the word's score, and +inf sorts after every keyword)."""
 MAX_KEYWORD_WORDS = 1 << 17
-"""Words remembered in :data:`_KEYWORD_IDF` before it starts afresh (bounded: ~15 MB a worker)."""
+"""Words remembered in :data:`_KEYWORD_WEIGHT` before it starts afresh (bounded: ~15 MB a worker)."""
+_NO_KEYWORD = float("inf")
 
 
-def _keyword_idf(word: str) -> float | None:
-    if len(_KEYWORD_IDF) >= MAX_KEYWORD_WORDS:
-        _KEYWORD_IDF.clear()
+def _remember_weights(counts: Mapping[str, int]) -> None:
+    """Put the entries of the counted words in :data:`_KEYWORD_WEIGHT` (all of them: it starts afresh
+    first when they would overflow it)."""
+    missing = set(counts).difference(_KEYWORD_WEIGHT)  # walks the counted words (``keys() - keys()`` walks both)
+    if len(_KEYWORD_WEIGHT) + len(missing) > MAX_KEYWORD_WORDS:
+        _KEYWORD_WEIGHT.clear()
+        missing = set(counts)
     idf, median = _idf()
-    weight = idf.get(word, median) if _keyword_word(word) and word not in stop_words() else None
-    _KEYWORD_IDF[word] = weight
-    return weight
+    stop = stop_words()
+    for word in missing:
+        keyword = _keyword_word(word) and word not in stop
+        _KEYWORD_WEIGHT[word] = -idf.get(word, median) if keyword else _NO_KEYWORD
 
 
-def keywords(tokens: Sequence[str], k: int = TOP_K) -> list[str]:
-    """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens; ties by first mention."""
-    known = _KEYWORD_IDF
-    scored = []
-    for order, (word, count) in enumerate(Counter(tokens).items()):  # insertion order = first mention
-        weight = known[word] if word in known else _keyword_idf(word)
-        if weight is not None:
-            scored.append((-count * weight, order, word))
-    return [word for _, _, word in heapq.nsmallest(k, scored)]
+def keywords(tokens: Sequence[str] | Counter[str], k: int = TOP_K) -> list[str]:
+    """Top ``k`` words by TF-IDF (jieba's IDF table) over the given tokens (or their ``Counter``,
+    when the caller has it already); ties by first mention.
+
+    The scores (count x minus IDF) are made and sorted in C: a stable sort of the word indexes by
+    score keeps ties in order of first mention (the counts' insertion order)."""
+    counts = tokens if isinstance(tokens, Counter) else Counter(tokens)
+    try:
+        weights = list(map(_KEYWORD_WEIGHT.__getitem__, counts))
+    except KeyError:
+        _remember_weights(counts)
+        weights = list(map(_KEYWORD_WEIGHT.__getitem__, counts))
+    scores = list(map(mul, counts.values(), weights))
+    best = sorted(range(len(scores)), key=scores.__getitem__)[:k]
+    words = list(counts)
+    return [words[i] for i in best if scores[i] != _NO_KEYWORD]

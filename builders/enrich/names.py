@@ -74,7 +74,7 @@ def looks_like_name(name: str) -> bool:
         return False
     if name[0] in NOT_FIRST or NOT_INSIDE.intersection(name):
         return False
-    if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+    if not _HAN_WORD.fullmatch(name):
         return False
     if tag(name[:2])[0] in FUNCTION_TAGS or tag(name)[0] in FUNCTION_TAGS:
         return False
@@ -101,6 +101,7 @@ NOT_PERSON_LAST = NOT_LAST | frozenset("摄这后着得来性节党委楼桥格�
 """Endings of words the HMM takes for names that are none (刘宇摄, 盛赞这, 丰收节, 南清园, 林草局, 李某)."""
 """Characters that end no name after a post (安南已于…, 总统曾于…)."""
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_HAN_WORD = re.compile("[\u4e00-\u9fff]+")
 
 
 @cache
@@ -142,7 +143,11 @@ PLACE_LEVELS = ("省", "市", "县", "区", "州", "旗")
 def _starts_place(rest: str) -> bool:
     """``rest`` starts with the full name of a province, prefecture or county (山东省, 金山区)."""
     names = place_names()
-    return any(rest[:k].endswith(PLACE_LEVELS) and rest[:k] in names for k in range(2, 8))
+    for k in range(2, max(2, min(len(rest), 7)) + 1):  # a longer k repeats the whole of rest
+        head = rest[:k]
+        if head.endswith(PLACE_LEVELS) and head in names:
+            return True
+    return False
 
 
 def _whole_words(name: str, words: Sequence[str]) -> bool:
@@ -183,6 +188,8 @@ def _famous(name: str, words: Sequence[str]) -> bool:
 
 
 def _name_like(name: str, words: Sequence[str]) -> bool:
+    if not has_surname(name):  # what each of the three ways to be a name below needs: the cheapest test first
+        return False
     if name[-1] in NOT_LAST or name.endswith(_head_words()) or name.endswith(KINSHIP):
         return False
     if common_word(name) or (len(name) >= 3 and common_word(name[:2])):
@@ -210,7 +217,12 @@ def _head_words() -> tuple[str, ...]:
 def chinese_name_at(text: str, start: int, words: Sequence[str]) -> str | None:
     """A Chinese name starting at ``start``: 2-4 characters (:func:`looks_like_name`) made of
     whole segmenter words, or stopping before a word that follows names (主持, 的, 在…); a
-    married woman's name with her husband's surname first (陈方安生) when it alone stops."""
+    married woman's name with her husband's surname first (陈方安生) when it alone stops.
+
+    Every candidate starts with a surname (:func:`_name_like`, :data:`MARRIED_SURNAMES`), so
+    without one at ``start`` there is none (most heads and role words are followed by no name)."""
+    if not has_surname(text[start : start + 2]):
+        return None
     candidates = []
     for order, length in enumerate((3, 2, 4)):
         name = text[start : start + length]
@@ -265,8 +277,14 @@ def _dotted_part(word: str) -> bool:
     return len(word) <= 4 and bool(_HAN.match(word)) and word[-1] not in NOT_LAST and tag(word)[0] not in "pcuy"
 
 
+def _dot_after(tokens: Sequence[str], at: int) -> bool:
+    return at + 1 < len(tokens) and tokens[at + 1] in DOTS
+
+
 def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     """A transliterated name made of the words from index ``at`` (罗马诺·普罗迪, 卡里莫夫)."""
+    if at >= len(tokens) or (tokens[at][:1] not in TRANSLITERATION and not _dot_after(tokens, at)):
+        return None  # the first word is no part of a foreign name: none starts here
     words: list[str] = []
     window = tokens[at : at + 10]
     for i, word in enumerate(window):
@@ -300,6 +318,7 @@ NO_SURNAME_ELEMENTS = frozenset(_NO_SURNAME_ELEMENTS.split())
 """Elements of Tibetan and Mongolian names, which have no surname: a name is one or two of
 them (丹增, 多吉才让, 巴音朝鲁)."""
 _ELEMENT_LENGTHS = (4, 3, 2)
+_ELEMENT_FIRST = frozenset(element[0] for element in NO_SURNAME_ELEMENTS)
 
 
 def _elements_at(text: str, start: int) -> list[int]:
@@ -320,6 +339,8 @@ def _elements_at(text: str, start: int) -> list[int]:
 def element_name_at(text: str, start: int) -> str | None:
     """A name of known elements without a surname (Tibetan, Mongolian): two elements, or one
     element, or one element and two more characters, that the text after stops."""
+    if text[start : start + 1] not in _ELEMENT_FIRST:
+        return None
     ends = _elements_at(text, start)
     for end in ends:
         two = any(text[start:e] in NO_SURNAME_ELEMENTS for e in range(start + 2, end - 1))
@@ -341,8 +362,13 @@ JAPANESE_SURNAMES = frozenset(_JAPANESE_SURNAMES.split())
 given name (桥本龙太郎, 村山富市, 羽田孜)."""
 
 
+_JAPANESE_FIRST = frozenset(surname[0] for surname in JAPANESE_SURNAMES)
+
+
 def japanese_name_at(text: str, start: int) -> str | None:
     """A Japanese surname and a given name of 1-3 characters (or none: 桥本), ending where the text stops."""
+    if text[start : start + 1] not in _JAPANESE_FIRST:
+        return None
     for surname in (3, 2, 1):
         if text[start : start + surname] not in JAPANESE_SURNAMES:
             continue

@@ -154,6 +154,8 @@ def officials_and_listed(
     named = {o.name for o in found}
     for line in headings:
         line = "".join(line.split())
+        if head_pattern().search(line) is None:  # no post head: no official, and no need to segment the line
+            continue
         for official in _in_text(line, cut(line))[0]:
             if official.name not in named and official not in found:
                 found.append(official)
@@ -165,7 +167,7 @@ class TokenStarts:
     over the offsets, instead of a dict made for every text of which a few entries are asked for)."""
 
     def __init__(self, tokens: Sequence[str]) -> None:
-        self.starts = [0, *accumulate(map(len, tokens))]
+        self.starts = list(accumulate(map(len, tokens), initial=0))
 
     def get(self, offset: int) -> int | None:
         """The index of the token starting at ``offset`` (the number of tokens at the end), or None."""

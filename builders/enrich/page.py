@@ -10,15 +10,16 @@ in ``manifest_fields``.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from builders.enrich.dates import YearGuess, article_date, infer_year
-from builders.enrich.entities import keywords, organizations, places, token_persons
+from builders.enrich.entities import keywords, organizations, places, token_persons, word_roles
 from builders.enrich.officials import officials_and_listed
 from builders.enrich.path_dates import PathDate, path_date
-from builders.enrich.region import infer_region, region_of_code
+from builders.enrich.region import infer_region, region_counts, region_of_code
 from builders.read.manifest import PageMeta
 from builders.segment.tokenizer import cut
 from schema import Article, ArticleDraft, Official, Region
@@ -57,9 +58,11 @@ def _path_facts(meta: PageMeta, found: PathDate | None) -> tuple[datetime.date |
 
 
 def page_facts(
-    drafts: Sequence[ArticleDraft], text: str, tokens: Iterable[str], meta: PageMeta, source_file: str | None = None
+    drafts: Sequence[ArticleDraft], text: str, tokens: Iterable[str] | Counter[str], meta: PageMeta,
+    source_file: str | None = None,
 ) -> PageFacts:
-    """Year, region, print date and page of a page: the manifest, else the file path, else the text."""
+    """Year, region, print date and page of a page: the manifest, else the file path, else the text
+    (``tokens``: the page's, or their counts)."""
     found = path_date(source_file) if source_file else None
     date, page, fields = _path_facts(meta, found)
     if meta.date:
@@ -84,19 +87,22 @@ class Enrichment:
     officials: list[Official]
 
 
-def enrich_text(draft: ArticleDraft, tokens: list[str]) -> Enrichment:
-    """Entities, officials and keywords of one article from its body tokens."""
+def enrich_text(draft: ArticleDraft, tokens: list[str], counts: Counter[str] | None = None) -> Enrichment:
+    """Entities, officials and keywords of one article from its body tokens (``counts``: ``Counter(tokens)``,
+    when the caller has it: the distinct tokens in order of first mention, shared by the passes below)."""
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
+    counts = Counter(tokens) if counts is None else counts
+    roles = word_roles(counts)
     officials, listed = officials_and_listed(compact, tokens, draft.title_lines)
-    found = [o.name for o in officials] + listed + token_persons(tokens)
+    found = [o.name for o in officials] + listed + token_persons(tokens, counts, roles)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
     return Enrichment(
         tokens=tokens,
-        keywords=keywords(tokens),
+        keywords=keywords(counts),
         persons=persons,
-        places=_by_first_mention(places(tokens, body), compact),
-        organizations=organizations(tokens),
+        places=_by_first_mention(places(tokens, body, counts, roles), compact),
+        organizations=organizations(tokens, counts, roles),
         officials=officials,
     )
 
@@ -144,10 +150,12 @@ def enrich_page(drafts: Sequence[ArticleDraft], text: str, meta: PageMeta | None
     :func:`build_article`."""
     meta = meta or PageMeta()
     token_lists = [cut(d.body) for d in drafts]
+    counters = [Counter(tokens) for tokens in token_lists]
     title_tokens = cut("\n".join(line for d in drafts for line in d.title_lines))
     source_file = drafts[0].source_file if drafts else None
-    facts = page_facts(drafts, text, [t for tokens in token_lists for t in tokens] + title_tokens, meta, source_file)
+    place_counts = region_counts([*counters, Counter(title_tokens)])  # all the region inference reads
+    facts = page_facts(drafts, text, place_counts, meta, source_file)
     return [
-        build_article(draft, enrich_text(draft, tokens), facts, meta, validate)
-        for draft, tokens in zip(drafts, token_lists, strict=True)
+        build_article(draft, enrich_text(draft, tokens, counts), facts, meta, validate)
+        for draft, tokens, counts in zip(drafts, token_lists, counters, strict=True)
     ]

@@ -82,6 +82,24 @@ def _county_names() -> frozenset[str]:
     return frozenset(gaz.full) | frozenset(gaz.short)
 
 
+@cache
+def region_words() -> frozenset[str]:
+    """Every word :func:`infer_region` counts (county names, prefecture and province names): the
+    counts of other words play no part in it."""
+    return _county_names() | frozenset(gazetteer().upper)
+
+
+def region_counts(counters: Iterable[Counter[str]]) -> Counter[str]:
+    """The summed counts of the :func:`region_words` of counted token lists: what :func:`infer_region`
+    of all their tokens together reads (its scores add up exactly in any order)."""
+    names = region_words()
+    merged: Counter[str] = Counter()
+    for counts in counters:
+        for word in names.intersection(counts):
+            merged[word] += counts[word]
+    return merged
+
+
 def _counts(tokens: Iterable[str] | Counter[str]) -> Counter[str]:
     return tokens if isinstance(tokens, Counter) else Counter(tokens)
 
@@ -118,14 +136,14 @@ def prefecture_scores(tokens: Iterable[str] | Counter[str]) -> defaultdict[str, 
     return scores
 
 
-def infer_region(tokens: Iterable[str]) -> Region | None:
+def infer_region(tokens: Iterable[str] | Counter[str]) -> Region | None:
     """The county a page's tokens are about, or None when the evidence is weak or split.
 
     The most mentioned county must reach :data:`MIN_SCORE` and :data:`MARGIN` times the
     next one; among namesakes mentioned as often (鼓楼区 of Nanjing, Fuzhou…), the one whose
     prefecture or province is mentioned most wins, and a tie gives None.
     """
-    counts = Counter(tokens)
+    counts = _counts(tokens)
     county = mention_scores(counts)
     if not county:
         return None

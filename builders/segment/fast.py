@@ -25,7 +25,10 @@ three steps that give jieba's result (:meth:`FastJieba._cut_mixed`):
    (``finalseg``, Python), so a run across a cut point is treated as one run, as jieba does.
 
 Everything else -- how text is cut into blocks, how non-word characters are emitted --
-is jieba's ``Tokenizer.cut`` code path, re-read from jieba's own regexes. On the seed
+is jieba's ``Tokenizer.cut`` code path, re-read from jieba's own regexes. The build's words (whitespace
+dropped, :meth:`FastJieba.words`) come from ONE rjieba call over the whole text, with every
+whitespace run, mixed block and rare character replaced by a placeholder whose words are put
+back after: all-ideograph blocks and the characters between blocks are cut alike by both. On the seed
 pages, the golden cases and 3,624 generated bodies (1.47 M tokens) the result equals
 ``jieba.lcut(HMM=True)`` token for token (``tests/test_segment.py``), and at load a canary
 text is cut both ways: on any difference, or without rjieba, :func:`fast_segmenter`
@@ -35,7 +38,7 @@ returns ``None`` and jieba alone is used. The output never depends on which one 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +46,18 @@ PURE_HAN = re.compile("[\u4e00-\u9fd5]+")
 """What Python jieba's HMM (``finalseg.re_han``) treats as Chinese."""
 RUNS = re.compile("[\u4e00-\u9fd5]+|[^\u4e00-\u9fd5]+")
 """Runs of ideographs and of other characters: where a mixed block may be cut."""
+
+PLACEHOLDER = "\ue000"
+"""What stands in rjieba's input for each span :meth:`FastJieba.words` cuts itself: a private-use
+character, in no block of jieba's nor of jieba-rs's, so rjieba emits it alone and splits blocks there."""
+OWN_CHARS = re.compile("[\ue000\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00010000-\U0010ffff]")
+"""Characters jieba emits alone that jieba-rs may put in a block (its ideograph ranges are wider:
+U+3400-U+4DBF, U+9FD6-U+9FFF, U+F900-U+FAFF, the other planes), and the placeholder itself."""
+SPACES = re.compile(r"\s\s*")
+"""Whitespace as jieba's ``re_skip`` sees it (``str.isspace``: jieba-rs's ``\\s`` is a subset). Written
+``x x*``, not ``x+``: a pattern opening on a character class scans for it fast (twice as fast here)."""
+HAN_RUN = re.compile(f"{PURE_HAN.pattern[:-1]}*")
+NO_WORDS: list[str] = []
 
 MAX_REMEMBERED = 1 << 16
 """Mixed blocks whose words are remembered before the memory starts afresh."""
@@ -78,8 +93,17 @@ class FastJieba:
     longest_mixed: int = 0
     longest_word: int = 0
     """Characters of the longest dictionary word (how far :meth:`_dag` looks)."""
+    others: re.Pattern[str] = re.compile("(?!)")
+    """Runs of the block characters that are no ideographs (``[a-zA-Z0-9+#&._%-]+``): where mixed blocks are."""
+    run: re.Pattern[str] = re.compile("")
+    """Any run of block characters (``[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]*``)."""
     _mixed_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """Words of the mixed blocks cut so far (:meth:`_mixed_words`)."""
+    _pieces_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Route words of the pieces of mixed blocks seen so far (numbers, years, letters recur far more
+    often than whole blocks: 2021 in 2021年 and 2021年底)."""
+    _runs_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """Words of the unknown runs seen so far (:meth:`_unknown_run`)."""
 
     def cut(self, text: str) -> list[str]:
         """The words of ``text`` in order, whitespace included, as jieba cuts them.
@@ -92,8 +116,52 @@ class FastJieba:
         return self._cut(text, keep_space=True)
 
     def words(self, text: str) -> list[str]:
-        """:meth:`cut` without its whitespace tokens (only the text between blocks holds any)."""
-        return self._cut(text, keep_space=False)
+        """:meth:`cut` without its whitespace tokens (only the text between blocks holds any).
+
+        rjieba cuts the whole text in one call, every span it could cut otherwise than jieba
+        replaced by :data:`PLACEHOLDER` (:meth:`_spans`): whitespace, mixed blocks, the characters
+        of :data:`OWN_CHARS`. What is left is all-ideograph blocks, which rjieba cuts as jieba does,
+        and characters outside every block, which both emit one by one. Each placeholder it emits
+        is then replaced by its span's words: a Python step per span, not per block.
+        """
+        spans = self._spans(text)
+        if not spans:
+            words: list[str] = self.rust.cut(text, True)
+            return words
+        pieces, last = [], 0
+        for start, end, _ in spans:
+            pieces.append(text[last:start])
+            last = end
+        pieces.append(text[last:])
+        cut = self.rust.cut(PLACEHOLDER.join(pieces), True)
+        out: list[str] = []
+        at = 0
+        for _, _, span_words in spans:
+            found = cut.index(PLACEHOLDER, at)
+            out += cut[at:found]
+            out += span_words
+            at = found + 1
+        out += cut[at:]
+        return out
+
+    def _spans(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """(start, end, words) of the whitespace runs (no words), the mixed blocks (:meth:`_mixed_words`)
+        and the :data:`OWN_CHARS` (each alone) of ``text``, in order; they never overlap.
+
+        A mixed block is the run of block characters around a run of :attr:`others`: the
+        ideographs before it and every block character after it."""
+        spans = [(m.start(), m.end(), NO_WORDS) for m in SPACES.finditer(text)]
+        spans += [(m.start(), m.end(), [m.group()]) for m in OWN_CHARS.finditer(text)]
+        end, reverse = 0, ""
+        for m in self.others.finditer(text):
+            if m.start() < end:
+                continue  # inside the block of the run before
+            reverse = reverse or text[::-1]
+            start = len(text) - _end(HAN_RUN.match(reverse, len(text) - m.start()))
+            end = _end(self.run.match(text, m.end()))
+            spans.append((start, end, self._mixed_words(text[start:end])))
+        spans.sort()  # by start: spans never share one, so the word lists are never compared
+        return spans
 
     def _cut(self, text: str, keep_space: bool) -> list[str]:
         parts: list[list[str] | None] = []  # None: the next all-ideograph block's words
@@ -113,12 +181,7 @@ class FastJieba:
     def _mixed_words(self, block: str) -> list[str]:
         """:meth:`_cut_mixed`, remembered: mixed blocks repeat (``3月15日``, ``2021年``); the
         returned list is shared, never to be changed."""
-        words = self._mixed_seen.get(block)
-        if words is None:
-            if len(self._mixed_seen) >= MAX_REMEMBERED:
-                self._mixed_seen.clear()
-            words = self._mixed_seen[block] = self._cut_mixed(block)
-        return words
+        return _remembered(self._mixed_seen, block, self._cut_mixed)
 
     def _cut_mixed(self, block: str) -> list[str]:
         """jieba's words of a block mixing ideographs and other characters (see the module's docstring)."""
@@ -137,9 +200,12 @@ class FastJieba:
         return words
 
     def _unknown_run(self, run: str) -> list[str]:
-        """``__cut_DAG`` on a run of single-character route words."""
+        """``__cut_DAG`` on a run of single-character route words (remembered: a shared list)."""
         if len(run) == 1:
             return [run]
+        return _remembered(self._runs_seen, run, self._cut_unknown_run)
+
+    def _cut_unknown_run(self, run: str) -> list[str]:
         if self.tokenizer.FREQ.get(run):
             return list(run)
         return list(self.hmm_cut(run))
@@ -163,6 +229,10 @@ class FastJieba:
                    for e in range(cut + 1, min(len(block), s + longest) + 1))
 
     def _piece_route(self, piece: str) -> list[str]:
+        """jieba's route over one piece of a mixed block (remembered: a shared list)."""
+        return _remembered(self._pieces_seen, piece, self._route_piece)
+
+    def _route_piece(self, piece: str) -> list[str]:
         if PURE_HAN.fullmatch(piece):
             words: list[str] = self.rust.cut(piece, False)
             return words
@@ -184,6 +254,22 @@ class FastJieba:
         freq, n = self.tokenizer.FREQ, len(piece)
         return {k: [i for i in range(k, min(n, k + self.longest_word)) if freq.get(piece[k : i + 1])] or [k]
                 for k in range(n)}
+
+
+def _remembered(seen: dict[str, list[str]], key: str, compute: Callable[[str], list[str]]) -> list[str]:
+    """``compute(key)``, remembered in ``seen`` (which starts afresh at :data:`MAX_REMEMBERED` entries)."""
+    words = seen.get(key)
+    if words is None:
+        if len(seen) >= MAX_REMEMBERED:
+            seen.clear()
+        words = seen[key] = compute(key)
+    return words
+
+
+def _end(match: re.Match[str] | None) -> int:
+    if match is None:  # never: the pattern matches the empty string
+        raise ValueError("no match")
+    return match.end()
 
 
 def _stitch(parts: list[list[str] | None], pure: list[str]) -> list[str]:
@@ -216,6 +302,18 @@ def block_pattern(han: re.Pattern[str]) -> re.Pattern[str]:
         raise ValueError(f"unexpected jieba block pattern {han.pattern!r}")
     inside = chars.group(1)[1:-1]
     return re.compile(rf"({PURE_HAN.pattern[:-1]}++(?!{chars.group(1)}))|({chars.group(1)}+)|([^{inside}]+)")
+
+
+def other_runs(han: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(runs of jieba's block characters that are no ideographs, any run of block characters) of
+    jieba's block pattern ``han`` (:func:`block_pattern`)."""
+    chars = re.fullmatch(r"\((\[.+\])\+\)", han.pattern)
+    inside = chars.group(1)[1:-1] if chars else ""
+    ideographs = PURE_HAN.pattern[1:-2]
+    if ideographs not in inside:
+        raise ValueError(f"unexpected jieba block pattern {han.pattern!r}")
+    others = f"[{inside.replace(ideographs, '')}]"
+    return re.compile(f"{others}{others}*"), re.compile(f"[{inside}]*")  # x x*: see SPACES
 
 
 def mixed_words(freq: dict[str, int]) -> list[str]:
@@ -273,6 +371,9 @@ def fast_segmenter(
                       if bool(PURE_HAN.match(w[i])) != bool(PURE_HAN.match(w[i + 1])))
     fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default,
                      block_pattern(jieba.re_han_default), jieba.finalseg.cut,
-                     frozenset(mixed), pairs, max(map(len, mixed), default=0), max(map(len, tokenizer.FREQ), default=1))
+                     frozenset(mixed), pairs, max(map(len, mixed), default=0), max(map(len, tokenizer.FREQ), default=1),
+                     *other_runs(jieba.re_han_default))
     expected = canaries if canaries is not None else [tokenizer.lcut(text, HMM=True) for text in CANARIES]
-    return fast if [fast.cut(text) for text in CANARIES] == expected else None
+    words = [[w for w in cut if not w.isspace()] for cut in expected]
+    agrees = [fast.cut(text) for text in CANARIES] == expected and [fast.words(t) for t in CANARIES] == words
+    return fast if agrees else None

@@ -232,12 +232,12 @@ def cut(text: str) -> list[str]:
 
 def tag(word: str) -> str:
     """The dictionary POS tag of ``word``, or ``x`` when it is not in the dictionary."""
-    return jieba_tokenizer().tags.get(word, "x")
+    return (_jieba or jieba_tokenizer()).tags.get(word, "x")
 
 
 def known(word: str) -> bool:
     """True when ``word`` is a dictionary word (not found by the HMM)."""
-    return jieba_tokenizer().freq.get(word, 0) > 0
+    return (_jieba or jieba_tokenizer()).freq.get(word, 0) > 0
 
 
 def in_jieba_dictionary(word: str) -> bool:
