@@ -45,6 +45,15 @@ def test_region_of_code() -> None:
     assert region_of_code("110105").prefecture == "北京市"
 
 
+@pytest.mark.parametrize(("code", "names"), [
+    ("330000", ("浙江省", "", "")), ("331100", ("浙江省", "丽水市", "")), ("999999", ("", "", "")),
+    ("339900", ("", "", ""))])
+def test_province_and_prefecture_codes_take_their_names_an_unknown_code_none(code: str, names: tuple[str, ...]
+                                                                              ) -> None:
+    region = region_of_code(code)
+    assert region.code == code and (region.province, region.prefecture, region.county) == names
+
+
 def test_generated_lexicon_is_up_to_date() -> None:
     """``python -m builders.enrich.make_data`` regenerates the committed files byte for byte."""
     pytest.importorskip("cpca")

@@ -70,9 +70,18 @@ def place_names() -> frozenset[str]:
     return frozenset(gaz.full) | frozenset(gaz.short) | frozenset(n for n in gaz.upper if len(n) >= 2)
 
 
+@cache
 def region_of_code(code: str) -> Region:
-    """The region of a 6-digit code (a code missing from the table keeps empty names)."""
-    return gazetteer().by_code.get(code) or Region(code=code, province="", prefecture="", county="")
+    """The region of a 6-digit code: a county's from the table; a province's (``330000``) or a prefecture's
+    (``331100``) names from the counties under it; a code the table does not know keeps empty names."""
+    table = gazetteer().by_code
+    if code in table:
+        return table[code]
+    level = 2 if code.endswith("0000") else 4 if code.endswith("00") else 0
+    under = next((table[c] for c in sorted(table) if level and c.startswith(code[:level])), None)
+    if under is None:
+        return Region(code=code, province="", prefecture="", county="")
+    return Region(code=code, province=under.province, prefecture=under.prefecture if level == 4 else "", county="")
 
 
 @cache
