@@ -82,3 +82,23 @@ def test_the_fold_run_table_keeps_only_short_runs() -> None:
     assert lines.fold(text) == slow_fold(text)
     assert long_run not in lines._RUNS
     assert lines._RUNS and all(len(run) <= lines.MAX_RUN_KEPT for run in lines._RUNS)
+
+
+@given(TEXTS)
+def test_a_page_folds_as_its_characters(text: str) -> None:
+    assert lines.fold_page(text) == slow_fold(text)
+    assert lines.fold_page(text * 3) == slow_fold(text) * 3  # the second and third time from the table
+
+
+def test_a_huge_page_folds_in_chunks() -> None:
+    text = "ＷＴＯ１９　（县）：，" * (lines.PAGE_CHUNK // 5)
+    assert len(text) > 2 * lines.PAGE_CHUNK
+    assert lines.fold_page(text) == slow_fold(text)
+
+
+@given(st.lists(st.one_of(TEXTS, st.sampled_from(["\n", "  ", "# ", "**", "> ", "　"]))).map("".join))
+def test_every_line_folds_as_its_own_text(text: str) -> None:
+    """A line printed as it stands takes its fold from the page's, the others fold their own text."""
+    for line in lines.split_lines(text):
+        assert line.folded == slow_fold(line.text)
+        assert lines.fold(line.text) == slow_fold(line.text)  # what the memo keeps

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 
+import numpy as np
+import numpy.typing as npt
+
 HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -106,7 +109,7 @@ def fold(text: str) -> str:
         return text
     if len(text) > MAX_FOLD_MEMO:
         return _fold_runs(text)
-    return _fold_memo(text)
+    return _MEMO[text]
 
 
 MAX_FOLD_MEMO = 20_000
@@ -141,10 +144,58 @@ def _fold_runs(text: str) -> str:
     return "".join(pieces)
 
 
-@functools.lru_cache(maxsize=1024)
-def _fold_memo(text: str) -> str:
-    """:func:`fold` of a text met before (a paragraph is folded by several of the assembler's steps)."""
-    return _fold_runs(text)
+class _Memo(dict[str, str]):
+    """:func:`fold` of a text met before (a paragraph is folded by several of the assembler's steps);
+    filled on demand and by :func:`split_lines` (its lines' folded texts), emptied when full."""
+
+    def __missing__(self, text: str) -> str:
+        return self.keep(text, _fold_runs(text))
+
+    def keep(self, text: str, folded: str) -> str:
+        if len(self) >= MAX_MEMO:
+            self.clear()
+        self[text] = folded
+        return folded
+
+
+MAX_MEMO = 1024
+_MEMO = _Memo()
+
+
+class _CodeTable:
+    """Code point -> its folded code point, as numpy arrays filled on demand (made on first use)."""
+
+    def __init__(self) -> None:
+        self.folded = np.arange(0x110000, dtype=np.uint32)
+        self.known = np.zeros(0x110000, dtype=bool)
+
+    def fold(self, text: str) -> str:
+        """:func:`fold` of a whole page at once: every character looked up in one array."""
+        codes: npt.NDArray[np.uint32] = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        new = codes[~self.known[codes]]
+        if new.size:
+            for code in set(new.tolist()):
+                self.folded[code] = ord(_fold_char(chr(code)))
+            self.known[new] = True
+        return str(self.folded[codes].tobytes().decode("utf-32-le", "surrogatepass"))
+
+
+@functools.cache
+def _code_table() -> _CodeTable:
+    return _CodeTable()
+
+
+PAGE_CHUNK = 1 << 16
+"""Characters folded at once by :func:`fold_page` (bounds the arrays of a huge page)."""
+
+
+def fold_page(text: str) -> str:
+    """:func:`fold` of a page's text, so a line's fold is a slice of it (folding goes character by
+    character), in chunks of :data:`PAGE_CHUNK`."""
+    if text.isascii():
+        return text
+    table = _code_table()
+    return "".join(table.fold(text[at : at + PAGE_CHUNK]) for at in range(0, len(text), PAGE_CHUNK))
 
 
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
@@ -203,6 +254,7 @@ def split_lines(text: str) -> list[Line]:
     """The non-blank lines of ``text`` (already LF-normalised) with their offsets."""
     lines: list[Line] = []
     offset = 0
+    folded = fold_page(text)
     for number, whole in enumerate(text.split("\n"), start=1):
         line_start = offset
         offset += len(whole) + 1
@@ -210,7 +262,16 @@ def split_lines(text: str) -> list[Line]:
             line = _line(number, line_start + piece_start, raw, indentable=piece_start == 0)
             if line is not None:
                 lines.append(line)
+                _fold_line(line, text, folded)
     return lines
+
+
+def _fold_line(line: Line, text: str, folded: str) -> None:
+    """Set :attr:`Line.folded` of a line printed as it stands from the page's fold (and keep it in
+    the memo: the assembler folds its text again as a paragraph's)."""
+    if line.text == text[line.start : line.end]:
+        cut = folded[line.start : line.end]
+        line.__dict__["folded"] = _MEMO.keep(line.text, cut) if len(cut) <= MAX_FOLD_MEMO else cut
 
 
 def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | None:
