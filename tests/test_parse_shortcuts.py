@@ -131,3 +131,11 @@ def test_lines_without_a_lead_word_are_not_searched_for_glued_leads(text: str) -
 @example("—")
 def test_a_paragraph_leads_in_as_its_folded_text_ends(text: str) -> None:
     assert assemble._leads_in(text) == fold(text).rstrip().endswith(("——", "──"))
+
+
+def test_only_the_lead_in_characters_fold_to_a_dash_and_spaces_stay_spaces() -> None:
+    """What lets ``_leads_in`` look at a paragraph's last character unfolded."""
+    every = "".join(map(chr, range(0x110000)))
+    folded = lines.fold_page(every)
+    assert {ch for ch, f in zip(every, folded, strict=True) if f in assemble.LEAD_IN_LAST} == assemble.LEAD_IN_LAST
+    assert [ch for ch, f in zip(every, folded, strict=True) if ch.isspace() != f.isspace()] == []

@@ -152,9 +152,16 @@ LEAD_IN_TAIL = 8
 """Characters from a paragraph's end that are folded to see whether it ends in ——."""
 
 
+LEAD_IN_LAST = frozenset("—─\ufe31\ufe58")
+"""The characters that fold to the last one of :data:`PARAGRAPH_LEAD_IN` (folding keeps spaces spaces: tested)."""
+
+
 def _leads_in(text: str) -> bool:
     """Does the paragraph end in ——/── (trailing spaces aside)? Only its end is folded (folding
-    goes character by character), the whole text when the end is nothing but spaces."""
+    goes character by character), the whole text when the end is nothing but spaces; a paragraph
+    whose last character folds to no dash (most end in 。) is not folded."""
+    if text.rstrip()[-1:] not in LEAD_IN_LAST:
+        return False
     end = fold(text[-LEAD_IN_TAIL:]).rstrip()
     if len(end) < 2 and len(text) > LEAD_IN_TAIL:
         end = fold(text).rstrip()

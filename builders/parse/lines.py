@@ -276,7 +276,9 @@ def _fold_line(line: Line, text: str, folded: str) -> None:
 
 def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | None:
     """One piece of a line, or None when it holds no text; only a line's first piece can be indented."""
-    content = SPACES.sub(" ", raw).strip()
+    content = raw.strip()
+    if " " in content or "\u3000" in content or "\t" in content or "\u00a0" in content:
+        content = SPACES.sub(" ", content)  # (the runs of SPACES are whitespace: strip first, the same text)
     if "**" in content or "__" in content:
         content = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), content)
     if content.startswith(">"):
