@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import NamedTuple
@@ -57,34 +58,20 @@ LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", 
 """Features of a long body line (it is body or continued body: fewer features decide that)."""
 
 
-class _Strings(NamedTuple):
-    """The feature strings of a line's own features, as itself and as a neighbour; never mutated."""
-
-    own: tuple[str, ...]
-    """Its own features, then ``kind+size`` and ``end+size``."""
-    long: tuple[str, ...]
-    before: tuple[str, ...]
-    far_before: tuple[str, ...]
-    after: tuple[str, ...]
-    far_after: tuple[str, ...]
+def _named(prefix: str, keys: tuple[str, ...], values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(f"{prefix}{k}={v}" for k, v in zip(keys, values, strict=True))
 
 
-def _prefixed(prefix: str, feats: Values, keys: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f"{prefix}{k}={feats[KEYS.index(k)]}" for k in keys)
+def _own_strings(values: Values) -> tuple[str, ...]:
+    """The strings of a line's own features, then ``kind+size`` and ``end+size``."""
+    own = _named("", KEYS, values)
+    return (*own, f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
 
 
-def _strings(values: Values) -> _Strings:
-    """The strings of one set of feature values (lines share them: values are buckets and flags)."""
-    own = tuple(f"{k}={v}" for k, v in zip(KEYS, values, strict=True))
-    own += (f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
-    return _Strings(
-        own,
-        _prefixed("", values, LONG_KEYS),
-        _prefixed("-1:", values, NEIGHBOUR_KEYS),
-        _prefixed("-2:", values, FAR_KEYS),
-        _prefixed("1:", values, NEIGHBOUR_KEYS),
-        _prefixed("2:", values, FAR_KEYS),
-    )
+_LONG_OF, _NEIGHBOUR_OF, _FAR_OF = (
+    operator.itemgetter(*(KEYS.index(k) for k in keys)) for keys in (LONG_KEYS, NEIGHBOUR_KEYS, FAR_KEYS)
+)
+"""The values of a line's long-body, neighbour and far-neighbour features, from all its values."""
 
 
 Rows = tuple[int, ...]
@@ -114,9 +101,9 @@ class Encoder:
 
 
 class _LineRows(NamedTuple):
-    """:class:`_Strings`, encoded."""
+    """A line's encoded features as a long body line, and as the neighbour of the lines around it
+    (its own features, for a line that may be a title: :func:`_own_rows`)."""
 
-    own: Rows
     long: Rows
     before: Rows
     far_before: Rows
@@ -126,8 +113,31 @@ class _LineRows(NamedTuple):
 
 @functools.lru_cache(maxsize=8192)
 def _line_rows(encoder: Encoder, values: Values) -> _LineRows:
-    """The encoded strings of one set of feature values (memo: lines share them)."""
-    return _LineRows(*map(encoder.encode, _strings(values)))
+    """The encoded strings of one set of feature values (memo: lines share them), each group
+    from a memo of the values it names (fewer of those: a new set of values costs little)."""
+    before, after = _neighbour_rows(encoder, _NEIGHBOUR_OF(values))
+    far_before, far_after = _far_rows(encoder, _FAR_OF(values))
+    return _LineRows(_long_rows(encoder, _LONG_OF(values)), before, far_before, after, far_after)
+
+
+@functools.lru_cache(maxsize=8192)
+def _own_rows(encoder: Encoder, values: Values) -> Rows:
+    return encoder.encode(_own_strings(values))
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_rows(encoder: Encoder, values: tuple[str, ...]) -> Rows:
+    return encoder.encode(_named("", LONG_KEYS, values))
+
+
+@functools.lru_cache(maxsize=4096)
+def _neighbour_rows(encoder: Encoder, values: tuple[str, ...]) -> tuple[Rows, Rows]:
+    return encoder.encode(_named("-1:", NEIGHBOUR_KEYS, values)), encoder.encode(_named("1:", NEIGHBOUR_KEYS, values))
+
+
+@functools.lru_cache(maxsize=4096)
+def _far_rows(encoder: Encoder, values: tuple[str, ...]) -> tuple[Rows, Rows]:
+    return encoder.encode(_named("-2:", FAR_KEYS, values)), encoder.encode(_named("2:", FAR_KEYS, values))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -135,13 +145,21 @@ def _style_rows(encoder: Encoder, style: str, ind: str, kind: str, blank: str) -
     return encoder.encode((f"style={style}", f"style+ind+kind={style}|{ind}|{kind}", f"style+blank={style}|{blank}"))
 
 
-@functools.lru_cache(maxsize=4096)
 def _pair_rows(encoder: Encoder, before: Values, values: Values) -> tuple[Rows, Rows]:
     """The features joining a line to the line before it: ``kind+kind``, then ``end+noninit`` and
-    ``end+ind`` (a long body line has the last two only)."""
-    end = before[END]
-    kinds = encoder.encode((f"-1:kind+kind={before[KIND]}|{values[KIND]}",))
-    return kinds, encoder.encode((f"-1:end+noninit={end}|{values[NONINIT]}", f"-1:end+ind={end}|{values[IND]}"))
+    ``end+ind`` (a long body line has the last two only); memoised by the values they name."""
+    kinds = _kind_pair(encoder, before[KIND], values[KIND])
+    return kinds, _end_pair(encoder, before[END], values[NONINIT], values[IND])
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind_pair(encoder: Encoder, before: str, kind: str) -> Rows:
+    return encoder.encode((f"-1:kind+kind={before}|{kind}",))
+
+
+@functools.lru_cache(maxsize=1024)
+def _end_pair(encoder: Encoder, end: str, noninit: str, ind: str) -> Rows:
+    return encoder.encode((f"-1:end+noninit={end}|{noninit}", f"-1:end+ind={end}|{ind}"))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -242,12 +260,13 @@ def _long_body(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[i
     items = list(rows[i - 1].before if i > 0 else tables.none[-1])
     items += rows[i + 1].after if i + 1 < n else tables.none[1]
     if i > 0:
-        items += _pair_rows(encoder, page.own[i - 1], page.own[i])[1]
+        own = page.own
+        items += _end_pair(encoder, own[i - 1][END], own[i][NONINIT], own[i][IND])
     return items
 
 
 def _short_line(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[int]:
-    """The features of a line that may be a title line after its own (``rows[i].own``): the page,
+    """The features of a line that may be a title line after its own (:func:`_own_rows`): the page,
     and two lines on each side."""
     rows, own, n = page.rows, page.own, len(page.rows)
     feats = own[i]
@@ -294,7 +313,7 @@ def page_parts(
             heads.append(rows.long)
             rests.append(_long_body(i, page, encoder, tables))
         else:
-            heads.append(rows.own)
+            heads.append(_own_rows(encoder, feats))
             rests.append(_short_line(i, page, encoder, tables))
     return heads, rests
 
