@@ -96,9 +96,24 @@ def test_a_huge_page_folds_in_chunks() -> None:
     assert lines.fold_page(text) == slow_fold(text)
 
 
-@given(st.lists(st.one_of(TEXTS, st.sampled_from(["\n", "  ", "# ", "**", "> ", "　"]))).map("".join))
-def test_every_line_folds_as_its_own_text(text: str) -> None:
-    """A line printed as it stands takes its fold from the page's, the others fold their own text."""
-    for line in lines.split_lines(text):
-        assert line.folded == slow_fold(line.text)
-        assert lines.fold(line.text) == slow_fold(line.text)  # what the memo keeps
+@given(st.lists(st.one_of(TEXTS, st.sampled_from(["\n", "  ", "# ", "**", "> ", "　"]))).map("".join), st.booleans())
+def test_every_line_folds_as_its_own_text(text: str, page_fold: bool) -> None:
+    """A line printed as it stands takes its fold from the page's (when a page has many new
+    lines: here from one), the others fold their own text."""
+    saved = lines.PAGE_FOLD_LINES
+    try:
+        lines.PAGE_FOLD_LINES = 1 if page_fold else 10**9
+        for line in lines.split_lines(text):
+            assert line.folded == slow_fold(line.text)
+            assert lines.fold(line.text) == slow_fold(line.text)  # what the memo keeps
+    finally:
+        lines.PAGE_FOLD_LINES = saved
+
+
+def test_a_page_of_new_lines_is_folded_at_once_and_lines_met_before_from_the_memo() -> None:
+    text = "\n".join(f"（{i}）ＷＴＯ第{i}行，" for i in range(2 * lines.PAGE_FOLD_LINES))
+    first = lines.split_lines(text)
+    assert all("folded" in line.__dict__ for line in first)  # set by split_lines, from the page's fold
+    again = lines.split_lines(text)
+    assert [line.folded for line in again] == [line.folded for line in first] == [slow_fold(x.text) for x in first]
+    assert all(a.__dict__["folded"] is b.__dict__["folded"] for a, b in zip(first, again, strict=True))  # the memo's

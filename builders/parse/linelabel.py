@@ -201,7 +201,7 @@ NONE_STRINGS = {offset: (f"{offset}:none",) for offset in (-2, -1, 1, 2)}
 
 def _since_index(flags: list[bool]) -> list[int]:
     """For every line, the index in :data:`SINCE_NAMES` of how many lines back the last flagged
-    line was: 0 for none, else 1 + the bucket of :func:`_size`."""
+    line was: 0 for none, else 1 + its bucket of :data:`SIZES`."""
     out, last = [], None
     for i, flag in enumerate(flags):
         out.append(0 if last is None else 1 + bisect.bisect_left(SIZES, i - last))

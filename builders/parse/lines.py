@@ -254,7 +254,6 @@ def split_lines(text: str) -> list[Line]:
     """The non-blank lines of ``text`` (already LF-normalised) with their offsets."""
     lines: list[Line] = []
     offset = 0
-    folded = fold_page(text)
     for number, whole in enumerate(text.split("\n"), start=1):
         line_start = offset
         offset += len(whole) + 1
@@ -262,16 +261,32 @@ def split_lines(text: str) -> list[Line]:
             line = _line(number, line_start + piece_start, raw, indentable=piece_start == 0)
             if line is not None:
                 lines.append(line)
-                _fold_line(line, text, folded)
+    _fold_lines(lines, text)
     return lines
 
 
-def _fold_line(line: Line, text: str, folded: str) -> None:
-    """Set :attr:`Line.folded` of a line printed as it stands from the page's fold (and keep it in
-    the memo: the assembler folds its text again as a paragraph's)."""
-    if line.text == text[line.start : line.end]:
-        cut = folded[line.start : line.end]
-        line.__dict__["folded"] = _MEMO.keep(line.text, cut) if len(cut) <= MAX_FOLD_MEMO else cut
+PAGE_FOLD_LINES = 16
+"""New lines (not in the fold memo) from which a page is folded at once (fewer: each line alone)."""
+
+
+def _fold_lines(lines: list[Line], text: str) -> None:
+    """Set :attr:`Line.folded` of the lines met before from the memo; when many are new, of the
+    new ones printed as they stand from the page's fold (kept in the memo: the assembler folds
+    their texts again as paragraphs'). The others fold on first use."""
+    new = []
+    for line in lines:
+        known = _MEMO.get(line.text)
+        if known is None:
+            new.append(line)
+        else:
+            line.__dict__["folded"] = known
+    if len(new) < PAGE_FOLD_LINES:
+        return
+    folded = fold_page(text)
+    for line in new:
+        if line.text == text[line.start : line.end]:
+            cut = folded[line.start : line.end]
+            line.__dict__["folded"] = _MEMO.keep(line.text, cut) if len(cut) <= MAX_FOLD_MEMO else cut
 
 
 def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | None:
