@@ -58,16 +58,6 @@ LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", 
 """Features of a long body line (it is body or continued body: fewer features decide that)."""
 
 
-def _named(prefix: str, keys: tuple[str, ...], values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(f"{prefix}{k}={v}" for k, v in zip(keys, values, strict=True))
-
-
-def _own_strings(values: Values) -> tuple[str, ...]:
-    """The strings of a line's own features, then ``kind+size`` and ``end+size``."""
-    own = _named("", KEYS, values)
-    return (*own, f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
-
-
 _LONG_OF, _NEIGHBOUR_OF, _FAR_OF = (
     operator.itemgetter(*(KEYS.index(k) for k in keys)) for keys in (LONG_KEYS, NEIGHBOUR_KEYS, FAR_KEYS)
 )
@@ -86,6 +76,7 @@ class Encoder:
     def __init__(self, row: Callable[[str], int] | None = None) -> None:
         self.names: list[str] = []
         self._ids: dict[str, int] = {}
+        self._slots: dict[tuple[str, tuple[str, ...]], tuple[_Slot, ...]] = {}
         self.row = row or self._open_row
 
     def _open_row(self, name: str) -> int:
@@ -98,6 +89,26 @@ class Encoder:
     def encode(self, strings: tuple[str, ...]) -> Rows:
         """The integers of some feature strings, in their order."""
         return tuple(map(self.row, strings))
+
+    def named(self, prefix: str, keys: tuple[str, ...], values: Sequence[str]) -> Rows:
+        """:meth:`encode` of the strings ``{prefix}{key}={value}``, each looked up by its value:
+        no string is made for a value met before (the values of a key are a few buckets and flags)."""
+        slots = self._slots.get((prefix, keys))
+        if slots is None:
+            slots = self._slots[prefix, keys] = tuple(_Slot(self, f"{prefix}{key}=") for key in keys)
+        return tuple([slot[value] for slot, value in zip(slots, values, strict=True)])
+
+
+class _Slot(dict[str, int]):
+    """A feature's value -> the integer of its string, filled on demand (in the order of first use)."""
+
+    def __init__(self, encoder: Encoder, name: str) -> None:
+        super().__init__()
+        self.encoder, self.name = encoder, name
+
+    def __missing__(self, value: str) -> int:
+        row = self[value] = self.encoder.row(self.name + value)
+        return row
 
 
 class _LineRows(NamedTuple):
@@ -122,22 +133,24 @@ def _line_rows(encoder: Encoder, values: Values) -> _LineRows:
 
 @functools.lru_cache(maxsize=8192)
 def _own_rows(encoder: Encoder, values: Values) -> Rows:
-    return encoder.encode(_own_strings(values))
+    """A line's own features, then ``kind+size`` and ``end+size``."""
+    pairs = (f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
+    return encoder.named("", KEYS, values) + encoder.encode(pairs)
 
 
 @functools.lru_cache(maxsize=4096)
 def _long_rows(encoder: Encoder, values: tuple[str, ...]) -> Rows:
-    return encoder.encode(_named("", LONG_KEYS, values))
+    return encoder.named("", LONG_KEYS, values)
 
 
 @functools.lru_cache(maxsize=4096)
 def _neighbour_rows(encoder: Encoder, values: tuple[str, ...]) -> tuple[Rows, Rows]:
-    return encoder.encode(_named("-1:", NEIGHBOUR_KEYS, values)), encoder.encode(_named("1:", NEIGHBOUR_KEYS, values))
+    return encoder.named("-1:", NEIGHBOUR_KEYS, values), encoder.named("1:", NEIGHBOUR_KEYS, values)
 
 
 @functools.lru_cache(maxsize=4096)
 def _far_rows(encoder: Encoder, values: tuple[str, ...]) -> tuple[Rows, Rows]:
-    return encoder.encode(_named("-2:", FAR_KEYS, values)), encoder.encode(_named("2:", FAR_KEYS, values))
+    return encoder.named("-2:", FAR_KEYS, values), encoder.named("2:", FAR_KEYS, values)
 
 
 @functools.lru_cache(maxsize=4096)
