@@ -175,7 +175,7 @@ class _CodeTable:
         new = codes[~self.known[codes]]
         if new.size:
             for code in set(new.tolist()):
-                self.folded[code] = ord(_fold_char(chr(code)))
+                self.folded[code] = ord(_FOLD[code])  # the table str.translate folds by
             self.known[new] = True
         return str(self.folded[codes].tobytes().decode("utf-32-le", "surrogatepass"))
 
