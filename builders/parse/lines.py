@@ -257,6 +257,8 @@ def split_lines(text: str) -> list[Line]:
     for number, whole in enumerate(text.split("\n"), start=1):
         line_start = offset
         offset += len(whole) + 1
+        if not whole or whole.isspace():
+            continue  # a blank line (what _pieces and _line make of it: nothing)
         for piece_start, raw in _pieces(whole) if len(whole) > MAX_GLUED_TITLE else [(0, whole)]:
             line = _line(number, line_start + piece_start, raw, indentable=piece_start == 0)
             if line is not None:
