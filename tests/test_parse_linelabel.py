@@ -9,6 +9,7 @@ import pycrfsuite
 import pytest
 
 from builders.parse import credits, crf, linelabel
+from builders.parse.encoder import Encoder
 from builders.parse.layout import classify_page
 from builders.parse.lines import split_lines
 from builders.parse.surnames import split_run
@@ -191,8 +192,8 @@ def test_named_features_encode_as_their_strings_in_order_of_first_use() -> None:
     rng = random.Random(5)
     keys = ("kind", "size", "end", "lv")
     values = ["title", "body", "12", "big", "stop", "0", "1", "True", "new-value"]
-    labelling, by_string = linelabel.Encoder(model.row), linelabel.Encoder()
-    training = linelabel.Encoder()
+    labelling, by_string = Encoder(model.row), Encoder()
+    training = Encoder()
     for _ in range(200):
         prefix = rng.choice(["", "-1:", "2:"])
         got = [rng.choice(values) for _ in keys]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from builders.parse import assemble, credits, layout, lines
-from builders.parse.lines import fold
+from builders.parse import assemble, credits, folding, layout, lines
+from builders.parse.folding import fold
 from builders.parse.patterns import ROLE
 
 ROLE_PIECES = [
@@ -136,6 +136,6 @@ def test_a_paragraph_leads_in_as_its_folded_text_ends(text: str) -> None:
 def test_only_the_lead_in_characters_fold_to_a_dash_and_spaces_stay_spaces() -> None:
     """What lets ``_leads_in`` look at a paragraph's last character unfolded."""
     every = [chr(code) for code in range(0x110000)]
-    folded = [lines._fold_char(ch) for ch in every]  # not the memo's tables: a million entries
+    folded = [folding._fold_char(ch) for ch in every]  # not the memo's tables: a million entries
     assert {ch for ch, f in zip(every, folded, strict=True) if f in assemble.LEAD_IN_LAST} == assemble.LEAD_IN_LAST
     assert [ch for ch, f in zip(every, folded, strict=True) if ch.isspace() != f.isspace()] == []

@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from builders.parse import credits
+from builders.parse.folding import fold
 from builders.parse.layout import Block, Typed, is_lead
-from builders.parse.lines import Line, fold, is_closed
+from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BRACKET_ENDS,
     DATE,

@@ -8,16 +8,13 @@ markdown heading level, and the span in the page text it came from.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 
-import numpy as np
-import numpy.typing as npt
+from builders.parse.folding import fold, fold_page, known, remember
 
 HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -78,124 +75,6 @@ class Line:
     def size(self) -> int:
         """Length without spaces."""
         return len(self.text.replace(" ", ""))
-
-
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table filled on demand: code point -> its one-character NFKC form."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-FOLD_FIXED = (
-    "\x00-\x7f\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u25a0-\u25ff\u2605\u2606"
-    "\u3001\u3002\u3008-\u3011\u3014\u3015\u3400-\u4dbf\u4e00-\u9fff"
-)
-"""Characters that fold to themselves: ASCII, ideographs, the common Chinese punctuation (tests check every one)."""
-UNFIXED = re.compile(f"([^{FOLD_FIXED}]+)")
-"""A run of characters that may fold to another one (a group: ``split`` keeps the runs)."""
-
-
-def fold(text: str) -> str:
-    """NFKC per character, keeping the length (so offsets stay valid): ＷＴＯ１９ -> WTO19."""
-    if text.isascii():
-        return text
-    if len(text) > MAX_FOLD_MEMO:
-        return _fold_runs(text)
-    return _MEMO[text]
-
-
-MAX_FOLD_MEMO = 20_000
-"""Longer texts are folded each time, not kept in the memo."""
-MAX_RUNS = 65_536
-"""Distinct runs kept in :data:`_RUNS` (the same few punctuation marks make up most of them)."""
-MAX_RUN_KEPT = 8
-"""Longest run kept in :data:`_RUNS`: the table's memory stays bounded whatever the pages hold."""
-
-
-class _RunTable(dict[str, str]):
-    """Run of characters -> its folded form, filled on demand (a page repeats ，：（） over and over)."""
-
-    def __missing__(self, run: str) -> str:
-        folded = run.translate(_FOLD)
-        if len(run) <= MAX_RUN_KEPT:  # long runs (kana, Hangul, Cyrillic text) are folded each time
-            if len(self) >= MAX_RUNS:
-                self.clear()
-            self[run] = folded
-        return folded
-
-
-_RUNS = _RunTable()
-
-
-def _fold_runs(text: str) -> str:
-    """``text.translate(_FOLD)``, with only the runs of characters outside :data:`FOLD_FIXED` looked up."""
-    pieces = UNFIXED.split(text)  # fixed text, a run, fixed text, a run, …, fixed text
-    if len(pieces) == 1:
-        return text
-    pieces[1::2] = map(_RUNS.__getitem__, pieces[1::2])
-    return "".join(pieces)
-
-
-class _Memo(dict[str, str]):
-    """:func:`fold` of a text met before (a paragraph is folded by several of the assembler's steps);
-    filled on demand and by :func:`split_lines` (its lines' folded texts), emptied when full."""
-
-    def __missing__(self, text: str) -> str:
-        return self.keep(text, _fold_runs(text))
-
-    def keep(self, text: str, folded: str) -> str:
-        if len(self) >= MAX_MEMO:
-            self.clear()
-        self[text] = folded
-        return folded
-
-
-MAX_MEMO = 1024
-_MEMO = _Memo()
-
-
-class _CodeTable:
-    """Code point -> its folded code point, as numpy arrays filled on demand (made on first use)."""
-
-    def __init__(self) -> None:
-        self.folded = np.arange(0x110000, dtype=np.uint32)
-        self.known = np.zeros(0x110000, dtype=bool)
-
-    def fold(self, text: str) -> str:
-        """:func:`fold` of a whole page at once: every character looked up in one array."""
-        codes: npt.NDArray[np.uint32] = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        new = codes[~self.known[codes]]
-        if new.size:
-            for code in set(new.tolist()):
-                self.folded[code] = ord(_FOLD[code])  # the table str.translate folds by
-            self.known[new] = True
-        return str(self.folded[codes].tobytes().decode("utf-32-le", "surrogatepass"))
-
-
-@functools.cache
-def _code_table() -> _CodeTable:
-    return _CodeTable()
-
-
-PAGE_CHUNK = 1 << 16
-"""Characters folded at once by :func:`fold_page` (bounds the arrays of a huge page)."""
-
-
-def fold_page(text: str) -> str:
-    """:func:`fold` of a page's text, so a line's fold is a slice of it (folding goes character by
-    character), in chunks of :data:`PAGE_CHUNK`."""
-    if text.isascii():
-        return text
-    table = _code_table()
-    return "".join(table.fold(text[at : at + PAGE_CHUNK]) for at in range(0, len(text), PAGE_CHUNK))
 
 
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
@@ -277,18 +156,17 @@ def _fold_lines(lines: list[Line], text: str) -> None:
     their texts again as paragraphs'). The others fold on first use."""
     new = []
     for line in lines:
-        known = _MEMO.get(line.text)
-        if known is None:
+        met = known(line.text)
+        if met is None:
             new.append(line)
         else:
-            line.__dict__["folded"] = known
+            line.__dict__["folded"] = met
     if len(new) < PAGE_FOLD_LINES:
         return
     folded = fold_page(text)
     for line in new:
         if line.text == text[line.start : line.end]:
-            cut = folded[line.start : line.end]
-            line.__dict__["folded"] = _MEMO.keep(line.text, cut) if len(cut) <= MAX_FOLD_MEMO else cut
+            line.__dict__["folded"] = remember(line.text, folded[line.start : line.end])
 
 
 def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | None:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from builders.parse import credits
 from builders.parse.assemble import Parts, assemble
+from builders.parse.folding import fold
 from builders.parse.fragments import reattach
 from builders.parse.layout import PHOTO_NEWS, Block, Typed, classify_page, split_blocks
 from builders.parse.linelabel import label_lines
-from builders.parse.lines import Line, fold, split_lines
+from builders.parse.lines import Line, split_lines
 from schema import ArticleDraft, Problem, Sidebar, Span
 
 LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
