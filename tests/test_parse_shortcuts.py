@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from builders.parse import assemble, credits, folding, layout, lines
+from builders.parse import assemble, credits, folding, layout, lines, page
 from builders.parse.folding import fold
 from builders.parse.patterns import ROLE
 
@@ -139,3 +139,12 @@ def test_only_the_lead_in_characters_fold_to_a_dash_and_spaces_stay_spaces() -> 
     folded = [folding._fold_char(ch) for ch in every]  # not the memo's tables: a million entries
     assert {ch for ch, f in zip(every, folded, strict=True) if f in assemble.LEAD_IN_LAST} == assemble.LEAD_IN_LAST
     assert [ch for ch, f in zip(every, folded, strict=True) if ch.isspace() != f.isspace()] == []
+
+
+@given(st.text(st.sampled_from(["a", "b", "Z", "县", "。", " ", "1", "\u00e9", "\uff41"]), max_size=30))
+@example("情况and打赢")
+@example("a县b")
+def test_latin_noise_is_looked_for_as_the_pattern_finds_it(body: str) -> None:
+    """The quick scan of the body's ASCII characters never turns away a body the pattern takes."""
+    quick = page.LATIN_PAIR.search(body.encode("ascii", "ignore")) is not None
+    assert (quick and page.LATIN_NOISE.search(body) is not None) == (page.LATIN_NOISE.search(body) is not None)

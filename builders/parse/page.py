@@ -22,8 +22,9 @@ from schema import ArticleDraft, Problem, Sidebar, Span
 
 LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 """A lowercase Latin word inside Chinese text: OCR or dump noise (…情况 and 打赢…)."""
-LATIN_PAIR = re.compile("[a-z]{2}")
-"""What any match of :data:`LATIN_NOISE` holds: a quick scan first (its look-behind makes it slow on a long body)."""
+LATIN_PAIR = re.compile(b"[a-z]{2}")
+"""What any match of :data:`LATIN_NOISE` holds: a quick scan first (its look-behind makes it slow on a long
+body) of the body's ASCII characters alone (leaving the others out can join two letters, never part them)."""
 
 
 @dataclass
@@ -80,7 +81,7 @@ def _spans(owned: dict[int, tuple[Line, str]], order: dict[int, int]) -> list[Sp
 
 def _flags(parts: Parts, body: str) -> list[str]:
     flags = set(parts.flags)
-    if LATIN_PAIR.search(body) and LATIN_NOISE.search(body):
+    if LATIN_PAIR.search(body.encode("ascii", "ignore")) and LATIN_NOISE.search(body):
         flags.add("latin-noise")
     if not body:
         flags.add("empty-body")
