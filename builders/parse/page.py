@@ -130,6 +130,8 @@ def parse_page(text: str, source_file: str, source_sha256: str, learned: bool = 
     order = {line.start: i for i, line in enumerate(lines)}
     typed = classify_page(lines)
     labels = label_lines(lines, [t.kind for t in typed], text) if learned else None
+    for item, label in zip(typed, labels or (), strict=False):
+        item.label = label  # what split_blocks gives them (without making each line's anew)
     preamble, blocks = split_blocks(typed, labels)
     parts = _drop_empty([assemble(block) for block in blocks], result, source_file)
     orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))
