@@ -133,12 +133,21 @@ def test_a_paragraph_leads_in_as_its_folded_text_ends(text: str) -> None:
     assert assemble._leads_in(text) == fold(text).rstrip().endswith(("——", "──"))
 
 
-def test_only_the_lead_in_characters_fold_to_a_dash_and_spaces_stay_spaces() -> None:
-    """What lets ``_leads_in`` look at a paragraph's last character unfolded."""
+def test_folding_keeps_spaces_spaces_and_the_others_not() -> None:
+    """What lets ``ends_folding_to`` fold a text's last character alone."""
     every = [chr(code) for code in range(0x110000)]
-    folded = [folding._fold_char(ch) for ch in every]  # not the memo's tables: a million entries
-    assert {ch for ch, f in zip(every, folded, strict=True) if f in assemble.LEAD_IN_LAST} == assemble.LEAD_IN_LAST
-    assert [ch for ch, f in zip(every, folded, strict=True) if ch.isspace() != f.isspace()] == []
+    assert [ch for ch in every if ch.isspace() != folding._fold_char(ch).isspace()] == []
+
+
+ENDS = [")", "）", "\ufe5a", "\u207e", "—", "\ufe31", "─", " ", "\u3000", "县", "。"]
+
+
+@given(st.text(st.sampled_from(ENDS), max_size=12))
+@example("县）\u3000 ")
+@example("\ufe5a")
+def test_a_text_ends_folding_to_a_character_as_its_fold_ends(text: str) -> None:
+    for ends in ((")", "）"), ("—", "─")):
+        assert folding.ends_folding_to(text, ends) == fold(text).rstrip().endswith(ends)
 
 
 @given(st.text(st.sampled_from(["a", "b", "Z", "县", "。", " ", "1", "\u00e9", "\uff41"]), max_size=30))

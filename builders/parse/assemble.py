@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from builders.parse import credits
-from builders.parse.folding import fold
+from builders.parse.folding import ends_folding_to, fold
 from builders.parse.layout import Block, Typed, is_lead
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
@@ -153,15 +153,11 @@ LEAD_IN_TAIL = 8
 """Characters from a paragraph's end that are folded to see whether it ends in ——."""
 
 
-LEAD_IN_LAST = frozenset("—─\ufe31\ufe58")
-"""The characters that fold to the last one of :data:`PARAGRAPH_LEAD_IN` (folding keeps spaces spaces: tested)."""
-
-
 def _leads_in(text: str) -> bool:
     """Does the paragraph end in ——/── (trailing spaces aside)? Only its end is folded (folding
     goes character by character), the whole text when the end is nothing but spaces; a paragraph
     whose last character folds to no dash (most end in 。) is not folded."""
-    if text.rstrip()[-1:] not in LEAD_IN_LAST:
+    if not ends_folding_to(text, ("—", "─")):
         return False
     end = fold(text[-LEAD_IN_TAIL:]).rstrip()
     if len(end) < 2 and len(text) > LEAD_IN_TAIL:
@@ -329,8 +325,10 @@ def _strip_tail_credits(parts: Parts) -> None:
 def _strip_photo_credits(parts: Parts) -> None:
     """A bracketed photo credit ending any paragraph (…现场。（新华社记者甲乙摄）) is a credit, not text."""
     for para in parts.paras:
+        if not ends_folding_to(para.text, BRACKET_ENDS):
+            continue
         folded = fold(para.text)
-        match = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
+        match = PHOTO_CREDIT_PAREN.search(folded)
         if not match or match.start() == 0 or not is_closed(folded[: match.start()]):
             continue
         names = credits.parse_names(match.group("credit"), photo=True)

@@ -31,6 +31,15 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD = _FoldTable()
+
+
+def ends_folding_to(text: str, ends: tuple[str, ...]) -> bool:
+    """Does ``fold(text)``, trailing spaces aside, end in one of the characters ``ends``? Only the
+    last character is folded (folding keeps spaces spaces, and the others not: tested), so a
+    paragraph that ends otherwise is not folded for the question."""
+    last = text.rstrip()[-1:]
+    return bool(last) and _FOLD[ord(last)] in ends
+
 FOLD_FIXED = (
     "\x00-\x7f\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u25a0-\u25ff\u2605\u2606"
     "\u3001\u3002\u3008-\u3011\u3014\u3015\u3400-\u4dbf\u4e00-\u9fff"
