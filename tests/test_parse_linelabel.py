@@ -9,6 +9,7 @@ import pycrfsuite
 import pytest
 
 from builders.parse import credits, crf, linelabel
+from builders.parse.encoder import Encoder
 from builders.parse.layout import classify_page
 from builders.parse.lines import split_lines
 from builders.parse.surnames import split_run
@@ -181,3 +182,23 @@ def test_names_run_together_are_split(run: str, names: list[str] | None) -> None
 def test_closing_credits(text: str, expected: list[tuple[str, str]]) -> None:
     found = credits.end_credit(text)
     assert found is not None and [(b.name, b.role) for b in found[1]] == expected
+
+
+def test_named_features_encode_as_their_strings_in_order_of_first_use() -> None:
+    """``Encoder.named`` looks values up instead of making strings: the same integers, and a
+    training encoder hands out its ids in the order the strings are first met."""
+    model = linelabel._model()
+    assert model is not None
+    rng = random.Random(5)
+    keys = ("kind", "size", "end", "lv")
+    values = ["title", "body", "12", "big", "stop", "0", "1", "True", "new-value"]
+    labelling, by_string = Encoder(model.row), Encoder()
+    training = Encoder()
+    for _ in range(200):
+        prefix = rng.choice(["", "-1:", "2:"])
+        got = [rng.choice(values) for _ in keys]
+        strings = tuple(f"{prefix}{k}={v}" for k, v in zip(keys, got, strict=True))
+        assert labelling.named(prefix, keys, got) == labelling.encode(strings)
+        assert training.named(prefix, keys, got) == by_string.encode(strings)
+    assert training.names == by_string.names
+    assert any(row == len(model.rows) for row in labelling.named("", keys, ["new-value"] * 4))  # unknown: zero row

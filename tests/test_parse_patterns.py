@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builders.parse.lines import fold
+from builders.parse.folding import fold
 from builders.parse.patterns import ENUMERATOR
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from builders.parse import assemble, credits, layout, lines
-from builders.parse.lines import fold
+from builders.parse import assemble, credits, folding, layout, lines, page
+from builders.parse.folding import fold
 from builders.parse.patterns import ROLE
 
 ROLE_PIECES = [
@@ -131,3 +131,29 @@ def test_lines_without_a_lead_word_are_not_searched_for_glued_leads(text: str) -
 @example("—")
 def test_a_paragraph_leads_in_as_its_folded_text_ends(text: str) -> None:
     assert assemble._leads_in(text) == fold(text).rstrip().endswith(("——", "──"))
+
+
+def test_folding_keeps_spaces_spaces_and_the_others_not() -> None:
+    """What lets ``ends_folding_to`` fold a text's last character alone."""
+    every = [chr(code) for code in range(0x110000)]
+    assert [ch for ch in every if ch.isspace() != folding._fold_char(ch).isspace()] == []
+
+
+ENDS = [")", "）", "\ufe5a", "\u207e", "—", "\ufe31", "─", " ", "\u3000", "县", "。"]
+
+
+@given(st.text(st.sampled_from(ENDS), max_size=12))
+@example("县）\u3000 ")
+@example("\ufe5a")
+def test_a_text_ends_folding_to_a_character_as_its_fold_ends(text: str) -> None:
+    for ends in ((")", "）"), ("—", "─")):
+        assert folding.ends_folding_to(text, ends) == fold(text).rstrip().endswith(ends)
+
+
+@given(st.text(st.sampled_from(["a", "b", "Z", "县", "。", " ", "1", "\u00e9", "\uff41"]), max_size=30))
+@example("情况and打赢")
+@example("a县b")
+def test_latin_noise_is_looked_for_as_the_pattern_finds_it(body: str) -> None:
+    """The quick scan of the body's ASCII characters never turns away a body the pattern takes."""
+    quick = page.LATIN_PAIR.search(body.encode("ascii", "ignore")) is not None
+    assert (quick and page.LATIN_NOISE.search(body) is not None) == (page.LATIN_NOISE.search(body) is not None)

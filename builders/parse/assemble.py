@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 from builders.parse import credits
+from builders.parse.folding import ends_folding_to, fold
 from builders.parse.layout import Block, Typed, is_lead
-from builders.parse.lines import Line, fold, is_closed
+from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BRACKET_ENDS,
     DATE,
@@ -154,7 +155,10 @@ LEAD_IN_TAIL = 8
 
 def _leads_in(text: str) -> bool:
     """Does the paragraph end in ——/── (trailing spaces aside)? Only its end is folded (folding
-    goes character by character), the whole text when the end is nothing but spaces."""
+    goes character by character), the whole text when the end is nothing but spaces; a paragraph
+    whose last character folds to no dash (most end in 。) is not folded."""
+    if not ends_folding_to(text, ("—", "─")):
+        return False
     end = fold(text[-LEAD_IN_TAIL:]).rstrip()
     if len(end) < 2 and len(text) > LEAD_IN_TAIL:
         end = fold(text).rstrip()
@@ -321,8 +325,10 @@ def _strip_tail_credits(parts: Parts) -> None:
 def _strip_photo_credits(parts: Parts) -> None:
     """A bracketed photo credit ending any paragraph (…现场。（新华社记者甲乙摄）) is a credit, not text."""
     for para in parts.paras:
+        if not ends_folding_to(para.text, BRACKET_ENDS):
+            continue
         folded = fold(para.text)
-        match = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
+        match = PHOTO_CREDIT_PAREN.search(folded)
         if not match or match.start() == 0 or not is_closed(folded[: match.start()]):
             continue
         names = credits.parse_names(match.group("credit"), photo=True)

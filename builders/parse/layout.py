@@ -536,7 +536,7 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
                     i = j
                     continue
                 item = Typed(item.line, verdict)
-        if labels is not None:
+        if labels is not None and item.label != labels[i]:  # (parse_page has labelled its lines)
             item = Typed(item.line, item.kind, labels[i])
         (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1

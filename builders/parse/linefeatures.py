@@ -40,11 +40,7 @@ FAR_KEYS = ("kind", "size", "end", "lead", "lv")
 
 
 SIZE_NAMES = (*map(str, SIZES), "big")
-
-
-def _size(n: int) -> str:
-    """The first of :data:`SIZES` that ``n`` does not exceed, else ``big``."""
-    return SIZE_NAMES[bisect.bisect_left(SIZES, n)]
+"""A length's bucket: the first of :data:`SIZES` that it does not exceed, else ``big``."""
 
 
 END_CLASSES = {
@@ -95,17 +91,19 @@ Values = tuple[str, ...]
 def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Values:
     """Structural features of one line (no words), in the order of :data:`KEYS`."""
     folded = line.folded
-    short = line.size <= SHORT
+    size = line.size
+    short = size <= SHORT
+    stops, commas = folded.count("。"), folded.count("，") + folded.count(",")
     return (
         kind,
-        _size(line.size),
+        SIZE_NAMES[bisect.bisect_left(SIZES, size)],
         _end_class(folded.rstrip()),
         FLAGS[is_closed(folded)],
-        COUNTS[min(folded.count("。"), 3)],
-        COUNTS[min(folded.count("，") + folded.count(","), 4)],
+        COUNTS[stops if stops < 3 else 3],
+        COUNTS[commas if commas < 4 else 4],
         FLAGS[LEAD.match(folded) is not None],
         FLAGS[LEAD_OPENER.match(folded) is not None],
-        COUNTS[min(line.level, 3)],
+        COUNTS[line.level if line.level < 3 else 3],
         FLAGS[indented],
         FLAGS[blank_before],
         FLAGS[" " in line.text],

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable, Sequence
+import operator
+from collections.abc import Sequence
 from importlib import resources
 from typing import NamedTuple
 
 from builders.parse import crf, vocabulary
+from builders.parse.encoder import Encoder, Rows
 from builders.parse.linefeatures import (
     BLANK,
     END,
@@ -57,66 +59,16 @@ LONG_KEYS = ("kind", "size", "end", "closed", "lead", "opener", "ind", "blank", 
 """Features of a long body line (it is body or continued body: fewer features decide that)."""
 
 
-class _Strings(NamedTuple):
-    """The feature strings of a line's own features, as itself and as a neighbour; never mutated."""
-
-    own: tuple[str, ...]
-    """Its own features, then ``kind+size`` and ``end+size``."""
-    long: tuple[str, ...]
-    before: tuple[str, ...]
-    far_before: tuple[str, ...]
-    after: tuple[str, ...]
-    far_after: tuple[str, ...]
-
-
-def _prefixed(prefix: str, feats: Values, keys: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f"{prefix}{k}={feats[KEYS.index(k)]}" for k in keys)
-
-
-def _strings(values: Values) -> _Strings:
-    """The strings of one set of feature values (lines share them: values are buckets and flags)."""
-    own = tuple(f"{k}={v}" for k, v in zip(KEYS, values, strict=True))
-    own += (f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
-    return _Strings(
-        own,
-        _prefixed("", values, LONG_KEYS),
-        _prefixed("-1:", values, NEIGHBOUR_KEYS),
-        _prefixed("-2:", values, FAR_KEYS),
-        _prefixed("1:", values, NEIGHBOUR_KEYS),
-        _prefixed("2:", values, FAR_KEYS),
-    )
-
-
-Rows = tuple[int, ...]
-"""Feature strings as the integers a tagger reads (:class:`Encoder`)."""
-
-
-class Encoder:
-    """Feature strings -> integers: the rows of the model's weights when labelling
-    (:meth:`builders.parse.crf.Model.row`), or ids handed out in order of first use when
-    collecting training features (:attr:`names` gives their strings back)."""
-
-    def __init__(self, row: Callable[[str], int] | None = None) -> None:
-        self.names: list[str] = []
-        self._ids: dict[str, int] = {}
-        self.row = row or self._open_row
-
-    def _open_row(self, name: str) -> int:
-        found = self._ids.get(name)
-        if found is None:
-            found = self._ids[name] = len(self.names)
-            self.names.append(name)
-        return found
-
-    def encode(self, strings: tuple[str, ...]) -> Rows:
-        """The integers of some feature strings, in their order."""
-        return tuple(map(self.row, strings))
+_LONG_OF, _NEIGHBOUR_OF, _FAR_OF = (
+    operator.itemgetter(*(KEYS.index(k) for k in keys)) for keys in (LONG_KEYS, NEIGHBOUR_KEYS, FAR_KEYS)
+)
+"""The values of a line's long-body, neighbour and far-neighbour features, from all its values."""
 
 
 class _LineRows(NamedTuple):
-    """:class:`_Strings`, encoded."""
+    """A line's encoded features as a long body line, and as the neighbour of the lines around it
+    (its own features, for a line that may be a title: :func:`_own_rows`)."""
 
-    own: Rows
     long: Rows
     before: Rows
     far_before: Rows
@@ -126,8 +78,33 @@ class _LineRows(NamedTuple):
 
 @functools.lru_cache(maxsize=8192)
 def _line_rows(encoder: Encoder, values: Values) -> _LineRows:
-    """The encoded strings of one set of feature values (memo: lines share them)."""
-    return _LineRows(*map(encoder.encode, _strings(values)))
+    """The encoded strings of one set of feature values (memo: lines share them), each group
+    from a memo of the values it names (fewer of those: a new set of values costs little)."""
+    before, after = _neighbour_rows(encoder, _NEIGHBOUR_OF(values))
+    far_before, far_after = _far_rows(encoder, _FAR_OF(values))
+    return _LineRows(_long_rows(encoder, _LONG_OF(values)), before, far_before, after, far_after)
+
+
+@functools.lru_cache(maxsize=8192)
+def _own_rows(encoder: Encoder, values: Values) -> Rows:
+    """A line's own features, then ``kind+size`` and ``end+size``."""
+    pairs = (f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
+    return encoder.named("", KEYS, values) + encoder.encode(pairs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_rows(encoder: Encoder, values: tuple[str, ...]) -> Rows:
+    return encoder.named("", LONG_KEYS, values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _neighbour_rows(encoder: Encoder, values: tuple[str, ...]) -> tuple[Rows, Rows]:
+    return encoder.named("-1:", NEIGHBOUR_KEYS, values), encoder.named("1:", NEIGHBOUR_KEYS, values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _far_rows(encoder: Encoder, values: tuple[str, ...]) -> tuple[Rows, Rows]:
+    return encoder.named("-2:", FAR_KEYS, values), encoder.named("2:", FAR_KEYS, values)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -135,13 +112,21 @@ def _style_rows(encoder: Encoder, style: str, ind: str, kind: str, blank: str) -
     return encoder.encode((f"style={style}", f"style+ind+kind={style}|{ind}|{kind}", f"style+blank={style}|{blank}"))
 
 
-@functools.lru_cache(maxsize=4096)
 def _pair_rows(encoder: Encoder, before: Values, values: Values) -> tuple[Rows, Rows]:
     """The features joining a line to the line before it: ``kind+kind``, then ``end+noninit`` and
-    ``end+ind`` (a long body line has the last two only)."""
-    end = before[END]
-    kinds = encoder.encode((f"-1:kind+kind={before[KIND]}|{values[KIND]}",))
-    return kinds, encoder.encode((f"-1:end+noninit={end}|{values[NONINIT]}", f"-1:end+ind={end}|{values[IND]}"))
+    ``end+ind`` (a long body line has the last two only); memoised by the values they name."""
+    kinds = _kind_pair(encoder, before[KIND], values[KIND])
+    return kinds, _end_pair(encoder, before[END], values[NONINIT], values[IND])
+
+
+@functools.lru_cache(maxsize=1024)
+def _kind_pair(encoder: Encoder, before: str, kind: str) -> Rows:
+    return encoder.encode((f"-1:kind+kind={before}|{kind}",))
+
+
+@functools.lru_cache(maxsize=1024)
+def _end_pair(encoder: Encoder, end: str, noninit: str, ind: str) -> Rows:
+    return encoder.encode((f"-1:end+noninit={end}|{noninit}", f"-1:end+ind={end}|{ind}"))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -183,7 +168,7 @@ NONE_STRINGS = {offset: (f"{offset}:none",) for offset in (-2, -1, 1, 2)}
 
 def _since_index(flags: list[bool]) -> list[int]:
     """For every line, the index in :data:`SINCE_NAMES` of how many lines back the last flagged
-    line was: 0 for none, else 1 + the bucket of :func:`_size`."""
+    line was: 0 for none, else 1 + its bucket of :data:`SIZES`."""
     out, last = [], None
     for i, flag in enumerate(flags):
         out.append(0 if last is None else 1 + bisect.bisect_left(SIZES, i - last))
@@ -242,12 +227,13 @@ def _long_body(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[i
     items = list(rows[i - 1].before if i > 0 else tables.none[-1])
     items += rows[i + 1].after if i + 1 < n else tables.none[1]
     if i > 0:
-        items += _pair_rows(encoder, page.own[i - 1], page.own[i])[1]
+        own = page.own
+        items += _end_pair(encoder, own[i - 1][END], own[i][NONINIT], own[i][IND])
     return items
 
 
 def _short_line(i: int, page: _Page, encoder: Encoder, tables: _Tables) -> list[int]:
-    """The features of a line that may be a title line after its own (``rows[i].own``): the page,
+    """The features of a line that may be a title line after its own (:func:`_own_rows`): the page,
     and two lines on each side."""
     rows, own, n = page.rows, page.own, len(page.rows)
     feats = own[i]
@@ -294,7 +280,7 @@ def page_parts(
             heads.append(rows.long)
             rests.append(_long_body(i, page, encoder, tables))
         else:
-            heads.append(rows.own)
+            heads.append(_own_rows(encoder, feats))
             rests.append(_short_line(i, page, encoder, tables))
     return heads, rests
 

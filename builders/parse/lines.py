@@ -8,13 +8,13 @@ markdown heading level, and the span in the page text it came from.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
+
+from builders.parse.folding import fold, fold_page, known, remember
 
 HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 SPACES = re.compile(r"[ \t\u3000\u00a0]+")
@@ -77,76 +77,6 @@ class Line:
         return len(self.text.replace(" ", ""))
 
 
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table filled on demand: code point -> its one-character NFKC form."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-FOLD_FIXED = (
-    "\x00-\x7f\u00b7\u2014\u2018\u2019\u201c\u201d\u2026\u25a0-\u25ff\u2605\u2606"
-    "\u3001\u3002\u3008-\u3011\u3014\u3015\u3400-\u4dbf\u4e00-\u9fff"
-)
-"""Characters that fold to themselves: ASCII, ideographs, the common Chinese punctuation (tests check every one)."""
-UNFIXED = re.compile(f"([^{FOLD_FIXED}]+)")
-"""A run of characters that may fold to another one (a group: ``split`` keeps the runs)."""
-
-
-def fold(text: str) -> str:
-    """NFKC per character, keeping the length (so offsets stay valid): ＷＴＯ１９ -> WTO19."""
-    if text.isascii():
-        return text
-    if len(text) > MAX_FOLD_MEMO:
-        return _fold_runs(text)
-    return _fold_memo(text)
-
-
-MAX_FOLD_MEMO = 20_000
-"""Longer texts are folded each time, not kept in the memo."""
-MAX_RUNS = 65_536
-"""Distinct runs kept in :data:`_RUNS` (the same few punctuation marks make up most of them)."""
-MAX_RUN_KEPT = 8
-"""Longest run kept in :data:`_RUNS`: the table's memory stays bounded whatever the pages hold."""
-
-
-class _RunTable(dict[str, str]):
-    """Run of characters -> its folded form, filled on demand (a page repeats ，：（） over and over)."""
-
-    def __missing__(self, run: str) -> str:
-        folded = run.translate(_FOLD)
-        if len(run) <= MAX_RUN_KEPT:  # long runs (kana, Hangul, Cyrillic text) are folded each time
-            if len(self) >= MAX_RUNS:
-                self.clear()
-            self[run] = folded
-        return folded
-
-
-_RUNS = _RunTable()
-
-
-def _fold_runs(text: str) -> str:
-    """``text.translate(_FOLD)``, with only the runs of characters outside :data:`FOLD_FIXED` looked up."""
-    pieces = UNFIXED.split(text)  # fixed text, a run, fixed text, a run, …, fixed text
-    if len(pieces) == 1:
-        return text
-    pieces[1::2] = map(_RUNS.__getitem__, pieces[1::2])
-    return "".join(pieces)
-
-
-@functools.lru_cache(maxsize=1024)
-def _fold_memo(text: str) -> str:
-    """:func:`fold` of a text met before (a paragraph is folded by several of the assembler's steps)."""
-    return _fold_runs(text)
-
-
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
 GLUED_WORDS = ("本报", "新华社", "□", "■")
 """What every match of :data:`GLUED_LEAD` holds: looked for first (a substring search is cheap)."""
@@ -206,16 +136,44 @@ def split_lines(text: str) -> list[Line]:
     for number, whole in enumerate(text.split("\n"), start=1):
         line_start = offset
         offset += len(whole) + 1
+        if not whole or whole.isspace():
+            continue  # a blank line (what _pieces and _line make of it: nothing)
         for piece_start, raw in _pieces(whole) if len(whole) > MAX_GLUED_TITLE else [(0, whole)]:
             line = _line(number, line_start + piece_start, raw, indentable=piece_start == 0)
             if line is not None:
                 lines.append(line)
+    _fold_lines(lines, text)
     return lines
+
+
+PAGE_FOLD_LINES = 16
+"""New lines (not in the fold memo) from which a page is folded at once (fewer: each line alone)."""
+
+
+def _fold_lines(lines: list[Line], text: str) -> None:
+    """Set :attr:`Line.folded` of the lines met before from the memo; when many are new, of the
+    new ones printed as they stand from the page's fold (kept in the memo: the assembler folds
+    their texts again as paragraphs'). The others fold on first use."""
+    new = []
+    for line in lines:
+        met = known(line.text)
+        if met is None:
+            new.append(line)
+        else:
+            line.__dict__["folded"] = met
+    if len(new) < PAGE_FOLD_LINES:
+        return
+    folded = fold_page(text)
+    for line in new:
+        if line.text == text[line.start : line.end]:
+            line.__dict__["folded"] = remember(line.text, folded[line.start : line.end])
 
 
 def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | None:
     """One piece of a line, or None when it holds no text; only a line's first piece can be indented."""
-    content = SPACES.sub(" ", raw).strip()
+    content = raw.strip()
+    if " " in content or "\u3000" in content or "\t" in content or "\u00a0" in content:
+        content = SPACES.sub(" ", content)  # (the runs of SPACES are whitespace: strip first, the same text)
     if "**" in content or "__" in content:
         content = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), content)
     if content.startswith(">"):

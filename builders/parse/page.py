@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 
 from builders.parse import credits
 from builders.parse.assemble import Parts, assemble
+from builders.parse.folding import fold
 from builders.parse.fragments import reattach
 from builders.parse.layout import PHOTO_NEWS, Block, Typed, classify_page, split_blocks
 from builders.parse.linelabel import label_lines
-from builders.parse.lines import Line, fold, split_lines
+from builders.parse.lines import Line, split_lines
 from schema import ArticleDraft, Problem, Sidebar, Span
 
 LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
 """A lowercase Latin word inside Chinese text: OCR or dump noise (…情况 and 打赢…)."""
-LATIN_PAIR = re.compile("[a-z]{2}")
-"""What any match of :data:`LATIN_NOISE` holds: a quick scan first (its look-behind makes it slow on a long body)."""
+LATIN_PAIR = re.compile(b"[a-z]{2}")
+"""What any match of :data:`LATIN_NOISE` holds: a quick scan first (its look-behind makes it slow on a long
+body) of the body's ASCII characters alone (leaving the others out can join two letters, never part them)."""
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _spans(owned: dict[int, tuple[Line, str]], order: dict[int, int]) -> list[Sp
 
 def _flags(parts: Parts, body: str) -> list[str]:
     flags = set(parts.flags)
-    if LATIN_PAIR.search(body) and LATIN_NOISE.search(body):
+    if LATIN_PAIR.search(body.encode("ascii", "ignore")) and LATIN_NOISE.search(body):
         flags.add("latin-noise")
     if not body:
         flags.add("empty-body")
@@ -128,6 +130,8 @@ def parse_page(text: str, source_file: str, source_sha256: str, learned: bool = 
     order = {line.start: i for i, line in enumerate(lines)}
     typed = classify_page(lines)
     labels = label_lines(lines, [t.kind for t in typed], text) if learned else None
+    for item, label in zip(typed, labels or (), strict=False):
+        item.label = label  # what split_blocks gives them (without making each line's anew)
     preamble, blocks = split_blocks(typed, labels)
     parts = _drop_empty([assemble(block) for block in blocks], result, source_file)
     orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from builders.parse.lines import fold
+from builders.parse.folding import fold
 from builders.parse.patterns import NON_INITIAL
 from builders.segment.tokenizer import cut, in_jieba_dictionary
 

@@ -23,9 +23,10 @@ from pathlib import Path
 
 from builders.errors import need_extra
 from builders.parse.assemble import assemble
+from builders.parse.folding import fold
 from builders.parse.layout import classify_page, split_blocks
 from builders.parse.linelabel import page_features
-from builders.parse.lines import fold, is_closed, split_lines
+from builders.parse.lines import is_closed, split_lines
 from builders.read.decode import Page, read_page
 
 Example = tuple[list[list[str]], list[str]]
