@@ -121,9 +121,9 @@ def normalise(text: str) -> str:
     Character offsets in ``Article.spans`` refer to this normalised text.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.isascii():
-        return text
-    return text.translate(LINE_BREAKS)
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:  # rare; str.translate costs ~0.3 ms a page
+        return text.translate(LINE_BREAKS)
+    return text
 
 
 LINE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"})
