@@ -86,3 +86,20 @@ def test_manifest_values_are_data_in_the_card(value: str) -> None:
     assert len(lines) == 4 and all(line.count("|") - line.count("\\|") == 3 for line in lines)
     assert "<script>" not in table and "\n#" not in table
     assert cell("庆元报") == "庆元报" and cell("(unknown)") == "(unknown)"
+
+
+def test_a_manifest_link_loop_and_a_name_holding_nul_are_problems(tmp_path: Path) -> None:
+    (tmp_path / "manifest.csv").symlink_to("manifest.csv")
+    metas, problems = load_manifest(tmp_path)
+    assert metas == {} and "loop" in problems[0].message
+    (tmp_path / "manifest.csv").unlink()
+    metas2, problems2 = _load(tmp_path, (HEADER + "a\x00.txt,某报,,,,,\na.txt,某报,,,,,\n").encode("utf-16"))
+    assert list(metas2) == ["a.txt"] and [line for line, _ in problems2] == [2]
+
+
+def test_rows_are_checked_against_the_pages_the_caller_found(tmp_path: Path) -> None:
+    metas, problems = _load(tmp_path, (HEADER + "a.txt,某报,,,,,\nb.txt,某报,,,,,\n").encode(), pages="a")
+    assert list(metas) == ["a.txt"]
+    (tmp_path / "manifest.csv").write_text(HEADER + "a.txt,某报,,,,,\nb.txt,某报,,,,,\n", encoding="utf-8")
+    metas, problems = load_manifest(tmp_path, {"b.txt"})
+    assert list(metas) == ["b.txt"] and [p.line for p in problems] == [2]

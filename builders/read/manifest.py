@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from builders.read.decode import decode, normalise, read_regular, unescape_name
-from builders.read.seeds import inside_seeds
+from builders.read.seeds import inside_seeds, is_link_loop
 from schema import Problem
 
 MANIFEST_NAME = "manifest.csv"
@@ -71,8 +71,9 @@ def header_problems(names: Sequence[str], line: int = 1) -> list[Problem]:
     return [_bad(line, message)]
 
 
-def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
-    """Read ``seeds/manifest.csv`` if present: ``{source_file: PageMeta}`` and row problems.
+def load_manifest(seeds: Path, pages: Collection[str] | None = None) -> tuple[dict[str, PageMeta], list[Problem]]:
+    """Read ``seeds/manifest.csv`` if present: ``{source_file: PageMeta}`` and row problems (``pages``: the
+    ``source_file`` names of the folder's pages, when the caller has them; else each row's file is looked up).
 
     The file is decoded like a page (UTF-8 with or without a BOM, GB18030, UTF-16/32 with
     a BOM). Each row is one line: a line that is not a CSV row (an unclosed quote, a
@@ -83,8 +84,8 @@ def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
     if not path.exists() and not path.is_symlink():
         return {}, []
     if not inside_seeds(path, seeds):
-        return {}, [_bad(None, f"{MANIFEST_NAME} is a link to a file outside the seeds folder: not read, "
-                               "no row was used (copy the file in)")]
+        where = "that leads back to itself (a loop)" if is_link_loop(path) else "to a file outside the seeds folder"
+        return {}, [_bad(None, f"{MANIFEST_NAME} is a link {where}: not read, no row was used (copy the file in)")]
     try:
         decoded = decode(read_regular(path), MANIFEST_NAME)
     except OSError as err:
@@ -93,7 +94,8 @@ def load_manifest(seeds: Path) -> tuple[dict[str, PageMeta], list[Problem]]:
         empty = decoded.code in ("empty-page", "blank-page")
         return {}, [] if empty else [_bad(None, f"{decoded.message}; no row was used")]
     metas, problems = _rows(normalise(decoded[0]).split("\n"))
-    missing = [(line, name) for name, (_, line) in metas.items() if not _is_page(seeds, name)]
+    missing = [(line, name) for name, (_, line) in metas.items()
+               if (name not in pages if pages is not None else not _is_page(seeds, name))]
     problems += [_bad(line, f"file {name!r} is no page of the seeds folder: the row is not used "
                             "(names are paths relative to the seeds folder, e.g. 2020/p01.txt)")
                  for line, name in missing]

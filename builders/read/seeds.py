@@ -90,11 +90,17 @@ def discover(seeds: Path, skip: Iterable[Path] = ()) -> Discovery:
 
 
 def _resolved(path: Path) -> Path | None:
-    """The real path of ``path``; None for a link loop (Python 3.11 raises RuntimeError, 3.13 OSError)."""
+    """The real path of ``path``; None for a link loop (Python 3.11 raises RuntimeError, 3.13 OSError) or a
+    name no path can hold."""
     try:
         return path.resolve()
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):  # ValueError: a name holding NUL (from a manifest)
         return None
+
+
+def is_link_loop(path: Path) -> bool:
+    """True when ``path`` is a link that never reaches a file (a loop)."""
+    return path.is_symlink() and _resolved(path) is None
 
 
 def inside_seeds(path: Path, seeds: Path) -> bool:
@@ -113,12 +119,12 @@ def _classify(path: Path, seeds: Path, root: Path, found: Discovery) -> None:
         if name not in KNOWN_FILES:
             found.warnings.append(_problem("skipped-file", name, f"not a page (pages are *{PAGE_SUFFIX}): not read"))
         return
-    real = _resolved(path)
+    real = _resolved(path) if path.is_symlink() else path  # only links are resolved: folders of links are not walked
     if real is None:
         found.pages.append(SeedFile(name, path, _problem(
             "unreadable-file", name, "a link that leads back to itself (a link loop): not read (fix the link)")))
         return
-    if path.is_symlink() and not _inside(real, root):
+    if real is not path and not _inside(real, root):
         found.pages.append(SeedFile(name, path, _problem(
             "link-outside-seeds", name, "a link to a file outside the seeds folder: not read (copy the file in)")))
         return

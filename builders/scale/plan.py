@@ -119,7 +119,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
     """
     stats = BuildStats()
     found = discover(config.seeds, config.own_dirs)
-    metas, manifest_problems = load_manifest(config.seeds)
+    metas, manifest_problems = load_manifest(config.seeds, {page.name for page in found.pages})
     for problem in found.warnings:
         log.warning("%s: %s: %s", problem.source_file, problem.code, problem.message)
     with (root / REJECTS_FILE).open("w", encoding="utf-8") as rejects:
