@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -91,8 +92,15 @@ def test_a_stale_staging_folder_and_a_rival_export_do_not_mix(release: Path, tmp
     stale = tmp_path / ".ex.staging" / "year=1999"
     stale.mkdir(parents=True)
     (stale / "part-99999.parquet").write_bytes(b"junk")
+    dead = tmp_path / ".ex.staging-999999999-0a0b0c0d"  # a pid no process has: an export killed mid-way
+    dead.mkdir()
+    live = tmp_path / f".ex.staging-{os.getpid()}-0a0b0c0d"  # an export still running
+    live.mkdir()
     report = export_release(release, tmp_path / "ex")
-    assert not any("1999" in f for f in report.files) and not list(tmp_path.glob(".ex.staging-*"))
+    assert not any("1999" in f for f in report.files) and list(tmp_path.glob(".ex.staging-*")) == [live]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "ex").stat().st_mode & 0o777 == 0o777 & ~umask
     rival = tmp_path / ".late"
     rival.mkdir()
     with pytest.raises(OutputError, match="filled by another export"):

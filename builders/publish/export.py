@@ -16,8 +16,10 @@ the same paths and bytes.
 from __future__ import annotations
 
 import errno
+import glob
+import os
+import secrets
 import shutil
-import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -133,6 +135,24 @@ def write_shard(table: pa.Table, keys: list[PartitionKey], out: Path, shard: int
     return names
 
 
+def _remove_stale(out: Path) -> None:
+    """Remove the staging folders of exports to ``out`` whose process is gone (killed mid-export)."""
+    for folder in out.parent.glob(f".{glob.escape(out.name)}.staging-*"):
+        pid = folder.name.rsplit(".staging-", 1)[1].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _publish(staging: Path, out: Path) -> None:
     """Move the finished export into place; refused when another export filled ``out`` meanwhile."""
     try:
@@ -167,7 +187,9 @@ def export_release(release: Path, out: Path, partition_by: list[str] | None = No
     staging: Path | None = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))  # one per export
+        _remove_stale(out)
+        staging = out.with_name(f".{out.name}.staging-{os.getpid()}-{secrets.token_hex(4)}")  # one per export
+        staging.mkdir()  # mkdir, not mkdtemp: the export gets the umask's mode, as the release did
         for shard, path in enumerate(info.parquet_files()):
             files += write_shard(pq.read_table(path, schema=article_schema()), keys, staging, shard)
         _publish(staging, out)
