@@ -29,6 +29,13 @@ def terminal_safe(text: str, one_line: bool = True) -> str:
     return text.replace("\n", "\\n") if one_line else text
 
 
+class SafeFormatter(logging.Formatter):
+    """Log lines through :func:`terminal_safe`: a logged page name must not drive the terminal either."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
+
+
 EXIT_CODES = "Exit codes: 0 done; 1 the work failed or found problems; 2 bad input or usage (nothing was done)."
 
 
@@ -78,5 +85,7 @@ def output_options(json_help: str = "Print the result as one JSON object on stdo
 def make_output(quiet: bool, verbose: int, no_progress: bool, as_json: bool) -> Output:
     """The :class:`Output` of the options; sets up logging on stderr to match."""
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(format="%(levelname)s: %(message)s", level=level, force=True)
+    handler = logging.StreamHandler()
+    handler.setFormatter(SafeFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(handlers=[handler], level=level, force=True)
     return Output(quiet, verbose, False if (no_progress or quiet) else None, as_json)

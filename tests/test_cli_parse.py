@@ -41,10 +41,12 @@ def test_names_with_terminal_controls_are_printed_escaped(tmp_path: Path) -> Non
     seeds.mkdir()
     (seeds / "e\x1b]0;title\x07\x1b[2J.txt").write_bytes(b"")
     (seeds / "nl\nreject binary-file: 9 (x.txt).txt").write_text("x\n", encoding="utf-8")
+    (seeds / "evil\x1b[31mRED\nWARNING: forged.md").write_text("x\n", encoding="utf-8")  # logged: skipped-file
     result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path / "out"),
                                        "--no-progress", "--allow-empty"])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "e\\x1b]0;title\\x07\\x1b[2J.txt" in result.output and "nl\\nreject binary-file" in result.output
-    assert not any(line.startswith("reject binary-file: 9") for line in result.output.splitlines())
+    assert not any(line.startswith(("reject binary-file: 9", "WARNING: forged")) for line in result.output.splitlines())
+    assert "evil\\x1b[31mRED\\nWARNING: forged.md" in result.output
     assert terminal_safe("甲\u202e乙\r\n", one_line=False) == "甲\\u202e乙\\x0d\n"
