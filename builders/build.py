@@ -24,6 +24,7 @@ from builders.release.atomic import clean_stale, commit, exclusive, fsync_tree, 
 from builders.release.card import render_card
 from builders.release.changelog import (
     CHANGELOG_FILE,
+    FIRST_RELEASE,
     changes_section,
     propose_version,
     render_changelog,
@@ -223,7 +224,9 @@ def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tupl
         if proposal is None:
             raise
         if proposal[0] == target.name:
-            raise ReleaseExistsError(f"{err} (the records and schema are the same; only the card or metadata "
-                                     "files differ: --force rewrites it in place)") from err
+            why = ("it is no complete release (no manifest.json): --force replaces it" if proposal[1] == [FIRST_RELEASE]
+                   else "the records and schema are the same; only the card or metadata files differ: --force "
+                   "rewrites it in place")
+            raise ReleaseExistsError(f"{err} ({why})") from err
         raise ReleaseExistsError(f"{err} (the version rules propose --release-version {proposal[0]}: "
                                  f"{'; '.join(proposal[1])})") from err

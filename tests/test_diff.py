@@ -178,3 +178,14 @@ def test_a_rebuild_that_changes_only_the_card_is_told_to_use_force(monkeypatch: 
         build_release(renamed)
     assert "propose" not in str(err.value)
     assert build_release(dataclasses.replace(renamed, force=True)).release_dir == first
+
+
+def test_a_target_that_is_no_release_is_not_called_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("builders.build.release_file", text_pages)
+    config = BuildConfig(seeds=write_seeds(tmp_path / "seeds", OLD), out=tmp_path / "dist", dataset=META,
+                         progress=False)
+    first = build_release(config).release_dir
+    (first / "manifest.json").unlink()
+    with pytest.raises(ReleaseExistsError) as err:
+        build_release(config)
+    assert "only the card" not in str(err.value) and "no complete release" in str(err.value)

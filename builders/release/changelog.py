@@ -168,6 +168,10 @@ def stage_changelog(dataset_dir: Path, text: str) -> Path | None:
     return stage_text(path, text)
 
 
+FIRST_RELEASE = "first release"
+"""The reason :func:`propose_version` gives when no earlier release is listed."""
+
+
 def propose_version(dataset_dir: Path, new_root: Path, version: str) -> tuple[str, list[str]]:
     """The next version for the release built at ``new_root`` against the latest one under ``dataset_dir``, and why.
 
@@ -175,6 +179,6 @@ def propose_version(dataset_dir: Path, new_root: Path, version: str) -> tuple[st
     """
     versions = release_versions(dataset_dir)
     if not versions:
-        return version, ["first release"]
+        return version, [FIRST_RELEASE]
     diff = diff_releases(dataset_dir / versions[-1], new_root)
     return bump_version(versions[-1], diff.bump()), reasons(diff)
