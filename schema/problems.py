@@ -25,8 +25,8 @@ CODES: dict[str, tuple[Severity, str]] = {
                        "lines: split the dump."),
     "skipped-file": ("warning", "A file of the seeds folder that is not a page (*.txt) or manifest.csv: not read."),
     "unreadable-folder": ("warning", "A folder under seeds/ could not be listed: its pages are not in the release."),
-    "format-controls-removed": ("warning", "Invisible format characters (bidi controls, zero-width spaces) were "
-                                "removed from the page text."),
+    "format-controls-removed": ("warning", "Invisible format characters (bidi controls, zero-width spaces) or a "
+                                "few stray control characters (ESC, BEL) were removed from the page text."),
     "no-articles": ("reject", "The page has text but no article could be found in it."),
     "no-headline": ("reject", "A body of text was found with no title line above it."),
     "no-body": ("reject", "Title lines with no text, caption or box after them; not made an article."),

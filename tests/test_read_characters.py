@@ -127,6 +127,7 @@ def test_decoding_counts_controls_as_the_reference(tail: str) -> None:
 
 def test_a_page_of_more_lines_than_a_page_holds_is_too_large() -> None:
     many = "短行\n" * decode.MAX_PAGE_LINES
-    found = decode.read_bytes_page(many.encode(), "a.txt")
-    assert not isinstance(found, decode.Page) and found.code == "page-too-large" and "lines" in found.message
-    assert isinstance(decode.read_bytes_page(many[:-3].encode(), "b.txt"), decode.Page)
+    assert isinstance(decode.read_bytes_page(many.encode(), "a.txt"), decode.Page)
+    assert isinstance(decode.read_bytes_page(many[:-1].encode(), "b.txt"), decode.Page)
+    found = decode.read_bytes_page((many + "再一行").encode(), "c.txt")
+    assert not isinstance(found, decode.Page) and found.code == "page-too-large" and "20001 lines" in found.message

@@ -246,7 +246,7 @@ def read_bytes_page(raw: bytes, source_file: str) -> Page | Problem:
     if isinstance(decoded, Problem):
         return decoded
     text, encoding = decoded
-    lines = text.count("\n") + 1
+    lines = text.count("\n") + (not text.endswith("\n"))
     if lines > MAX_PAGE_LINES:
         return Problem(code="page-too-large", source_file=source_file, line=None,
                        message=f"{lines} lines, more than a page holds ({MAX_PAGE_LINES}): split the dump into pages")
