@@ -42,6 +42,7 @@ from builders.reuse.report import ReuseReport
 from builders.reuse.sketch import COLUMNS as SKETCH_COLUMNS
 from builders.reuse.sketch import Sketch, shard_sketches, sketch_rows
 from builders.scale.cache import pipeline_version
+from builders.scale.engines import Call, LocalPool, Slot, map_local
 from schema import Reuse
 
 META_COLUMNS = ["id", "source_file", "ordinal", "date", "page"]
@@ -163,16 +164,22 @@ def memo_path(config: BuildConfig) -> Path | None:
     return cache / pipeline_version()[:16] / "reuse" / MEMO_FILE if cache is not None else None
 
 
-def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches: Path | None = None) -> ReuseReport:
+def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches: Path | None = None,
+               pool: LocalPool | None = None) -> ReuseReport:
     """Fill the ``reuse`` field of every record of the release under ``root``; return the card's figures.
 
     ``sketches``: the folder the shard workers wrote their sketches to (removed here); without
     it the records are sketched here. ``shards.arrow_bytes`` is updated for the grown column.
+    ``pool``: the local engine's helpers, which rewrite shards beside this process (started now, while
+    the links are found, when the shard tasks did not need them).
     """
     parts, start = [], 0
     for parquet, jsonl, count in zip(shards.parquet, shards.jsonl, shards.records_per_shard, strict=True):
         parts.append(Shard(root / parquet, root / jsonl, start))
         start += count
+    pool = pool if config.engine == "local" and len(parts) > 1 else None
+    if pool is not None:
+        pool.start(segment=False)
     index, store = Index(), BodyStore(root / BODIES)
     try:
         _read(parts, index, store)
@@ -186,13 +193,41 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
         store.close()
         if sketches is not None:
             shutil.rmtree(sketches, ignore_errors=True)
-    report = ReuseReport()
     options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
-    for shard, count in zip(parts, shards.records_per_shard, strict=True):
-        reuses = [reuse_of(shard.start + k) for k in range(count)]
-        shards.arrow_bytes += _patch_parquet(shard.parquet, reuses, options, report)
-        _patch_jsonl(shard.jsonl, reuses)
+    counts = shards.records_per_shard
+
+    def job(slot: Slot) -> Patch:  # in this process: reuse_of holds the whole release's links
+        shard = parts[slot.index]
+        return shard, [reuse_of(shard.start + k) for k in range(counts[slot.index])], options
+
+    report = ReuseReport()
+    for part, grown in map_local(Call(patch_shard, job), len(parts), pool):
+        _merge(report, part)
+        shards.arrow_bytes += grown
     return report
+
+
+Patch = tuple[Shard, list[Reuse], WriteOptions]
+"""A shard, the ``reuse`` objects of its records and the writer settings: what :func:`patch_shard` is given."""
+
+
+def patch_shard(patch: Patch) -> tuple[ReuseReport, int]:
+    """Rewrite one shard's Parquet and JSONL files with its ``reuse`` objects (here or in a pool helper:
+    everything it needs is in ``patch``); return its card figures and the growth in Arrow bytes."""
+    shard, reuses, options = patch
+    report = ReuseReport()
+    grown = _patch_parquet(shard.parquet, reuses, options, report)
+    _patch_jsonl(shard.jsonl, reuses)
+    return report, grown
+
+
+def _merge(report: ReuseReport, part: ReuseReport) -> None:
+    """Add one shard's card figures to the release's."""
+    for name in ("records", "reprints", "partial", "credited", "sizes"):
+        getattr(report, name).update(getattr(part, name))
+    for cluster, papers in part.papers.items():
+        report.papers.setdefault(cluster, set()).update(papers)
+    report.headlines.update(part.headlines)
 
 
 def _patch_parquet(path: Path, reuses: list[Reuse], options: WriteOptions, report: ReuseReport) -> int:

@@ -27,7 +27,7 @@ from builders.release.files import REJECTS_FILE
 from builders.release.records import ProblemSink, log
 from builders.release.stats import BuildStats
 from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenShards, shard_name
-from builders.scale.engines import run_tasks
+from builders.scale.engines import LocalPool, run_tasks
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
 from builders.scale.tasks import PART_REJECTS, Finisher, PageTask, Processor, ShardTask
@@ -108,10 +108,11 @@ def _absorb(summary: ShardSummary, stats: BuildStats, rejects: Path, progress: P
     progress.update(summary.stats.pages, summary.stats.records, summary.stats.rejects)
 
 
-def write_records(config: BuildConfig, root: Path, processor: Processor, finish: Finisher | None = None
-                  ) -> tuple[BuildStats, WrittenShards]:
+def write_records(config: BuildConfig, root: Path, processor: Processor, finish: Finisher | None = None,
+                  pool: LocalPool | None = None) -> tuple[BuildStats, WrittenShards]:
     """Write ``data/``, ``jsonl/`` and ``rejects.jsonl`` of a release under ``root`` (``finish``: run by
-    each shard task on its parts, :attr:`~builders.scale.tasks.ShardTask.finish`).
+    each shard task on its parts, :attr:`~builders.scale.tasks.ShardTask.finish`; ``pool``: the local
+    engine's helpers, kept by the caller for later stages).
 
     Raises:
         InvalidRecordError: a record failed validation under ``on_invalid="error"``.
@@ -130,7 +131,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
     progress = Progress(sum(len(t.pages) for t in tasks), config.progress)
     parts: list[tuple[Path, WrittenShards]] = []
     try:
-        for summary in run_tasks(tasks, config.engine, config.workers, config.ray_address):
+        for summary in run_tasks(tasks, config.engine, config.workers, config.ray_address, pool):
             _absorb(summary, stats, root / REJECTS_FILE, progress)
             parts.append((summary.out, summary.written))
     finally:
