@@ -223,18 +223,19 @@ class LocalPool:
         if self.helpers > 0:
             self.get(segment)
 
-    def close(self) -> None:
-        """Let the helpers go; they exit on their own (idle: every task has been waited for) while this
-        process goes on with the release, and are waited for when it exits."""
+    def close(self, wait: bool = True) -> None:
+        """Shut the helpers down; tasks not started are cancelled. ``wait=False`` (every task has been
+        waited for: the helpers are idle): they exit on their own while this process goes on with the
+        release, and are waited for when it exits."""
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool.shutdown(wait=wait, cancel_futures=True)
             self.pool = None
 
     def __enter__(self) -> LocalPool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(wait=kind is not None)  # after a failure a helper may still be writing: wait for it
 
 
 def run_local(tasks: Sequence[ShardTask], workers: int, pool: LocalPool | None = None) -> Iterator[ShardSummary]:
@@ -249,7 +250,7 @@ def run_local(tasks: Sequence[ShardTask], workers: int, pool: LocalPool | None =
     if workers == 1:
         yield from map(run_shard, tasks)
         return
-    with LocalPool(workers) if pool is None else contextlib.nullcontext(pool) as kept:
+    with LocalPool(workers) if pool is None or pool.helpers < 1 else contextlib.nullcontext(pool) as kept:
         yield from _shared_run(tasks, todo, kept.get(), min(workers - 1, kept.helpers))
 
 

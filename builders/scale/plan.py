@@ -15,6 +15,7 @@ one small row per seed (for manifest.json) and per-shard counters.
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,7 @@ from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenSha
 from builders.scale.engines import LocalPool, run_tasks
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
+from builders.scale.shard_cache import entry_dir
 from builders.scale.tasks import PART_REJECTS, Finisher, PageTask, Processor, ShardTask
 
 PARTS_DIR = ".parts"
@@ -108,6 +110,29 @@ def _absorb(summary: ShardSummary, stats: BuildStats, rejects: Path, progress: P
     progress.update(summary.stats.pages, summary.stats.records, summary.stats.rejects)
 
 
+def _start_helpers(config: BuildConfig, pool: LocalPool | None, pages: int) -> None:
+    """Start the local engine's helpers before the pages are hashed (their start-up overlaps the
+    planning) when they will have work: more than one shard, and no shard cached yet (every shard is
+    processed: they load jieba) or a reuse pass (which rewrites the shards on them)."""
+    if pool is None or config.engine != "local" or pages <= config.pages_per_shard:
+        return
+    cold = _no_shard_cached(config.page_cache_dir)
+    if cold or config.reuse:
+        pool.start(segment=cold)
+
+
+def _no_shard_cached(cache_dir: Path | None) -> bool:
+    """True when the shard cache holds no shard of this pipeline version (or there is no cache)."""
+    if cache_dir is None:
+        return True
+    folder = entry_dir(cache_dir, "x").parent
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return True
+
+
 def write_records(config: BuildConfig, root: Path, processor: Processor, finish: Finisher | None = None,
                   pool: LocalPool | None = None) -> tuple[BuildStats, WrittenShards]:
     """Write ``data/``, ``jsonl/`` and ``rejects.jsonl`` of a release under ``root`` (``finish``: run by
@@ -120,6 +145,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
     """
     stats = BuildStats()
     found = discover(config.seeds)
+    _start_helpers(config, pool, len(found.pages))
     metas, manifest_problems = load_manifest(config.seeds)
     for problem in found.warnings:
         log.warning("%s: %s: %s", problem.source_file, problem.code, problem.message)
