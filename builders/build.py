@@ -126,9 +126,11 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
     card = render_card(config, stats, shards, root, changes, reuse_section(reuse))
     (root / CARD_FILE).write_text(card, encoding="utf-8")
     names = [*shards.parquet, *shards.jsonl, REJECTS_FILE, SCHEMA_FILE, CARD_FILE, CROISSANT_FILE]
-    write_json(root / MANIFEST_FILE, manifest(config, stats, file_rows(root, names, shards)))
+    rows = file_rows(root, names, shards, shard_rows)  # every file is final: each is hashed once
+    write_json(root / MANIFEST_FILE, manifest(config, stats, rows))
+    digests = {row["path"]: row["sha256"] for row in rows} | {MANIFEST_FILE: sha256_file(root / MANIFEST_FILE)}
     names.append(MANIFEST_FILE)
-    sums = "".join(f"{sha256_file(root / n)}  {n}\n" for n in sorted(names))
+    sums = "".join(f"{digests[n]}  {n}\n" for n in sorted(names))
     (root / SUMS_FILE).write_text(sums, encoding="utf-8")
     return stats, sorted([*names, SUMS_FILE])
 

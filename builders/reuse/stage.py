@@ -170,16 +170,14 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
 
     ``sketches``: the folder the shard workers wrote their sketches to (removed here); without
     it the records are sketched here. ``shards.arrow_bytes`` is updated for the grown column.
-    ``pool``: the local engine's helpers, which rewrite shards beside this process (started now, while
-    the links are found, when the shard tasks did not need them).
+    ``pool``: the local engine's helpers, which rewrite shards beside this process when the build
+    started them (:func:`builders.scale.plan.write_records`).
     """
     parts, start = [], 0
     for parquet, jsonl, count in zip(shards.parquet, shards.jsonl, shards.records_per_shard, strict=True):
         parts.append(Shard(root / parquet, root / jsonl, start))
         start += count
-    pool = pool if config.engine == "local" and len(parts) > 1 else None
-    if pool is not None:
-        pool.start(segment=False)
+    pool = pool if pool is not None and pool.started and config.engine == "local" else None
     index, store = Index(), BodyStore(root / BODIES)
     try:
         _read(parts, index, store)

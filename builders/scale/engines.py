@@ -218,6 +218,11 @@ class LocalPool:
                 self.pool.submit(int)
         return self.pool
 
+    @property
+    def started(self) -> bool:
+        """True once the helpers are started (and until they are shut down)."""
+        return self.pool is not None
+
     def start(self, segment: bool = True) -> None:
         """Start the helpers now, so they are ready when the tasks come."""
         if self.helpers > 0:
