@@ -248,10 +248,13 @@ def run_local(tasks: Sequence[ShardTask], workers: int, pool: LocalPool | None =
     (``pool``'s, else a pool of its own); results in task order.
 
     Tasks found in the shard cache are copied in this process; a pool is started only
-    when more than one task has pages to process.
+    when more than one task has pages to process. When ``pool``'s helpers are already running
+    (the build started them for its reuse pass), a single task to process goes to them while
+    this process copies the cached ones.
     """
     todo = [task for task in tasks if not shard_is_cached(task)]
-    workers = max(1, min(workers, len(todo)))
+    running = pool is not None and pool.started and pool.helpers > 0 and 0 < len(todo) < len(tasks)
+    workers = max(2 if running else 1, min(workers, len(todo) + running))
     if workers == 1:
         yield from map(run_shard, tasks)
         return
