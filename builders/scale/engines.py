@@ -9,7 +9,9 @@ every engine and for any number of workers:
   once per process by the pool's initializer, which also makes each worker die with this
   process: :func:`die_with_parent`); this process alone when one worker (or
   one shard to process) is enough. Shards found in the shard cache
-  (:mod:`builders.scale.shard_cache`) are copied in this process.
+  (:mod:`builders.scale.shard_cache`) are copied in this process. The build keeps its pool
+  (:class:`LocalPool`) for the reuse pass, which rewrites the shards on it beside this process
+  (:func:`map_local`).
 - ``ray``: one Ray task per shard (``pip install "xianbao[ray]"``). Without an address
   a local Ray instance with ``workers`` CPUs is started and stopped; with one, the
   cluster's workers must see the seeds and output folders at the same paths (a shared

@@ -31,7 +31,7 @@ from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenSha
 from builders.scale.engines import LocalPool, run_tasks
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
-from builders.scale.shard_cache import entry_dir
+from builders.scale.shard_cache import shards_dir
 from builders.scale.tasks import PART_REJECTS, Finisher, PageTask, Processor, ShardTask
 
 PARTS_DIR = ".parts"
@@ -130,9 +130,8 @@ def _no_shard_cached(cache_dir: Path | None) -> bool:
     """True when the shard cache holds no shard of this pipeline version (or there is no cache)."""
     if cache_dir is None:
         return True
-    folder = entry_dir(cache_dir, "x").parent
     try:
-        with os.scandir(folder) as entries:
+        with os.scandir(shards_dir(cache_dir)) as entries:
             return next(entries, None) is None
     except OSError:
         return True
