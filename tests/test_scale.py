@@ -242,6 +242,9 @@ def test_a_later_stage_shares_its_calls_with_the_pool_in_order() -> None:
             list(run)
     assert len(prepared) == len(set(prepared)) and set(prepared) <= set(range(8))
     assert list(engines.map_local(engines.Call(abs, lambda slot: -slot.index), 4, None)) == [0, 1, 2, 3]
+    with ThreadPoolExecutor(2) as pool:  # a call may give None
+        nothing = engines.Call(lambda k: None, lambda slot: slot.index)
+        assert list(engines._shared_run(slots, slots, pool, 1, nothing)) == [None] * 8
 
 
 def test_the_helpers_outlive_the_stage_that_started_them() -> None:

@@ -166,6 +166,10 @@ class _SharedTasks:
                 future.cancel()
 
 
+_WAITING = object()
+"""No result yet (a call's result may be None)."""
+
+
 def _shared_run(tasks: Sequence[Indexed], todo: Sequence[Indexed], pool: Executor, helpers: int,
                 call: Call[Any, Any] | None = None) -> Iterator[Any]:
     """Summaries in task order; this process runs tasks too, beside ``helpers`` pool processes.
@@ -181,14 +185,15 @@ def _shared_run(tasks: Sequence[Indexed], todo: Sequence[Indexed], pool: Executo
     done: dict[int, Any] = {}
     try:
         for task in tasks:
-            summary = None
-            while task.index not in done and summary is None:
+            result: Any = _WAITING
+            while task.index not in done and result is _WAITING:
                 future, mine = shared.claim(task)
                 if mine is not None:
                     done[mine.index] = _attempt(mine) if call is None else call.attempt(mine)  # type: ignore[arg-type]
                 elif future is not None:
-                    summary = future.result()
-            result = summary if summary is not None else done.pop(task.index)
+                    result = future.result()
+            if result is _WAITING:
+                result = done.pop(task.index)
             if isinstance(result, Exception):
                 raise result
             yield result
@@ -216,7 +221,7 @@ class LocalPool:
             context = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(max_workers=self.helpers, mp_context=context, initializer=warm_worker,
                                             initargs=(os.getpid(), segment))
-            for _ in range(self.helpers):
+            for _ in range(self.helpers):  # each spawns one: none can be idle yet (a start-up takes ~1 s)
                 self.pool.submit(int)
         return self.pool
 
