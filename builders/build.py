@@ -116,9 +116,9 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
     """Write every file of the release under ``root``; return the stats and file names."""
     sketches = root / SKETCHES if config.reuse else None
     finish = ShardFile(functools.partial(sketch_shard, sketches), sketches, ".sketch") if sketches is not None else None
-    with LocalPool(config.workers) as pool:  # the shard tasks' helpers, then the reuse pass's
+    with LocalPool(config.workers) as pool:  # the shard tasks' helpers (they load jieba): gone before the pass
         stats, shards = write_records(config, root, release_file, finish, pool)
-        reuse = mark_reuse(root, shards, config, sketches, pool) if config.reuse else None
+    reuse = mark_reuse(root, shards, config, sketches) if config.reuse else None
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
     write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)

@@ -9,9 +9,8 @@ every engine and for any number of workers:
   once per process by the pool's initializer, which also makes each worker die with this
   process: :func:`die_with_parent`); this process alone when one worker (or
   one shard to process) is enough. Shards found in the shard cache
-  (:mod:`builders.scale.shard_cache`) are copied in this process. The build keeps its pool
-  (:class:`LocalPool`) for the reuse pass, which rewrites the shards on it beside this process
-  (:func:`map_local`).
+  (:mod:`builders.scale.shard_cache`) are copied in this process. The reuse pass of a large
+  release rewrites its shards on helpers of its own (:class:`LocalPool`, :func:`map_local`).
 - ``ray``: one Ray task per shard (``pip install "xianbao[ray]"``). Without an address
   a local Ray instance with ``workers`` CPUs is started and stopped; with one, the
   cluster's workers must see the seeds and output folders at the same paths (a shared
@@ -203,9 +202,9 @@ def _shared_run(tasks: Sequence[Indexed], todo: Sequence[Indexed], pool: Executo
 
 
 class LocalPool:
-    """The build's pool of helper processes (``workers - 1``, ``spawn``), started when a stage first
-    asks for it and kept for the later stages: the shard tasks, then the reuse pass's rewrite of the
-    shards. A context manager; leaving it shuts the helpers down."""
+    """A stage's pool of helper processes (``workers - 1``, ``spawn``), started when first asked for
+    (the build starts the shard tasks' before it hashes the pages). A context manager; leaving it
+    shuts the helpers down."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.helpers = (workers or default_workers()) - 1
@@ -255,13 +254,10 @@ def run_local(tasks: Sequence[ShardTask], workers: int, pool: LocalPool | None =
     (``pool``'s, else a pool of its own); results in task order.
 
     Tasks found in the shard cache are copied in this process; a pool is started only
-    when more than one task has pages to process. When ``pool``'s helpers are already running
-    (the build started them for its reuse pass), a single task to process goes to them while
-    this process copies the cached ones.
+    when more than one task has pages to process.
     """
     todo = [task for task in tasks if not shard_is_cached(task)]
-    running = pool is not None and pool.started and pool.helpers > 0 and 0 < len(todo) < len(tasks)
-    workers = max(2 if running else 1, min(workers, len(todo) + running))
+    workers = max(1, min(workers, len(todo)))
     if workers == 1:
         yield from map(run_shard, tasks)
         return

@@ -110,20 +110,12 @@ def _absorb(summary: ShardSummary, stats: BuildStats, rejects: Path, progress: P
     progress.update(summary.stats.pages, summary.stats.records, summary.stats.rejects)
 
 
-PASS_HELPER_PAGES = 2_000
-"""Pages from which the reuse pass alone is worth starting helpers for: its rewrite of the shards then
-costs more than a helper's start-up (~0.8 CPU s of imports)."""
-
-
 def _start_helpers(config: BuildConfig, pool: LocalPool | None, pages: int) -> None:
-    """Start the local engine's helpers before the pages are hashed (their start-up overlaps the
-    planning) when they will have work: more than one shard, and no shard cached yet (every shard is
-    processed: they load jieba) or a large reuse pass (which rewrites the shards on them)."""
-    if pool is None or config.engine != "local" or pages <= config.pages_per_shard:
-        return
-    cold = _no_shard_cached(config.page_cache_dir)
-    if cold or (config.reuse and pages >= PASS_HELPER_PAGES):
-        pool.start(segment=cold)
+    """Start the local engine's helpers before the pages are hashed (their start-up, jieba included,
+    overlaps the planning) when every shard will be processed: more than one shard, none cached yet."""
+    if pool is not None and config.engine == "local" and pages > config.pages_per_shard \
+            and _no_shard_cached(config.page_cache_dir):
+        pool.start(segment=True)
 
 
 def _no_shard_cached(cache_dir: Path | None) -> bool:
