@@ -48,6 +48,7 @@ from builders.release.validate import release_digest
 from builders.reuse.report import reuse_section
 from builders.reuse.sketch import SKETCHES, sketch_shard
 from builders.reuse.stage import mark_reuse
+from builders.scale.engines import LocalPool
 from builders.scale.plan import write_records
 from builders.scale.tasks import ShardFile
 from schema import JSON_SCHEMA_PATH
@@ -116,7 +117,8 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
     """Write every file of the release under ``root``; return the stats and file names."""
     sketches = root / SKETCHES if config.reuse else None
     finish = ShardFile(functools.partial(sketch_shard, sketches), sketches, ".sketch") if sketches is not None else None
-    stats, shards = write_records(config, root, release_file, finish)
+    with LocalPool(config.workers) as pool:  # the shard tasks' helpers (they load jieba): gone before the pass
+        stats, shards = write_records(config, root, release_file, finish, pool)
     reuse = mark_reuse(root, shards, config, sketches) if config.reuse else None
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
@@ -125,9 +127,11 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
     card = render_card(config, stats, shards, root, changes, reuse_section(reuse))
     (root / CARD_FILE).write_text(card, encoding="utf-8")
     names = [*shards.parquet, *shards.jsonl, REJECTS_FILE, SCHEMA_FILE, CARD_FILE, CROISSANT_FILE]
-    write_json(root / MANIFEST_FILE, manifest(config, stats, file_rows(root, names, shards)))
+    rows = file_rows(root, names, shards, shard_rows)  # every file is final: each is hashed once
+    write_json(root / MANIFEST_FILE, manifest(config, stats, rows))
+    digests = {row["path"]: row["sha256"] for row in rows} | {MANIFEST_FILE: sha256_file(root / MANIFEST_FILE)}
     names.append(MANIFEST_FILE)
-    sums = "".join(f"{sha256_file(root / n)}  {n}\n" for n in sorted(names))
+    sums = "".join(f"{digests[n]}  {n}\n" for n in sorted(names))
     (root / SUMS_FILE).write_text(sums, encoding="utf-8")
     return stats, sorted([*names, SUMS_FILE])
 

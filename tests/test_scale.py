@@ -219,6 +219,46 @@ def test_shared_run_raises_a_broken_pool_at_the_task_it_could_not_take(monkeypat
     assert seen == sorted(seen) and len(seen) >= 2 and not errors
 
 
+def test_a_later_stage_shares_its_calls_with_the_pool_in_order() -> None:
+    """``map_local``'s calls (the reuse pass rewriting shards) go to whichever side is free; ``prepare``
+    runs in this process; results come in task order and a failure is raised at its own turn."""
+    prepared: list[int] = []
+
+    def prepare(slot: engines.Slot) -> int:
+        prepared.append(slot.index)
+        return slot.index
+
+    def work(k: int) -> int:
+        time.sleep(0.01 * (k % 3))
+        if k == 5:
+            raise ValueError("task 5")
+        return k * k
+
+    slots = [engines.Slot(k) for k in range(8)]
+    with ThreadPoolExecutor(2) as pool:
+        run = engines._shared_run(slots, slots, pool, 1, engines.Call(work, prepare))
+        assert [next(run) for _ in range(5)] == [0, 1, 4, 9, 16]
+        with pytest.raises(ValueError, match="task 5"):
+            list(run)
+    assert len(prepared) == len(set(prepared)) and set(prepared) <= set(range(8))
+    assert list(engines.map_local(engines.Call(abs, lambda slot: -slot.index), 4, None)) == [0, 1, 2, 3]
+    with ThreadPoolExecutor(2) as pool:  # a call may give None
+        nothing = engines.Call(lambda k: None, lambda slot: slot.index)
+        assert list(engines._shared_run(slots, slots, pool, 1, nothing)) == [None] * 8
+
+
+def test_the_helpers_outlive_the_stage_that_started_them() -> None:
+    """One pool serves the shard tasks and then the reuse pass: a helper must not die when the first
+    stage's feeder thread ends (its parent-death signal follows the thread that spawned it)."""
+    with engines.LocalPool(2) as pool:
+        first = list(engines.map_local(engines.Call(abs, lambda slot: -slot.index), 6, pool))
+        pids = {pid for pid in pool.get()._processes}
+        second = list(engines.map_local(engines.Call(abs, lambda slot: -slot.index), 6, pool))
+        assert first == second == list(range(6)) and pool.started
+        assert pids == set(pool.get()._processes)
+    assert not pool.started
+
+
 def test_cut_runs_of_pages() -> None:
     assert [len(run) for run in cut(range(7), 3)] == [3, 3, 1]  # type: ignore[arg-type]
     assert list(cut([], 3)) == []

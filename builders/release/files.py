@@ -34,11 +34,15 @@ def write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def file_rows(root: Path, names: list[str], shards: WrittenShards) -> list[dict[str, Any]]:
-    """The ``files`` rows of manifest.json (records counted for the shards)."""
+def file_rows(root: Path, names: list[str], shards: WrittenShards,
+              known: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The ``files`` rows of manifest.json (records counted for the shards); ``known``: rows made
+    before of files not written since, taken as they are (a shard is not read and hashed again)."""
     records = dict(zip(shards.parquet + shards.jsonl, shards.records_per_shard * 2, strict=True))
+    made = {row["path"]: row for row in known or []}
     return [
-        {"path": n, "bytes": (root / n).stat().st_size, "sha256": sha256_file(root / n), "records": records.get(n)}
+        made.get(n) or {"path": n, "bytes": (root / n).stat().st_size, "sha256": sha256_file(root / n),
+                        "records": records.get(n)}
         for n in sorted(names)
     ]
 

@@ -9,7 +9,8 @@ every engine and for any number of workers:
   once per process by the pool's initializer, which also makes each worker die with this
   process: :func:`die_with_parent`); this process alone when one worker (or
   one shard to process) is enough. Shards found in the shard cache
-  (:mod:`builders.scale.shard_cache`) are copied in this process.
+  (:mod:`builders.scale.shard_cache`) are copied in this process. The reuse pass of a large
+  release rewrites its shards on helpers of its own (:class:`LocalPool`, :func:`map_local`).
 - ``ray``: one Ray task per shard (``pip install "xianbao[ray]"``). Without an address
   a local Ray instance with ``workers`` CPUs is started and stopped; with one, the
   cluster's workers must see the seeds and output folders at the same paths (a shared
@@ -18,6 +19,7 @@ every engine and for any number of workers:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -25,9 +27,10 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from builders.errors import need_extra
 from builders.release.write import arrow_without_pandas
@@ -37,6 +40,15 @@ from builders.segment.tokenizer import jieba_tokenizer
 
 Engine = Literal["local", "ray"]
 ENGINES: tuple[Engine, ...] = ("local", "ray")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Indexed(Protocol):
+    """A task with its place in the order of results (a :class:`ShardTask`, a :class:`Slot`)."""
+
+    @property
+    def index(self) -> int: ...
 
 
 def default_workers() -> int:
@@ -72,13 +84,14 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def warm_worker(parent: int | None = None) -> None:
+def warm_worker(parent: int | None = None, segment: bool = True) -> None:
     """Pool initializer: die with the build process, keep pandas out (a worker only writes
-    shards), then load jieba once, before the first task."""
+    shards), then (``segment``: a pool for shard tasks) load jieba once, before the first task."""
     if parent is not None:
         die_with_parent(parent)
     arrow_without_pandas()
-    jieba_tokenizer()
+    if segment:
+        jieba_tokenizer()
 
 
 def _attempt(task: ShardTask) -> ShardSummary | Exception:
@@ -96,14 +109,16 @@ class _SharedTasks:
     could run it: at the end of a build both sides finish within about one shard of each other.
     """
 
-    def __init__(self, tasks: Sequence[ShardTask], todo: Sequence[ShardTask]) -> None:
+    def __init__(self, tasks: Sequence[Indexed], todo: Sequence[Indexed], call: Call[Any, Any] | None = None
+                 ) -> None:
         self.pending = deque(todo)
         self.todo = {task.index for task in todo}
-        self.futures: dict[int, Future[ShardSummary]] = {}
+        self.futures: dict[int, Future[Any]] = {}
         self.lock = threading.Lock()
         self.stopped = False
+        self.call = call
 
-    def claim(self, task: ShardTask) -> tuple[Future[ShardSummary] | None, ShardTask | None]:
+    def claim(self, task: Indexed) -> tuple[Future[Any] | None, Indexed | None]:
         """For the task due next (not yet done here): its pool future to wait for, or a task this
         process runs first (the due one itself when nobody took it, else the lowest pending one
         while the pool still works on the due one)."""
@@ -117,7 +132,7 @@ class _SharedTasks:
 
     def feed(self, pool: Executor, helpers: int) -> None:
         """Keep ``helpers`` tasks running in ``pool`` until none is pending (feeder thread)."""
-        running: set[Future[ShardSummary]] = set()
+        running: set[Future[Any]] = set()
         while True:
             with self.lock:
                 while len(running) < helpers and self.pending and not self.stopped:
@@ -128,13 +143,15 @@ class _SharedTasks:
                 return
             running = wait(running, return_when=FIRST_COMPLETED).not_done
 
-    def _submit(self, pool: Executor, task: ShardTask) -> Future[ShardSummary]:
+    def _submit(self, pool: Executor, task: Indexed) -> Future[Any]:
         """The task's pool future; when the pool cannot take it (a helper died and broke it), a
         future holding that error, raised at the task's turn, and no more tasks for the pool."""
         try:
-            return pool.submit(run_shard, task)
+            if self.call is None:
+                return pool.submit(run_shard, task)  # type: ignore[arg-type]
+            return pool.submit(self.call.work, self.call.prepare(task))  # type: ignore[arg-type]
         except Exception as err:  # BrokenProcessPool, or a pool shut down under us
-            failed: Future[ShardSummary] = Future()
+            failed: Future[Any] = Future()
             failed.set_exception(err)
             self.stopped = True
             return failed
@@ -148,28 +165,34 @@ class _SharedTasks:
                 future.cancel()
 
 
-def _shared_run(tasks: Sequence[ShardTask], todo: Sequence[ShardTask], pool: Executor, helpers: int
-                ) -> Iterator[ShardSummary]:
+_WAITING = object()
+"""No result yet (a call's result may be None)."""
+
+
+def _shared_run(tasks: Sequence[Indexed], todo: Sequence[Indexed], pool: Executor, helpers: int,
+                call: Call[Any, Any] | None = None) -> Iterator[Any]:
     """Summaries in task order; this process runs tasks too, beside ``helpers`` pool processes.
 
     Tasks of ``todo`` go, lowest first, to whichever side is free (:class:`_SharedTasks`); while
     the next summary due is still in the pool, this process runs the lowest pending task itself
     and keeps its summary (or exception) until its turn. Exceptions are raised in task order.
+    Shard tasks run :func:`run_shard`; with ``call``, a task is ``call.work(call.prepare(task))``.
     """
-    shared = _SharedTasks(tasks, todo)
+    shared = _SharedTasks(tasks, todo, call)
     feeder = threading.Thread(target=shared.feed, args=(pool, helpers), daemon=True, name="xianbao-feeder")
     feeder.start()
-    done: dict[int, ShardSummary | Exception] = {}
+    done: dict[int, Any] = {}
     try:
         for task in tasks:
-            summary = None
-            while task.index not in done and summary is None:
+            result: Any = _WAITING
+            while task.index not in done and result is _WAITING:
                 future, mine = shared.claim(task)
                 if mine is not None:
-                    done[mine.index] = _attempt(mine)
+                    done[mine.index] = _attempt(mine) if call is None else call.attempt(mine)  # type: ignore[arg-type]
                 elif future is not None:
-                    summary = future.result()
-            result = summary if summary is not None else done.pop(task.index)
+                    result = future.result()
+            if result is _WAITING:
+                result = done.pop(task.index)
             if isinstance(result, Exception):
                 raise result
             yield result
@@ -178,9 +201,57 @@ def _shared_run(tasks: Sequence[ShardTask], todo: Sequence[ShardTask], pool: Exe
         feeder.join()
 
 
-def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary]:
-    """Run tasks in this process (one worker), or here and in ``workers - 1`` pool processes;
-    results in task order.
+class LocalPool:
+    """A stage's pool of helper processes (``workers - 1``, ``spawn``), started when first asked for
+    (the build starts the shard tasks' before it hashes the pages). A context manager; leaving it
+    shuts the helpers down."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.helpers = (workers or default_workers()) - 1
+        self.pool: ProcessPoolExecutor | None = None
+
+    def get(self, segment: bool = True) -> ProcessPoolExecutor:
+        """The pool, its helpers started now if they are not yet (``segment``: they load jieba first).
+
+        The helpers are spawned here, by one no-op task each, from the calling thread: a helper's
+        parent-death signal (:func:`die_with_parent`) is sent when the *thread* that started it ends,
+        so they must not be started by a stage's feeder thread."""
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(max_workers=self.helpers, mp_context=context, initializer=warm_worker,
+                                            initargs=(os.getpid(), segment))
+            for _ in range(self.helpers):  # each spawns one: none can be idle yet (a start-up takes ~1 s)
+                self.pool.submit(int)
+        return self.pool
+
+    @property
+    def started(self) -> bool:
+        """True once the helpers are started (and until they are shut down)."""
+        return self.pool is not None
+
+    def start(self, segment: bool = True) -> None:
+        """Start the helpers now, so they are ready when the tasks come."""
+        if self.helpers > 0:
+            self.get(segment)
+
+    def close(self, wait: bool = True) -> None:
+        """Shut the helpers down; tasks not started are cancelled. ``wait=False`` (every task has been
+        waited for: the helpers are idle): they exit on their own while this process goes on with the
+        release, and are waited for when it exits."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=wait, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> LocalPool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(wait=kind is not None)  # after a failure a helper may still be writing: wait for it
+
+
+def run_local(tasks: Sequence[ShardTask], workers: int, pool: LocalPool | None = None) -> Iterator[ShardSummary]:
+    """Run tasks in this process (one worker), or here and in ``workers - 1`` pool processes
+    (``pool``'s, else a pool of its own); results in task order.
 
     Tasks found in the shard cache are copied in this process; a pool is started only
     when more than one task has pages to process.
@@ -190,10 +261,42 @@ def run_local(tasks: Sequence[ShardTask], workers: int) -> Iterator[ShardSummary
     if workers == 1:
         yield from map(run_shard, tasks)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context, initializer=warm_worker,
-                             initargs=(os.getpid(),)) as pool:
-        yield from _shared_run(tasks, todo, pool, workers - 1)
+    with LocalPool(workers) if pool is None or pool.helpers < 1 else contextlib.nullcontext(pool) as kept:
+        yield from _shared_run(tasks, todo, kept.get(), min(workers - 1, kept.helpers))
+
+
+@dataclass(frozen=True)
+class Call(Generic[T, R]):
+    """A task of a later stage for :func:`map_local`: ``work(prepare(slot))``, where ``prepare`` runs in
+    this process (it may read this process's state) and ``work`` is a picklable module-level function."""
+
+    work: Callable[[T], R]
+    prepare: Callable[[Slot], T]
+
+    def attempt(self, slot: Slot) -> R | Exception:
+        """Run it here; its exception is kept and raised when the task's turn comes."""
+        try:
+            return self.work(self.prepare(slot))
+        except Exception as err:  # re-raised in task order by _shared_run
+            return err
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Task ``index`` of :func:`map_local`."""
+
+    index: int
+
+
+def map_local(call: Call[T, R], count: int, pool: LocalPool | None) -> Iterator[R]:
+    """``call`` on tasks ``0 .. count - 1``, here and on ``pool``'s helpers (started if need be, without
+    jieba); results in task order. Without a pool (one worker, or Ray), all run here."""
+    slots = [Slot(k) for k in range(count)]
+    if pool is None or pool.helpers < 1 or count < 2:
+        for slot in slots:
+            yield call.work(call.prepare(slot))
+        return
+    yield from _shared_run(slots, slots, pool.get(segment=False), pool.helpers, call)
 
 
 def import_ray() -> Any:
@@ -226,10 +329,12 @@ def run_ray(tasks: Sequence[ShardTask], workers: int, address: str | None) -> It
 
 
 def run_tasks(
-    tasks: Sequence[ShardTask], engine: Engine = "local", workers: int | None = None, address: str | None = None
+    tasks: Sequence[ShardTask], engine: Engine = "local", workers: int | None = None, address: str | None = None,
+    pool: LocalPool | None = None,
 ) -> Iterator[ShardSummary]:
-    """Summaries of ``tasks``, in task order, from the chosen engine."""
+    """Summaries of ``tasks``, in task order, from the chosen engine (``pool``: the local engine's
+    helpers, kept by the caller for later stages)."""
     count = workers or default_workers()
     if engine == "ray":
         return run_ray(tasks, count, address)
-    return run_local(tasks, count)
+    return run_local(tasks, count, pool)

@@ -15,6 +15,7 @@ one small row per seed (for manifest.json) and per-shard counters.
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -27,9 +28,10 @@ from builders.release.files import REJECTS_FILE
 from builders.release.records import ProblemSink, log
 from builders.release.stats import BuildStats
 from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenShards, shard_name
-from builders.scale.engines import run_tasks
+from builders.scale.engines import LocalPool, run_tasks
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
+from builders.scale.shard_cache import shards_dir
 from builders.scale.tasks import PART_REJECTS, Finisher, PageTask, Processor, ShardTask
 
 PARTS_DIR = ".parts"
@@ -108,10 +110,30 @@ def _absorb(summary: ShardSummary, stats: BuildStats, rejects: Path, progress: P
     progress.update(summary.stats.pages, summary.stats.records, summary.stats.rejects)
 
 
-def write_records(config: BuildConfig, root: Path, processor: Processor, finish: Finisher | None = None
-                  ) -> tuple[BuildStats, WrittenShards]:
+def _start_helpers(config: BuildConfig, pool: LocalPool | None, pages: int) -> None:
+    """Start the local engine's helpers before the pages are hashed (their start-up, jieba included,
+    overlaps the planning) when every shard will be processed: more than one shard, none cached yet."""
+    if pool is not None and config.engine == "local" and pages > config.pages_per_shard \
+            and _no_shard_cached(config.page_cache_dir):
+        pool.start(segment=True)
+
+
+def _no_shard_cached(cache_dir: Path | None) -> bool:
+    """True when the shard cache holds no shard of this pipeline version (or there is no cache)."""
+    if cache_dir is None:
+        return True
+    try:
+        with os.scandir(shards_dir(cache_dir)) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return True
+
+
+def write_records(config: BuildConfig, root: Path, processor: Processor, finish: Finisher | None = None,
+                  pool: LocalPool | None = None) -> tuple[BuildStats, WrittenShards]:
     """Write ``data/``, ``jsonl/`` and ``rejects.jsonl`` of a release under ``root`` (``finish``: run by
-    each shard task on its parts, :attr:`~builders.scale.tasks.ShardTask.finish`).
+    each shard task on its parts, :attr:`~builders.scale.tasks.ShardTask.finish`; ``pool``: the local
+    engine's helpers, kept by the caller for later stages).
 
     Raises:
         InvalidRecordError: a record failed validation under ``on_invalid="error"``.
@@ -119,6 +141,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
     """
     stats = BuildStats()
     found = discover(config.seeds, config.own_dirs)
+    _start_helpers(config, pool, len(found.pages))
     metas, manifest_problems = load_manifest(config.seeds, {page.name for page in found.pages})
     for problem in found.warnings:
         log.warning("%s: %s: %s", problem.source_file, problem.code, problem.message)
@@ -130,7 +153,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
     progress = Progress(sum(len(t.pages) for t in tasks), config.progress)
     parts: list[tuple[Path, WrittenShards]] = []
     try:
-        for summary in run_tasks(tasks, config.engine, config.workers, config.ray_address):
+        for summary in run_tasks(tasks, config.engine, config.workers, config.ray_address, pool):
             _absorb(summary, stats, root / REJECTS_FILE, progress)
             parts.append((summary.out, summary.written))
     finally:

@@ -41,9 +41,14 @@ def shard_key(task: ShardTask) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def shards_dir(cache_dir: Path) -> Path:
+    """The folder of the cached shards of this pipeline version."""
+    return cache_dir / pipeline_version()[:16] / "shards"
+
+
 def entry_dir(cache_dir: Path, key: str) -> Path:
     """Where the shard with ``key`` is cached."""
-    return cache_dir / pipeline_version()[:16] / "shards" / key
+    return shards_dir(cache_dir) / key
 
 
 def stats_json(stats: BuildStats) -> dict[str, Any]:

@@ -216,9 +216,11 @@ def same_release(a: Path, b: Path) -> bool:
 
 
 def incremental(work: Path, seeds: Path, n: int) -> Measurement:
-    """Warm the cache with N pages, add 1%, time the rebuild."""
+    """Warm a fresh cache with N pages, add 1%, time the rebuild (the cache of an earlier run would
+    already hold the new pages: the rebuild would process none)."""
     grown = work / "grown"
     shutil.rmtree(grown, ignore_errors=True)
+    shutil.rmtree(work / "cache", ignore_errors=True)
     shutil.copytree(seeds, grown, copy_function=os.link)
     cache = ["--cache-dir", str(work / "cache")]
     measure(build(grown, work / "incr", *cache))
