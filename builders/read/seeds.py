@@ -77,7 +77,8 @@ def discover(seeds: Path, skip: Iterable[Path] = ()) -> Discovery:
                                        "its pages are not in the release (fix its permissions)"))
 
     for folder, dirs, files in os.walk(seeds, onerror=unreadable):
-        dirs[:] = [d for d in dirs if _resolved(Path(folder, d)) not in skipped]
+        if skipped:
+            dirs[:] = [d for d in dirs if _resolved(Path(folder, d)) not in skipped]
         for sub in [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
             dirs.remove(sub)
             name = _name(Path(folder, sub), seeds)
@@ -119,15 +120,16 @@ def _classify(path: Path, seeds: Path, root: Path, found: Discovery) -> None:
         if name not in KNOWN_FILES:
             found.warnings.append(_problem("skipped-file", name, f"not a page (pages are *{PAGE_SUFFIX}): not read"))
         return
-    real = _resolved(path) if path.is_symlink() else path  # only links are resolved: folders of links are not walked
-    if real is None:
-        found.pages.append(SeedFile(name, path, _problem(
-            "unreadable-file", name, "a link that leads back to itself (a link loop): not read (fix the link)")))
-        return
-    if real is not path and not _inside(real, root):
-        found.pages.append(SeedFile(name, path, _problem(
-            "link-outside-seeds", name, "a link to a file outside the seeds folder: not read (copy the file in)")))
-        return
+    if path.is_symlink():  # only links are resolved: links to folders are not walked
+        real = _resolved(path)
+        if real is None:
+            found.pages.append(SeedFile(name, path, _problem(
+                "unreadable-file", name, "a link that leads back to itself (a link loop): not read (fix the link)")))
+            return
+        if not _inside(real, root):
+            found.pages.append(SeedFile(name, path, _problem(
+                "link-outside-seeds", name, "a link to a file outside the seeds folder: not read (copy the file in)")))
+            return
     try:
         mode = path.stat().st_mode
     except OSError:
