@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from builders.read.manifest import load_manifest
+from builders.read.seeds import discover
 from builders.release.card import count_table
 from builders.release.markdown import cell
 
@@ -19,7 +20,7 @@ def _load(tmp_path: Path, raw: bytes, pages: str = "abcdefg") -> tuple[dict[str,
     for letter in pages:
         (tmp_path / f"{letter}.txt").write_text("某县新闻\n\n正文。\n", encoding="utf-8")
     (tmp_path / "manifest.csv").write_bytes(raw)
-    metas, problems = load_manifest(tmp_path)
+    metas, problems = load_manifest(tmp_path, {p.name for p in discover(tmp_path).pages})
     assert {p.code for p in problems} <= {"bad-manifest-row"}
     return dict(metas), [(p.line, p.message) for p in problems]
 
@@ -70,7 +71,7 @@ def test_a_manifest_linked_from_outside_the_seeds_folder_is_not_read(tmp_path: P
     (seeds / "a.txt").write_text("某县新闻\n\n正文。\n", encoding="utf-8")
     outside.write_text(HEADER + "a.txt,外部报,,,,,\n", encoding="utf-8")
     (seeds / "manifest.csv").symlink_to(outside)
-    metas, problems = load_manifest(seeds)
+    metas, problems = load_manifest(seeds, {"a.txt"})
     assert metas == {} and [p.code for p in problems] == ["bad-manifest-row"] and "outside" in problems[0].message
 
 
@@ -90,7 +91,7 @@ def test_manifest_values_are_data_in_the_card(value: str) -> None:
 
 def test_a_manifest_link_loop_and_a_name_holding_nul_are_problems(tmp_path: Path) -> None:
     (tmp_path / "manifest.csv").symlink_to("manifest.csv")
-    metas, problems = load_manifest(tmp_path)
+    metas, problems = load_manifest(tmp_path, set())
     assert metas == {} and "loop" in problems[0].message
     (tmp_path / "manifest.csv").unlink()
     metas2, problems2 = _load(tmp_path, (HEADER + "a\x00.txt,某报,,,,,\na.txt,某报,,,,,\n").encode("utf-16"))

@@ -14,9 +14,9 @@ import datetime
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from builders.read.decode import decode, normalise, read_regular, unescape_name
+from builders.read.decode import decode, normalise, read_regular
 from builders.read.seeds import inside_seeds, is_link_loop
 from schema import Problem
 
@@ -71,9 +71,10 @@ def header_problems(names: Sequence[str], line: int = 1) -> list[Problem]:
     return [_bad(line, message)]
 
 
-def load_manifest(seeds: Path, pages: Collection[str] | None = None) -> tuple[dict[str, PageMeta], list[Problem]]:
+def load_manifest(seeds: Path, pages: Collection[str]) -> tuple[dict[str, PageMeta], list[Problem]]:
     """Read ``seeds/manifest.csv`` if present: ``{source_file: PageMeta}`` and row problems (``pages``: the
-    ``source_file`` names of the folder's pages, when the caller has them; else each row's file is looked up).
+    ``source_file`` names of the folder's pages, :func:`~builders.read.seeds.discover`'s: a row naming
+    another file is a problem).
 
     The file is decoded like a page (UTF-8 with or without a BOM, GB18030, UTF-16/32 with
     a BOM). Each row is one line: a line that is not a CSV row (an unclosed quote, a
@@ -94,21 +95,13 @@ def load_manifest(seeds: Path, pages: Collection[str] | None = None) -> tuple[di
         empty = decoded.code in ("empty-page", "blank-page")
         return {}, [] if empty else [_bad(None, f"{decoded.message}; no row was used")]
     metas, problems = _rows(normalise(decoded[0]).split("\n"))
-    missing = [(line, name) for name, (_, line) in metas.items()
-               if (name not in pages if pages is not None else not _is_page(seeds, name))]
+    missing = [(line, name) for name, (_, line) in metas.items() if name not in pages]
     problems += [_bad(line, f"file {name!r} is no page of the seeds folder: the row is not used "
                             "(names are paths relative to the seeds folder, e.g. 2020/p01.txt)")
                  for line, name in missing]
     for _, name in missing:
         del metas[name]
     return {name: meta for name, (meta, _) in metas.items()}, sorted(problems, key=lambda p: p.line or 0)
-
-
-def _is_page(seeds: Path, name: str) -> bool:
-    """True when ``name`` is how a page of ``seeds`` is named (its ``source_file``: a plain relative path)."""
-    plain = PurePosixPath(name)
-    path = seeds / unescape_name(name)
-    return plain.as_posix() == name and ".." not in plain.parts and inside_seeds(path, seeds) and path.is_file()
 
 
 def _rows(lines: list[str]) -> tuple[dict[str, tuple[PageMeta, int]], list[Problem]]:
