@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -105,10 +105,10 @@ _HAN_WORD = re.compile("[\u4e00-\u9fff]+")
 
 
 @cache
-def _frequencies() -> dict[str, int]:
+def _frequencies() -> Mapping[str, int]:
     from builders.segment.tokenizer import jieba_tokenizer
 
-    freq: dict[str, int] = jieba_tokenizer().freq
+    freq: Mapping[str, int] = jieba_tokenizer().freq
     return freq
 
 

@@ -38,7 +38,7 @@ returns ``None`` and jieba alone is used. The output never depends on which one 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -316,7 +316,7 @@ def other_runs(han: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(f"{others}{others}*"), re.compile(f"[{inside}]*")  # x x*: see SPACES
 
 
-def mixed_words(freq: dict[str, int]) -> list[str]:
+def mixed_words(freq: Mapping[str, int]) -> list[str]:
     """Dictionary words (frequency > 0) mixing ideographs with other characters, sorted."""
     return sorted(w for w, n in freq.items() if n and not PURE_HAN.fullmatch(w) and PURE_HAN.search(w))
 
@@ -340,7 +340,7 @@ def _new_rjieba() -> Any:
 
 
 def fast_segmenter(
-    tokenizer: Any, user_words: list[str], tags: dict[str, str], base_freq: dict[str, int], mixed: list[str],
+    tokenizer: Any, user_words: list[str], tags: Mapping[str, str], base_freq: dict[str, int], mixed: list[str],
     canaries: list[list[str]] | None = None,
 ) -> FastJieba | None:
     """rjieba loaded with the user dictionary as jieba loaded it, or None when rjieba is
