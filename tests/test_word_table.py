@@ -57,8 +57,9 @@ def test_damaged_tables_are_refused() -> None:
         WordTable.from_dict({"甲\n乙": 1}).pack()
 
 
-def test_remembered_answers_start_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(word_table, "MAX_REMEMBERED", 2)
+def test_a_table_searched_often_makes_its_whole_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(word_table, "MAX_SEARCHES", 2)
     table = WordTable.from_dict({"甲": 1, "乙": 2, "丙": 3})
-    assert [table.get(w) for w in "甲乙丙丁甲"] == [1, 2, 3, None, 1]
-    assert len(table._seen) <= 2
+    assert [table.get(w) for w in "甲丁"] == [1, None] and not table._whole
+    assert [table.get(w, 0) for w in "乙丙丁甲戊"] == [2, 3, 0, 1, 0] and table._whole
+    assert table._seen == {"甲": 1, "乙": 2, "丙": 3}  # the misses are no longer kept

@@ -2,11 +2,14 @@
 
 jieba's dictionary (349,000 words with their frequencies and POS tags) and its IDF table (270,000
 words) are memoised between processes (:mod:`builders.memo`). Unmarshalled as dicts they cost 0.4 s
-and 0.2 s per process, most of it making and hashing a dict entry per word, while a build asks for a
-few tens of thousands of them. A :class:`WordTable` is stored as one newline-joined string of the
-sorted words and one packed array of values: loading is a split and a copy; a look-up is a binary
-search (a microsecond), its answer remembered in a small dict, so a word asked again costs a dict
-look-up. The answers are those of the dict the table was made from.
+and 0.2 s per process, most of it making and hashing a dict entry per word, while a build of 1,000
+pages asks for some 30,000 of them. A :class:`WordTable` is stored as one newline-joined string of
+the sorted words and one packed array of values: loading is a split and a copy; the first look-up of
+a word is a binary search (3-6 microseconds: the words are far apart in memory), its answer
+remembered in a dict, so a word asked again costs a dict look-up. A process that searches more than
+:data:`MAX_SEARCHES` words (a long build) makes the whole dict once and searches no more: it never
+pays much more than loading the dict would have cost. The answers are those of the dict the table
+was made from.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from typing import Any, Generic, TypeVar, overload
 V = TypeVar("V", int, float, str)
 D = TypeVar("D")
 
-MAX_REMEMBERED = 1 << 18
-"""Answers remembered before the memory starts afresh (bounded: a few tens of MB at most)."""
+MAX_SEARCHES = 1 << 16
+"""Binary searches (about 0.3 s of them) after which the table makes its whole dict (0.2 s) and
+answers from it alone."""
 _UNSEEN: Any = object()
 _TYPECODES = {int: "q", float: "d"}
 Packed = tuple[str | None, str, bytes, list[str]]
@@ -33,12 +37,14 @@ into the list), the distinct strings."""
 class WordTable(Mapping[str, V], Generic[V]):
     """A read-only mapping of words (no newline in any) to ints, floats or strings."""
 
-    __slots__ = ("_names", "_seen", "_values", "_words")
+    __slots__ = ("_names", "_seen", "_values", "_whole", "_words")
 
     def __init__(self, words: list[str], values: array[Any] | bytes, names: list[str] | None = None) -> None:
         """``words`` sorted; ``values[i]`` (or ``names[values[i]]``) is the value of ``words[i]``."""
         self._words, self._values, self._names = words, values, names
         self._seen: dict[str, V | None] = {}
+        """The answers found so far (None: no word), or every word's once :attr:`_whole`."""
+        self._whole = False
 
     @classmethod
     def from_dict(cls, table: Mapping[str, V]) -> WordTable[V]:
@@ -85,14 +91,17 @@ class WordTable(Mapping[str, V], Generic[V]):
         return cls(words, values, names if typecode == "s" else None)
 
     def _find(self, word: str) -> V | None:
+        if self._whole:
+            return None
+        if len(self._seen) >= MAX_SEARCHES:
+            self._seen, self._whole = {**self.as_dict()}, True
+            return self._seen.get(word)
         words = self._words
         at = bisect_left(words, word)
         found: V | None = None
         if at < len(words) and words[at] == word:
             value = self._values[at]
             found = self._names[value] if self._names is not None else value  # type: ignore[assignment]
-        if len(self._seen) >= MAX_REMEMBERED:
-            self._seen.clear()
         self._seen[word] = found
         return found
 
