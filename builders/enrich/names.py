@@ -281,12 +281,16 @@ def _dot_after(tokens: Sequence[str], at: int) -> bool:
     return at + 1 < len(tokens) and tokens[at + 1] in DOTS
 
 
+FOREIGN_WORDS = 10
+"""Words a transliterated name may span (its parts and dots)."""
+
+
 def foreign_name_at(tokens: Sequence[str], at: int) -> str | None:
     """A transliterated name made of the words from index ``at`` (罗马诺·普罗迪, 卡里莫夫)."""
     if at >= len(tokens) or (tokens[at][:1] not in TRANSLITERATION and not _dot_after(tokens, at)):
         return None  # the first word is no part of a foreign name: none starts here
     words: list[str] = []
-    window = tokens[at : at + 10]
+    window = tokens[at : at + FOREIGN_WORDS]
     for i, word in enumerate(window):
         dotted = (bool(words) and words[-1] == "·") or (i + 1 < len(window) and window[i + 1] in DOTS)
         if word in DOTS:
@@ -412,3 +416,31 @@ def name_at(text: str, start: int, tokens: Sequence[str], at: int) -> str | None
     if longest and (not chinese or len(longest) > len(chinese)):
         return longest
     return chinese
+
+
+NAME_READS = 24
+"""Characters past a name's start that :func:`name_at` may read to find the name and what ends it: a name
+is at most 21 characters (a foreign one: 12 and up to 9 dots; the others 4-6), then 4 more are read
+(:func:`_stops`), or a post head (at most :func:`_head_words`' longest, added below)."""
+_NAMES_SEEN: dict[tuple[str, tuple[str, ...]], str | None] = {}
+MAX_NAMES_SEEN = 1 << 16
+"""Answers :func:`remembered_name_at` keeps before it starts afresh."""
+
+
+def remembered_name_at(text: str, start: int, tokens: Sequence[str], at: int) -> str | None:
+    """:func:`name_at`, remembered by what it reads: the text from ``start`` (:func:`_name_reads`
+    characters) and the words from ``at`` (:data:`FOREIGN_WORDS`, and one more for the dot after the
+    first). The same post and name recur across a paper's pages (县委书记甲乙)."""
+    key = (text[start : start + _name_reads()], tuple(tokens[at : at + FOREIGN_WORDS + 1]))
+    if key in _NAMES_SEEN:
+        return _NAMES_SEEN[key]
+    if len(_NAMES_SEEN) >= MAX_NAMES_SEEN:
+        _NAMES_SEEN.clear()
+    found = _NAMES_SEEN[key] = name_at(text, start, tokens, at)
+    return found
+
+
+@cache
+def _name_reads() -> int:
+    """:data:`NAME_READS` and the longest post head."""
+    return NAME_READS + max(map(len, _head_words()), default=0)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, pairwise
 
-from builders.enrich.names import NOT_PERSON_LAST, frequency, name_at
+from builders.enrich.names import NOT_PERSON_LAST, frequency
+from builders.enrich.names import remembered_name_at as name_at
 from builders.enrich.posts import (
     FUSED_HEADS,
     HEADS,
@@ -99,8 +100,13 @@ def title_before(text: str, end: int, floor: int = 0) -> str | None:
     start = max(floor, end - WINDOW)
     window = text[start:end]
     cut_at = [m.end() for m in _BOUNDARY.finditer(window)]
-    window = window[cut_at[-1] :] if cut_at else window
-    match = _title_at_end().search(window)
+    return _title_ending(window[cut_at[-1] :] if cut_at else window)
+
+
+@lru_cache(maxsize=1 << 16)
+def _title_ending(clause: str) -> str | None:
+    """The title ending ``clause`` (remembered: a paper prints the same posts again and again)."""
+    match = _title_at_end().search(clause)
     return strip_place(_drop_verbs(match.group(0))) if match else None
 
 
