@@ -140,6 +140,18 @@ def _classify(path: Path, seeds: Path, root: Path, found: Discovery) -> None:
     found.pages.append(SeedFile(name, path))
 
 
+def has_pages(seeds: Path, skip: Iterable[Path] = ()) -> bool:
+    """True when :func:`discover` finds a page (read or rejected) under ``seeds``: the same walk, stopped
+    at the first file named ``*.txt`` (a build's check for an empty seeds folder, before it discovers)."""
+    skipped = {real for path in skip if (real := _resolved(path)) is not None}
+    for folder, dirs, files in os.walk(seeds):
+        if any(file.lower().endswith(PAGE_SUFFIX) for file in files):
+            return True
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))
+                   and (not skipped or _resolved(Path(folder, d)) not in skipped)]
+    return False
+
+
 def seed_paths(seeds: Path, skip: Iterable[Path] = ()) -> list[Path]:
     """The paths of the pages under ``seeds``, sorted by name (see :func:`discover`)."""
     return [page.path for page in discover(seeds, skip).pages]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from builders.errors import ConfigError
-from builders.read.seeds import seed_paths
+from builders.read.seeds import has_pages
 from builders.release.write import DEFAULT_MAX_SHARD_BYTES, DEFAULT_ROW_GROUP_SIZE
 
 log = logging.getLogger("xianbao")
@@ -186,7 +186,7 @@ class BuildConfig:
         """This config, or a :class:`ConfigError` saying what to fix."""
         if not self.seeds.is_dir():
             raise ConfigError(f"seeds folder {self.seeds} does not exist; pass --seeds DIR")
-        if not self.allow_empty and not seed_paths(self.seeds, self.own_dirs):
+        if not self.allow_empty and not has_pages(self.seeds, self.own_dirs):
             raise ConfigError(f"seeds folder {self.seeds} holds no page (*.txt); pass --seeds DIR with pages, "
                               "or --allow-empty to build an empty release")
         if not VERSION_RE.fullmatch(self.release_version):
