@@ -120,8 +120,9 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     shared: list[tuple[int, int, float]] = []
     inside: list[tuple[int, int, float, int]] = []
     joined = UnionFind(int(pairs.max()) + 1 if len(pairs) else 0)
-    for a, b in pairs.tolist():
-        if joined.find(a) == joined.find(b):
+    find = joined.find
+    for a, b in _each(pairs):
+        if find(a) == find(b):
             continue
         facts = check.facts(a, b)
         if facts.reprint and facts.opening is not None and _formulaic_copy(check, (a, b)[facts.opening],
@@ -150,6 +151,11 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     return links, _passages(links, shared, check, formulaic)
 
 
+def _each(pairs: Pairs) -> Iterable[tuple[int, int]]:
+    """The pairs as Python ints (two flat lists zipped: no list per pair)."""
+    return zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True)
+
+
 def _formulaic_copy(check: Verifier, x: int, y: int, formulaic: Hashes) -> bool:
     """True when most (more than ``MAX_FORMULAIC_SHARE``) of the text ``x`` shares with ``y``, in pieces of at
     least ``MIN_PIECE``, is formulaic (会议强调…): two meeting reports of one template are not one story."""
@@ -172,7 +178,7 @@ def _join_story(pairs: Pairs, links: Links, joined: UnionFind, check: Verifier) 
     for x in sorted(links.reprint):
         members[joined.find(x)].append(x)
     partners: dict[int, set[int]] = defaultdict(set)
-    for a, b in pairs.tolist():
+    for a, b in _each(pairs):
         for x, y in ((a, b), (b, a)):
             if x not in links.reprint and y in links.reprint:
                 partners[x].add(joined.find(y))

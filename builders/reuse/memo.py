@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from builders.reuse.verify import (
     MIN_PIECE,
@@ -36,6 +37,7 @@ from builders.reuse.verify import (
     covered_by,
     overlap,
     run_anchors,
+    runs_of,
     shared_runs,
     verdict,
 )
@@ -110,7 +112,8 @@ class Verifier:
         if entry[0] is None:
             self.verified += 1
             lo, hi = min(a, b), max(a, b)
-            found = verdict(self.ev(lo), self.ev(hi), lambda i: self.runs(*((lo, hi) if i == 0 else (hi, lo))))
+            found = verdict(self.ev(lo), self.ev(hi),
+                            lambda i, at: self.runs(*((lo, hi) if i == 0 else (hi, lo)), at))
             entry[0] = (found.common, found.containment, found.reprint, found.holder, found.opening)
         common, containment, reprint, holder, opening = entry[0]
         if flipped:
@@ -125,11 +128,12 @@ class Verifier:
             entry[slot] = body_spans(self.ev(a).where, self.runs(a, b))
         return list(entry[slot])
 
-    def runs(self, a: int, b: int) -> Runs:
-        """Runs (normalised, at least ``MIN_REPRINT_SPAN``) of ``a``'s text shared with ``b``'s."""
+    def runs(self, a: int, b: int, at: npt.NDArray[np.bool_] | None = None) -> Runs:
+        """Runs (normalised, at least ``MIN_REPRINT_SPAN``) of ``a``'s text shared with ``b``'s (``at``, when
+        given: which of ``a``'s k-grams ``b`` has, by position; the runs are cut from it)."""
         found = self.shared.get((a, b))
         if found is None:
-            found = shared_runs(self.ev(a), self.ev(b), MIN_REPRINT_SPAN)
+            found = runs_of(at) if at is not None else shared_runs(self.ev(a), self.ev(b), MIN_REPRINT_SPAN)
             if len(self.shared) >= RUNS_CACHE:
                 self.shared.popitem(last=False)
             self.shared[(a, b)] = found
