@@ -105,6 +105,27 @@ class Verifier:
             entry = self.used[key] = self.old.get(key) or [None] * 5
         return entry, a > b
 
+    def prefetch(self, pairs: npt.NDArray[np.int64], find: Callable[[int], int]) -> None:
+        """Make at once the evidence of the records of ``pairs`` (not yet joined: ``find``) whose facts are not
+        known (neither used nor in the old memo), when ``ev`` can (:class:`~builders.reuse.evidence.EvidenceCache`)."""
+        prefetch = getattr(self.ev, "prefetch", None)
+        if prefetch is None:
+            return
+        wanted: list[int] = []
+        for a, b in zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True):
+            if find(a) != find(b) and not self._known(a, b):
+                wanted += (a, b)
+        prefetch(wanted)
+
+    def _known(self, a: int, b: int) -> bool:
+        """True when the facts of the pair are in the memo (read only: nothing is marked used)."""
+        if self.keys is None:
+            return False
+        lo, hi = min(a, b), max(a, b)
+        key = self.keys[lo] + self.keys[hi]
+        entry = self.used.get(key) or self.old.get(key)
+        return entry is not None and entry[0] is not None
+
     def facts(self, a: int, b: int) -> Facts:
         """Overlap, reprint verdict, holder and opening copy of the pair (0 for ``a``, 1 for ``b``, in
         either call order: the entry keeps them for the lower index first)."""
