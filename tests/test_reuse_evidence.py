@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -57,18 +59,18 @@ def test_the_cache_prefetches_in_batches_and_keeps_the_last() -> None:
     _same(cache(0), evidence(bodies[0]))
 
 
-def test_pairs_known_to_the_memo_are_not_prefetched() -> None:
+def test_pairs_known_to_the_memo_are_not_prefetched(tmp_path: Path) -> None:
     bodies = [f"正文{i}，说的是一件事情，足够长的一句话。" for i in range(4)]
+    keys = [content_key(b.encode()) for b in bodies]
     asked: list[int] = []
-    cache = EvidenceCache(lambda i: asked.append(i) or bodies[i], size=16)
-    check = Verifier(cache, [content_key(b.encode()) for b in bodies], None)
-    check.facts(0, 1)
-    check.ev = EvidenceCache(lambda i: asked.append(i) or bodies[i], size=16)  # nothing kept
-    asked.clear()
+    first = Verifier(EvidenceCache(lambda i: bodies[i], size=16), keys, tmp_path / "pairs.memo")
+    first.facts(0, 1)
+    first.save()
+    check = Verifier(EvidenceCache(lambda i: asked.append(i) or bodies[i], size=16), keys, tmp_path / "pairs.memo")
     check.prefetch(unique_pairs(np.array([[0, 1], [2, 3]])), lambda i: i)
     assert asked == [2, 3]
     asked.clear()
-    check.prefetch(unique_pairs(np.array([[2, 3]])), lambda i: 0)  # already joined: nothing to verify
+    check.prefetch(unique_pairs(np.array([[0, 2]])), lambda i: 0)  # already joined: nothing to verify
     assert asked == []
 
 

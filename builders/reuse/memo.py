@@ -118,12 +118,13 @@ class Verifier:
         prefetch(wanted)
 
     def _known(self, a: int, b: int) -> bool:
-        """True when the facts of the pair are in the memo (read only: nothing is marked used)."""
-        if self.keys is None:
+        """True when the facts of the pair are in the old memo (read only: nothing is marked used; a candidate
+        pair comes once, so the pairs ahead are not among those verified here)."""
+        if self.keys is None or not self.old:
             return False
         lo, hi = min(a, b), max(a, b)
         key = self.keys[lo] + self.keys[hi]
-        entry = self.used.get(key) or self.old.get(key)
+        entry = self.old.get(key)
         return entry is not None and entry[0] is not None
 
     def facts(self, a: int, b: int) -> Facts:
