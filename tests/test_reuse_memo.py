@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.reuse.detect import evidence
+from builders.reuse.evidence import evidence
 from builders.reuse.memo import Verifier, content_key, load
 from tests.test_reuse import paragraphs, sentence
 

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from builders.reuse.detect import evidence
+from builders.reuse.evidence import evidence
 from builders.reuse.normalize import normalize
 from builders.reuse.verify import MIN_COMMON, REPRINT_CONTAINMENT, verdict
 from tests.test_reuse import CHARS, FORMULA, paragraphs, run, sentence

@@ -10,7 +10,6 @@ the release are never all in memory.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
 import math
 from collections import defaultdict
@@ -22,26 +21,22 @@ import numpy as np
 
 from builders.reuse.candidates import Pairs, anchor_postings, lsh_pairs, unique_pairs
 from builders.reuse.cluster import Links, Meta, Metas, UnionFind, assign
+from builders.reuse.evidence import EvidenceCache
 from builders.reuse.memo import Piece, Verifier, formulaic_piece
-from builders.reuse.normalize import normalize
-from builders.reuse.shingles import Hashes, kgram_hashes
+from builders.reuse.shingles import Hashes
 from builders.reuse.signature import Signed, sign
-from builders.reuse.verify import MAX_FORMULAIC_SHARE, MIN_COMMON, MIN_PASSAGE, Evidence
+from builders.reuse.verify import MAX_FORMULAIC_SHARE, MIN_COMMON, MIN_PASSAGE
 from schema import Reuse
 
 MAX_DF_SHARE = 0.01
 MIN_MAX_DF = 32
 """An anchor held by more than max(MIN_MAX_DF, MAX_DF_SHARE of the records) records is formulaic."""
 SIGN_BATCH = 2_000
+LOOKAHEAD = 512
+"""Candidate pairs whose records' evidence is made together before they are verified (those not yet joined)."""
 CACHE = 2_048
 """Records whose verification evidence is kept (~24 bytes a character, ~16 KB a record: ~35 MB,
 whatever the number of records)."""
-
-
-def evidence(body: str) -> Evidence:
-    """Normalised text and k-gram hashes of one body."""
-    norm = normalize(body)
-    return Evidence.of(norm, kgram_hashes(norm.codes))
 
 
 @dataclass
@@ -95,8 +90,7 @@ def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None,
     cap = max_df(n)
     passage_pairs, formulaic = anchor_postings(signed.anchors, signed.owners, n, cap, workdir)
     pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible), passage_pairs]))
-    ev = functools.lru_cache(maxsize=CACHE)(lambda i: evidence(body(i)))
-    check = Verifier(ev, *(memo or (None, None)))
+    check = Verifier(EvidenceCache(body, CACHE), *(memo or (None, None)))
     links, partial = verify_pairs(pairs, check, formulaic)
     check.save()
     return assign(index.metas, links, partial)
@@ -120,8 +114,11 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     shared: list[tuple[int, int, float]] = []
     inside: list[tuple[int, int, float, int]] = []
     joined = UnionFind(int(pairs.max()) + 1 if len(pairs) else 0)
-    for a, b in pairs.tolist():
-        if joined.find(a) == joined.find(b):
+    find = joined.find
+    for k, (a, b) in enumerate(_each(pairs)):
+        if k % LOOKAHEAD == 0:
+            check.prefetch(pairs[k:k + LOOKAHEAD], find)
+        if find(a) == find(b):
             continue
         facts = check.facts(a, b)
         if facts.reprint and facts.opening is not None and _formulaic_copy(check, (a, b)[facts.opening],
@@ -150,6 +147,11 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     return links, _passages(links, shared, check, formulaic)
 
 
+def _each(pairs: Pairs) -> Iterable[tuple[int, int]]:
+    """The pairs as Python ints (two flat lists zipped: no list per pair)."""
+    return zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True)
+
+
 def _formulaic_copy(check: Verifier, x: int, y: int, formulaic: Hashes) -> bool:
     """True when most (more than ``MAX_FORMULAIC_SHARE``) of the text ``x`` shares with ``y``, in pieces of at
     least ``MIN_PIECE``, is formulaic (会议强调…): two meeting reports of one template are not one story."""
@@ -172,7 +174,7 @@ def _join_story(pairs: Pairs, links: Links, joined: UnionFind, check: Verifier) 
     for x in sorted(links.reprint):
         members[joined.find(x)].append(x)
     partners: dict[int, set[int]] = defaultdict(set)
-    for a, b in pairs.tolist():
+    for a, b in _each(pairs):
         for x, y in ((a, b), (b, a)):
             if x not in links.reprint and y in links.reprint:
                 partners[x].add(joined.find(y))

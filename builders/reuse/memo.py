@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from builders.reuse.verify import (
     MIN_PIECE,
@@ -36,6 +37,7 @@ from builders.reuse.verify import (
     covered_by,
     overlap,
     run_anchors,
+    runs_of,
     shared_runs,
     verdict,
 )
@@ -103,6 +105,28 @@ class Verifier:
             entry = self.used[key] = self.old.get(key) or [None] * 5
         return entry, a > b
 
+    def prefetch(self, pairs: npt.NDArray[np.int64], find: Callable[[int], int]) -> None:
+        """Make at once the evidence of the records of ``pairs`` (not yet joined: ``find``) whose facts are not
+        known (neither used nor in the old memo), when ``ev`` can (:class:`~builders.reuse.evidence.EvidenceCache`)."""
+        prefetch = getattr(self.ev, "prefetch", None)
+        if prefetch is None:
+            return
+        wanted: list[int] = []
+        for a, b in zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True):
+            if find(a) != find(b) and not self._known(a, b):
+                wanted += (a, b)
+        prefetch(wanted)
+
+    def _known(self, a: int, b: int) -> bool:
+        """True when the facts of the pair are in the old memo (read only: nothing is marked used; a candidate
+        pair comes once, so the pairs ahead are not among those verified here)."""
+        if self.keys is None or not self.old:
+            return False
+        lo, hi = min(a, b), max(a, b)
+        key = self.keys[lo] + self.keys[hi]
+        entry = self.old.get(key)
+        return entry is not None and entry[0] is not None
+
     def facts(self, a: int, b: int) -> Facts:
         """Overlap, reprint verdict, holder and opening copy of the pair (0 for ``a``, 1 for ``b``, in
         either call order: the entry keeps them for the lower index first)."""
@@ -110,7 +134,8 @@ class Verifier:
         if entry[0] is None:
             self.verified += 1
             lo, hi = min(a, b), max(a, b)
-            found = verdict(self.ev(lo), self.ev(hi), lambda i: self.runs(*((lo, hi) if i == 0 else (hi, lo))))
+            found = verdict(self.ev(lo), self.ev(hi),
+                            lambda i, at: self.runs(*((lo, hi) if i == 0 else (hi, lo)), at))
             entry[0] = (found.common, found.containment, found.reprint, found.holder, found.opening)
         common, containment, reprint, holder, opening = entry[0]
         if flipped:
@@ -125,11 +150,12 @@ class Verifier:
             entry[slot] = body_spans(self.ev(a).where, self.runs(a, b))
         return list(entry[slot])
 
-    def runs(self, a: int, b: int) -> Runs:
-        """Runs (normalised, at least ``MIN_REPRINT_SPAN``) of ``a``'s text shared with ``b``'s."""
+    def runs(self, a: int, b: int, at: npt.NDArray[np.bool_] | None = None) -> Runs:
+        """Runs (normalised, at least ``MIN_REPRINT_SPAN``) of ``a``'s text shared with ``b``'s (``at``, when
+        given: which of ``a``'s k-grams ``b`` has, by position; the runs are cut from it)."""
         found = self.shared.get((a, b))
         if found is None:
-            found = shared_runs(self.ev(a), self.ev(b), MIN_REPRINT_SPAN)
+            found = runs_of(at) if at is not None else shared_runs(self.ev(a), self.ev(b), MIN_REPRINT_SPAN)
             if len(self.shared) >= RUNS_CACHE:
                 self.shared.popitem(last=False)
             self.shared[(a, b)] = found

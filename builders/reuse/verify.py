@@ -143,20 +143,24 @@ class Verdict:
 
 
 Runs = list[tuple[int, int]]
+RunsOf = Callable[[int, "npt.NDArray[np.bool_] | None"], Runs]
+"""``runs(i, found)``: the runs of record ``i`` of a pair (0 or 1) shared with the other; ``found``, when given,
+says which of its k-grams the other has, by position (the caller computes the runs from it, or takes them
+from its cache)."""
 
 
-def verdict(a: Evidence, b: Evidence, runs: Callable[[int], Runs] | None = None) -> Verdict:
-    """Overlap, reprint verdict and holder of a pair: see the module docstring. ``runs(0)``: the runs of
-    ``a``'s text shared with ``b`` (:func:`shared_runs`, ``MIN_REPRINT_SPAN``), ``runs(1)`` the other way
-    (a caller that needs them again passes them from its cache)."""
+def verdict(a: Evidence, b: Evidence, runs: RunsOf | None = None) -> Verdict:
+    """Overlap, reprint verdict and holder of a pair: see the module docstring. ``runs(0, found)``: the runs of
+    ``a``'s text shared with ``b`` (:func:`shared_runs`, ``MIN_REPRINT_SPAN``), ``runs(1, found)`` the other way
+    (a caller that needs them again passes them from its cache; ``found``: see :data:`RunsOf`)."""
     if runs is None:
-        runs = lambda i: shared_runs((a, b)[i], (b, a)[i], MIN_REPRINT_SPAN)  # noqa: E731
+        runs = lambda i, found: _pair_runs((a, b)[i], (b, a)[i], found)  # noqa: E731
     if not len(a.distinct) or not len(b.distinct):
         return Verdict(0, 0.0, False, None)
     shorter, longer = (0, 1) if len(a.distinct) < len(b.distinct) else (1, 0)
     x, y = (a, b)[shorter], (a, b)[longer]
     found = contains(y.distinct, x.distinct)
-    common = int(found.sum())
+    common = int(np.count_nonzero(found))
     containment = common / len(x.distinct)
     no = Verdict(common, containment, False, None)
     if len(x.distinct) < MIN_LENGTH_RATIO * len(y.distinct):
@@ -164,11 +168,17 @@ def verdict(a: Evidence, b: Evidence, runs: Callable[[int], Runs] | None = None)
     opening = containment < REPRINT_CONTAINMENT
     if opening and common < MIN_COMMON:
         return no
-    own = runs(shorter)
-    if (opening and not keeps_opening(x, own, found[x.inverse])) or quotes(x, own, y, lambda: runs(longer)):
+    at = found[x.inverse]
+    own = runs(shorter, at)
+    if (opening and not keeps_opening(x, own, at)) or quotes(x, own, y, lambda: runs(longer, None)):
         return no
-    return Verdict(common, containment, True, longer if _inside(y, runs(longer)) else None,
+    return Verdict(common, containment, True, longer if _inside(y, runs(longer, None)) else None,
                    shorter if opening else None)
+
+
+def _pair_runs(x: Evidence, y: Evidence, found: npt.NDArray[np.bool_] | None) -> Runs:
+    """:func:`shared_runs` of ``x`` with ``y`` (``MIN_REPRINT_SPAN``), from ``found`` when it is given."""
+    return runs_of(found) if found is not None else shared_runs(x, y, MIN_REPRINT_SPAN)
 
 
 def keeps_opening(x: Evidence, runs: Runs, found: npt.NDArray[np.bool_]) -> bool:
@@ -289,6 +299,11 @@ def _runs(found: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e, c in zip(at[first].tolist(), (at[last] + K).tolist(),
                                       (covered[last] - covered[first] + K).tolist(), strict=True)
             if c / (e - s) >= MIN_COVERED]
+
+
+def runs_of(found: npt.NDArray[np.bool_]) -> Runs:
+    """Runs of at least ``MIN_REPRINT_SPAN`` of a text of which ``found`` says which k-grams the other has."""
+    return _runs(found, MIN_REPRINT_SPAN)
 
 
 def shared_runs(a: Evidence, b: Evidence, min_len: int) -> list[tuple[int, int]]:
