@@ -16,7 +16,6 @@ from builders.parse.patterns import (
     BOX,
     BRACKET_ENDS,
     CJK,
-    LEAD,
     NAME,
     OFFICE,
     PHOTO_CREDIT_PAREN,
@@ -25,6 +24,7 @@ from builders.parse.patterns import (
     ROLE_LONGEST,
     SEPARATORS,
     ends_with,
+    lead_match,
 )
 from builders.parse.surnames import COMPOUND_SURNAMES, has_surname, split_run
 from schema import Byline
@@ -298,7 +298,7 @@ SENTENCE_CREDIT = re.compile(
 
 def lead(folded: str) -> Lead | None:
     """The 电头 opening ``folded`` (本报讯, 本报某地１月４日讯 记者甲乙报道：, 新华社…电（记者…）)."""
-    match = LEAD.match(folded)
+    match = lead_match(folded)
     if not match:
         return None
     bylines: list[Byline] = []
