@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from builders.parse import assemble, credits, folding, layout, lines, page, patterns
 from builders.parse.folding import fold
-from builders.parse.patterns import ROLE
+from builders.parse.patterns import PHOTO_CREDIT_PAREN, ROLE
 
 ROLE_PIECES = [
     "记者", "摄影", "摄影记者", "图", "摄", "实习生", "撰稿", "撰稿人", "撰文", "通讯员", "责任编辑", "编辑", "责编",
@@ -222,3 +222,39 @@ def test_the_label_start_skips_the_spaces_the_patterns_skip() -> None:
     for space in SPACES_OF_UNICODE:
         assert patterns.label_start(f"【{space}{space}编者按") == "编"
         assert patterns.TIP_LABEL.match(f"【{space}{space}编者按") is not None
+
+
+def plain_closed(para: assemble.Para) -> bool:
+    """The definition: a subhead, a closed sentence, or a photo credit after one (the whole text folded)."""
+    if para.subhead or lines.is_closed(para.text):
+        return True
+    folded = fold(para.text)
+    credit = PHOTO_CREDIT_PAREN.search(folded) if folded.rstrip().endswith((")", "）")) else None
+    return credit is not None and credit.start() > 0 and lines.is_closed(folded[: credit.start()])
+
+
+PARA_PIECES = st.sampled_from(
+    ["县城", "。", "（", "）", "(", ")", "\uff09", "\ufe5a", "甲乙摄", "通讯员", " ", "\u3000", "，"]
+)
+
+
+@given(st.lists(st.one_of(PARA_PIECES, st.characters()), max_size=10).map("".join), st.booleans())
+@example("县城。（甲乙摄）", False)
+@example("县城。（甲乙摄\ufe5a  ", False)
+def test_a_paragraph_is_closed_as_its_definition_says(text: str, subhead: bool) -> None:
+    para = assemble.Para([], text, subhead=subhead)
+    assert para.closed == plain_closed(para)
+
+
+@given(
+    st.integers(1, 99), st.integers(0, 999), st.integers(0, 999), st.text(max_size=5), st.integers(0, 6), st.booleans()
+)
+def test_a_line_made_at_once_is_the_line_its_fields_make(
+    number: int, start: int, end: int, text: str, level: int, indented: bool
+) -> None:
+    made, plain = (
+        lines.new_line(number, start, end, text, level, indented),
+        lines.Line(number, start, end, text, level, indented),
+    )
+    assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain) and vars(made) == vars(plain)
+    assert made.folded == plain.folded and made.size == plain.size

@@ -77,6 +77,14 @@ class Line:
         return len(self.text.replace(" ", ""))
 
 
+def new_line(number: int, start: int, end: int, text: str, level: int, indented: bool = False) -> Line:
+    """``Line(number, start, end, text, level, indented)``, its fields written at once: a frozen
+    dataclass's ``__init__`` sets each through ``object.__setattr__`` (a page makes one per line)."""
+    line = object.__new__(Line)
+    line.__dict__.update(number=number, start=start, end=end, text=text, level=level, indented=indented)
+    return line
+
+
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
 GLUED_WORDS = ("本报", "新华社", "□", "■")
 """What every match of :data:`GLUED_LEAD` holds: looked for first (a substring search is cheap)."""
@@ -193,7 +201,7 @@ def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | 
     elif match:
         return None  # a bare run of '#' carries no text
     lead = len(raw) - len(raw.lstrip())
-    return Line(number, start + lead, start + len(raw.rstrip()), content, level, indentable and lead > 0)
+    return new_line(number, start + lead, start + len(raw.rstrip()), content, level, indentable and lead > 0)
 
 
 def is_closed(text: str) -> bool:

@@ -195,7 +195,10 @@ def count_kinds(text: str) -> tuple[int, int]:
     """How many stray controls (:data:`CONTROLS`) and format characters (Cf) ``text`` holds: one
     table look-up of all its code points (the classes' regexes scan a page many times slower)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    counts = np.bincount(_character_kinds()[codes], minlength=3)
+    kinds = _character_kinds()[codes]
+    if not np.count_nonzero(kinds):
+        return 0, 0  # (most pages)
+    counts = np.bincount(kinds, minlength=3)
     return int(counts[CONTROL]), int(counts[FORMAT])
 
 
