@@ -53,6 +53,19 @@ CLOSINGS = st.sampled_from(["（记者 甲乙）", "（甲 乙）", "报道）",
 
 
 @given(st.lists(st.one_of(PIECES, CLOSINGS), max_size=8).map("".join))
+@example("□ 甲乙 丙丁")
+@example("本报记者 甲乙")
+def test_credit_lines_memo_gives_what_it_computes(text: str) -> None:
+    credits._credit_line.cache_clear()
+    first = credits.credit_line(text)
+    credits._credit_line.cache_clear()
+    assert credits.credit_line(text) == first == credits.credit_line(text)
+    if first:
+        first.clear()  # a caller changing its list leaves the memo alone
+        assert credits.credit_line(text)
+
+
+@given(st.lists(st.one_of(PIECES, CLOSINGS), max_size=8).map("".join))
 def test_closing_credits_memo_gives_what_it_computes(text: str) -> None:
     credits._end_credit.cache_clear()
     first = credits.end_credit(text)
@@ -88,6 +101,7 @@ def test_credit_lines_turned_away_early_are_no_credits(text: str) -> None:
     try:
         credits._may_name_role = lambda _: True  # type: ignore[assignment]
         credits.TAIL_ENDS = ("",)  # every text ends so: the early exit is never taken
+        credits._credit_line.cache_clear()
         full = credits.credit_line(text)
     finally:
         credits._may_name_role, credits.TAIL_ENDS = saved
