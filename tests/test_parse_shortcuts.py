@@ -272,3 +272,26 @@ def test_a_line_made_at_once_is_the_line_its_fields_make(
     )
     assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain) and vars(made) == vars(plain)
     assert made.folded == plain.folded and made.size == plain.size
+
+
+START_PIECES = st.sampled_from([
+    "近日", "日前", "今年以来", "本报记者", "记者从", "随着", "为进一步", "3月", "三月上旬", "1月4日", "2020年1月",
+    "五日上午，", "---", "——", "***", "……", "#", "+", "·", "=", "＊", " ", "\u3000", "（完）", "(待续)", "图为", "图：",
+    "上图", "图①",
+    "图片新闻", "【", "】", "县城", "，", "。",
+])  # fmt: skip
+STARTS = st.lists(st.one_of(START_PIECES, st.sampled_from(SPACES_OF_UNICODE), st.characters()), max_size=8).map("".join)
+
+
+@given(STARTS)
+@example("——————")
+@example("\u3000---")
+def test_openers_rules_and_marks_are_tried_only_where_they_can_start(text: str) -> None:
+    assert (patterns.opener_match(text) is None) == (patterns.LEAD_OPENER.match(text) is None)
+    assert patterns.is_rule(text) == (patterns.RULE.match(text) is not None)
+    if text[:1] not in ("(", "（"):
+        assert patterns.END_MARK.match(text) is None
+    if text[:1] not in layout.CAPTION_FIRST:
+        assert patterns.CAPTION_HEAD.match(text) is None
+    if patterns.label_start(text) != "图":
+        assert layout.PHOTO_NEWS.match(text) is None

@@ -19,9 +19,7 @@ from builders.parse.patterns import (
     CAPTION_HEAD,
     END_MARK,
     ENUMERATOR,
-    LEAD_OPENER,
     MARKER,
-    RULE,
     SIDEBAR_FIRST,
     SIDEBAR_LABEL,
     TIP_FIRST,
@@ -29,9 +27,11 @@ from builders.parse.patterns import (
     VERBISH,
     is_furniture,
     is_office,
+    is_rule,
     label_start,
     lead_match,
     marker_of,
+    opener_match,
 )
 from builders.parse.sentences import starts_mid_sentence
 from builders.segment.tokenizer import in_jieba_dictionary
@@ -51,6 +51,8 @@ SAYS = re.compile(r"(?:强调|指出|表示|要求|寄语|说|[:：])$")
 OPENING_QUOTES = ("“", "「", "『", '"')
 """A paragraph may open with a quotation; a sentence cut by a page break rarely resumes with one."""
 PHOTO_NEWS = re.compile(r"^[【\[]?\s*图片新闻\s*[】\]]?$")
+CAPTION_FIRST = frozenset("图上下左右")
+"""The characters the openings of :data:`builders.parse.patterns.CAPTION_HEAD` start with."""
 FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
 """Line kinds that sit between a title block and the body."""
 
@@ -120,18 +122,19 @@ def classify(line: Line) -> str:
 
 
 def _classify_text(line: Line, folded: str) -> str:
-    if is_furniture(folded) or RULE.match(folded):
+    if is_furniture(folded) or is_rule(folded):
         return "furniture"
-    if END_MARK.match(folded):
+    first = folded[:1]
+    if first in ("(", "（") and END_MARK.match(folded):
         return "end-mark"
     if credits.credit_line(folded) is not None:
         return "credit"
     ending = credits.end_credit(folded)
     if ending and ending[0] == 0:
         return "end-credit"
-    if PHOTO_NEWS.match(folded):
+    if label_start(folded) == "图" and PHOTO_NEWS.match(folded):
         return "title"  # 图片新闻 heads a photo item, like a headline
-    if CAPTION_HEAD.match(folded):
+    if first in CAPTION_FIRST and CAPTION_HEAD.match(folded):
         return "caption"
     tail = credits.credit_tail(folded)
     if tail and 0 < tail[0] <= MAX_TITLE and "。" not in folded[: tail[0]]:
@@ -142,7 +145,7 @@ def _classify_text(line: Line, folded: str) -> str:
 def is_lead(line: Line) -> bool:
     """Does this line open a news lead (电头, date, 近日…)?"""
     folded = line.folded
-    return bool(lead_match(folded) or LEAD_OPENER.match(folded))
+    return bool(lead_match(folded) or opener_match(folded))
 
 
 def classify_page(lines: list[Line]) -> list[Typed]:

@@ -87,6 +87,15 @@ LEAD_OPENER = re.compile(
 )
 """How a news lead typically opens when it carries no 电头."""
 
+OPENER_FIRST = frozenset("近日目今连年入昨前本记随去上当为0123456789一二三四五六七八九十")
+"""The characters the openings of :data:`LEAD_OPENER` start with."""
+
+
+def opener_match(folded: str) -> re.Match[str] | None:
+    """``LEAD_OPENER.match(folded)``, tried only on a text that starts as an opening does."""
+    return LEAD_OPENER.match(folded) if folded[:1] in OPENER_FIRST else None
+
+
 DATE = re.compile(
     r"(?P<month>[0-9]{1,2}|[一二三四五六七八九十]{1,3})月(?P<day>[0-9]{1,2}|[一二三四五六七八九十〇]{1,3})日"
     r"(?:\s*[(（](?:周|星期)(?P<wd>[一二三四五六日天])[)）])?"
@@ -142,6 +151,16 @@ def is_furniture(folded: str) -> bool:
 
 RULE = re.compile(r"^[\s\-—_*＊=＝~～·•.。…#+]{3,}$")
 """A separator line (---, ***, ……): no text."""
+RULE_FIRST = frozenset("-—_*＊=＝~～·•.。…#+")
+"""The characters of :data:`RULE` other than spaces: a line starting otherwise is no rule."""
+
+
+def is_rule(folded: str) -> bool:
+    """``RULE.match(folded)``, tried only on a line that starts with a character of a rule."""
+    first = folded[:1]
+    return (first in RULE_FIRST or first.isspace()) and RULE.match(folded) is not None
+
+
 END_MARK = re.compile(r"[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]\s*$")
 """(完): the end of an article, not text."""
 
