@@ -96,3 +96,16 @@ def test_near_sets_leave_lines_far_from_a_mark_unsampled() -> None:
     texts = [f"县城{chr(0x4E00 + k)}" for k in range(30)]
     near = vocabulary.near_sets(_lines(texts), [k == 10 for k in range(30)])
     assert [k for k, bits in enumerate(near) if bits] == list(range(10 - vocabulary.WINDOW, 10 + vocabulary.WINDOW + 1))
+
+
+def test_the_id_table_starts_over_when_full_and_counts_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vocabulary, "MAX_IDS", 40)
+    monkeypatch.setattr(vocabulary._LOCAL, "ids", vocabulary._Ids())
+    pages = [[f"县城{chr(0x4E00 + 7 * k + j)}{chr(0x5E00 + k)}公园" for j in range(5)] for k in range(20)]
+    for texts in pages:  # 10 new characters a page: the table fills and starts over, more than once
+        lines = _lines(texts)
+        bits, sets = vocabulary.bit_sets(lines), [reference_set(line.folded) for line in lines]
+        assert [b.bit_count() for b in bits] == [len(s) for s in sets]
+        assert [vocabulary.context(bits, i) for i in range(5)] == [reference_context(sets, i) for i in range(5)]
+    assert vocabulary._LOCAL.ids.count <= 40
+    assert not vocabulary.bit_sets(_lines(["县" * 39 + "".join(chr(0x6000 + k) for k in range(60))]))[0] & 1

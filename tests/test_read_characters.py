@@ -114,6 +114,20 @@ def test_control_count_matches_the_reference(text: str) -> None:
     assert len(decode.CONTROLS.findall(text)) == sum(1 for ch in text if slow_is_control(ch))
 
 
+def test_the_character_table_holds_both_classes_for_every_code_point() -> None:
+    kinds = decode._character_kinds()
+    controls = {chr(c) for c in range(0x110000) if kinds[c] == decode.CONTROL}
+    formats = {chr(c) for c in range(0x110000) if kinds[c] == decode.FORMAT}
+    assert controls == set(decode.CONTROLS.findall(EVERY_CODE_POINT))
+    assert formats == set(decode._format_characters().findall(EVERY_CODE_POINT))
+
+
+@given(TEXTS)
+def test_kinds_are_counted_as_the_classes_find_them(text: str) -> None:
+    expected = (len(decode.CONTROLS.findall(text)), len(decode._format_characters().findall(text)))
+    assert decode.count_kinds(text) == expected
+
+
 @given(st.text(st.one_of(st.characters(codec="utf-8"), TRICKY.filter(lambda ch: not "\ud800" <= ch <= "\udfff"))))
 def test_decoding_counts_controls_as_the_reference(tail: str) -> None:
     text = "县" + tail  # no leading BOM (utf-8-sig drops it), never blank

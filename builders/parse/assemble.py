@@ -64,6 +64,8 @@ class Para:
         """Ends a sentence, is a subhead, or ends with a photo credit after a sentence (…。（甲乙摄）)."""
         if self.subhead or is_closed(self.text):
             return True
+        if not ends_folding_to(self.text, BRACKET_ENDS):
+            return False  # no photo credit can end it (a paragraph cut by a break is not folded for that)
         folded = fold(self.text)
         credit = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
         return credit is not None and credit.start() > 0 and is_closed(folded[: credit.start()])

@@ -16,7 +16,6 @@ from builders.parse.patterns import (
     BOX,
     BRACKET_ENDS,
     CJK,
-    LEAD,
     NAME,
     OFFICE,
     PHOTO_CREDIT_PAREN,
@@ -25,6 +24,7 @@ from builders.parse.patterns import (
     ROLE_LONGEST,
     SEPARATORS,
     ends_with,
+    lead_match,
 )
 from builders.parse.surnames import COMPOUND_SURNAMES, has_surname, split_run
 from schema import Byline
@@ -185,6 +185,14 @@ def credit_line(folded: str) -> list[Byline] | None:
     boxed = text[:1] in BOX
     if not boxed and not text.endswith(TAIL_ENDS) and (len(text) > MAX_CREDIT or not _may_name_role(text)):
         return None  # too long for a credit, or no role in it (the checks below, in short)
+    found = _credit_line(text, boxed)
+    return None if found is None else list(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _credit_line(text: str, boxed: bool) -> tuple[Byline, ...] | None:
+    """The rest of :func:`credit_line`, memoised: the line kinds and the assembler ask about the
+    same credit lines (the bylines are frozen; each caller gets a list of its own)."""
     text = text.lstrip(BOX).strip()
     photo = ends_with(text, PHOTO_ENDS) and bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
     if photo:
@@ -194,7 +202,7 @@ def credit_line(folded: str) -> list[Byline] | None:
     if not text or len(text) > MAX_CREDIT:
         return None
     if (text.endswith(COMMENTATOR_ENDS) and COMMENTATOR.match(text)) or (boxed and OFFICE.match(text)):
-        return []
+        return ()
     has_role = any(_is_role(chunk) for chunk in SEPARATORS.split(text)) or _glued_role(text)
     if not (boxed or has_role or photo):
         return None
@@ -206,7 +214,7 @@ def credit_line(folded: str) -> list[Byline] | None:
         if any(len(t) > MAX_BOXED_OTHER for t in tokens if t not in kept):
             return None  # ● 房租、增值税等方面扶持个体工商户: a bulleted subhead, not a credit
         names = parse_names(" ".join(kept), "unknown", photo) or []
-    return dedupe(names) if names is not None and (names or boxed) else None
+    return tuple(dedupe(names)) if names is not None and (names or boxed) else None
 
 
 def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
@@ -298,7 +306,7 @@ SENTENCE_CREDIT = re.compile(
 
 def lead(folded: str) -> Lead | None:
     """The 电头 opening ``folded`` (本报讯, 本报某地１月４日讯 记者甲乙报道：, 新华社…电（记者…）)."""
-    match = LEAD.match(folded)
+    match = lead_match(folded)
     if not match:
         return None
     bylines: list[Byline] = []

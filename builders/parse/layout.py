@@ -19,16 +19,19 @@ from builders.parse.patterns import (
     CAPTION_HEAD,
     END_MARK,
     ENUMERATOR,
-    FURNITURE,
-    LEAD,
-    LEAD_OPENER,
     MARKER,
-    RULE,
+    SIDEBAR_FIRST,
     SIDEBAR_LABEL,
+    TIP_FIRST,
     TIP_LABEL,
     VERBISH,
+    is_furniture,
     is_office,
+    is_rule,
+    label_start,
+    lead_match,
     marker_of,
+    opener_match,
 )
 from builders.parse.sentences import starts_mid_sentence
 from builders.segment.tokenizer import in_jieba_dictionary
@@ -48,6 +51,8 @@ SAYS = re.compile(r"(?:强调|指出|表示|要求|寄语|说|[:：])$")
 OPENING_QUOTES = ("“", "「", "『", '"')
 """A paragraph may open with a quotation; a sentence cut by a page break rarely resumes with one."""
 PHOTO_NEWS = re.compile(r"^[【\[]?\s*图片新闻\s*[】\]]?$")
+CAPTION_FIRST = frozenset("图上下左右")
+"""The characters the openings of :data:`builders.parse.patterns.CAPTION_HEAD` start with."""
 FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
 """Line kinds that sit between a title block and the body."""
 
@@ -89,13 +94,15 @@ def is_title_like(line: Line) -> bool:
     limit = MAX_RUN_TOGETHER if " " in text and not MID_PUNCT.search(text) else MAX_TITLE
     if line.size > limit or "。" in text or text.endswith(TITLE_END_BAD):
         return False
-    return TWO_HAN.search(text) is not None and not LEAD.match(text)
+    return TWO_HAN.search(text) is not None and not lead_match(text)
 
 
 def classify(line: Line) -> str:
     """The kind of one line, before context is weighed."""
     folded = line.folded
-    tip, side = TIP_LABEL.match(folded), SIDEBAR_LABEL.match(folded)
+    start = label_start(folded)  # (most lines start as no label does: neither pattern is tried)
+    tip = TIP_LABEL.match(folded) if start in TIP_FIRST else None
+    side = SIDEBAR_LABEL.match(folded) if start in SIDEBAR_FIRST else None
     if line.level and tip and not tip.group("rest"):
         return "tip-label"
     if line.level and side and not side.group("rest"):
@@ -115,18 +122,19 @@ def classify(line: Line) -> str:
 
 
 def _classify_text(line: Line, folded: str) -> str:
-    if FURNITURE.match(folded) or RULE.match(folded):
+    if is_furniture(folded) or is_rule(folded):
         return "furniture"
-    if END_MARK.match(folded):
+    first = folded[:1]
+    if first in ("(", "（") and END_MARK.match(folded):
         return "end-mark"
     if credits.credit_line(folded) is not None:
         return "credit"
     ending = credits.end_credit(folded)
     if ending and ending[0] == 0:
         return "end-credit"
-    if PHOTO_NEWS.match(folded):
+    if label_start(folded) == "图" and PHOTO_NEWS.match(folded):
         return "title"  # 图片新闻 heads a photo item, like a headline
-    if CAPTION_HEAD.match(folded):
+    if first in CAPTION_FIRST and CAPTION_HEAD.match(folded):
         return "caption"
     tail = credits.credit_tail(folded)
     if tail and 0 < tail[0] <= MAX_TITLE and "。" not in folded[: tail[0]]:
@@ -137,7 +145,7 @@ def _classify_text(line: Line, folded: str) -> str:
 def is_lead(line: Line) -> bool:
     """Does this line open a news lead (电头, date, 近日…)?"""
     folded = line.folded
-    return bool(LEAD.match(folded) or LEAD_OPENER.match(folded))
+    return bool(lead_match(folded) or opener_match(folded))
 
 
 def classify_page(lines: list[Line]) -> list[Typed]:
@@ -256,7 +264,7 @@ KICKER_ENDS = ("——", "—", ":", "：")
 
 def _ends_feature(item: Typed) -> bool:
     """Does this line end the run a section subhead looks ahead in (a credit or a 电头)?"""
-    return item.kind in ("credit", "end-credit", "heading") or bool(LEAD.match(item.line.folded))
+    return item.kind in ("credit", "end-credit", "heading") or bool(lead_match(item.line.folded))
 
 
 def _introduces(line: Line) -> bool:
@@ -358,7 +366,7 @@ def _repeats_kicker_pair(typed: list[Typed], i: int, j: int, current: Block | No
     form = _kicker_pair(typed, i) if j == i + 2 else None
     if form is None or current is None or not current.items or j >= len(typed):
         return False
-    if typed[j].kind != "body" or LEAD.match(typed[j].line.folded) or current.items[-1].kind not in ("body", "subhead"):
+    if typed[j].kind != "body" or lead_match(typed[j].line.folded) or current.items[-1].kind not in ("body", "subhead"):
         return False
     if any(subhead_form(line.folded) == form for line in current.titles):
         return False
@@ -448,7 +456,7 @@ def _subhead_pattern(current: Block) -> tuple[bool, bool]:
 def _opens_on_lead(current: Block) -> bool:
     """Does the article's first body line carry a 电头 (本报某地某月某日电, 新华社…电)? A 消息."""
     first = next((t for t in current.items if t.kind == "body"), None)
-    return first is not None and bool(LEAD.match(first.line.folded))
+    return first is not None and bool(lead_match(first.line.folded))
 
 
 def _headline_pair(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> bool:

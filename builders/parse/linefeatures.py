@@ -18,12 +18,12 @@ from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BRACKET_ENDS,
     ENUMERATOR,
-    LEAD,
-    LEAD_OPENER,
     MARKER,
     NON_INITIAL,
     TITLE_NOTE,
     ends_with,
+    lead_match,
+    opener_match,
 )
 
 SHORT = 60
@@ -101,8 +101,8 @@ def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Va
         FLAGS[is_closed(folded)],
         COUNTS[stops if stops < 3 else 3],
         COUNTS[commas if commas < 4 else 4],
-        FLAGS[LEAD.match(folded) is not None],
-        FLAGS[LEAD_OPENER.match(folded) is not None],
+        FLAGS[lead_match(folded) is not None],
+        FLAGS[opener_match(folded) is not None],
         COUNTS[line.level if line.level < 3 else 3],
         FLAGS[indented],
         FLAGS[blank_before],

@@ -77,12 +77,25 @@ class Line:
         return len(self.text.replace(" ", ""))
 
 
+def new_line(number: int, start: int, end: int, text: str, level: int, indented: bool = False) -> Line:
+    """``Line(number, start, end, text, level, indented)``, its fields written at once: a frozen
+    dataclass's ``__init__`` sets each through ``object.__setattr__`` (a page makes one per line)."""
+    line = object.__new__(Line)
+    line.__dict__.update(number=number, start=start, end=end, text=text, level=level, indented=indented)
+    return line
+
+
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
 GLUED_WORDS = ("本报", "新华社", "□", "■")
 """What every match of :data:`GLUED_LEAD` holds: looked for first (a substring search is cheap)."""
 SENTENCE_END = re.compile(r"[。！？!?][”’」』)）]?")
 MAX_GLUED_TITLE = 40
 LEADING_SPACE = re.compile(r"\s*")  # \s is str.isspace
+
+
+def _may_glue(raw: str) -> bool:
+    """Does the line hold one of :data:`GLUED_WORDS` (tested one by one: no generator per line)?"""
+    return "本报" in raw or "新华社" in raw or "□" in raw or "■" in raw
 
 
 def _pieces(raw: str) -> list[tuple[int, str]]:
@@ -92,7 +105,7 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
     a cut is made before a 电头 or □ credit only when what precedes it since the last
     sentence end is short enough to be a title.
     """
-    leads = list(GLUED_LEAD.finditer(raw)) if any(word in raw for word in GLUED_WORDS) else []
+    leads = list(GLUED_LEAD.finditer(raw)) if _may_glue(raw) else []
     if not leads:
         return [(0, raw)] if raw.strip() else []  # nothing glued (most lines)
     cuts: set[int] = set()
@@ -188,7 +201,7 @@ def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | 
     elif match:
         return None  # a bare run of '#' carries no text
     lead = len(raw) - len(raw.lstrip())
-    return Line(number, start + lead, start + len(raw.rstrip()), content, level, indentable and lead > 0)
+    return new_line(number, start + lead, start + len(raw.rstrip()), content, level, indentable and lead > 0)
 
 
 def is_closed(text: str) -> bool:

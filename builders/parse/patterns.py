@@ -46,6 +46,18 @@ SIDEBAR_LABEL = re.compile(
     r"小贴士|短评|快评|点评|编后|编后语|编后记|背景资料|背景|新闻链接|名词解释)\s*[】\]]?\s*[:：]?\s*(?P<rest>.*)$"
 )
 
+TIP_FIRST = frozenset("核阅编导内提")
+SIDEBAR_FIRST = frozenset("记采相知背链延小短快点编新名")
+"""The first characters of the labels of :data:`TIP_LABEL` and :data:`SIDEBAR_LABEL`."""
+
+
+def label_start(folded: str) -> str:
+    """The character a label of :data:`TIP_LABEL` or :data:`SIDEBAR_LABEL` would start with: the
+    first after an opening bracket and spaces (``[【\\[]?\\s*``), empty when there is none."""
+    head = folded[1:] if folded[:1] in ("【", "[") else folded
+    return head.lstrip()[:1]
+
+
 LEAD = re.compile(
     rf"^(?:据)?(?P<agency>本报|新华社|中新社|人民日报|新华网|人民网|央视网|[{CJK}]{{2,8}}(?:日报|晚报|报|网|社|台))"
     r"(?P<place>[^，。：:（(“”\s记]{0,12}?(?:[(（][^)）]{1,8}[)）])?)?"
@@ -57,6 +69,15 @@ LEAD = re.compile(
 )
 """The 电头/讯头 opening a lead: 本报讯(记者 …), 新华社某地１月４日电（记者…）, …记者甲乙报道："""
 
+LEAD_WORDS = ("讯", "电")
+"""What every 电头 holds (the ``kind`` of :data:`LEAD`): a text with neither is not matched."""
+
+
+def lead_match(folded: str) -> re.Match[str] | None:
+    """``LEAD.match(folded)``, with the cheap test of :data:`LEAD_WORDS` first (most lines have neither)."""
+    return LEAD.match(folded) if LEAD_WORDS[0] in folded or LEAD_WORDS[1] in folded else None
+
+
 LEAD_OPENER = re.compile(
     r"^(?:近日|日前|近期|近来|目前|今年以来|近年来|连日来|年初以来|入夏以来|入冬以来|昨天|今天|昨日|今日|前不久|日前|"
     r"本报记者|记者从|记者近日|记者日前|随着|今年|去年|本月|上周|本周|当天|当日|"
@@ -65,6 +86,15 @@ LEAD_OPENER = re.compile(
     r"[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十〇]{1,3}日|[0-9]{4}年[0-9]{1,2}月|[0-9一二三四五六七八九十]{1,3}日[上下晚]?午?[,，])"
 )
 """How a news lead typically opens when it carries no 电头."""
+
+OPENER_FIRST = frozenset("近日目今连年入昨前本记随去上当为0123456789一二三四五六七八九十")
+"""The characters the openings of :data:`LEAD_OPENER` start with."""
+
+
+def opener_match(folded: str) -> re.Match[str] | None:
+    """``LEAD_OPENER.match(folded)``, tried only on a text that starts as an opening does."""
+    return LEAD_OPENER.match(folded) if folded[:1] in OPENER_FIRST else None
+
 
 DATE = re.compile(
     r"(?P<month>[0-9]{1,2}|[一二三四五六七八九十]{1,3})月(?P<day>[0-9]{1,2}|[一二三四五六七八九十〇]{1,3})日"
@@ -106,8 +136,31 @@ FURNITURE = re.compile(
 )
 """Page furniture: editor lines (责任编辑：…), page headers (…日 星期二 第1版 要闻)."""
 
+FURNITURE_FIRST = frozenset("本责值编美校组审主第!0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+"""How a line that :data:`FURNITURE` matches without 版 or 期 in it starts: an editor line (本版, 责任,
+值班, 编辑 …), a date, an image link, a page name (A1)."""
+
+
+def is_furniture(folded: str) -> bool:
+    """``FURNITURE.match(folded)``, tried only on a line that holds 版 or 期 or starts as one of the
+    other forms does (:data:`FURNITURE_FIRST`)."""
+    if "版" not in folded and "期" not in folded and folded[:1] not in FURNITURE_FIRST:
+        return False
+    return FURNITURE.match(folded) is not None
+
+
 RULE = re.compile(r"^[\s\-—_*＊=＝~～·•.。…#+]{3,}$")
 """A separator line (---, ***, ……): no text."""
+RULE_FIRST = frozenset("-—_*＊=＝~～·•.。…#+")
+"""The characters of :data:`RULE` other than spaces: a line starting otherwise is no rule."""
+
+
+def is_rule(folded: str) -> bool:
+    """``RULE.match(folded)``, tried only on a line that starts with a character of a rule."""
+    first = folded[:1]
+    return (first in RULE_FIRST or first.isspace()) and RULE.match(folded) is not None
+
+
 END_MARK = re.compile(r"[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]\s*$")
 """(完): the end of an article, not text."""
 

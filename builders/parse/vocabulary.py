@@ -4,11 +4,11 @@ A headline shares its words with the article below it, a section subhead with th
 it too, and the texts on both sides of a new headline share little. A line's vocabulary is the
 set of its characters (a sample of both ends of a long line), the common ones left out.
 
-The sets are bit sets here, Python integers with a bit per character of the page: a window's
-vocabulary is an OR of six of them, a shared vocabulary an AND, its size ``int.bit_count``.
-numpy gives every character of the page an id and sets the bits of all lines at once, so no
-line is taken apart into one string per character (what ``set(text)`` does, and most of what
-the features cost). The counts are those of the sets, so the features are the same.
+The sets are bit sets here, Python integers with a bit per character: a window's vocabulary is
+an OR of six of them, a shared vocabulary an AND, its size ``int.bit_count``. numpy looks every
+character of the page up in a table of ids kept from page to page and sets the bits of all lines
+at once, so no line is taken apart into one string per character (what ``set(text)`` does, and
+most of what the features cost). The counts are those of the sets, so the features are the same.
 """
 
 from __future__ import annotations
@@ -38,47 +38,69 @@ def sample(text: str) -> str:
     return text if len(text) <= 2 * SAMPLE else text[:SAMPLE] + text[-SAMPLE:]
 
 
-_IS_COMMON = np.zeros(CODE_POINTS, dtype=bool)
-_IS_COMMON[[ord(ch) for ch in COMMON]] = True
+MAX_IDS = 1 << 15
+"""Characters a thread's id table numbers (:class:`_Ids`) before it starts over."""
+
+
+class _Ids:
+    """Code point -> the bit of its character, numbered in order of first sight: common characters
+    are bit 0 (cleared in every set), so a bit set's count is that of its set whatever the
+    numbering (the table is kept from page to page, so a page's characters are mostly known)."""
+
+    def __init__(self) -> None:
+        self.table = np.zeros(CODE_POINTS, dtype=np.int32)
+        self.count = 1
+        self.reset()
+
+    def reset(self) -> None:
+        self.table.fill(-1)
+        self.table[[ord(ch) for ch in COMMON]] = 0
+        self.count = 1
+
+    def of(self, codes: npt.NDArray[np.uint32]) -> Ints:
+        """The bit of every code point (new ones numbered now; the table starts over when full)."""
+        ids = self.table[codes]
+        if ids.min(initial=0) < 0:
+            new = np.unique(codes[ids < 0])
+            if self.count + len(new) > MAX_IDS:
+                self.reset()
+                new = np.unique(codes[self.table[codes] < 0])
+            self.table[new] = np.arange(self.count, self.count + len(new), dtype=np.int32)
+            self.count += len(new)
+            ids = self.table[codes]
+        return ids.astype(np.int64)
+
+
 _LOCAL = threading.local()
 
 
-def _scratch() -> npt.NDArray[np.int32]:
-    """A table over all code points, one per thread (its pages are touched only where used)."""
-    table: npt.NDArray[np.int32] | None = getattr(_LOCAL, "table", None)
-    if table is None:
-        table = _LOCAL.table = np.zeros(CODE_POINTS, dtype=np.int32)
-    return table
-
-
-def _character_ids(codes: npt.NDArray[np.uint32]) -> tuple[Ints, int]:
-    """An id ``0 .. count-1`` for every distinct code point, and their count, without sorting:
-    each code point's positions all read back the one position written last for it."""
-    table = _scratch()
-    table[codes] = np.arange(len(codes), dtype=np.int32)
-    kept = table[codes].astype(np.int64)
-    first = np.zeros(len(codes), dtype=bool)
-    first[kept] = True
-    ids = np.cumsum(first) - 1
-    return ids[kept], int(ids[-1]) + 1 if len(ids) else 0
+def _ids() -> _Ids:
+    """The id table of this thread (threads number their characters apart)."""
+    found: _Ids | None = getattr(_LOCAL, "ids", None)
+    if found is None:
+        found = _LOCAL.ids = _Ids()
+    return found
 
 
 def bit_sets(lines: Sequence[Line]) -> list[int]:
-    """Every line's vocabulary as a bit set of the page's characters."""
+    """Every line's vocabulary as a bit set of the characters (bit 0, the common ones, cleared)."""
     samples = [sample(line.folded) for line in lines]
     codes = np.frombuffer("".join(samples).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    owners = np.repeat(np.arange(len(samples), dtype=np.int64), [len(s) for s in samples])
-    keep = ~_IS_COMMON[codes]
-    ids, count = _character_ids(codes[keep])
-    owners = owners[keep]
+    ids = _ids().of(codes)
+    width = int(ids.max(initial=0)) + 1
+    sizes = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
+    ends = np.cumsum(sizes)
     out: list[int] = []
-    step = max(1, MAX_CELLS // max(1, count))
+    step = max(1, MAX_CELLS // width)
     for start in range(0, len(samples), step):
         stop = min(len(samples), start + step)
-        lo, hi = np.searchsorted(owners, [start, stop])
-        cells = np.zeros((stop - start, count), dtype=bool)
-        cells.reshape(-1)[(owners[lo:hi] - start) * count + ids[lo:hi]] = True
-        out += [int.from_bytes(row, "little") for row in np.packbits(cells, axis=1, bitorder="little")]
+        lo, hi = int(ends[start - 1]) if start else 0, int(ends[stop - 1])
+        offsets = np.repeat(np.arange(stop - start, dtype=np.int64) * width, sizes[start:stop])
+        cells = np.zeros((stop - start, width), dtype=bool)
+        cells.reshape(-1)[offsets + ids[lo:hi]] = True
+        cells[:, 0] = False
+        packed = np.packbits(cells, axis=1, bitorder="little")
+        out += [int.from_bytes(row, "little") for row in packed]
     return out
 
 
