@@ -63,3 +63,28 @@ def test_a_table_searched_often_makes_its_whole_dict(monkeypatch: pytest.MonkeyP
     assert [table.get(w) for w in "甲丁"] == [1, None] and not table._whole
     assert [table.get(w, 0) for w in "乙丙丁甲戊"] == [2, 3, 0, 1, 0] and table._whole
     assert table._seen == {"甲": 1, "乙": 2, "丙": 3}  # the misses are no longer kept
+
+
+@pytest.mark.parametrize("packed", [
+    (5, "q", b"\0" * 8, []),  # an int where the words belong
+    ("a", 7, b"\0" * 8, []),  # no type code
+    ("a", "q", "text", []),  # values that are no bytes
+    ("a", "s", b"\0", [1]),  # a string value that is no string
+    ("b\na", "q", b"\0" * 16, []),  # words out of order: bisection would miss them
+    ("a\na", "q", b"\0" * 16, []),  # a word twice
+])
+def test_tables_damaged_past_marshal_are_refused(packed: tuple[object, ...]) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        WordTable.unpack(packed)  # type: ignore[arg-type]
+
+
+def test_a_key_that_is_no_string_is_missing_as_in_a_dict() -> None:
+    table = WordTable.from_dict({"甲": 1})
+    assert table.get(1) is None and table.get(None, 5) == 5  # type: ignore[call-overload]
+    assert 1 not in table
+
+
+def test_a_search_after_another_thread_made_the_whole_dict_finds_the_word() -> None:
+    table = WordTable.from_dict({"甲": 1, "乙": 2})
+    table._seen, table._whole = table.as_dict(), True  # what the other thread did after this one looked
+    assert table._find("乙") == 2 and table._find("丙") is None

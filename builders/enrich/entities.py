@@ -237,10 +237,13 @@ def _idf() -> tuple[Mapping[str, float], float]:
 
     def valid(value: Any) -> bool:  # a loaded memo is unpacked once, here
         try:
-            unpacked.append(WordTable.unpack(value[0]))
-        except (ValueError, TypeError, IndexError, KeyError):
+            table = WordTable.unpack(value[0])
+        except (ValueError, TypeError, IndexError, KeyError, AttributeError):
             return False
-        return isinstance(value[1], float)
+        if not isinstance(value[1], float):
+            return False
+        unpacked.append(table)
+        return True
 
     packed, median = temp_memo("jieba-idf", jieba.__version__.encode() + b"|word-table", derive, valid)
     return (unpacked[-1] if unpacked else WordTable.unpack(packed)), median

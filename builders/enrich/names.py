@@ -432,8 +432,10 @@ def remembered_name_at(text: str, start: int, tokens: Sequence[str], at: int) ->
     characters) and the words from ``at`` (:data:`FOREIGN_WORDS`, and one more for the dot after the
     first). The same post and name recur across a paper's pages (县委书记甲乙)."""
     key = (text[start : start + _name_reads()], tuple(tokens[at : at + FOREIGN_WORDS + 1]))
-    if key in _NAMES_SEEN:
+    try:  # one look-up: another thread may clear the dict between two
         return _NAMES_SEEN[key]
+    except KeyError:
+        pass
     if len(_NAMES_SEEN) >= MAX_NAMES_SEEN:
         _NAMES_SEEN.clear()
     found = _NAMES_SEEN[key] = name_at(text, start, tokens, at)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from itertools import pairwise
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from typing import Any, Generic, TypeVar, overload
 
@@ -79,9 +80,14 @@ class WordTable(Mapping[str, V], Generic[V]):
         """The table :meth:`pack` gave (``words_of``: the table holding its words, when it was packed
         without them); ValueError or TypeError when damaged."""
         joined, typecode, data, names = packed
+        if not (isinstance(joined, str | None) and isinstance(typecode, str) and isinstance(data, bytes)
+                and isinstance(names, list) and all(isinstance(n, str) for n in names)):
+            raise TypeError("not a packed word table")
         values: array[Any] | bytes = data if typecode == "s" else array(typecode, data)
         if joined is not None:
             words = joined.split("\n") if len(values) else []  # no word, or one empty word
+            if any(a >= b for a, b in pairwise(words)):  # 20 ms for jieba's dictionary
+                raise ValueError("the table's words are not sorted and distinct")
         elif words_of is not None:
             words = words_of._words
         else:
@@ -91,8 +97,8 @@ class WordTable(Mapping[str, V], Generic[V]):
         return cls(words, values, names if typecode == "s" else None)
 
     def _find(self, word: str) -> V | None:
-        if self._whole:
-            return None
+        if self._whole:  # another thread may have made the whole dict after this one looked
+            return self._seen.get(word)
         if len(self._seen) >= MAX_SEARCHES:
             self._seen, self._whole = {**self.as_dict()}, True
             return self._seen.get(word)
@@ -111,7 +117,9 @@ class WordTable(Mapping[str, V], Generic[V]):
     def get(self, word: str, /, default: V | D) -> V | D: ...
 
     def get(self, word: str, default: Any = None) -> Any:
-        """The value of ``word``, or ``default``."""
+        """The value of ``word``, or ``default`` (also for a key that is no string, as a dict of words)."""
+        if not isinstance(word, str):
+            return default
         found = self._seen.get(word, _UNSEEN)
         if found is _UNSEEN:
             found = self._find(word)

@@ -165,7 +165,7 @@ def load_tables(jieba: Any, user_words: list[str]) -> Tables:
     def valid(value: Any) -> bool:  # a loaded memo is unpacked once, here
         try:
             unpacked.append(_unpack(value))
-        except (ValueError, TypeError, IndexError):
+        except (ValueError, TypeError, IndexError, AttributeError):
             return False
         return True
 
