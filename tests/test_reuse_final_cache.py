@@ -3,6 +3,9 @@ options and the pipeline version are all those they were made with."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ import pytest
 from builders.release.write import WriteOptions
 from builders.reuse import stage
 from builders.reuse.stage import Shard, final_key, patch_shard
+from builders.scale import file_cache
 from schema import Reuse
 from tests.test_reuse_build import build, records, seeds  # noqa: F401  (the fixture)
 
@@ -41,10 +45,21 @@ def reuses(unmarked: Path, **change: Any) -> list[Reuse]:
 
 
 def poison(final: Path) -> None:
-    """Replace every kept finished file with bytes no patch makes: a build that copies one shows it."""
+    """Replace every kept finished file with bytes no patch makes, its summary made to agree (a sound
+    entry, only of other content): a build that copies one shows it."""
     for entry in final.iterdir():
+        summary = json.loads((entry / file_cache.SUMMARY).read_text(encoding="utf-8"))
+        summary.pop(file_cache.CHECK)
         for name in ("data.parquet", "data.jsonl"):
             (entry / name).write_bytes(STALE)
+            summary[file_cache.FILES][name] = [len(STALE), hashlib.sha256(STALE).hexdigest()]
+        summary[file_cache.CHECK] = file_cache._check(summary)
+        (entry / file_cache.SUMMARY).write_text(json.dumps(summary), encoding="utf-8")
+
+
+def the_entry(final: Path) -> Path:
+    (entry,) = final.iterdir()
+    return entry
 
 
 @pytest.fixture
@@ -127,3 +142,53 @@ def test_a_cached_rebuild_is_the_clean_build_byte_for_byte(seeds: Path, tmp_path
         assert files == sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
         assert all((release / f).read_bytes() == (clean / f).read_bytes() for f in files), release
     assert list((tmp_path / "cache").rglob("final/*/summary.json"))
+
+
+def _made_again(unmarked: Path, tmp_path: Path, final: Path) -> None:
+    """A shard patched with the kept entry's inputs gets the bytes of a fresh patch, not the entry's."""
+    fresh, again = shard(unmarked, tmp_path / "fresh"), shard(unmarked, tmp_path / "again")
+    made = patch_shard((fresh, reuses(unmarked), WriteOptions(), None))
+    assert patch_shard((again, reuses(unmarked), WriteOptions(), final)) == made
+    assert again.parquet.read_bytes() == fresh.parquet.read_bytes()
+    assert again.jsonl.read_bytes() == fresh.jsonl.read_bytes()
+
+
+def _keep_one(unmarked: Path, tmp_path: Path) -> Path:
+    final = tmp_path / "final"
+    patch_shard((shard(unmarked, tmp_path / "first"), reuses(unmarked), WriteOptions(), final))
+    return final
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other bytes", "summary {}", "summary figures", "linked"])
+def test_a_damaged_entry_is_made_again_not_copied(unmarked: Path, tmp_path: Path, damage: str) -> None:
+    final = _keep_one(unmarked, tmp_path)
+    entry = the_entry(final)
+    parquet, summary = entry / "data.parquet", entry / file_cache.SUMMARY
+    if damage == "truncated":
+        parquet.write_bytes(parquet.read_bytes()[:100])
+    elif damage == "other bytes":
+        data = bytearray(parquet.read_bytes())
+        data[len(data) // 2] ^= 1
+        parquet.write_bytes(bytes(data))
+    elif damage == "summary {}":
+        summary.write_text("{}", encoding="utf-8")
+    elif damage == "summary figures":
+        summary.write_text(summary.read_text(encoding="utf-8").replace('"grown": ', '"grown": 1'), encoding="utf-8")
+    else:
+        outside = tmp_path / "outside.parquet"
+        outside.write_bytes(parquet.read_bytes())
+        parquet.unlink()
+        parquet.symlink_to(outside)
+    _made_again(unmarked, tmp_path, final)
+
+
+def test_entries_half_kept_by_a_killed_build_are_swept(tmp_path: Path) -> None:
+    dead = os.fork()
+    if dead == 0:
+        os._exit(0)
+    os.waitpid(dead, 0)
+    gone, live = tmp_path / f".{'a' * 64}.{dead}.tmp", tmp_path / f".{'b' * 64}.{os.getpid()}.tmp"
+    for folder in (gone, live):
+        folder.mkdir()
+    file_cache.sweep(tmp_path)
+    assert not gone.exists() and live.exists()

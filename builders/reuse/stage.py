@@ -44,7 +44,7 @@ from builders.reuse.sketch import COLUMNS as SKETCH_COLUMNS
 from builders.reuse.sketch import Sketch, shard_sketches, sketch_rows
 from builders.scale.cache import pipeline_version
 from builders.scale.engines import Call, LocalPool, Slot, map_local
-from builders.scale.file_cache import digest, file_digest, keep, recall
+from builders.scale.file_cache import digest, file_digest, keep, recall, sweep
 from schema import Reuse
 
 META_COLUMNS = ["id", "source_file", "ordinal", "date", "page"]
@@ -194,6 +194,8 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
     counts = shards.records_per_shard
 
     final = final_dir(config)
+    if final is not None:
+        sweep(final)  # entries left half-kept by a killed build
 
     def job(slot: Slot) -> Patch:  # in this process: reuse_of holds the whole release's links
         shard = parts[slot.index]
@@ -243,9 +245,9 @@ def patch_shard(patch: Patch) -> tuple[ReuseReport, int]:
     lines = [reuse.model_dump_json() for reuse in reuses]
     entry = final / final_key(shard, lines, options) if final is not None else None
     files = {"data.parquet": shard.parquet, "data.jsonl": shard.jsonl}
-    kept = recall(entry, files) if entry is not None else None
+    kept = recall(entry, files, _kept_figures) if entry is not None else None
     if kept is not None:
-        return _report_from_json(kept["report"]), int(kept["grown"])
+        return kept
     report = ReuseReport()
     grown = _patch_parquet(shard.parquet, reuses, options, report)
     _patch_jsonl(shard.jsonl, lines)
@@ -260,6 +262,14 @@ def _report_json(report: ReuseReport) -> dict[str, Any]:
              for name in ("records", "reprints", "partial", "credited")}
     return pairs | {"sizes": dict(report.sizes), "papers": {k: sorted(v) for k, v in report.papers.items()},
                     "headlines": report.headlines}
+
+
+def _kept_figures(summary: dict[str, Any]) -> tuple[ReuseReport, int]:
+    """The card figures and Arrow growth of a kept shard (KeyError, TypeError, ValueError when damaged)."""
+    grown = summary["grown"]
+    if not isinstance(grown, int):
+        raise TypeError("the kept growth is no integer")
+    return _report_from_json(summary["report"]), grown
 
 
 def _report_from_json(data: dict[str, Any]) -> ReuseReport:

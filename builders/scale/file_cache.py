@@ -1,10 +1,11 @@
 """A cache entry of finished files with a small JSON summary, for output that a build can copy instead of make.
 
 An entry is a folder ``<folder>/<key>/`` holding named files and ``summary.json``. It is
-written to a temporary folder and renamed, so a reader never sees half of one; a damaged
-or missing entry reads as none. The cache is optional: when the disk refuses, nothing is
-kept and the build goes on. The key must name everything the files' bytes depend on (the
-caller's business; see :func:`digest`).
+written to a temporary folder and renamed, so a reader never sees half of one; its summary
+records each file's size and SHA-256 (and its own), checked as the files are copied out, so a
+damaged, truncated or linked entry reads as none. The cache is optional: when the disk refuses,
+nothing is kept and the build goes on. The key must name everything the files' bytes depend on
+(the caller's business; see :func:`digest`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+import stat
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 SUMMARY = "summary.json"
+FILES = "files"
+"""The summary's entry of each kept file's ``[size, SHA-256]``."""
+CHECK = "sha256"
+"""The summary's entry of the SHA-256 of the rest of it."""
+TMP = ".tmp"
 CHUNK = 1 << 20
+T = TypeVar("T")
 
 
 def file_digest(path: Path) -> bytes:
@@ -40,38 +48,99 @@ def digest(parts: Iterable[str | bytes]) -> str:
     return found.hexdigest()
 
 
-def recall(entry: Path, targets: Mapping[str, Path]) -> dict[str, Any] | None:
-    """Copy the entry's files over ``targets`` (entry name -> path) and return its summary; None when
-    there is no readable entry (then no target was touched: the files are copied beside their targets
-    first and put in place once all are copied)."""
+def _copy(source: Path, target: Path, *, keeping: bool) -> tuple[int, str]:
+    """Copy a regular file; return its size and SHA-256. ``keeping``: into an entry; else out of one
+    (never through a link). Nothing is synced to disk: a file a crash left short fails its check."""
+    fd = os.open(source, os.O_RDONLY | (0 if keeping else getattr(os, "O_NOFOLLOW", 0)))
+    with os.fdopen(fd, "rb") as src:
+        if not stat.S_ISREG(os.fstat(src.fileno()).st_mode):
+            raise OSError(f"{source} is not a regular file")
+        digest, size = hashlib.sha256(), 0
+        with target.open("wb") as out:
+            while block := src.read(CHUNK):
+                digest.update(block)
+                size += len(block)
+                out.write(block)
+    return size, digest.hexdigest()
+
+
+def _summary(entry: Path) -> dict[str, Any] | None:
+    """The entry's summary when the entry is a real folder (no link) with a readable summary."""
+    if not stat.S_ISDIR(entry.lstat().st_mode):
+        return None
+    fd = os.open(entry / SUMMARY, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as fh:
+        summary = json.loads(fh.read().decode("utf-8"))
+    if not isinstance(summary, dict) or not isinstance(summary.get(FILES), dict):
+        return None
+    check = summary.pop(CHECK, None)
+    return summary if check == _check(summary) else None
+
+
+def _check(summary: dict[str, Any]) -> str:
+    """SHA-256 of a summary's content (keys sorted): damage to the summary itself reads as no entry."""
+    return hashlib.sha256(json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def recall(entry: Path, targets: Mapping[str, Path], parse: Callable[[dict[str, Any]], T]) -> T | None:
+    """Copy the entry's files over ``targets`` (entry name -> path) and return ``parse(summary)``; None
+    when there is no sound entry: a link, a file missing, a size or SHA-256 other than the summary's,
+    a summary ``parse`` refuses (KeyError, TypeError, ValueError). Then no target was touched: the files
+    are copied and checked beside their targets first, and put in place once all are."""
     copies = {name: target.with_name(f".{target.name}.recalled") for name, target in targets.items()}
     try:
-        summary = json.loads((entry / SUMMARY).read_text(encoding="utf-8"))
-        if not isinstance(summary, dict):
+        summary = _summary(entry)
+        if summary is None or sorted(summary[FILES]) != sorted(targets):
             return None
+        value = parse(summary)
         for name, copy in copies.items():
-            shutil.copyfile(entry / name, copy)
-    except (OSError, ValueError):
+            if list(_copy(entry / name, copy, keeping=False)) != summary[FILES][name]:
+                raise ValueError(f"{entry / name} is not the file kept")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         for copy in copies.values():
             copy.unlink(missing_ok=True)
         return None
     for name, copy in copies.items():
         copy.replace(targets[name])
-    return summary
+    return value
 
 
 def keep(entry: Path, files: Mapping[str, Path], summary: dict[str, Any]) -> None:
     """Keep ``files`` (entry name -> path) and ``summary`` as the entry (atomically; an existing entry
-    is left alone)."""
+    is left alone). The summary records each file's size and
+    SHA-256, which :func:`recall` checks."""
     if entry.exists():
         return
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}{TMP}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
-        for name, path in files.items():
-            shutil.copyfile(path, tmp / name)
-        (tmp / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+        kept = {name: list(_copy(path, tmp / name, keeping=True)) for name, path in files.items()}
+        with (tmp / SUMMARY).open("w", encoding="utf-8") as fh:
+            content = summary | {FILES: kept}
+            fh.write(json.dumps(content | {CHECK: _check(content)}, ensure_ascii=False))
         tmp.rename(entry)
     except OSError:  # another process kept the same entry first, or a full disk: the cache is optional
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def sweep(folder: Path) -> None:
+    """Remove the temporary entries of processes that are gone (killed while keeping one)."""
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(TMP)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[: -len(TMP)].rpartition(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder / name, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True

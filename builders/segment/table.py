@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from itertools import pairwise
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
+from itertools import pairwise
 from typing import Any, Generic, TypeVar, overload
 
 V = TypeVar("V", int, float, str)
