@@ -15,9 +15,10 @@ was made from.
 from __future__ import annotations
 
 from array import array
+import operator
 from bisect import bisect_left
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
-from itertools import pairwise
+from itertools import islice
 from typing import Any, Generic, TypeVar, overload
 
 V = TypeVar("V", int, float, str)
@@ -86,7 +87,7 @@ class WordTable(Mapping[str, V], Generic[V]):
         values: array[Any] | bytes = data if typecode == "s" else array(typecode, data)
         if joined is not None:
             words = joined.split("\n") if len(values) else []  # no word, or one empty word
-            if any(a >= b for a, b in pairwise(words)):  # 20 ms for jieba's dictionary
+            if not all(map(operator.lt, words, islice(words, 1, None))):  # 12 ms for jieba's dictionary
                 raise ValueError("the table's words are not sorted and distinct")
         elif words_of is not None:
             words = words_of._words
