@@ -14,8 +14,8 @@ was made from.
 
 from __future__ import annotations
 
-from array import array
 import operator
+from array import array
 from bisect import bisect_left
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from itertools import islice
