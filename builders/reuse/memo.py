@@ -68,7 +68,7 @@ class Facts:
     (:attr:`~builders.reuse.verify.Verdict.opening`)."""
 
 
-def content_key(body: bytes) -> bytes:
+def content_key(body: bytes | memoryview) -> bytes:
     """The 16-byte key of a record's body (UTF-8)."""
     return hashlib.blake2b(body, digest_size=16).digest()
 

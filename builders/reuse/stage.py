@@ -4,7 +4,7 @@ Runs after the shard tasks wrote ``data/`` and ``jsonl/`` (records with ``reuse:
 before the card and checksums. The shard workers have already sketched their records
 (:mod:`builders.reuse.sketch`: credits, band keys, anchors; cached per page); the pass reads
 the shards one at a time (a few columns of the Parquet: the bodies go straight from the Arrow
-buffer to a temporary file, memory-mapped when candidates are verified), puts the sketches
+buffer to a temporary file, read back one body at a time when candidates are verified), puts the sketches
 into a compact :class:`~builders.reuse.detect.Index`, finds and verifies the links (reusing,
 through :mod:`builders.reuse.memo`, what the last build verified of pairs whose two records are
 unchanged), and rewrites each shard with the ``reuse`` column: the Parquet shard with the same writer settings,
@@ -17,7 +17,8 @@ reading the 电头 of each record from its seed page.
 from __future__ import annotations
 
 import datetime
-import mmap
+import itertools
+import os
 import shutil
 from array import array
 from collections import Counter
@@ -80,19 +81,22 @@ class PageTexts:
 
 
 class BodyStore:
-    """The bodies of the release in one temporary file (UTF-8) with their offsets: verification reads
-    them back through the OS page cache (memory-mapped), so the pass never holds the texts."""
+    """The bodies of the release in one temporary file (UTF-8) with their offsets and content keys:
+    verification reads a body back with one ``pread`` (through the OS page cache, which is not the
+    process's memory, unlike a memory map of the file), so the pass never holds the texts."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.offsets = array("q", [0])
+        self._keys: list[bytes] = []
         self._out: IO[bytes] | None = path.open("wb")
-        self._map: mmap.mmap | None = None
+        self._fd: int | None = None
 
     def add(self, body: str) -> str:
         data = body.encode("utf-8")
         assert self._out is not None
         self._out.write(data)
+        self._keys.append(content_key(data))
         self.offsets.append(self.offsets[-1] + len(data))
         return body
 
@@ -105,33 +109,39 @@ class BodyStore:
             wide = pa.types.is_large_string(chunk.type)
             offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32,
                                     count=len(chunk) + 1, offset=chunk.offset * (8 if wide else 4)).astype(np.int64)
-            data = chunk.buffers()[2]
-            self._out.write(memoryview(data)[int(offsets[0]):int(offsets[-1])] if data is not None else b"")
+            data = memoryview(chunk.buffers()[2] or b"")
+            bounds = offsets.tolist()
+            self._keys.extend(content_key(data[a:b]) for a, b in itertools.pairwise(bounds))
+            self._out.write(data[bounds[0]:bounds[-1]])
             self.offsets.frombytes((offsets[1:] - offsets[0] + self.offsets[-1]).tobytes())
 
     def keys(self) -> list[bytes]:
-        """The content key of every body (:func:`~builders.reuse.memo.content_key`; after :meth:`seal`)."""
-        data = self._map if self._map is not None else b""
-        return [content_key(data[self.offsets[i]:self.offsets[i + 1]]) for i in range(len(self.offsets) - 1)]
+        """The content key of every body (:func:`~builders.reuse.memo.content_key`), made as it was added."""
+        return self._keys
 
     def body(self, i: int) -> str:
         """Body of record ``i`` (after :meth:`seal`)."""
-        assert self._map is not None or self.offsets[-1] == 0
-        return self._map[self.offsets[i]:self.offsets[i + 1]].decode("utf-8") if self._map is not None else ""
+        start = self.offsets[i]
+        size = self.offsets[i + 1] - start
+        if not size:
+            return ""
+        assert self._fd is not None
+        return os.pread(self._fd, size, start).decode("utf-8")
 
     def seal(self) -> None:
-        """Stop writing; map the file for reading."""
+        """Stop writing; open the file for reading."""
         if self._out is not None:
             self._out.close()
             self._out = None
-        if self.offsets[-1]:
-            with self.path.open("rb") as fh:
-                self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            self._fd = os.open(self.path, os.O_RDONLY)
 
     def close(self) -> None:
-        self.seal()
-        if self._map is not None:
-            self._map.close()
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
         self.path.unlink(missing_ok=True)
 
 
