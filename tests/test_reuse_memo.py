@@ -26,14 +26,22 @@ def verifier(bodies: list[str], path: Path | None = None) -> Verifier:
     return Verifier(lambda i: evidence(bodies[i]), [content_key(b.encode()) for b in bodies], path)
 
 
-def test_the_holder_of_a_pair_does_not_depend_on_the_call_order() -> None:
+def test_the_holder_of_a_pair_does_not_depend_on_the_call_order(tmp_path: Path) -> None:
     bodies = quoted()
     fresh = verifier(bodies).facts(0, 1)
     assert fresh.reprint and fresh.holder == 1, "the local report holds the cut"
-    shared = verifier(bodies)
+    shared = verifier(bodies, tmp_path / "pairs.memo")
     backwards = shared.facts(1, 0)
     assert backwards.holder == 0 and backwards.common == fresh.common
     assert shared.facts(0, 1) == fresh and shared.verified == 1
+
+
+def test_without_a_memo_file_nothing_is_remembered() -> None:
+    """A build without a cache keeps no entry per verified pair (it would never be saved)."""
+    check = verifier(quoted())
+    first = check.facts(0, 1)
+    assert check.facts(1, 0).holder == 1 - (first.holder or 0)
+    assert not check.used and check.verified == 2
 
 
 def test_a_failed_save_leaves_no_partial_file_and_the_old_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

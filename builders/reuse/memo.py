@@ -75,8 +75,9 @@ def content_key(body: bytes | memoryview) -> bytes:
 
 @dataclass
 class Verifier:
-    """The exact checks on record indices; with ``keys`` (one per record) each is remembered under the
-    content of the records it reads, and loaded from / saved to ``path``."""
+    """The exact checks on record indices; with ``keys`` (one per record) and ``path`` each is remembered
+    under the content of the records it reads, and loaded from / saved to ``path`` (keys without a path
+    are dropped: a build without a cache would hold ~250 bytes a verified pair for nothing)."""
 
     ev: Callable[[int], Evidence]
     keys: Sequence[bytes] | None = None
@@ -91,6 +92,8 @@ class Verifier:
     first in O(1), not in the memo file)."""
 
     def __post_init__(self) -> None:
+        if self.path is None:
+            self.keys = None
         if self.keys is not None and self.path is not None:
             self.old = load(self.path)
 
