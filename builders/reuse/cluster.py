@@ -13,7 +13,7 @@ import datetime
 from array import array
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -103,18 +103,56 @@ class Metas:
 NO_DATE = datetime.date.max.toordinal() + 1
 
 
-@dataclass
 class Links:
-    """Verified links between record indices."""
+    """Verified links between record indices, in arrays over the ``n`` records (a few dozen bytes a linked
+    record: Python lists and tuples per record were ~700 bytes, 120 MB at 180,000 records).
 
-    reprint: dict[int, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
-    """record -> (containment, other) of its verified reprint links."""
-    passages: dict[int, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
-    """record -> (body start, body end, other) of passages shared outside its cluster."""
-    partial_sim: dict[int, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
-    reprint_spans: dict[int, list[tuple[int, int, int]]] = field(default_factory=lambda: defaultdict(list))
-    closest: dict[int, tuple[float, int]] = field(default_factory=dict)
-    """record -> (containment, other) of its closest verified reprint partner."""
+    For every record: its closest verified reprint partner and that link's containment (the record's
+    spans are against it), its highest similarity over its reprint links and shared passages, and its
+    reprint spans (kept in one flat array: a closer partner appends its spans and points to them)."""
+
+    def __init__(self, n: int) -> None:
+        self.edges = array("q")
+        """Both records of each verified reprint link, flat."""
+        self.closest = np.full(n, -1, dtype=np.int64)
+        self.containment = np.full(n, -np.inf)
+        self.similarity = np.full(n, np.nan)
+        self.span_at = np.zeros(n, dtype=np.int64)
+        self.span_count = np.zeros(n, dtype=np.int64)
+        self.spans = array("q")
+        """``(start, end, other)`` of reprint spans, flat; a record's are ``span_at``, ``span_count`` of them."""
+        self.passages: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        """record -> (body start, body end, other) of passages shared outside its cluster."""
+
+    def reprinted(self) -> npt.NDArray[np.bool_]:
+        """Which records have a verified reprint link (a copy)."""
+        return self.closest >= 0
+
+    def is_reprint(self, x: int) -> bool:
+        return bool(self.closest[x] >= 0)
+
+    def link(self, a: int, b: int, containment: float, spans: Callable[[], list[tuple[int, int]]]) -> None:
+        """Record a verified reprint link of ``a`` to ``b``; ``a``'s spans (``spans()``, asked for only then)
+        are against its closest partner so far (the highest containment, then the lower index)."""
+        self.edges.extend((a, b))
+        self.seen(a, containment)
+        best, other = float(self.containment[a]), int(self.closest[a])
+        if other < 0 or (containment, -b) > (best, -other):
+            self.closest[a], self.containment[a] = b, containment
+            found = spans()
+            self.span_at[a], self.span_count[a] = len(self.spans) // 3, len(found)
+            for start, end in found:
+                self.spans.extend((start, end, b))
+
+    def seen(self, a: int, containment: float) -> None:
+        """Count a similarity of ``a`` (of a reprint link or a shared passage)."""
+        if not containment <= self.similarity[a]:  # NaN (none yet) compares false
+            self.similarity[a] = containment
+
+    def reprint_spans(self, a: int) -> list[tuple[int, int, int]]:
+        at, count = int(self.span_at[a]), int(self.span_count[a])
+        flat = self.spans[3 * at:3 * (at + count)].tolist()
+        return list(zip(flat[0::3], flat[1::3], flat[2::3], strict=True))
 
 
 class UnionFind:
@@ -139,11 +177,11 @@ class UnionFind:
 def components(n: int, links: Links) -> npt.NDArray[np.int64]:
     """Union-find root of every record (the smallest index of its component)."""
     found = UnionFind(n)
-    for a, partners in links.reprint.items():
-        for _, b in partners:
-            found.union(a, b)
+    edges = links.edges.tolist()
+    for a, b in zip(edges[0::2], edges[1::2], strict=True):
+        found.union(a, b)
     roots = np.arange(n, dtype=np.int64)
-    for x in links.reprint:
+    for x in np.flatnonzero(links.reprinted()).tolist():
         roots[x] = found.find(x)
     return roots
 
@@ -164,7 +202,7 @@ def assign(metas: Metas, links: Links, partial_pairs: list[tuple[int, int]]) -> 
     """The ``Reuse`` object of record ``i``, made when asked for (not all held at once)."""
     roots = components(len(metas), links)
     members: dict[int, list[int]] = defaultdict(list)
-    for index in sorted(links.reprint):
+    for index in np.flatnonzero(links.reprinted()).tolist():
         members[int(roots[index])].append(index)
     borrowers = {x for a, b in partial_pairs for x in borrower(a, b, metas)}
     heads = {root: _head(group, metas) for root, group in members.items() if len(group) > 1}
@@ -183,8 +221,9 @@ def _reuse(i: int, metas: Metas, links: Links, head: tuple[str, int | None] | No
         kind: ReuseKind = "original" if source == i else "reprint"
     else:
         kind = "partial" if i in borrowers else "original"
-    best = max((c for c, _ in [*links.reprint.get(i, []), *links.partial_sim.get(i, [])]), default=None)
-    spans = sorted({(s, e, metas.id(o)) for s, e, o in [*links.reprint_spans.get(i, []), *links.passages.get(i, [])]})
+    similarity = float(links.similarity[i])
+    best = None if np.isnan(similarity) else similarity
+    spans = sorted({(s, e, metas.id(o)) for s, e, o in [*links.reprint_spans(i), *links.passages.get(i, [])]})
     return Reuse(
         cluster=head[0] if head else None,
         kind=kind,

@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,15 +83,19 @@ def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None,
            workdir: Path | None = None) -> Callable[[int], Reuse]:
     """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``;
     ``memo``: the content keys of the records and the file of pairs verified before, see :mod:`memo`;
-    ``workdir``: where the temporary files go, a build's staging folder; else ``$TMPDIR``)."""
+    ``workdir``: where the temporary files go, a build's staging folder; else ``$TMPDIR``).
+
+    The index's signatures are consumed (``index.batches`` is emptied once the candidates are found:
+    at 180,000 records they are ~150 MB the verification and the rewrite of the shards do not need)."""
     n = len(index.metas)
     signed = index.signed()
-    index.batches = [signed]
+    index.batches = []  # the candidates are all the pass needs of the signatures: free them before verifying
     cap = max_df(n)
     passage_pairs, formulaic = anchor_postings(signed.anchors, signed.owners, n, cap, workdir)
     pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible), passage_pairs]))
+    del signed, passage_pairs
     check = Verifier(EvidenceCache(body, CACHE), *(memo or (None, None)))
-    links, partial = verify_pairs(pairs, check, formulaic)
+    links, partial = verify_pairs(pairs, check, formulaic, n)
     check.save()
     return assign(index.metas, links, partial)
 
@@ -100,8 +104,8 @@ Memo = tuple[Sequence[bytes], Path | None]
 """One content key per record (:func:`~builders.reuse.memo.content_key`) and the memo file, if any."""
 
 
-def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Links, list[tuple[int, int]]]:
-    """Verified links of candidate ``pairs``: reprints first, then passages between clusters.
+def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes, n: int) -> tuple[Links, list[tuple[int, int]]]:
+    """Verified links of candidate ``pairs`` of ``n`` records: reprints first, then passages between clusters.
 
     A pair whose records are already joined by verified links is not verified again: a story
     printed by 300 papers costs ~300 verifications, not one per LSH band and member. A pair that is a
@@ -110,10 +114,10 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     (:attr:`~builders.reuse.verify.Verdict.holder`) link only when that one is a reprint of something
     else; then records left alone may join a story whose members together hold their text
     (:func:`_join_story`)."""
-    links = Links()
+    links = Links(n)
     shared: list[tuple[int, int, float]] = []
     inside: list[tuple[int, int, float, int]] = []
-    joined = UnionFind(int(pairs.max()) + 1 if len(pairs) else 0)
+    joined = UnionFind(n)
     find = joined.find
     for k, (a, b) in enumerate(_each(pairs)):
         if k % LOOKAHEAD == 0:
@@ -134,9 +138,9 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
         joined.union(a, b)
         _link(links, a, b, facts.containment, check)
         _link(links, b, a, facts.containment, check)
-    reprinted = set(links.reprint)
+    reprinted = links.reprinted()
     for a, b, containment, holder in inside:
-        if holder not in reprinted:
+        if not reprinted[holder]:
             shared.append((a, b, containment))
         elif joined.find(a) != joined.find(b):
             joined.union(a, b)
@@ -147,9 +151,15 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes) -> tuple[Link
     return links, _passages(links, shared, check, formulaic)
 
 
-def _each(pairs: Pairs) -> Iterable[tuple[int, int]]:
-    """The pairs as Python ints (two flat lists zipped: no list per pair)."""
-    return zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True)
+def _each(pairs: Pairs) -> Iterator[tuple[int, int]]:
+    """The pairs as Python ints, ``EACH_BLOCK`` at a time (two flat lists zipped: no list per pair; the
+    ints of all pairs at once would be 72 bytes a pair, 140 MB for the 2 million pairs of 180,000 records)."""
+    for lo in range(0, len(pairs), EACH_BLOCK):
+        block = pairs[lo:lo + EACH_BLOCK]
+        yield from zip(block[:, 0].tolist(), block[:, 1].tolist(), strict=True)
+
+
+EACH_BLOCK = 1 << 16
 
 
 def _formulaic_copy(check: Verifier, x: int, y: int, formulaic: Hashes) -> bool:
@@ -171,12 +181,12 @@ def _join_story(pairs: Pairs, links: Links, joined: UnionFind, check: Verifier) 
     two cut copies that kept different paragraphs each cover only part of it. It links to its closest
     member; the clusters as they were before this step decide (the order of records does not matter)."""
     members: dict[int, list[int]] = defaultdict(list)
-    for x in sorted(links.reprint):
+    for x in np.flatnonzero(links.reprinted()).tolist():
         members[joined.find(x)].append(x)
     partners: dict[int, set[int]] = defaultdict(set)
     for a, b in _each(pairs):
         for x, y in ((a, b), (b, a)):
-            if x not in links.reprint and y in links.reprint:
+            if not links.is_reprint(x) and links.is_reprint(y):
                 partners[x].add(joined.find(y))
     for x in sorted(partners):
         for root in sorted(partners[x]):
@@ -193,11 +203,7 @@ def _join_story(pairs: Pairs, links: Links, joined: UnionFind, check: Verifier) 
 def _link(links: Links, a: int, b: int, containment: float, check: Verifier) -> None:
     """Record a verified reprint link of ``a`` to ``b``; ``a``'s spans are against its closest
     partner so far (the highest containment, then the lower index)."""
-    links.reprint[a].append((containment, b))
-    best = links.closest.get(a)
-    if best is None or (containment, -b) > (best[0], -best[1]):
-        links.closest[a] = (containment, b)
-        links.reprint_spans[a] = [(s, e, b) for s, e in check.reprint_spans(a, b)]
+    links.link(a, b, containment, lambda: check.reprint_spans(a, b))
 
 
 def _passages(links: Links, shared: list[tuple[int, int, float]], check: Verifier,
@@ -214,8 +220,8 @@ def _passages(links: Links, shared: list[tuple[int, int, float]], check: Verifie
         found.append((a, b))
         links.passages[a].extend((p[0], p[1], b) for p in runs_a)
         links.passages[b].extend((p[0], p[1], a) for p in runs_b)
-        links.partial_sim[a].append((containment, b))
-        links.partial_sim[b].append((containment, a))
+        links.seen(a, containment)
+        links.seen(b, containment)
     return found
 
 
