@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders.reuse.signature import sign
-from builders.reuse.sketch import Sketch, pack, unpack
+from builders.reuse.sketch import Sketch, pack, shard_sketches, unpack
 
 BODIES = [
     "本报讯 今天，县里召开春耕生产动员会，部署全年粮食生产任务。" * 6,
@@ -84,3 +84,20 @@ def test_a_saved_sketch_loads_from_disk(tmp_path) -> None:  # type: ignore[no-un
     sketch.save(tmp_path / "a" / "00000.sketch")
     assert _same(Sketch.load(tmp_path / "a" / "00000.sketch"), sketch)
     assert not [p for p in (tmp_path / "a").iterdir() if p.name.startswith(".")]
+
+
+def test_the_shard_sketches_of_a_folder_are_their_concatenation(tmp_path: Path) -> None:
+    parts = [_sketch(BODIES), _sketch(BODIES[1:]), _sketch(BODIES[:1])]
+    for k, part in enumerate(parts):
+        part.save(tmp_path / f"{k:05d}.sketch")
+    found = shard_sketches(tmp_path)
+    assert found is not None and _same(found, Sketch.concat(parts))
+
+
+def test_one_damaged_shard_sketch_makes_the_pass_sketch_itself(tmp_path: Path) -> None:
+    for k in range(2):
+        _sketch(BODIES).save(tmp_path / f"{k:05d}.sketch")
+    path = tmp_path / "00001.sketch"
+    path.write_bytes(path.read_bytes()[:-5])
+    assert shard_sketches(tmp_path) is None
+    assert shard_sketches(tmp_path / "missing") is None

@@ -39,7 +39,9 @@ class Signed:
 
     @classmethod
     def concat(cls, parts: Sequence[Signed]) -> Signed:
-        """One batch of several, in order (owners shifted)."""
+        """One batch of several, in order (owners shifted); one batch is itself (not copied)."""
+        if len(parts) == 1:
+            return parts[0]
         starts = np.cumsum([0, *(len(p) for p in parts)])[:-1]
         return cls(np.concatenate([p.bands for p in parts]) if parts else np.zeros((0, BANDS), np.uint64),
                    np.concatenate([p.anchors for p in parts]) if parts else np.zeros(0, np.uint64),

@@ -234,9 +234,43 @@ def _store(task: ShardTask, page: PageTask | None, sketch: Sketch) -> None:
 
 def shard_sketches(folder: Path) -> Sketch | None:
     """The sketches of every shard task under ``folder``, in shard order; None when there are none
-    or one cannot be read (the pass then sketches the records itself)."""
+    or one cannot be read (the pass then sketches the records itself).
+
+    The arrays for all of them are made first (their sizes from the files' headers), then each file is
+    loaded, checked and copied in: the pass holds the release's sketch and one file's, not every file's
+    beside their concatenation (~150 MiB more at 50,000 pages)."""
     files = sorted(folder.glob("*.sketch")) if folder.is_dir() else []
-    try:
-        return Sketch.concat([Sketch.load(f) for f in files]) if files else None
-    except (OSError, ValueError, KeyError):
+    if not files:
         return None
+    try:
+        counts = [_counts(f) for f in files]
+        n, m = sum(c[0] for c in counts), sum(c[1] for c in counts)
+        out = Signed(np.empty((n, BANDS), np.uint64), np.empty(m, np.uint64), np.empty(m, np.int32), np.empty(n, bool))
+        ids: list[str] = []
+        credits: list[str | None] = []
+        at = 0
+        for path, expected in zip(files, counts, strict=True):
+            part = Sketch.load(path)
+            got = part.signed
+            if (len(got), len(got.anchors)) != expected:
+                raise ValueError(f"{path}: changed while it was read")
+            i, k = len(ids), len(got)
+            out.bands[i:i + k], out.eligible[i:i + k] = got.bands, got.eligible
+            out.anchors[at:at + len(got.anchors)] = got.anchors
+            out.owners[at:at + len(got.anchors)] = got.owners + np.int32(i)
+            at += len(got.anchors)
+            ids += part.ids
+            credits += part.credits
+        return Sketch(ids, credits, out)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _counts(path: Path) -> tuple[int, int]:
+    """Records and anchors of a sketch file, read from its header (the whole file is checked when loaded)."""
+    with path.open("rb") as fh:
+        head = fh.read(len(MAGIC) + 8)
+        if not head.startswith(MAGIC):
+            raise ValueError(f"{path}: not a sketch file")
+        header = json.loads(fh.read(int.from_bytes(head[len(MAGIC):], "little")))
+    return int(header["records"]), int(header["anchors"])
