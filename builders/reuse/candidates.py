@@ -102,18 +102,32 @@ def band_keys(sigs: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
 
 def lsh_pairs(bands: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]) -> Pairs:
     """Pairs of eligible records that share at least one LSH band key (made distinct every few bands,
-    so the pairs of all bands are never held at once)."""
-    index = np.flatnonzero(eligible)
-    found, pending = np.zeros((0, 2), dtype=np.int64), []
+    so the pairs of all bands are never held at once; held as one ``a * n + b`` code each, 8 bytes
+    a pair, not 16, and so are the temporaries of making them distinct)."""
+    index, width = np.flatnonzero(eligible), len(eligible)
+    found, pending = np.zeros(0, dtype=np.int64), []
     for band in range(bands.shape[1]):
-        pending.append(index[group_pairs(bands[index, band])])
+        pending.append(pair_codes(index[group_pairs(bands[index, band])], width))
         if sum(len(p) for p in pending) > max(PENDING_PAIRS, len(found)):
-            found, pending = unique_pairs(np.concatenate([found, *pending])), []
-    return unique_pairs(np.concatenate([found, *pending]))
+            found, pending = distinct(np.concatenate([found, *pending])), []
+    return decode_pairs(distinct(np.concatenate([found, *pending])), width)
 
 
 PENDING_PAIRS = 1 << 20
-"""Pairs of several bands held before they are made distinct (16 MB)."""
+"""Pairs of several bands held before they are made distinct (8 MB)."""
+
+
+def pair_codes(pairs: Pairs, width: int) -> npt.NDArray[np.int64]:
+    """``a * width + b`` of each pair as ``a < b`` (``width`` above every index), pairs of a record with
+    itself left out: sorting the codes sorts the pairs."""
+    lo, hi = pairs.min(axis=1), pairs.max(axis=1)
+    keep = lo != hi
+    return np.asarray(lo[keep] * width + hi[keep], dtype=np.int64)
+
+
+def decode_pairs(codes: npt.NDArray[np.int64], width: int) -> Pairs:
+    """The pairs of :func:`pair_codes`."""
+    return np.stack([codes // width, codes % width], axis=1).astype(np.int64)
 
 
 ANCHOR_CHUNK = 1 << 16
@@ -221,13 +235,8 @@ def unique_pairs(pairs: Pairs) -> Pairs:
     """Distinct pairs with ``a < b``, sorted."""
     if not len(pairs):
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.stack([pairs.min(axis=1), pairs.max(axis=1)], axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    if not len(pairs):
-        return np.zeros((0, 2), dtype=np.int64)
-    width = int(pairs[:, 1].max()) + 1
-    codes = distinct(pairs[:, 0] * width + pairs[:, 1])
-    return np.stack([codes // width, codes % width], axis=1).astype(np.int64)
+    width = int(pairs.max()) + 1
+    return decode_pairs(distinct(pair_codes(pairs, width)), width)
 
 
 def distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
