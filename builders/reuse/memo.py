@@ -77,7 +77,7 @@ def content_key(body: bytes | memoryview) -> bytes:
 class Verifier:
     """The exact checks on record indices; with ``keys`` (one per record) and ``path`` each is remembered
     under the content of the records it reads, and loaded from / saved to ``path`` (keys without a path
-    are dropped: a build without a cache would hold ~250 bytes a verified pair for nothing)."""
+    are dropped: a build without a cache would hold ~350 bytes a verified pair for nothing)."""
 
     ev: Callable[[int], Evidence]
     keys: Sequence[bytes] | None = None
