@@ -218,11 +218,11 @@ def test_an_incremental_build_verifies_only_pairs_touching_new_records(seeds: Pa
 
 
 def test_a_damaged_memo_is_an_empty_one(tmp_path: Path) -> None:
-    from builders.reuse.memo import HEADER, load
+    from builders.reuse.memo import HEADER, Remembered, load
 
     path = tmp_path / "pairs.memo"
     path.write_bytes(HEADER + b"\0" * 32 + b"not marshal")
-    assert load(path) == {} and load(tmp_path / "missing.memo") == {}
+    assert load(path) == Remembered() and load(tmp_path / "missing.memo") == Remembered()
 
 
 def test_the_anchor_spill_files_are_in_the_staging_folder(seeds: Path, tmp_path: Path,

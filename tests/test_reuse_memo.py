@@ -41,7 +41,7 @@ def test_without_a_memo_file_nothing_is_remembered() -> None:
     check = verifier(quoted())
     first = check.facts(0, 1)
     assert check.facts(1, 0).holder == 1 - (first.holder or 0)
-    assert not check.used and check.verified == 2
+    assert not check.used.facts and not check.used.extra and check.verified == 2
 
 
 def test_a_failed_save_leaves_no_partial_file_and_the_old_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -9,6 +9,10 @@ afresh each time, so the output is the bytes of a clean build (tested). The file
 ``<cache>/<pipeline version[:16]>/reuse/pairs.memo`` (beside the pages' sketches) holds the pairs
 the last build used: a header, a SHA-256 of the payload and a :mod:`marshal` dump of plain values
 (no code is run to read it); a missing, stale or damaged file is an empty memo.
+
+In memory (and in the file) a pair's facts are 19 packed bytes under its key (~165 bytes a pair with
+the key and the dict's slot, ~350 as a list holding a tuple); the few pairs whose spans or pieces are
+asked for have a second entry with them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import hashlib
 import logging
 import marshal
 import os
+import struct
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,14 +49,28 @@ from builders.reuse.verify import (
 
 log = logging.getLogger("xianbao")
 
-HEADER = b"xianbao reuse pairs 3\n"
+HEADER = b"xianbao reuse pairs 4\n"
 RUNS_CACHE = 1 << 16
 """Ordered pairs whose shared runs are kept while the pairs are verified (a few MB)."""
 FILE = "pairs.memo"
 Piece = tuple[int, int, int, bytes]
 """A piece of a shared passage: body start, body end, normalised length, its anchors (uint64 bytes)."""
 Entry = list[Any]
-"""``[facts, spans lo->hi, spans hi->lo, pieces lo->hi, pieces hi->lo]``, None where not yet known."""
+"""``[spans lo->hi, spans hi->lo, pieces lo->hi, pieces hi->lo]``, None where not yet known; of a story
+check (key ``b"S"`` + the keys of the record and the members): ``[member, containment]``, -1 for none."""
+FACTS = struct.Struct("<qd3b")
+"""Packed facts of a pair: common, containment, reprint, holder and opening (-1 for None), lower index first."""
+
+
+@dataclass
+class Remembered:
+    """What a memo holds: packed facts by pair key, and the pairs' other entries (and story checks)."""
+
+    facts: dict[bytes, bytes] = field(default_factory=dict)
+    extra: dict[bytes, Entry] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.facts) + len(self.extra)
 
 
 @dataclass(frozen=True)
@@ -82,8 +101,8 @@ class Verifier:
     ev: Callable[[int], Evidence]
     keys: Sequence[bytes] | None = None
     path: Path | None = None
-    old: dict[bytes, Entry] = field(default_factory=dict)
-    used: dict[bytes, Entry] = field(default_factory=dict)
+    old: Remembered = field(default_factory=Remembered)
+    used: Remembered = field(default_factory=Remembered)
     verified: int = 0
     """Checks made here (not found in the memo)."""
     shared: OrderedDict[tuple[int, int], Runs] = field(default_factory=OrderedDict)
@@ -97,15 +116,20 @@ class Verifier:
         if self.keys is not None and self.path is not None:
             self.old = load(self.path)
 
-    def _entry(self, a: int, b: int) -> tuple[Entry, bool]:
-        """The entry of the pair and whether ``a`` is its second record."""
-        lo, hi = min(a, b), max(a, b)
+    def _key(self, a: int, b: int) -> bytes | None:
+        """The key of the pair (either order), None when nothing is remembered."""
         if self.keys is None:
-            return [None] * 5, a > b
-        key = self.keys[lo] + self.keys[hi]
-        entry = self.used.get(key)
+            return None
+        return self.keys[min(a, b)] + self.keys[max(a, b)]
+
+    def _entry(self, a: int, b: int) -> tuple[Entry, bool]:
+        """The other entry of the pair (spans, pieces) and whether ``a`` is its second record."""
+        key = self._key(a, b)
+        if key is None:
+            return [None] * 4, a > b
+        entry = self.used.extra.get(key)
         if entry is None:
-            entry = self.used[key] = self.old.get(key) or [None] * 5
+            entry = self.used.extra[key] = self.old.extra.get(key) or [None] * 4
         return entry, a > b
 
     def prefetch(self, pairs: npt.NDArray[np.int64], find: Callable[[int], int]) -> None:
@@ -123,32 +147,31 @@ class Verifier:
     def _known(self, a: int, b: int) -> bool:
         """True when the facts of the pair are in the old memo (read only: nothing is marked used; a candidate
         pair comes once, so the pairs ahead are not among those verified here)."""
-        if self.keys is None or not self.old:
-            return False
-        lo, hi = min(a, b), max(a, b)
-        key = self.keys[lo] + self.keys[hi]
-        entry = self.old.get(key)
-        return entry is not None and entry[0] is not None
+        key = self._key(a, b)
+        return key is not None and key in self.old.facts
 
     def facts(self, a: int, b: int) -> Facts:
         """Overlap, reprint verdict, holder and opening copy of the pair (0 for ``a``, 1 for ``b``, in
         either call order: the entry keeps them for the lower index first)."""
-        entry, flipped = self._entry(a, b)
-        if entry[0] is None:
+        key = self._key(a, b)
+        packed = None if key is None else self.used.facts.get(key) or self.old.facts.get(key)
+        if packed is None:
             self.verified += 1
             lo, hi = min(a, b), max(a, b)
             found = verdict(self.ev(lo), self.ev(hi),
                             lambda i, at: self.runs(*((lo, hi) if i == 0 else (hi, lo)), at))
-            entry[0] = (found.common, found.containment, found.reprint, found.holder, found.opening)
-        common, containment, reprint, holder, opening = entry[0]
-        if flipped:
-            holder, opening = (None if x is None else 1 - x for x in (holder, opening))
-        return Facts(common, containment, reprint, holder, opening)
+            packed = FACTS.pack(found.common, found.containment, found.reprint,
+                                *(-1 if x is None else x for x in (found.holder, found.opening)))
+        if key is not None:
+            self.used.facts[key] = packed
+        common, containment, reprint, *sides = FACTS.unpack(packed)
+        holder, opening = (None if x < 0 else 1 - x if a > b else x for x in sides)
+        return Facts(common, containment, bool(reprint), holder, opening)
 
     def reprint_spans(self, a: int, b: int) -> list[tuple[int, int]]:
         """Body ranges of ``a`` it shares with ``b`` (runs of at least ``MIN_REPRINT_SPAN``)."""
         entry, flipped = self._entry(a, b)
-        slot = 2 if flipped else 1
+        slot = 1 if flipped else 0
         if entry[slot] is None:
             entry[slot] = body_spans(self.ev(a).where, self.runs(a, b))
         return list(entry[slot])
@@ -167,7 +190,7 @@ class Verifier:
     def pieces(self, a: int, b: int) -> list[Piece]:
         """Runs of ``a``'s text covered by ``b``'s (at least ``MIN_PIECE``), before the formulaic check."""
         entry, flipped = self._entry(a, b)
-        slot = 4 if flipped else 3
+        slot = 3 if flipped else 2
         if entry[slot] is None:
             ea = self.ev(a)
             runs = [(s, e) for s, e in self.runs(a, b) if e - s >= MIN_PIECE]
@@ -182,9 +205,9 @@ class Verifier:
         key = None
         if self.keys is not None:
             key = b"S" + self.keys[x] + b"".join(self.keys[m] for m in group)
-            found = self.used.get(key) or self.old.get(key)
+            found = self.used.extra.get(key) or self.old.extra.get(key)
             if found is not None:
-                self.used[key] = found
+                self.used.extra[key] = found
                 return None if found[0] < 0 else (group[found[0]], found[1])
         self.verified += 1
         ex = self.ev(x)
@@ -192,7 +215,7 @@ class Verifier:
         if covered_by(ex, [self.ev(m) for m in group]):
             result = max(((m, overlap(ex, self.ev(m))[1]) for m in group), key=lambda mc: (mc[1], -mc[0]))
         if key is not None:
-            self.used[key] = [group.index(result[0]), result[1]] if result else [-1, 0.0]
+            self.used.extra[key] = [group.index(result[0]), result[1]] if result else [-1, 0.0]
         return result
 
     def save(self) -> None:
@@ -201,7 +224,7 @@ class Verifier:
         goes on (its output does not depend on the memo)."""
         if self.keys is None or self.path is None:
             return
-        payload = marshal.dumps(self.used)
+        payload = marshal.dumps((self.used.facts, self.used.extra))
         partial = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -213,20 +236,20 @@ class Verifier:
             log.warning("reuse memo %s not saved (%s): these pairs will be verified again", self.path, error)
 
 
-def load(path: Path) -> dict[bytes, Entry]:
+def load(path: Path) -> Remembered:
     """The entries saved at ``path``; empty when missing or damaged."""
     try:
         data = path.read_bytes()
     except OSError:
-        return {}
+        return Remembered()
     digest, payload = data[len(HEADER):len(HEADER) + 32], data[len(HEADER) + 32:]
     if not data.startswith(HEADER) or hashlib.sha256(payload).digest() != digest:
-        return {}
+        return Remembered()
     try:
-        found = marshal.loads(payload)
+        facts, extra = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
-        return {}
-    return found if isinstance(found, dict) else {}
+        return Remembered()
+    return Remembered(facts, extra) if isinstance(facts, dict) and isinstance(extra, dict) else Remembered()
 
 
 def formulaic_piece(piece: Piece, formulaic: np.ndarray, share: float) -> bool:
