@@ -128,9 +128,6 @@ class Links:
         """Which records have a verified reprint link (a copy)."""
         return self.closest >= 0
 
-    def is_reprint(self, x: int) -> bool:
-        return bool(self.closest[x] >= 0)
-
     def link(self, a: int, b: int, containment: float, spans: Callable[[], list[tuple[int, int]]]) -> None:
         """Record a verified reprint link of ``a`` to ``b``; ``a``'s spans (``spans()``, asked for only then)
         are against its closest partner so far (the highest containment, then the lower index)."""

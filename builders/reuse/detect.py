@@ -138,7 +138,7 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes, n: int) -> tu
         joined.union(a, b)
         _link(links, a, b, facts.containment, check)
         _link(links, b, a, facts.containment, check)
-    reprinted = links.reprinted()
+    reprinted = links.reprinted().tolist()
     for a, b, containment, holder in inside:
         if not reprinted[holder]:
             shared.append((a, b, containment))
@@ -184,9 +184,10 @@ def _join_story(pairs: Pairs, links: Links, joined: UnionFind, check: Verifier) 
     for x in np.flatnonzero(links.reprinted()).tolist():
         members[joined.find(x)].append(x)
     partners: dict[int, set[int]] = defaultdict(set)
+    reprinted = links.reprinted().tolist()  # Python bools: indexed once or twice for each of millions of pairs
     for a, b in _each(pairs):
         for x, y in ((a, b), (b, a)):
-            if not links.is_reprint(x) and links.is_reprint(y):
+            if not reprinted[x] and reprinted[y]:
                 partners[x].add(joined.find(y))
     for x in sorted(partners):
         for root in sorted(partners[x]):

@@ -70,7 +70,8 @@ class Remembered:
     extra: dict[bytes, Entry] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.facts) + len(self.extra)
+        """Pairs and story checks remembered (a pair with spans or pieces has an entry in both dicts)."""
+        return len(self.facts.keys() | self.extra.keys())
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class Verifier:
     def __post_init__(self) -> None:
         if self.path is None:
             self.keys = None
-        if self.keys is not None and self.path is not None:
+        elif self.keys is not None:
             self.old = load(self.path)
 
     def _key(self, a: int, b: int) -> bytes | None:
