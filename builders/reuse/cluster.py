@@ -146,6 +146,18 @@ class Links:
         if not containment <= self.similarity[a]:  # NaN (none yet) compares false
             self.similarity[a] = containment
 
+    def merge(self, other: Links) -> None:
+        """Take in the links of ``other``, made over the same records for other components of the
+        candidate graph (:mod:`~builders.reuse.split`): no record has links in both."""
+        linked, seen = other.closest >= 0, ~np.isnan(other.similarity)
+        self.edges.extend(other.edges)
+        self.closest[linked], self.containment[linked] = other.closest[linked], other.containment[linked]
+        self.span_at[linked] = other.span_at[linked] + len(self.spans) // 3
+        self.span_count[linked] = other.span_count[linked]
+        self.spans.extend(other.spans)
+        self.similarity[seen] = other.similarity[seen]
+        self.passages.update(other.passages)
+
     def reprint_spans(self, a: int) -> list[tuple[int, int, int]]:
         at, count = int(self.span_at[a]), int(self.span_count[a])
         flat = self.spans[3 * at:3 * (at + count)].tolist()

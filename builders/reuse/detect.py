@@ -14,6 +14,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +23,10 @@ import numpy as np
 from builders.reuse.candidates import Pairs, anchor_postings, lsh_pairs, unique_pairs
 from builders.reuse.cluster import Links, Meta, Metas, UnionFind, assign
 from builders.reuse.evidence import EvidenceCache
-from builders.reuse.memo import Piece, Verifier, formulaic_piece
+from builders.reuse.memo import KEY_BYTES, Piece, Verifier, formulaic_piece
 from builders.reuse.shingles import Hashes
 from builders.reuse.signature import Signed, sign
+from builders.reuse.split import BodyFile, Side, SideResult, side_masks
 from builders.reuse.verify import MAX_FORMULAIC_SHARE, MIN_COMMON, MIN_PASSAGE
 from schema import Reuse
 
@@ -80,10 +82,12 @@ def max_df(n: int) -> int:
 
 
 def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None,
-           workdir: Path | None = None) -> Callable[[int], Reuse]:
+           workdir: Path | None = None, helpers: Helpers | None = None) -> Callable[[int], Reuse]:
     """The ``Reuse`` object of record ``i`` of ``index``, as a function (``body(i)``: the body of record ``i``;
     ``memo``: the content keys of the records and the file of pairs verified before, see :mod:`memo`;
-    ``workdir``: where the temporary files go, a build's staging folder; else ``$TMPDIR``).
+    ``workdir``: where the temporary files go, a build's staging folder; else ``$TMPDIR``; ``helpers``: a
+    pool of processes and their number, which verify components of the candidate graph beside this one
+    (:mod:`~builders.reuse.split`; ``body`` must then be a :class:`~builders.reuse.split.BodyFile`).
 
     The index's signatures are consumed (``index.batches`` is emptied once the candidates are found:
     at 180,000 records they are ~150 MB the verification and the rewrite of the shards do not need)."""
@@ -95,13 +99,58 @@ def detect(index: Index, body: Callable[[int], str], memo: Memo | None = None,
     pairs = unique_pairs(np.concatenate([lsh_pairs(signed.bands, signed.eligible), passage_pairs]))
     del signed, passage_pairs
     check = Verifier(EvidenceCache(body, CACHE), *(memo or (None, None)))
-    links, partial = verify_pairs(pairs, check, formulaic, n)
+    sides = _sides(pairs, formulaic, n, body, check, helpers)
+    if helpers is None or sides is None:
+        links, partial = verify_pairs(pairs, check, formulaic, n)
+    else:
+        del pairs  # each side holds its own
+        links, partial = _verify_sides(sides, check, helpers[0])
     check.save()
     return assign(index.metas, links, partial)
 
 
 Memo = tuple[Sequence[bytes], Path | None]
 """One content key per record (:func:`~builders.reuse.memo.content_key`) and the memo file, if any."""
+Helpers = tuple[Executor, int]
+"""A pool of helper processes and how many it runs."""
+
+
+def _sides(pairs: Pairs, formulaic: Hashes, n: int, body: Callable[[int], str], check: Verifier,
+           helpers: Helpers | None) -> list[Side] | None:
+    """The pairs cut into one side per process (:func:`~builders.reuse.split.side_masks`), or None."""
+    if helpers is None or not isinstance(body, BodyFile):
+        return None
+    masks = side_masks(pairs, n, helpers[1] + 1)
+    if masks is None:
+        return None
+    keys = b"".join(check.keys) if check.keys is not None else None
+    return [Side(body, pairs[mask], formulaic, n, keys, check.path) for mask in masks]
+
+
+def _verify_sides(sides: list[Side], check: Verifier, pool: Executor) -> tuple[Links, list[tuple[int, int]]]:
+    """The first side verified here with ``check``, the others in ``pool`` at the same time; their links,
+    shared-passage pairs and memo entries merged into this side's."""
+    futures = [pool.submit(verify_side, side) for side in sides[1:] if len(side.pairs)]
+    links, partial = verify_pairs(sides[0].pairs, check, sides[0].formulaic, sides[0].n)
+    for future in futures:
+        done = future.result()
+        links.merge(done.links)
+        partial += done.partial
+        check.used.facts.update(done.facts)
+        check.used.extra.update(done.extra)
+        check.verified += done.verified
+    return links, partial
+
+
+def verify_side(side: Side) -> SideResult:
+    """Verify one side's pairs (in a helper process: :func:`_verify_sides`)."""
+    keys = None if side.keys is None else [side.keys[k:k + KEY_BYTES] for k in range(0, len(side.keys), KEY_BYTES)]
+    check = Verifier(EvidenceCache(side.bodies, CACHE), keys, side.memo)
+    try:
+        links, partial = verify_pairs(side.pairs, check, side.formulaic, side.n)
+    finally:
+        side.bodies.close()
+    return SideResult(links, partial, check.used.facts, check.used.extra, check.verified)
 
 
 def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes, n: int) -> tuple[Links, list[tuple[int, int]]]:

@@ -88,9 +88,12 @@ class Facts:
     (:attr:`~builders.reuse.verify.Verdict.opening`)."""
 
 
+KEY_BYTES = 16
+
+
 def content_key(body: bytes | memoryview) -> bytes:
-    """The 16-byte key of a record's body (UTF-8)."""
-    return hashlib.blake2b(body, digest_size=16).digest()
+    """The ``KEY_BYTES``-byte key of a record's body (UTF-8)."""
+    return hashlib.blake2b(body, digest_size=KEY_BYTES).digest()
 
 
 @dataclass

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import os
 import shutil
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -43,6 +42,7 @@ from builders.reuse.memo import content_key
 from builders.reuse.report import ReuseReport
 from builders.reuse.sketch import COLUMNS as SKETCH_COLUMNS
 from builders.reuse.sketch import Sketch, shard_sketches, sketch_rows
+from builders.reuse.split import BodyFile
 from builders.scale.cache import pipeline_version
 from builders.scale.engines import Call, LocalPool, Slot, map_local
 from builders.scale.file_cache import digest, file_digest, keep, recall, sweep
@@ -82,15 +82,16 @@ class PageTexts:
 
 class BodyStore:
     """The bodies of the release in one temporary file (UTF-8) with their offsets and content keys:
-    verification reads a body back with one ``pread`` (through the OS page cache, which is not the
-    process's memory, unlike a memory map of the file), so the pass never holds the texts."""
+    verification reads a body back with one ``pread`` (:attr:`reader`, through the OS page cache, which is
+    not the process's memory, unlike a memory map of the file), so the pass never holds the texts."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.offsets = array("q", [0])
         self._keys: list[bytes] = []
         self._out: IO[bytes] | None = path.open("wb")
-        self._fd: int | None = None
+        self.reader = BodyFile(path, self.offsets)
+        """``reader(i)``: body of record ``i`` (after :meth:`seal`), in this process or a helper."""
 
     def add(self, body: str) -> str:
         data = body.encode("utf-8")
@@ -121,27 +122,17 @@ class BodyStore:
 
     def body(self, i: int) -> str:
         """Body of record ``i`` (after :meth:`seal`)."""
-        start = self.offsets[i]
-        size = self.offsets[i + 1] - start
-        if not size:
-            return ""
-        assert self._fd is not None
-        return os.pread(self._fd, size, start).decode("utf-8")
+        return self.reader(i)
 
     def seal(self) -> None:
-        """Stop writing; open the file for reading."""
+        """Stop writing (the file can then be read)."""
         if self._out is not None:
             self._out.close()
             self._out = None
-            self._fd = os.open(self.path, os.O_RDONLY)
 
     def close(self) -> None:
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        self.seal()
+        self.reader.close()
         self.path.unlink(missing_ok=True)
 
 
@@ -187,22 +178,40 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
     for parquet, jsonl, count in zip(shards.parquet, shards.jsonl, shards.records_per_shard, strict=True):
         parts.append(Shard(root / parquet, root / jsonl, start))
         start += count
+    with LocalPool(config.workers) as pool:
+        helped = config.engine == "local" and len(parts) >= HELPED_SHARDS and pool.helpers > 0
+        reuse_of = _links(parts, sketches, config, root, pool if helped else None)
+        return _rewrite(parts, shards, config, reuse_of, pool if helped else None)
+
+
+def _links(parts: list[Shard], sketches: Path | None, config: BuildConfig, root: Path,
+           pool: LocalPool | None) -> Callable[[int], Reuse]:
+    """Read, sketch and verify the release: the ``Reuse`` object of each record, by index (``pool``: its
+    helpers verify components of the candidate graph beside this process, :mod:`~builders.reuse.split`)."""
     index, store = Index(), BodyStore(root / BODIES)
     try:
+        if pool is not None:
+            pool.start(segment=False)  # they start (~0.6 s) while the shards are read
         _read(parts, index, store)
         sketch = _sketch(parts, sketches, config, index.metas.ids)
         index.metas.set_credits(sketch.credits)
         index.batches.append(sketch.signed)
         del sketch
         store.seal()
-        reuse_of = detect(index, store.body, (store.keys(), memo_path(config)), root)
+        helpers = (pool.get(segment=False), pool.helpers) if pool is not None else None
+        return detect(index, store.reader, (store.keys(), memo_path(config)), root, helpers)
     finally:
         store.close()
         if sketches is not None:
             shutil.rmtree(sketches, ignore_errors=True)
+
+
+def _rewrite(parts: list[Shard], shards: WrittenShards, config: BuildConfig, reuse_of: Callable[[int], Reuse],
+             pool: LocalPool | None) -> ReuseReport:
+    """Rewrite every shard with its records' ``reuse`` objects (here and on ``pool``'s helpers); the card's
+    figures."""
     options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
     counts = shards.records_per_shard
-
     final = final_dir(config)
     if final is not None:
         sweep(final)  # entries left half-kept by a killed build
@@ -212,18 +221,16 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
         return shard, [reuse_of(shard.start + k) for k in range(counts[slot.index])], options, final
 
     report = ReuseReport()
-    with LocalPool(config.workers) as pool:
-        if config.engine == "local" and len(parts) >= HELPED_SHARDS:
-            pool.start(segment=False)  # after the links are found: the helpers' memory is not added to theirs
-        for part, grown in map_local(Call(patch_shard, job), len(parts), pool if pool.started else None):
-            _merge(report, part)
-            shards.arrow_bytes += grown
+    for part, grown in map_local(Call(patch_shard, job), len(parts), pool):
+        _merge(report, part)
+        shards.arrow_bytes += grown
     return report
 
 
 HELPED_SHARDS = 20
-"""Shards from which helper processes (imports only, ~85 MB each) rewrite shards beside this one: the
-rewrite (~30 ms a shard) then outlasts a helper's start-up (~0.6 s)."""
+"""Shards from which helper processes (imports only, ~85 MB each) verify components of the candidate graph
+and rewrite shards beside this one: the work (~30 ms a shard for the rewrite alone) then outlasts a helper's
+start-up (~0.6 s), which runs while the shards are read."""
 
 
 Patch = tuple[Shard, list[Reuse], WriteOptions, Path | None]
