@@ -178,10 +178,14 @@ def mark_reuse(root: Path, shards: WrittenShards, config: BuildConfig, sketches:
     for parquet, jsonl, count in zip(shards.parquet, shards.jsonl, shards.records_per_shard, strict=True):
         parts.append(Shard(root / parquet, root / jsonl, start))
         start += count
+    helped = config.engine == "local" and len(parts) >= HELPED_SHARDS
+    with LocalPool(config.workers) as verifiers:
+        reuse_of = _links(parts, sketches, config, root, verifiers if helped and verifiers.helpers else None)
+        verifiers.close(wait=True)  # gone before the rewrite's helpers start: their memory is not added to those
     with LocalPool(config.workers) as pool:
-        helped = config.engine == "local" and len(parts) >= HELPED_SHARDS and pool.helpers > 0
-        reuse_of = _links(parts, sketches, config, root, pool if helped else None)
-        return _rewrite(parts, shards, config, reuse_of, pool if helped else None)
+        if helped:
+            pool.start(segment=False)
+        return _rewrite(parts, shards, config, reuse_of, pool if pool.started else None)
 
 
 def _links(parts: list[Shard], sketches: Path | None, config: BuildConfig, root: Path,
@@ -229,8 +233,9 @@ def _rewrite(parts: list[Shard], shards: WrittenShards, config: BuildConfig, reu
 
 HELPED_SHARDS = 20
 """Shards from which helper processes (imports only, ~85 MB each) verify components of the candidate graph
-and rewrite shards beside this one: the work (~30 ms a shard for the rewrite alone) then outlasts a helper's
-start-up (~0.6 s), which runs while the shards are read."""
+beside this one (started while the shards are read), then other helpers rewrite shards beside it: the work
+(~30 ms a shard for the rewrite alone) outlasts a helper's start-up (~0.6 s). A verifying helper ends before
+the rewrite's start: what it held for verification (~100 MB) is not added to the rewrite's memory."""
 
 
 Patch = tuple[Shard, list[Reuse], WriteOptions, Path | None]
@@ -270,6 +275,7 @@ def patch_shard(patch: Patch) -> tuple[ReuseReport, int]:
     _patch_jsonl(shard.jsonl, lines)
     if entry is not None:
         keep(entry, files, {"report": _report_json(report), "grown": grown})
+    pa.default_memory_pool().release_unused()  # pyarrow's allocator keeps what the tables freed: give it back
     return report, grown
 
 
