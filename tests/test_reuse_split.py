@@ -179,3 +179,20 @@ def test_a_two_worker_build_splits_verification_and_gives_the_one_worker_bytes(
     assert all((one / f).read_bytes() == (two / f).read_bytes() for f in files)
     clusters = {json.loads(line)["reuse"]["cluster"] for f in (one / "jsonl").glob("*.jsonl") for line in f.open()}
     assert len(clusters - {None}) == 2
+
+
+def test_a_helper_that_dies_has_its_side_verified_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    class DeadPool(ProcessPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            broken: Future[Any] = Future()
+            broken.set_exception(BrokenProcessPool("a helper was killed"))
+            return broken
+
+    bodies = corpus(5)
+    whole = detect(index_of(bodies), lambda i: bodies[i])
+    with DeadPool(1) as dead:
+        got, sides = split_run(bodies, tmp_path, (dead, 1), monkeypatch)
+    assert len(sides) == 2 and got == [whole(i) for i in range(len(bodies))]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from builders.reuse.signature import Signed, sign
 from builders.reuse.split import BodyFile, Side, SideResult, side_masks
 from builders.reuse.verify import MAX_FORMULAIC_SHARE, MIN_COMMON, MIN_PASSAGE
 from schema import Reuse
+
+log = logging.getLogger("xianbao")
 
 MAX_DF_SHARE = 0.01
 MIN_MAX_DF = 32
@@ -130,10 +133,14 @@ def _sides(pairs: Pairs, formulaic: Hashes, n: int, body: Callable[[int], str], 
 def _verify_sides(sides: list[Side], check: Verifier, pool: Executor) -> tuple[Links, list[tuple[int, int]]]:
     """The first side verified here with ``check``, the others in ``pool`` at the same time; their links,
     shared-passage pairs and memo entries merged into this side's."""
-    futures = [pool.submit(verify_side, side) for side in sides[1:] if len(side.pairs)]
+    futures = [(side, pool.submit(verify_side, side)) for side in sides[1:] if len(side.pairs)]
     links, partial = verify_pairs(sides[0].pairs, check, sides[0].formulaic, sides[0].n)
-    for future in futures:
-        done = future.result()
+    for side, future in futures:
+        try:
+            done = future.result()
+        except BrokenExecutor:  # a helper died (killed, out of memory): its side is verified here, same links
+            log.warning("a reuse helper died; verifying its %d candidate pairs in the build process", len(side.pairs))
+            done = verify_side(side)
         links.merge(done.links)
         partial += done.partial
         check.used.facts.update(done.facts)
