@@ -90,8 +90,9 @@ def index_of(bodies: list[str]) -> Index:
     return index
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def helpers() -> Iterator[tuple[ProcessPoolExecutor, int]]:
+    """One spawned helper (a split pass shuts its pool down once every side is in)."""
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield pool, 1
 
@@ -144,7 +145,10 @@ def test_a_split_pass_remembers_the_helpers_pairs(tmp_path: Path, helpers: tuple
     bodies, memo = corpus(4), tmp_path / "pairs.memo"
     whole = detect(index_of(bodies), lambda i: bodies[i])
     first, _ = split_run(bodies, tmp_path, helpers, monkeypatch, memo)
-    again, _ = split_run(bodies, tmp_path, helpers, monkeypatch, memo)
+    with pytest.raises(RuntimeError, match="shutdown"):  # the pass shut its pool down
+        helpers[0].submit(int)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as other:
+        again, _ = split_run(bodies, tmp_path, (other, 1), monkeypatch, memo)
     assert first == again == [whole(i) for i in range(len(bodies))]
     assert counts[0] > 0 and counts[1] == counts[0] and counts[2] == 0  # the one-process pass, then the split ones
 
