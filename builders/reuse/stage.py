@@ -120,10 +120,6 @@ class BodyStore:
         """The content key of every body (:func:`~builders.reuse.memo.content_key`), made as it was added."""
         return self._keys
 
-    def body(self, i: int) -> str:
-        """Body of record ``i`` (after :meth:`seal`)."""
-        return self.reader(i)
-
     def seal(self) -> None:
         """Stop writing (the file can then be read)."""
         if self._out is not None:
