@@ -220,6 +220,14 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def read_columns(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """Columns of one Parquet file as written (all when ``columns`` is None). ``pq.read_table`` reads
+    a single file through ``pyarrow.dataset`` (0.07 s to import in every build that rereads a shard,
+    and it reads ``key=value`` folders as partition columns); one ``ParquetFile`` needs neither."""
+    with pq.ParquetFile(path) as pf:
+        return pf.read(columns=columns)
+
+
 def iter_parquet(paths: list[Path], batch_size: int = 1_000) -> Iterator[dict[str, Any]]:
     """Rows of Parquet shards, in order, as JSON-like dicts (streamed by batch)."""
     for path in paths:

@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow.parquet as pq
 
 from builders.read.decode import page_text
-from builders.release.write import WrittenShards
+from builders.release.write import WrittenShards, read_columns
 from builders.reuse.candidates import BANDS
 from builders.reuse.normalize import credited_to, lead_credit
 from builders.reuse.signature import Signed, sign
@@ -157,7 +156,7 @@ def sketch_rows(rows: Sequence[Row], text_of: Callable[[str], str]) -> Sketch:
 
 def shard_rows(out: Path, written: WrittenShards) -> list[Row]:
     """The records a shard task wrote, in order (a few columns)."""
-    return [row for part in written.parquet for row in pq.read_table(out / part, columns=COLUMNS).to_pylist()]
+    return [row for part in written.parquet for row in read_columns(out / part, COLUMNS).to_pylist()]
 
 
 def by_page(rows: Sequence[Row]) -> Iterable[tuple[str, int, int]]:

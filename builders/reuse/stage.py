@@ -34,7 +34,7 @@ from builders.errors import OutputError
 from builders.read.decode import page_text, unescape_name
 from builders.release.arrow import article_schema
 from builders.release.config import BuildConfig
-from builders.release.write import WriteOptions, WrittenShards, parquet_writer
+from builders.release.write import WriteOptions, WrittenShards, parquet_writer, read_columns
 from builders.reuse.cluster import Meta
 from builders.reuse.detect import Index, detect
 from builders.reuse.memo import FILE as MEMO_FILE
@@ -142,7 +142,7 @@ def _metas(table: pa.Table) -> Iterator[Meta]:
 def _read(parts: list[Shard], index: Index, store: BodyStore) -> None:
     """Every record's :class:`Meta` into ``index.metas`` and body into ``store``."""
     for shard in parts:
-        table = pq.read_table(shard.parquet, columns=[*META_COLUMNS, "body"])
+        table = read_columns(shard.parquet, [*META_COLUMNS, "body"])
         for meta in _metas(table):
             index.metas.append(meta)
         store.add_column(table.column("body"))
@@ -154,7 +154,7 @@ def _sketch(parts: list[Shard], sketches: Path | None, config: BuildConfig, ids:
     if found is not None and len(found) == len(ids) and [int(i, 16) for i in found.ids] == ids.tolist():
         return found
     pages = PageTexts(config.seeds)
-    made = [sketch_rows(pq.read_table(s.parquet, columns=SKETCH_COLUMNS).to_pylist(), pages.get) for s in parts]
+    made = [sketch_rows(read_columns(s.parquet, SKETCH_COLUMNS).to_pylist(), pages.get) for s in parts]
     return Sketch.concat(made)
 
 
@@ -311,7 +311,7 @@ def _merge(report: ReuseReport, part: ReuseReport) -> None:
 def _read_shard(path: Path) -> pa.Table:
     """A whole Parquet shard as the release's Arrow table. Read as it is: a tenth of the time of
     ``read_table(schema=...)``, which casts every column; cast only when the file's types differ."""
-    table = pq.ParquetFile(path).read()
+    table = read_columns(path)
     target = article_schema()
     return table if table.schema.equals(target) else pq.read_table(path, schema=target)
 
