@@ -103,6 +103,28 @@ def test_two_workers_give_the_same_bytes(seeds: Path, release: Path, tmp_path: P
     assert all((release / f).read_bytes() == (other / f).read_bytes() for f in files)
 
 
+LEAN_BUILD = """
+import sys
+from builders.cli import main
+main(["build", "--seeds", sys.argv[1], "--out", sys.argv[2], "--no-cache", "--workers", "1", "--pages-per-shard", "1",
+      "-q", "--no-progress"], standalone_mode=False)
+print([name for name in ("pyarrow.dataset", "pandas") if name in sys.modules])
+"""
+
+
+def test_a_build_with_its_reuse_pass_imports_neither_pyarrow_dataset_nor_pandas(seeds: Path, tmp_path: Path) -> None:
+    """``xianbao build``: the pass reads shards back with one ``ParquetFile`` each (``pq.read_table`` imports
+    ``pyarrow.dataset``), and the writers check for pandas with it kept out."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", LEAN_BUILD, str(seeds), str(tmp_path / "out")], capture_output=True,
+                          text=True, cwd=root, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert list((tmp_path / "out").glob("*/*/data/*.parquet"))
+
+
 def test_no_reuse_skips_the_stage(seeds: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path), "--no-reuse",
                                        "--workers", "1", "--no-cache"])
