@@ -200,3 +200,19 @@ def test_a_helper_that_dies_has_its_side_verified_here(tmp_path: Path, monkeypat
     with DeadPool(1) as dead:
         got, sides = split_run(bodies, tmp_path, (dead, 1), monkeypatch)
     assert len(sides) == 2 and got == [whole(i) for i in range(len(bodies))]
+
+
+def test_a_pool_that_refuses_a_side_has_it_verified_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that died before the sides were handed out: ``submit`` itself raises; no traceback."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    class RefusingPool(ProcessPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+            raise BrokenProcessPool("a child process terminated abruptly")
+
+    bodies = corpus(5)
+    whole = detect(index_of(bodies), lambda i: bodies[i])
+    with RefusingPool(1) as refusing:
+        got, sides = split_run(bodies, tmp_path, (refusing, 1), monkeypatch)
+    assert len(sides) == 2 and got == [whole(i) for i in range(len(bodies))]

@@ -66,6 +66,34 @@ def test_two_workers_give_the_same_bytes_as_one(corpus: Path, one_worker: dict[s
     assert tree(report.release_dir) == one_worker
 
 
+def _dies_in_a_helper(path: Path, seeds: Path, meta: object) -> object:
+    """``release_file``, except that a pool helper kills itself on its first page (as the OOM killer
+    would kill it); a module-level function, so the spawned helpers can unpickle it."""
+    import multiprocessing
+    import os
+    import signal
+
+    from builders.pipeline import release_file
+
+    if multiprocessing.parent_process() is not None:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return release_file(path, seeds, meta)  # type: ignore[arg-type]
+
+
+def test_a_helper_killed_mid_build_leaves_the_same_release(corpus: Path, one_worker: dict[str, bytes],
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """A real helper process dies by SIGKILL while it processes a shard: the build process runs that shard
+    and the rest itself, finishes, and the release is byte for byte the one-worker release."""
+    import builders.build
+
+    monkeypatch.setattr(builders.build, "release_file", _dies_in_a_helper)
+    with caplog.at_level("WARNING", logger="xianbao"):
+        report = build_release(config(corpus, tmp_path, workers=2))
+    assert "a helper process died" in caplog.text, "no shard went to the helper"
+    assert tree(report.release_dir) == one_worker
+
+
 def test_ray_gives_the_same_bytes_as_local(corpus: Path, one_worker: dict[str, bytes], tmp_path: Path) -> None:
     pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' (CI installs it with [dev])")
     report = build_release(config(corpus, tmp_path, engine="ray", workers=2))
@@ -217,6 +245,51 @@ def test_shared_run_raises_a_broken_pool_at_the_task_it_could_not_take(monkeypat
         for summary in engines._shared_run(tasks, tasks, pool, 1):
             seen.append(summary.index)
     assert seen == sorted(seen) and len(seen) >= 2 and not errors
+
+
+def test_tasks_of_a_helper_that_died_run_here_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """A helper killed mid-build (the OOM killer, ``kill -9``) breaks the pool: its task and every later
+    one run in the build process, the half-written output of the dead one is cleared first, the summaries
+    come out in task order, and the user gets one warning, not a traceback."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    ran_here: list[int] = []
+    ran_in_pool: list[int] = []
+
+    def summary(task: ShardTask) -> ShardSummary:
+        return ShardSummary(task.index, task.out, BuildStats(), WrittenShards())
+
+    def here(task: ShardTask) -> ShardSummary:
+        assert not (task.out / "half-written.parquet").exists()
+        ran_here.append(task.index)
+        return summary(task)
+
+    class DyingPool(ThreadPoolExecutor):
+        taken = 0
+
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            DyingPool.taken += 1
+            task = args[0]
+            if DyingPool.taken <= 2:
+                ran_in_pool.append(task.index)
+                return super().submit(summary, task)
+            task.out.mkdir(parents=True, exist_ok=True)
+            (task.out / "half-written.parquet").write_bytes(b"PAR1")  # the helper died while writing
+            broken: Future[ShardSummary] = Future()
+            broken.set_exception(BrokenProcessPool("a process in the pool was terminated abruptly"))
+            return broken
+
+    monkeypatch.setattr(engines, "_attempt", lambda task: time.sleep(0.05) or here(task))
+    tasks = [ShardTask(k, Path(), (), tmp_path / f"{k:05d}", None, "warn", here) for k in range(8)]  # type: ignore[arg-type]
+    with DyingPool(1) as pool, caplog.at_level("WARNING", logger="xianbao"):
+        summaries = list(engines._shared_run(tasks, tasks, pool, 1))
+    assert [s.index for s in summaries] == list(range(8))
+    assert DyingPool.taken == 3  # two tasks done in the pool, the third refused: no more were handed to it
+    assert sorted(ran_here + ran_in_pool) == list(range(8)) and len(ran_in_pool) == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "helper process died" in warnings[0]
 
 
 def test_a_later_stage_shares_its_calls_with_the_pool_in_order() -> None:

@@ -15,7 +15,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,7 +134,7 @@ def _verify_sides(sides: list[Side], check: Verifier, pool: Executor) -> tuple[L
     """The first side verified here with ``check``, the others in ``pool`` at the same time; their links,
     shared-passage pairs and memo entries merged into this side's. The pool is shut down once every side
     is in: its helpers' memory (~190 MB at 50,000 pages) is not added to the memo's save and the links'."""
-    futures = [(side, pool.submit(verify_side, side)) for side in sides[1:] if len(side.pairs)]
+    futures = [(side, _submit(pool, side)) for side in sides[1:] if len(side.pairs)]
     links, partial = verify_pairs(sides[0].pairs, check, sides[0].formulaic, sides[0].n)
     results: list[SideResult] = []
     for side, future in futures:
@@ -152,6 +152,17 @@ def _verify_sides(sides: list[Side], check: Verifier, pool: Executor) -> tuple[L
         check.used.extra.update(done.extra)
         check.verified += done.verified
     return links, partial
+
+
+def _submit(pool: Executor, side: Side) -> Future[SideResult]:
+    """The side's future in ``pool``; when a helper already died (the pool refuses new work), a future
+    holding that error, so the side is verified here."""
+    try:
+        return pool.submit(verify_side, side)
+    except BrokenExecutor as err:
+        refused: Future[SideResult] = Future()
+        refused.set_exception(err)
+        return refused
 
 
 def verify_side(side: Side) -> SideResult:

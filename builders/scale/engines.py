@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
@@ -38,6 +40,7 @@ from builders.scale.shard import ShardSummary, run_shard, shard_is_cached
 from builders.scale.tasks import ShardTask
 from builders.segment.tokenizer import jieba_tokenizer
 
+log = logging.getLogger("xianbao")
 Engine = Literal["local", "ray"]
 ENGINES: tuple[Engine, ...] = ("local", "ray")
 T = TypeVar("T")
@@ -116,6 +119,7 @@ class _SharedTasks:
         self.futures: dict[int, Future[Any]] = {}
         self.lock = threading.Lock()
         self.stopped = False
+        self.broken = False
         self.call = call
 
     def claim(self, task: Indexed) -> tuple[Future[Any] | None, Indexed | None]:
@@ -141,7 +145,10 @@ class _SharedTasks:
                     running.add(future)
             if not running:
                 return
-            running = wait(running, return_when=FIRST_COMPLETED).not_done
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            if any(not f.cancelled() and isinstance(f.exception(), BrokenExecutor) for f in finished):
+                with self.lock:
+                    self.stopped = True  # a helper died: the pending tasks are left to this process
 
     def _submit(self, pool: Executor, task: Indexed) -> Future[Any]:
         """The task's pool future; when the pool cannot take it (a helper died and broke it), a
@@ -156,6 +163,13 @@ class _SharedTasks:
             self.stopped = True
             return failed
 
+    def keep_here(self) -> bool:
+        """Hand the pool no more tasks: those pending are taken by this process (a helper died). True
+        the first time."""
+        with self.lock:
+            first, self.stopped, self.broken = not self.broken, True, True
+        return first
+
     def stop(self) -> None:
         """Hand out no more tasks; cancel those not started."""
         with self.lock:
@@ -163,6 +177,22 @@ class _SharedTasks:
             self.pending.clear()
             for future in self.futures.values():
                 future.cancel()
+
+
+def _outcome(future: Future[Any], task: Indexed, shared: _SharedTasks, call: Call[Any, Any] | None) -> Any:
+    """The pool's result for ``task``; when its helper died (killed, out of memory) and broke the pool,
+    the task is run again here, and so is every task after it: the same result, a warning, no failure."""
+    try:
+        return future.result()
+    except BrokenExecutor:
+        if shared.keep_here():
+            log.warning("a helper process died (killed, or out of memory); task %d and those after it run in "
+                        "the build process", task.index)
+    if call is not None:
+        return call.attempt(task)  # type: ignore[arg-type]
+    shard: ShardTask = task  # type: ignore[assignment]
+    shutil.rmtree(shard.out, ignore_errors=True)  # whatever the dead helper left half-written
+    return _attempt(shard)
 
 
 _WAITING = object()
@@ -190,7 +220,7 @@ def _shared_run(tasks: Sequence[Indexed], todo: Sequence[Indexed], pool: Executo
                 if mine is not None:
                     done[mine.index] = _attempt(mine) if call is None else call.attempt(mine)  # type: ignore[arg-type]
                 elif future is not None:
-                    result = future.result()
+                    result = _outcome(future, task, shared, call)
             if result is _WAITING:
                 result = done.pop(task.index)
             if isinstance(result, Exception):
