@@ -100,6 +100,60 @@ def test_ray_gives_the_same_bytes_as_local(corpus: Path, one_worker: dict[str, b
     assert tree(report.release_dir) == one_worker
 
 
+def _dies_once_on_ray(path: Path, seeds: Path, meta: object) -> object:
+    """``release_file``, except that the first Ray worker to run it kills itself (``XB_TEST_MARKER``: the
+    file that says it happened; ``XB_TEST_ALWAYS``: every attempt dies)."""
+    import os
+    import signal
+
+    from builders.pipeline import release_file
+
+    marker = Path(os.environ["XB_TEST_MARKER"])
+    if os.environ.get("XB_TEST_ALWAYS") or not marker.exists():
+        marker.touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return release_file(path, seeds, meta)  # type: ignore[arg-type]
+
+
+def test_a_ray_worker_that_dies_is_retried_and_one_that_always_dies_is_one_line(
+    corpus: Path, one_worker: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A killed Ray worker's task runs again (same bytes); a task whose worker dies every time stops the
+    build with an OutputError (one line, exit 1 on the command line), not Ray's traceback."""
+    pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' (CI installs it with [dev])")
+    import builders.build
+    from builders.errors import OutputError
+
+    monkeypatch.setattr(builders.build, "release_file", _dies_once_on_ray)
+    monkeypatch.setenv("XB_TEST_MARKER", str(tmp_path / "died"))
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1]))  # Ray workers import this module by name
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parents[1]))
+    report = build_release(config(corpus, tmp_path / "once", engine="ray", workers=2))
+    assert (tmp_path / "died").exists() and tree(report.release_dir) == one_worker
+    monkeypatch.setenv("XB_TEST_ALWAYS", "1")
+    with pytest.raises(OutputError, match=r"shard task 0 failed on Ray 3 times"):
+        build_release(config(corpus, tmp_path / "always", engine="ray", workers=2))
+    assert not (tmp_path / "always").exists() or not any((tmp_path / "always").rglob("*.parquet"))
+
+
+def test_an_unreachable_ray_address_is_a_one_line_error_not_a_hang() -> None:
+    import socket
+
+    from builders.errors import ConfigError
+
+    with socket.socket() as probe:  # a port nobody listens on: bind, never listen
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        with pytest.raises(ConfigError, match="no Ray head node"):
+            engines.reach(f"127.0.0.1:{port}")
+        with pytest.raises(ConfigError, match="no Ray client server"):
+            engines.reach(f"ray://127.0.0.1:{port}")
+    for bad in ("nonsense", "host:", ":6379", "ray://host"):
+        with pytest.raises(ConfigError, match="give HOST:PORT"):
+            engines.reach(bad)
+    engines.reach("auto")  # the running local cluster: Ray's to find
+
+
 def test_incremental_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
     seeds, cache = tmp_path / "seeds", tmp_path / "cache"
     make_corpus(seeds, PAGES - 4)

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import socket
 import threading
 import time
 from collections import deque
@@ -34,7 +35,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from builders.errors import need_extra
+from builders.errors import ConfigError, OutputError, need_extra
 from builders.release.write import arrow_without_pandas
 from builders.scale.shard import ShardSummary, run_shard, shard_is_cached
 from builders.scale.tasks import ShardTask
@@ -334,6 +335,38 @@ def import_ray() -> Any:
     return need_extra("ray", "ray", "--engine ray")
 
 
+RAY_CONNECT_SECONDS = 10.0
+"""How long the Ray cluster's address is given to answer before the build stops (``ray.init`` itself
+retries an unreachable address for many minutes)."""
+
+
+def reach(address: str) -> None:
+    """Stop with a one-line error unless ``address`` (``host:port``, ``ray://host:port``; ``auto``: the
+    running local cluster, left to Ray) accepts a TCP connection.
+
+    Raises:
+        ConfigError: the address is malformed or nothing answers there within :data:`RAY_CONNECT_SECONDS`.
+    """
+    if address == "auto":
+        return
+    client = address.startswith("ray://")
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit():
+        raise ConfigError(f"--ray-address {address!r}: give HOST:PORT of the head node (or ray://HOST:PORT, or auto)")
+    try:
+        socket.create_connection((host, int(port)), timeout=RAY_CONNECT_SECONDS).close()
+    except OSError as err:
+        kind = "Ray client server" if client else "Ray head node (its GCS port, 6379 by default)"
+        raise ConfigError(f"--ray-address {address}: no {kind} answers there ({err}); start the cluster, "
+                          "or fix the address") from None
+
+
+RAY_RETRIES = 2
+"""Times Ray runs a shard task again whose worker died (a system failure; a task's own exception is
+never retried): a task only writes its own parts folder, so running it again gives the same bytes."""
+
+
 def run_ray(tasks: Sequence[ShardTask], workers: int, address: str | None) -> Iterator[ShardSummary]:
     """Run each task as a Ray task; results in task order.
 
@@ -343,16 +376,23 @@ def run_ray(tasks: Sequence[ShardTask], workers: int, address: str | None) -> It
     ray = import_ray()
     started = not ray.is_initialized()
     if started:
+        if address:
+            reach(address)
         options: dict[str, Any] = {"address": address} if address else {"num_cpus": workers}
         ray.init(include_dashboard=False, log_to_driver=False, **options)
     try:
-        remote = ray.remote(num_cpus=1, max_retries=0)(run_shard)
+        remote = ray.remote(num_cpus=1, max_retries=RAY_RETRIES)(run_shard)
         refs = [remote.remote(task) for task in tasks]
-        for ref in refs:
+        for task, ref in zip(tasks, refs, strict=True):
             try:
                 yield ray.get(ref)
             except ray.exceptions.RayTaskError as err:
                 raise err.cause from None
+            except ray.exceptions.RayError as err:  # the worker died every time (killed, out of memory)
+                first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                raise OutputError(f"shard task {task.index} failed on Ray {RAY_RETRIES + 1} times "
+                                  f"({type(err).__name__}: {first}); nothing was released: build again, "
+                                  "or with --engine local") from None
     finally:
         if started:
             ray.shutdown()
