@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from builders.errors import OutputError, ReleaseExistsError
+from builders.errors import NoRecordsError, OutputError, ReleaseExistsError
 from builders.pipeline import release_file
 from builders.release.atomic import clean_stale, commit, exclusive, fsync_tree, new_staging, swap
 from builders.release.card import render_card
@@ -207,6 +207,8 @@ def _build_in(config: BuildConfig, staging: Path, target: Path, propose: bool
               ) -> tuple[BuildStats, list[str], Status, tuple[str, list[str]] | None]:
     """Write the release in ``staging``, flush it, prepare the changelog, then publish both."""
     stats, files = write_release(config, staging)
+    if not stats.records and stats.pages and not config.allow_empty:
+        raise NoRecordsError(_no_records(config, stats))
     proposal = propose_version(config.history_dir, staging, config.release_version) if propose else None
     changelog = stage_changelog(target.parent, render_changelog(target.parent, (target.name, staging)))
     try:
@@ -218,6 +220,14 @@ def _build_in(config: BuildConfig, staging: Path, target: Path, propose: bool
         if changelog is not None:
             changelog.unlink(missing_ok=True)
     return stats, files, status, proposal
+
+
+def _no_records(config: BuildConfig, stats: BuildStats) -> str:
+    """The message of a build whose every page was rejected: how many, the commonest reasons, what to do."""
+    codes = ", ".join(f"{code} {n}" for code, n in stats.rejects_by_code.most_common(3))
+    return (f"no page of {config.seeds} gave an article ({stats.pages} pages; rejects: {codes or 'none'}): "
+            "nothing was released; `xianbao parse PAGE` shows why a page is rejected, or --allow-empty "
+            "releases the rejects alone")
 
 
 def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tuple[str, list[str]] | None) -> Status:

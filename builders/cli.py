@@ -72,7 +72,8 @@ def schema_cmd(check: bool) -> None:
               help="A record failing validation: stop (error), or reject it into rejects.jsonl with (warn) "
               "or without (skip) a warning.")
 @click.option("--force", is_flag=True, help="Replace an existing release of this version whose content differs.")
-@click.option("--allow-empty", is_flag=True, help="Build a release even when SEEDS holds no page.")
+@click.option("--allow-empty", is_flag=True,
+              help="Build a release even when SEEDS holds no page, or no page gives an article.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any page or record was rejected or a manifest row was bad.")
 @click.option("--max-shard-bytes", type=click.IntRange(min=1), default=None,
               help="Largest JSONL shard in bytes; Parquet shards are smaller [default: 256 MiB].")
@@ -92,7 +93,8 @@ def build_cmd(
     manifest.json, rejects.jsonl and SHA256SUMS. The same seeds and code give the same
     bytes. An existing version is never changed unless --force is given. Problems are
     listed on stderr by code, with the first pages of each. A SEEDS folder without pages
-    is an error (exit 2) unless --allow-empty.
+    is an error (exit 2), and one whose every page is rejected releases nothing (exit 1),
+    unless --allow-empty.
     """
     from dataclasses import replace
     from typing import cast

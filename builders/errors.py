@@ -37,6 +37,10 @@ class InvalidRecordError(XianbaoError):
     """A record failed validation and ``on_invalid="error"`` was asked: nothing released."""
 
 
+class NoRecordsError(XianbaoError):
+    """Seeds were read but no page gave a record (every one a reject): nothing released."""
+
+
 class ReleaseExistsError(XianbaoError):
     """The version already exists with different content: bump the version or use --force."""
 

@@ -62,6 +62,40 @@ def test_allow_empty_builds_and_validate_calls_it_a_problem(tmp_path: Path, proj
     assert checked.exit_code == 1 and "empty-release" in checked.output
 
 
+def test_pages_that_all_are_rejects_release_nothing_unless_allow_empty(tmp_path: Path, project: Path) -> None:
+    """Pages were read, none gave an article: no release that validate would call empty, a one-line
+    error with the counts and reasons (exit 1); --allow-empty releases the rejects alone."""
+    seeds = tmp_path / "rejected"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("本报讯\n\n", encoding="utf-8")
+    (seeds / "b.txt").write_text("\n\n\n", encoding="utf-8")
+    (seeds / "c.bin.txt").write_bytes(b"\x00\x01\x02" * 50)
+    result = run(*build_args(seeds, tmp_path, project, "--release-version", "0.0.1"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    error = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(error) == 1 and "3 pages" in error[0] and "--allow-empty" in error[0], result.output
+    assert not (tmp_path / "dist" / "test-papers" / "0.0.1").exists()
+    built = run(*build_args(seeds, tmp_path, project, "--release-version", "0.0.1", "--allow-empty"))
+    assert built.exit_code == 0, built.output
+    rejects = (tmp_path / "dist" / "test-papers" / "0.0.1" / "rejects.jsonl").read_text(encoding="utf-8")
+    assert {json.loads(line)["source_file"] for line in rejects.splitlines()} == {"a.txt", "b.txt", "c.bin.txt"}
+
+
+@pytest.mark.parametrize("option", ["--out", "--cache-dir"])
+def test_the_seeds_folder_itself_as_output_is_refused_before_any_work(tmp_path: Path, project: Path,
+                                                                      option: str) -> None:
+    """Written into the seeds folder's root, the release, lock and cache would be read as pages by the next
+    build (its digest differed, the second build failed): refused, nothing written there."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("标题\n\n正文第一段，说了一件事。\n", encoding="utf-8")
+    before = sorted(p.name for p in seeds.iterdir())
+    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--pyproject", str(project),
+                                       "--out", str(tmp_path / "dist"), option, str(seeds) + "/"])
+    assert result.exit_code == 2 and "is the seeds folder itself" in result.output, result.output
+    assert sorted(p.name for p in seeds.iterdir()) == before
+
+
 def test_problems_are_listed_by_code_with_pages_and_strict_fails(
     fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path
 ) -> None:

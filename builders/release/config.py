@@ -118,7 +118,8 @@ class BuildConfig:
         on_invalid: A record failing validation: ``error`` stops the build; ``warn`` rejects
             it into rejects.jsonl and logs a warning; ``skip`` rejects it without a log line.
         force: Replace an existing release of this version whose content differs.
-        allow_empty: Build a release even when the seeds folder holds no page.
+        allow_empty: Build a release even when the seeds folder holds no page, or no page gives
+            an article (every page a reject).
         max_shard_bytes: Largest JSONL shard (Parquet shards are smaller).
         row_group_size: Rows per Parquet row group.
         progress: Show a progress bar; None for "when stderr is a terminal".
@@ -186,6 +187,10 @@ class BuildConfig:
         """This config, or a :class:`ConfigError` saying what to fix."""
         if not self.seeds.is_dir():
             raise ConfigError(f"seeds folder {self.seeds} does not exist; pass --seeds DIR")
+        for own, option, sub in zip(self.own_dirs, ("--out", "--cache-dir"), ("dist", ".cache"), strict=False):
+            if own.resolve() == self.seeds.resolve():
+                raise ConfigError(f"{option} {own} is the seeds folder itself: its files would be read as pages; "
+                                  f"give another folder, or one inside it ({option} {own / sub})")
         if not self.allow_empty and not has_pages(self.seeds, self.own_dirs):
             raise ConfigError(f"seeds folder {self.seeds} holds no page (*.txt); pass --seeds DIR with pages, "
                               "or --allow-empty to build an empty release")
