@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from builders.errors import NoRecordsError, OutputError, ReleaseExistsError
+from builders.errors import InvalidReleaseError, NoRecordsError, OutputError, ReleaseExistsError
 from builders.pipeline import release_file
 from builders.release.atomic import clean_stale, commit, exclusive, fsync_tree, new_staging, swap
 from builders.release.card import render_card
@@ -27,6 +27,7 @@ from builders.release.changelog import (
     FIRST_RELEASE,
     changes_section,
     propose_version,
+    release_versions,
     render_changelog,
     stage_changelog,
 )
@@ -209,7 +210,7 @@ def _build_in(config: BuildConfig, staging: Path, target: Path, propose: bool
     stats, files = write_release(config, staging)
     if not stats.records and stats.pages and not config.allow_empty:
         raise NoRecordsError(_no_records(config, stats))
-    proposal = propose_version(config.history_dir, staging, config.release_version) if propose else None
+    proposal = _proposal(config, staging, target) if propose else None
     changelog = stage_changelog(target.parent, render_changelog(target.parent, (target.name, staging)))
     try:
         fsync_tree(staging)
@@ -220,6 +221,18 @@ def _build_in(config: BuildConfig, staging: Path, target: Path, propose: bool
         if changelog is not None:
             changelog.unlink(missing_ok=True)
     return stats, files, status, proposal
+
+
+def _proposal(config: BuildConfig, staging: Path, target: Path) -> tuple[str, list[str]] | None:
+    """:func:`propose_version` against the latest release; None when that release is the one ``--force``
+    replaces and it cannot be read (damaged: replacing it is the fix the error message asks for)."""
+    try:
+        return propose_version(config.history_dir, staging, config.release_version)
+    except InvalidReleaseError:
+        versions = release_versions(config.history_dir)
+        if config.force and versions and config.history_dir / versions[-1] == target:
+            return None
+        raise
 
 
 def _no_records(config: BuildConfig, stats: BuildStats) -> str:

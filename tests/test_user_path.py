@@ -96,6 +96,25 @@ def test_the_seeds_folder_itself_as_output_is_refused_before_any_work(tmp_path: 
     assert sorted(p.name for p in seeds.iterdir()) == before
 
 
+def test_force_replaces_a_damaged_release(tmp_path: Path, project: Path) -> None:
+    """A release whose JSONL was damaged after the build: a rebuild without --force stops with one line
+    saying how to fix it; with --force (the version from pyproject.toml, so the version rules compare
+    with the damaged release) it is replaced and validates."""
+    seeds = Path(__file__).parents[1] / "seeds"
+    release = tmp_path / "dist" / "test-papers" / "0.1.0"
+    (project.parent / "pyproject.toml").write_text(PYPROJECT.replace("[tool.xianbao.dataset]", "[project]\n"
+                                                   'name = "x"\nversion = "0.1.0"\n\n[tool.xianbao.dataset]'))
+    assert run(*build_args(seeds, tmp_path, project)).exit_code == 0
+    shard = next((release / "jsonl").glob("*.jsonl"))
+    shard.write_bytes(shard.read_bytes() + b"garbage\n")
+    again = run(*build_args(seeds, tmp_path, project))
+    assert again.exit_code == 1 and "Traceback" not in again.output
+    assert "--release-version 0.1.0 --force" in again.output, again.output
+    forced = run(*build_args(seeds, tmp_path, project, "--force"))
+    assert forced.exit_code == 0, forced.output
+    assert run("validate", str(release)).exit_code == 0
+
+
 def test_problems_are_listed_by_code_with_pages_and_strict_fails(
     fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path
 ) -> None:

@@ -118,8 +118,7 @@ def load_records(root: Path) -> dict[str, Record]:
                         raise ValueError(f"not a record with {', '.join(KEYS)}")
                     records[record["id"]] = record
     except (OSError, ValueError) as err:
-        raise InvalidReleaseError(f"{root}: {where}: {err}; run xianbao validate {root}, then rebuild or "
-                                  "remove that release") from err
+        raise InvalidReleaseError(f"{root}: {where}: {err}; {_fix(root)}") from err
     return records
 
 
@@ -147,8 +146,8 @@ def release_schema(root: Path) -> dict[str, str]:
     try:
         return schema_paths(pq.read_schema(shards[0])) if shards else {}
     except (OSError, pa.ArrowException) as err:
-        raise InvalidReleaseError(f"{root}: {DATA_DIR}/{shards[0].name} is not a Parquet file ({err}); run "
-                                  f"xianbao validate {root}, then rebuild or remove that release") from err
+        raise InvalidReleaseError(f"{root}: {DATA_DIR}/{shards[0].name} is not a Parquet file ({err}); "
+                                  f"{_fix(root)}") from err
 
 
 def _pair_by(
@@ -212,3 +211,9 @@ def diff_releases(old_root: Path, new_root: Path) -> ReleaseDiff:
     diff.fields_removed = sorted(set(old_schema) - set(new_schema))
     diff.fields_retyped = sorted(k for k in set(old_schema) & set(new_schema) if old_schema[k] != new_schema[k])
     return diff
+
+
+def _fix(root: Path) -> str:
+    """What to do about a damaged release folder."""
+    return (f"run xianbao validate {root}, then rebuild it (xianbao build --release-version {root.name} --force) "
+            "or remove it")
