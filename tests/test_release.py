@@ -220,6 +220,35 @@ def test_dataset_meta_comes_from_pyproject(tmp_path: Path) -> None:
         load_dataset_meta(bad)
 
 
+@pytest.mark.parametrize(("content", "named"), [
+    (b"\xff\xfe[tool.xianbao.dataset]\n", "not UTF-8"),
+    (b"tool = 1\n", "tool must be a table, not an integer"),
+    (b'[tool]\nxianbao = "x"\n', "tool.xianbao must be a table, not a string"),
+    (b"[tool.xianbao]\ndataset = []\n", "tool.xianbao.dataset must be a table, not an array"),
+    (b"[tool.xianbao.dataset]\nname = 5\n", "name must be a string, not an integer"),
+    (b"[tool.xianbao.dataset]\nversion = 1\n", "version must be a string, not an integer"),
+    (b"[tool.xianbao.dataset]\ncard_template = 5\n", "card_template must be a string, not an integer"),
+    (b'[tool.xianbao.dataset]\nlicense = ["a"]\n', "license must be a string, not an array"),
+    (b"[tool.xianbao.dataset]\npretty_name = {a=1}\n", "pretty_name must be a string, not a table"),
+    (b'[tool.xianbao.dataset]\ntags = "t"\n', "tags must be a list of strings, not a string"),
+    (b'[tool.xianbao.dataset]\nlanguage = ["zz", 1]\n', "language must be a list of strings, not an array"),
+    (b'[tool.xianbao.dataset]\nlicense = "cc-by-4.0"\nversion = "1.0"\n', "fix version in [tool.xianbao.dataset] of"),
+])
+def test_a_pyproject_of_the_wrong_types_is_one_error_line(
+    fake_pipeline: None, seeds: Path, tmp_path: Path, content: bytes, named: str
+) -> None:
+    pyproject = tmp_path / "bad.toml"
+    pyproject.write_bytes(content)
+    args = ["build", "--seeds", str(seeds), "--out", str(tmp_path / "dist"), "--pyproject", str(pyproject)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output
+    assert str(pyproject) in lines[0] and named in lines[0]
+    assert not (tmp_path / "dist").exists()
+
+
 def test_card_dataset_info_is_what_datasets_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The card's dataset_info is built without importing datasets; it must equal datasets' own."""
     from datasets import DatasetInfo, SplitDict, SplitInfo

@@ -10,7 +10,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from builders.errors import ConfigError
 from builders.read.seeds import has_pages
@@ -49,24 +49,25 @@ class DatasetMeta:
     """A card template of the repository's own (``string.Template`` with the built-in one's ``$names``),
     relative to pyproject.toml; None for the built-in template."""
 
+    pyproject: Path | None = field(default=None, compare=False)
+    """The pyproject.toml these values were read from (None for the defaults); not a key of the table."""
+
     @classmethod
     def from_pyproject(cls, path: Path) -> DatasetMeta:
-        """Read ``[tool.xianbao.dataset]``; missing keys keep their defaults."""
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ConfigError(f"cannot read {path}: {err}; fix the file or pass another --pyproject") from err
-        values = table.get("tool", {}).get("xianbao", {}).get("dataset", {})
-        unknown = sorted(set(values) - set(cls.__dataclass_fields__))
+        """Read ``[tool.xianbao.dataset]``; missing keys keep their defaults.
+
+        Raises:
+            ConfigError: The file is not UTF-8 TOML, a table on the way is not a table, or a key is
+                unknown or has the wrong type; the message names the file and the key.
+        """
+        values = _dataset_table(path, _read_toml(path))
+        unknown = sorted(set(values) - PYPROJECT_KEYS)
         if unknown:
             raise ConfigError(f"{path}: unknown keys in [tool.xianbao.dataset]: {', '.join(unknown)}; remove them")
-        for key in LIST_KEYS & set(values):
-            if not isinstance(values[key], list) or not all(isinstance(v, str) for v in values[key]):
-                raise ConfigError(f"{path}: [tool.xianbao.dataset] {key} must be a list of strings")
-            values[key] = tuple(values[key])
-        if isinstance(values.get("card_template"), str):
-            values["card_template"] = (path.parent / values["card_template"]).resolve().as_posix()
-        meta = cls(**values)
+        typed: dict[str, Any] = {key: _typed(path, key, value) for key, value in values.items()}
+        if "card_template" in typed:
+            typed["card_template"] = (path.parent / typed["card_template"]).resolve().as_posix()
+        meta = cls(**typed, pyproject=path)
         if not NAME_RE.match(meta.name):
             raise ConfigError(f"{path}: dataset name {meta.name!r} must be lowercase letters, digits, . _ or -")
         return meta
@@ -80,6 +81,63 @@ class DatasetMeta:
 
 
 LIST_KEYS = frozenset({"language", "task_categories", "tags"})
+"""Keys of ``[tool.xianbao.dataset]`` whose value is a list of strings; every other key is a string."""
+PYPROJECT_KEYS = frozenset(DatasetMeta.__dataclass_fields__) - {"pyproject"}
+TOML_TYPES: dict[type, str] = {bool: "a boolean", int: "an integer", list: "an array", dict: "a table",
+                               str: "a string"}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML file ``path``, or a :class:`ConfigError` saying why it cannot be read."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"cannot read {path}: not UTF-8 text (byte {err.object[err.start]:#04x} at offset "
+                          f"{err.start}); save it as UTF-8, as TOML requires, or pass another --pyproject") from err
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"cannot read {path}: {err}; fix the file or pass another --pyproject") from err
+
+
+def _toml_type(value: object) -> str:
+    """What TOML calls the type of ``value``, for messages: ``an integer``, ``a table``..."""
+    return TOML_TYPES.get(type(value), f"a {type(value).__name__}")
+
+
+def _dataset_table(path: Path, document: dict[str, Any]) -> dict[str, Any]:
+    """``[tool.xianbao.dataset]`` of a parsed pyproject.toml, {} when absent.
+
+    Raises:
+        ConfigError: ``tool``, ``tool.xianbao`` or ``tool.xianbao.dataset`` is there but not a table.
+    """
+    table = document
+    for depth, key in enumerate(("tool", "xianbao", "dataset"), start=1):
+        value = table.get(key, {})
+        if not isinstance(value, dict):
+            name = ".".join(("tool", "xianbao", "dataset")[:depth])
+            raise ConfigError(f"{path}: {name} must be a table, not {_toml_type(value)}; "
+                              f"make it a [{name}] section or remove it")
+        table = value
+    return table
+
+
+def _typed(path: Path, key: str, value: object) -> str | tuple[str, ...]:
+    """``value`` of ``key`` of ``[tool.xianbao.dataset]`` (a list as a tuple), if it has the key's type.
+
+    Raises:
+        ConfigError: The value is not a string, or for :data:`LIST_KEYS` not a list of strings.
+    """
+    if key not in LIST_KEYS:
+        if isinstance(value, str):
+            return value
+        expected, actual, example = "a string", _toml_type(value), f'{key} = "..."'
+    else:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        bad = [item for item in value if not isinstance(item, str)] if isinstance(value, list) else []
+        actual = f"an array holding {_toml_type(bad[0])}" if bad else _toml_type(value)
+        expected, example = "a list of strings", f'{key} = ["...", "..."]'
+    raise ConfigError(f"{path}: [tool.xianbao.dataset] {key} must be {expected}, not {actual}; "
+                      f"write it as {example}")
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:
@@ -87,7 +145,7 @@ def find_pyproject(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.xianbao.dataset]" in candidate.read_text(encoding="utf-8"):
+        if candidate.is_file() and b"[tool.xianbao.dataset]" in candidate.read_bytes():  # not UTF-8: refused later
             return candidate
     return None
 
@@ -183,6 +241,13 @@ class BuildConfig:
         """Where earlier releases are looked up: ``history``, else ``out/<name>``."""
         return self.history or self.out / self.dataset.name
 
+    def _version_fix(self) -> str:
+        """How to fix a bad release version: where it came from (--release-version or the pyproject)."""
+        if self.version:
+            return "fix --release-version"
+        where = self.dataset.pyproject or "pyproject.toml"
+        return f"fix version in [tool.xianbao.dataset] of {where}, or pass --release-version"
+
     def checked(self) -> BuildConfig:
         """This config, or a :class:`ConfigError` saying what to fix."""
         if not self.seeds.is_dir():
@@ -196,7 +261,7 @@ class BuildConfig:
                               "or --allow-empty to build an empty release")
         if not VERSION_RE.fullmatch(self.release_version):
             raise ConfigError(f"version {self.release_version!r} is not X.Y.Z without leading zeros "
-                              "(e.g. 0.1.0, v0.1.0 or 1.10.2); fix --release-version")
+                              f"(e.g. 0.1.0, v0.1.0 or 1.10.2); {self._version_fix()}")
         if self.on_invalid not in ON_INVALID:
             raise ConfigError(f"on_invalid={self.on_invalid!r}; use one of {', '.join(ON_INVALID)}")
         if self.max_shard_bytes < 1 or self.row_group_size < 1:
