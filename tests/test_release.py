@@ -233,6 +233,7 @@ def test_dataset_meta_comes_from_pyproject(tmp_path: Path) -> None:
     (b'[tool.xianbao.dataset]\ntags = "t"\n', "tags must be a list of strings, not a string"),
     (b'[tool.xianbao.dataset]\nlanguage = ["zz", 1]\n', "language must be a list of strings, not an array"),
     (b'[tool.xianbao.dataset]\nlicense = "cc-by-4.0"\nversion = "1.0"\n', "fix version in [tool.xianbao.dataset] of"),
+    (b'[tool.xianbao.dataset]\nname = "papers\\n"\n', "must be lowercase letters"),
 ])
 def test_a_pyproject_of_the_wrong_types_is_one_error_line(
     fake_pipeline: None, seeds: Path, tmp_path: Path, content: bytes, named: str
@@ -267,3 +268,23 @@ def test_card_dataset_info_is_what_datasets_writes(tmp_path: Path, monkeypatch: 
     for _ in range(2):  # derived, then read from the temp-folder memo
         assert dataset_info("c", shards, ["a.parquet"], tmp_path) == expected
     assert list((tmp_path / "memo").glob("features-*.marshal"))
+
+
+def test_an_unreadable_pyproject_found_up_the_tree_is_one_error_line(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nearest pyproject.toml cannot be read (no permission; as root, simulated): a ConfigError
+    naming it, not a traceback."""
+    from builders.errors import ConfigError
+    from builders.release.config import find_pyproject
+
+    (tmp_path / "pyproject.toml").write_text("[tool.xianbao.dataset]\n", encoding="utf-8")
+    real = Path.read_bytes
+
+    def denied(self: Path) -> bytes:
+        if self.name == "pyproject.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(ConfigError, match=r"cannot read .*pyproject.toml: .*Permission denied.*--pyproject"):
+        find_pyproject(tmp_path / "sub")

@@ -68,7 +68,7 @@ class DatasetMeta:
         if "card_template" in typed:
             typed["card_template"] = (path.parent / typed["card_template"]).resolve().as_posix()
         meta = cls(**typed, pyproject=path)
-        if not NAME_RE.match(meta.name):
+        if not NAME_RE.fullmatch(meta.name):  # match() would let a final newline through
             raise ConfigError(f"{path}: dataset name {meta.name!r} must be lowercase letters, digits, . _ or -")
         return meta
 
@@ -145,8 +145,11 @@ def find_pyproject(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and b"[tool.xianbao.dataset]" in candidate.read_bytes():  # not UTF-8: refused later
-            return candidate
+        try:
+            if candidate.is_file() and b"[tool.xianbao.dataset]" in candidate.read_bytes():  # not UTF-8: refused later
+                return candidate
+        except OSError as err:
+            raise ConfigError(f"cannot read {candidate}: {err}; pass --pyproject FILE") from err
     return None
 
 
