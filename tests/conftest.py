@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,26 @@ os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 META = DatasetMeta(name="test-papers", pretty_name="Test Papers", description="Test.", license="cc-by-4.0")
+
+
+FENCED = re.compile(r"^```.*?^```$", re.M | re.S)
+UNESCAPED_PIPE = re.compile(r"(?<!\\)(?:\\\\)*\|")
+"""A ``|`` after an even number of backslashes: a column break."""
+
+
+def assert_inert_markdown(markdown: str) -> None:
+    """Outside code blocks ``markdown`` holds no raw ``<script``/``<img``, no live ``](javascript:`` link,
+    and each row of a table has as many columns as the table's header."""
+    prose = FENCED.sub("", markdown)
+    assert "<script" not in prose and "<img" not in prose
+    assert not re.search(r"(?<!\\)\]\(javascript:", prose)
+    header = 0
+    for line in prose.splitlines():
+        if not line.startswith("|"):
+            header = 0
+            continue
+        header = header or len(UNESCAPED_PIPE.findall(line))
+        assert len(UNESCAPED_PIPE.findall(line)) == header, f"a table row lost its columns: {line!r}"
 
 
 def fake_process_file(path: Path, root: Path | None = None, meta: object = None) -> PageResult:

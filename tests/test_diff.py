@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from builders.pipeline import PageResult
 from builders.release.changelog import bump_version, render_changelog
 from builders.release.config import BuildConfig
 from builders.release.diff import ReleaseDiff, diff_releases, load_records, schema_paths
-from tests.conftest import META
+from builders.release.markdown import cell, inline
+from tests.conftest import META, assert_inert_markdown
 from tests.factories import make_article
 
 OLD = {"000_a.txt": ["甲|一", "乙|二", "丙|三"], "001_b.txt": ["丁|四", "戊|五"], "003_d.txt": ["己|六"]}
@@ -190,3 +192,33 @@ def test_a_target_that_is_no_release_is_not_called_the_same(monkeypatch: pytest.
     with pytest.raises(ReleaseExistsError) as err:
         build_release(config)
     assert "only the card" not in str(err.value) and "no complete release" in str(err.value)
+
+
+HOSTILE_ADDED = ["**bold** [x](http:__evil) |a|b|.txt", "new\nline.txt"]
+HOSTILE_REMOVED = "<img src=x onerror=alert(1)>.txt"
+
+
+def test_hostile_page_names_are_text_in_the_card_changelog_and_diff(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    monkeypatch.setattr("builders.build.release_file", text_pages)
+    roots = []
+    for version, pages in (("0.1.0", {**OLD, HOSTILE_REMOVED: ["壬|九"]}),
+                           ("0.2.0", {**OLD, HOSTILE_ADDED[0]: ["癸|十"], HOSTILE_ADDED[1]: ["子|丑"]})):
+        seeds = write_seeds(tmp_path / f"seeds-{version}", pages)
+        config = BuildConfig(seeds=seeds, out=tmp_path / "dist", dataset=META, version=version, progress=False)
+        roots.append(build_release(config).release_dir)
+    old, new = roots
+    terminal = CliRunner().invoke(main, ["diff", str(old), str(new)]).output
+    for markdown in ((new / "README.md").read_text(encoding="utf-8"),
+                     (new.parent / "CHANGELOG.md").read_text(encoding="utf-8"), terminal):
+        assert_inert_markdown(markdown)
+        assert "- Pages added: \\*\\*bold\\*\\* \\[x\\](http:\\_\\_evil) \\|a\\|b\\|.txt, new line.txt" in markdown
+        assert "- Pages removed: &lt;img src=x onerror=alert(1)&gt;.txt" in markdown
+        assert not re.search(r"^line\.txt", markdown, re.M), "a newline in a name started a new line"
+
+
+def test_ordinary_names_read_as_they_are_and_only_a_cell_escapes_every_underscore() -> None:
+    assert [inline(n) for n in ("000_a.txt", "庆元报_第2版.txt", "a-b c.txt")] == [
+        "000_a.txt", "庆元报_第2版.txt", "a-b c.txt"]
+    assert inline("_a_ __b__.txt") == "\\_a\\_ \\_\\_b\\_\\_.txt" and cell("000_a.txt") == "000\\_a.txt"
+    assert inline("a|b\n# c") == cell("a|b\n# c") == "a\\|b \\# c"

@@ -15,7 +15,9 @@ from builders.build import build_release
 from builders.cli import main
 from builders.release.config import BuildConfig
 from builders.release.validate import validate_release
-from tests.conftest import META
+from builders.reuse.report import ReuseReport
+from schema import Reuse
+from tests.conftest import META, assert_inert_markdown
 
 CHARS = "政府经济发展建设工作会议人民群众服务乡村振兴产业项目企业农业生态旅游文化教育医疗交通安全改革创新干部党员组织"
 
@@ -82,6 +84,31 @@ def test_the_card_reports_reuse_per_newspaper_and_the_largest_clusters(release: 
     assert "| 开化报 | 2021 | 2 | 1 (50.0%) | 0 (0.0%) | 1 (50.0%) |" in section
     assert "| 庆元报 | 2021 | 1 | 0 (0.0%) | 1 (100.0%) | 0 (0.0%) |" in section
     assert "Largest clusters:" in section and "newspapers" in section
+
+
+HOSTILE_PAPER = "<script>alert(1)</script> | **x** [a](javascript:alert(1))"
+HOSTILE_HEADLINE = "<img src=x onerror=alert(1)> | **y** [b](javascript:alert(2))"
+
+
+def test_hostile_newspapers_and_headlines_are_text_in_the_reuse_section() -> None:
+    report, cluster = ReuseReport(), "0123456789abcdef"
+    member = {"cluster": cluster, "source_id": cluster, "similarity": 0.9, "passages": [], "credited_to": None}
+    rows = [{"id": cluster, "newspaper": HOSTILE_PAPER, "year": 2021, "headline": HOSTILE_HEADLINE},
+            {"id": "fedcba9876543210", "newspaper": "庆元报", "year": None, "headline": "春耕备耕忙"}]
+    report.add(rows, [Reuse(kind="original", **member), Reuse(kind="reprint", **member)])
+    section = report.section()
+    assert_inert_markdown(section)
+    assert "| &lt;script&gt;alert(1)&lt;/script&gt; \\| \\*\\*x\\*\\* \\[a\\](javascript:alert(1)) | 2021 |" in section
+    assert "| 庆元报 | — | 1 |" in section and "| &lt;img src=x onerror=alert(1)&gt; \\| \\*\\*y" in section
+
+
+def test_a_hostile_manifest_newspaper_is_text_everywhere_in_the_card(seeds: Path, tmp_path: Path) -> None:
+    shutil.copytree(seeds, tmp_path / "seeds")
+    manifest = tmp_path / "seeds" / "manifest.csv"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("开化报", HOSTILE_PAPER), encoding="utf-8")
+    card = (build(tmp_path / "seeds", tmp_path / "out") / "README.md").read_text(encoding="utf-8")
+    assert_inert_markdown(card)
+    assert card.count("| &lt;script&gt;alert(1)&lt;/script&gt; \\| ") == 2, "reuse and statistics tables"
 
 
 def test_a_release_with_passages_loads_through_its_croissant_file(release: Path) -> None:

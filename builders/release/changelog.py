@@ -16,7 +16,7 @@ from builders.errors import InvalidReleaseError
 from builders.release.atomic import commit, stage_text
 from builders.release.config import VERSION_RE
 from builders.release.diff import Bump, ReleaseDiff, diff_releases
-from builders.release.markdown import cell
+from builders.release.markdown import cell, inline
 
 CHANGELOG_FILE = "CHANGELOG.md"
 MANIFEST = "manifest.json"
@@ -75,14 +75,19 @@ def _ids(label: str, ids: list[str]) -> str:
     return f"- {label}: {len(ids)}" + (f" ({shown}{more})" if ids else "")
 
 
+def _pages(label: str, names: list[str]) -> list[str]:
+    """The list item of the pages added or removed (names are data, escaped); none without pages."""
+    return [f"- Pages {label}: {', '.join(map(inline, names))}"] if names else []
+
+
 def changes_markdown(diff: ReleaseDiff, heading: str = "##") -> str:
-    """A markdown "Changes since <old>" section: counts, pages, schema, fields with examples."""
-    lines = [f"{heading} Changes since {diff.old}", "",
+    """A markdown "Changes since <old>" section: counts, pages, schema, fields with examples; names and
+    values from the releases are data, escaped (:mod:`builders.release.markdown`)."""
+    lines = [f"{heading} Changes since {inline(diff.old)}", "",
              f"Version bump by the rules: **{diff.bump()}** ({'; '.join(reasons(diff))}).", "",
              _ids("Articles added", diff.added), _ids("Articles removed", diff.removed),
              _ids("Articles changed", [c.new_id for c in diff.changed]), f"- Articles unchanged: {diff.unchanged}"]
-    lines += [f"- Pages added: {', '.join(diff.pages_added)}"] if diff.pages_added else []
-    lines += [f"- Pages removed: {', '.join(diff.pages_removed)}"] if diff.pages_removed else []
+    lines += _pages("added", diff.pages_added) + _pages("removed", diff.pages_removed)
     lines += [line] if (line := diff.clusters.line()) else []
     for label, paths in (("added", diff.fields_added), ("removed", diff.fields_removed),
                          ("retyped", diff.fields_retyped)):
@@ -110,8 +115,8 @@ def _summary(root: Path) -> str:
     except (OSError, ValueError, AttributeError) as err:
         raise InvalidReleaseError(f"{root}/{MANIFEST} is not a release manifest ({err}); run xianbao validate "
                                   f"{root}, then rebuild or remove that release") from err
-    return (f"{counts.get('records')} records from {counts.get('pages')} pages, "
-            f"record schema {manifest.get('schema_version')}.")
+    return inline(f"{counts.get('records')} records from {counts.get('pages')} pages, "
+                  f"record schema {manifest.get('schema_version')}.")  # values read from a file: data
 
 
 def _digest(root: Path) -> str:

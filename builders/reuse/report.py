@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from builders.release.markdown import cell
 from schema import Reuse
 
 TOP_CLUSTERS = 10
@@ -40,7 +41,8 @@ class ReuseReport:
                     self.headlines[reuse.cluster] = row["headline"]
 
     def section(self) -> str:
-        """Markdown: totals, the per-newspaper-and-year table, the largest clusters."""
+        """Markdown: totals, the per-newspaper-and-year table, the largest clusters; newspapers and headlines
+        are data, escaped (:func:`~builders.release.markdown.cell`)."""
         total = sum(self.records.values())
         lines = [
             f"- Records in a reprint cluster: **{sum(self.sizes.values())}** of {total}, in {len(self.sizes)} clusters",
@@ -52,13 +54,13 @@ class ReuseReport:
         ]
         for key in sorted(self.records):
             n = self.records[key]
-            lines.append(f"| {key[0]} | {key[1]} | {n} | {_share(self.reprints[key], n)} | "
+            lines.append(f"| {cell(key[0])} | {cell(key[1])} | {n} | {_share(self.reprints[key], n)} | "
                          f"{_share(self.partial[key], n)} | {_share(self.credited[key], n)} |")
         if self.sizes:
             lines += ["", "Largest clusters:", "", "| cluster | records | newspapers | headline |",
                       "|---|---:|---:|---|"]
             for cluster, size in sorted(self.sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CLUSTERS]:
-                title = self.headlines.get(cluster, "").replace("|", "\\|")
+                title = cell(self.headlines.get(cluster, ""))
                 lines.append(f"| `{cluster}` | {size} | {len(self.papers[cluster])} | {title} |")
         return "\n".join(lines)
 
