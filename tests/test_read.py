@@ -35,6 +35,35 @@ def test_encodings_decode_to_the_same_text(tmp_path: Path, raw: bytes, encoding:
     assert result.articles[0].bylines[0].name == "张三"
 
 
+TRADITIONAL = "縣委召開常委會議\n\n本報訊（記者 張三）５月６日，縣委召開常委會議，研究部署農村基礎設施建設。\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [(TRADITIONAL.encode("big5"), "cp950"), (TRADITIONAL.encode("cp950"), "cp950"),
+     (TRADITIONAL.encode("gbk"), "gb18030"), (TRADITIONAL.encode("gb18030"), "gb18030")],
+    ids=["big5", "cp950", "gbk-traditional", "gb18030-traditional"],
+)
+def test_big5_is_told_from_gb18030_by_the_characters_it_gives(tmp_path: Path, raw: bytes, encoding: str) -> None:
+    """Big5 bytes are valid GB18030 too and decoded as such gave nonsense silently (縣委 -> 郡〆); read as
+    Big5 they give the page. Traditional characters encoded in GBK stay GB18030 (Big5 cannot read them)."""
+    assert raw.decode("gb18030") != TRADITIONAL or encoding == "gb18030"
+    path = tmp_path / "page.txt"
+    path.write_bytes(raw)
+    page = read_page(path, tmp_path)
+    assert isinstance(page, Page) and page.text == TRADITIONAL and page.encoding == encoding
+    assert [a.headline for a in process_file(path, tmp_path).articles] == ["縣委召開常委會議"]
+
+
+def test_simplified_gb18030_pages_with_rare_characters_stay_gb18030() -> None:
+    """A simplified page with a few characters outside GB2312 (names: 喆, 堃, 镕) is GB18030 as before."""
+    from builders.read.legacy import MAX_RARE_GB, decode_legacy, rare_gb_share
+
+    text = PAGE + "王喆、李堃、朱镕基出席会议。" + PAGE * 3
+    assert 0 < rare_gb_share(text) < MAX_RARE_GB
+    assert decode_legacy(text.encode("gb18030")) == (text, "gb18030")
+
+
 @pytest.mark.parametrize(
     ("raw", "code"),
     [

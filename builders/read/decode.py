@@ -2,7 +2,8 @@
 
 Decoding is a strict cascade, deterministic and explainable: UTF-16/UTF-32 when the
 file starts with their BOM, else UTF-8 (with or without a BOM), then GB18030 (a
-superset of GBK and GB2312). A file that is neither, or that holds NUL bytes or many
+superset of GBK and GB2312) or Big5, told apart by the characters they give
+(:mod:`builders.read.legacy`). A file that is neither, or that holds NUL bytes or many
 control characters, is rejected with a stable code. Invisible format characters
 (bidi controls such as U+202E, zero-width spaces: Unicode category Cf) are removed
 and counted. Only regular files are opened, without blocking (a FIFO never hangs a
@@ -24,9 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from builders.memo import temp_memo
+from builders.read.legacy import decode_legacy
 from schema import Problem
 
-ENCODINGS = ("utf-8-sig", "gb18030")
+UTF8 = "utf-8-sig"
 BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
         (b"\xfe\xff", "utf-16"))
 """Byte-order marks that name their encoding (UTF-32 first: its LE mark starts with UTF-16's)."""
@@ -238,23 +240,32 @@ def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:
     bom = _bom_encoding(raw)
     if bom is None and b"\x00" in raw:
         return reject("binary-file", "the file holds NUL bytes: it is binary, not a text dump of a page")
-    for encoding in (bom,) if bom else ENCODINGS:
+    decoded = _decoded(raw, bom)
+    if decoded is None:
+        return reject("undecodable-bytes", "the bytes are neither UTF-8, GB18030 nor Big5 Chinese text; convert "
+                      "the file to UTF-8 (e.g. iconv -f ENCODING -t UTF-8)")
+    text, encoding = decoded
+    controls = count_kinds(text)[0]
+    if controls > max(CONTROL_SHARE * len(text), MIN_CONTROLS):
+        return reject("binary-file", f"{controls} control characters in {len(text)}: not a text dump")
+    if not text.strip():
+        return reject("blank-page", "the file holds only whitespace")
+    return normalise(text), encoding
+
+
+def _decoded(raw: bytes, bom: str | None) -> tuple[str, str] | None:
+    """``(text, encoding)``: the BOM's encoding (if the text is plausible), else UTF-8, else GB18030 or
+    Big5 (:func:`~builders.read.legacy.decode_legacy`); None when none fits."""
+    if bom is not None:
         try:
-            text = raw.decode(encoding)
+            text = raw.decode(bom)
         except UnicodeDecodeError:
-            continue
-        if bom and not _plausible(text):
-            break
-        controls = count_kinds(text)[0]
-        if controls > max(CONTROL_SHARE * len(text), MIN_CONTROLS):
-            return reject("binary-file", f"{controls} control characters in {len(text)}: not a text dump")
-        if not text.strip():
-            return reject("blank-page", "the file holds only whitespace")
-        return normalise(text), encoding
-    return reject(
-        "undecodable-bytes",
-        "the bytes are neither UTF-8 nor GB18030; convert the file to UTF-8 (e.g. iconv -f BIG5 -t UTF-8)",
-    )
+            return None
+        return (text, bom) if _plausible(text) else None
+    try:
+        return raw.decode(UTF8), UTF8
+    except UnicodeDecodeError:
+        return decode_legacy(raw)
 
 
 def read_page(path: Path, root: Path | None = None) -> Page | Problem:
