@@ -33,6 +33,13 @@ def need_extra(module: str, extra: str, what: str) -> ModuleType:
                                 ) from err
 
 
+def one_line(err: BaseException) -> str:
+    """The first line of ``err``'s message (no final full stop), or its class name when it has none: the cause
+    quoted in an error line."""
+    lines = str(err).strip().splitlines()
+    return lines[0].rstrip(".") if lines else type(err).__name__
+
+
 class InvalidRecordError(XianbaoError):
     """A record failed validation and ``on_invalid="error"`` was asked: nothing released."""
 

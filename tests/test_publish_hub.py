@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+import socket
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete
-from huggingface_hub.errors import EntryNotFoundError
+from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
 
 from builders.cli import main
 from builders.errors import ConfigError, InvalidReleaseError, PublishError
@@ -160,3 +161,69 @@ def test_invalid_release_is_never_uploaded(releases: tuple[Path, Path], hub: Fak
 def test_bad_repo_id(releases: tuple[Path, Path], hub: FakeHub) -> None:
     with pytest.raises(ConfigError, match="not ORG/NAME"):
         publish_hub(releases[0], "no-slash", api=hub)
+
+
+def test_bad_repo_id_by_the_hubs_rules_is_one_line(releases: tuple[Path, Path]) -> None:
+    result = CliRunner().invoke(main, ["publish", "hub", str(releases[0]), "--repo-id", "org/a..b", "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: --repo-id 'org/a..b' is not a valid Hub repo id: Cannot have -- or ..")
+    assert result.output.count("\n") == 1
+
+
+def dead_port() -> int:
+    """A port on 127.0.0.1 nobody listens on (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def online(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Offline mode off (conftest sets HF_HUB_OFFLINE) and a fresh HTTP client, which reads the proxy settings."""
+    from huggingface_hub import close_session
+
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", False)
+    monkeypatch.setenv("HF_TOKEN", "hf_fake")
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    close_session()
+    yield
+    close_session()
+
+
+@pytest.mark.parametrize("where", ["proxy", "endpoint"])
+def test_unreachable_hub_is_one_line(
+    releases: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, online: None, where: str
+) -> None:
+    """A dead proxy or Hub endpoint (httpx's ConnectError, not an OSError) is one error line, not a traceback."""
+    if where == "proxy":
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{dead_port()}")
+    else:
+        monkeypatch.setattr("huggingface_hub.constants.ENDPOINT", f"http://127.0.0.1:{dead_port()}")
+    result = CliRunner().invoke(main, ["publish", "hub", str(releases[0]), "--repo-id", REPO])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"error: the Hub could not be reached publishing {REPO}@v1.0.0: ")
+    assert "check the network and the proxy" in result.output and "--dry-run" in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_offline_mode_is_one_line(releases: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
+    monkeypatch.setenv("HF_TOKEN", "hf_fake")
+    result = CliRunner().invoke(main, ["publish", "hub", str(releases[0]), "--repo-id", REPO])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: the Hub could not be reached")
+    assert "offline mode is enabled" in result.output and result.output.count("\n") == 1
+
+
+def test_a_download_without_answer_is_not_a_missing_file(releases: tuple[Path, Path], hub: FakeHub) -> None:
+    """hf_hub_download's LocalEntryNotFoundError (no answer, no cached copy) is unreachable, not "no SHA256SUMS"."""
+    publish_hub(releases[0], REPO, api=hub)
+
+    def no_answer(*args: Any, **kwargs: Any) -> Any:
+        raise LocalEntryNotFoundError("An error happened while trying to locate the file on the Hub.\nMore.")
+
+    hub.hf_hub_download = no_answer  # type: ignore[method-assign]
+    with pytest.raises(PublishError, match=r"^the Hub could not be reached publishing .*: An error happened [^\n]*$"):
+        publish_hub(releases[0], REPO, api=hub)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from builders.errors import ConfigError, PublishError
+from builders.errors import ConfigError, PublishError, one_line
 from builders.release.files import SUMS_FILE, sha256_file
 from builders.release.info import ReleaseInfo, open_release
 from builders.release.write import DATA_DIR, JSONL_DIR
@@ -127,13 +127,15 @@ def tagged_sums(api: HubApi, plan: HubPlan) -> str | None:
     Raises:
         PublishError: the tag exists but holds no SHA256SUMS (not a xianbao release).
     """
-    from huggingface_hub.errors import EntryNotFoundError
+    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
 
     refs = api.list_repo_refs(plan.repo_id, repo_type=REPO_TYPE)
     if plan.tag not in {ref.name for ref in refs.tags}:
         return None
     try:
         path = api.hf_hub_download(plan.repo_id, SUMS_FILE, repo_type=REPO_TYPE, revision=plan.tag)
+    except LocalEntryNotFoundError:
+        raise  # no answer from the Hub (and no cached copy), not a missing file: upload() says so
     except EntryNotFoundError as err:
         raise PublishError(f"{plan.repo_id} already has tag {plan.tag} without {SUMS_FILE}; "
                            "it is not this release: bump the version") from err
@@ -151,12 +153,36 @@ def operations(api: HubApi, plan: HubPlan, root: Path) -> tuple[list[Any], list[
     return [*adds, *(CommitOperationDelete(path_in_repo=p) for p in stale)], stale
 
 
+def unreachable_errors() -> tuple[type[Exception], ...]:
+    """What a Hub request raises when no answer came back (refused, proxy, DNS, timeout, HF_HUB_OFFLINE).
+
+    The HTTP client's errors (httpx's ``HTTPError``, which huggingface_hub's errors build on, is not an
+    OSError; requests' are), connection and timeout errors (``OfflineModeIsEnabled`` is a
+    ConnectionError), and ``LocalEntryNotFoundError``: a download that got no answer and has no cached copy.
+    An answer with an error status is an :class:`~huggingface_hub.errors.HfHubHTTPError` instead.
+    """
+    from huggingface_hub import errors
+
+    client: type[Exception] = errors.HTTPError  # type: ignore[attr-defined]  # the HTTP client's, as imported there
+    found: list[type[Exception]] = [client, ConnectionError, TimeoutError, errors.LocalEntryNotFoundError]
+    try:
+        from requests import RequestException
+    except ImportError:
+        pass
+    else:
+        found.append(RequestException)
+    return tuple(found)
+
+
 def upload(api: HubApi, plan: HubPlan, info: ReleaseInfo) -> HubReport:
     """Create the repo if needed, then commit and tag the release (or find it already there).
 
     Raises:
-        PublishError: the tag holds other content, or the Hub refused a request.
+        PublishError: the tag holds other content, the Hub refused a request, or it could not be reached.
     """
+    from huggingface_hub.errors import HfHubHTTPError
+
+    where = f"{plan.repo_id}@{plan.tag}"
     try:
         api.create_repo(plan.repo_id, private=plan.private, repo_type=REPO_TYPE, exist_ok=True)
         theirs = tagged_sums(api, plan)
@@ -170,8 +196,13 @@ def upload(api: HubApi, plan: HubPlan, info: ReleaseInfo) -> HubReport:
                                    commit_description=plan.commit_description, repo_type=REPO_TYPE)
         api.create_tag(plan.repo_id, tag=plan.tag, tag_message=plan.commit_message, revision=commit.oid,
                        repo_type=REPO_TYPE)
-    except OSError as err:  # HfHubHTTPError and network errors are OSErrors
-        raise PublishError(f"the Hub refused publishing {plan.repo_id}@{plan.tag}: {err}".splitlines()[0]) from err
+    except HfHubHTTPError as err:  # the Hub answered with an error status
+        raise PublishError(f"the Hub refused publishing {where}: {one_line(err)}") from err
+    except unreachable_errors() as err:
+        raise PublishError(f"the Hub could not be reached publishing {where}: {one_line(err)}; check the network "
+                           "and the proxy (HTTPS_PROXY, HF_ENDPOINT, HF_HUB_OFFLINE), or use --dry-run") from err
+    except OSError as err:
+        raise PublishError(f"the Hub refused publishing {where}: {one_line(err)}") from err
     return HubReport(plan, "published", commit.oid, deleted)
 
 
@@ -190,10 +221,17 @@ def publish_hub(release: Path, repo_id: str, private: bool = False, dry_run: boo
     Raises:
         ConfigError: bad ``repo_id`` or no token, before any work.
         InvalidReleaseError: the release fails validation; nothing is uploaded.
-        PublishError: the tag holds other content, or the Hub refused a request.
+        PublishError: the tag holds other content, the Hub refused a request, or it could not be reached.
     """
+    from huggingface_hub.errors import HFValidationError
+    from huggingface_hub.utils import validate_repo_id  # type: ignore[attr-defined]  # public, lazily exported
+
     if not REPO_ID_RE.match(repo_id):
         raise ConfigError(f"--repo-id {repo_id!r} is not ORG/NAME")
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as err:
+        raise ConfigError(f"--repo-id {repo_id!r} is not a valid Hub repo id: {one_line(err)}") from err
     if api is None and not dry_run:
         from huggingface_hub import HfApi
 
