@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import socket
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -167,3 +170,62 @@ def test_catalog_name_column_docs_and_dataset_property(releases: tuple[Path, Pat
     assert schema.find_field("bylines").doc == Article.model_fields["bylines"].description
     with pytest.raises(NoSuchTableError):
         SqlCatalog("other", uri=lake["catalog_uri"], warehouse=lake["warehouse"]).load_table(TABLE)
+
+
+def one_error_line(result: Any, code: int) -> str:
+    """The CLI's output, after checking it is a single ``error:`` line and the exit code."""
+    assert result.exit_code == code, result.output
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1, result.output
+    assert "Traceback" not in result.output
+    return str(result.output)
+
+
+@pytest.mark.parametrize("table", ["a..b", "../x.y", "x.", ".x", "a/b.c", "ns.a b"])
+def test_bad_table_name_is_refused_before_any_work(
+    releases: tuple[Path, Path], lake: dict[str, str], table: str
+) -> None:
+    args = ["publish", "iceberg", str(releases[0]), "--catalog", lake["catalog_uri"], "--warehouse",
+            lake["warehouse"], "--table", table]
+    output = one_error_line(CliRunner().invoke(main, args), 2)
+    assert f"table {table!r} is not namespace.table, e.g. xianbao.articles" in output
+    assert not Path(lake["warehouse"]).exists()
+
+
+def dead_port() -> int:
+    """A port on 127.0.0.1 nobody listens on (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize(("uri", "missing", "install"), [
+    ("thrift://127.0.0.1:{port}", ["thrift"], r'thrift, which is not installed: pip install "pyiceberg\[hive\]"'),
+    # postgresql:// is psycopg 3 from SQLAlchemy 2.1 on, psycopg2 before
+    ("postgresql://u:p@127.0.0.1:{port}/db", ["psycopg", "psycopg2"],
+     r'(psycopg, which is not installed: pip install "psycopg\[binary\]"|psycopg2, .*: pip install psycopg2-binary)'),
+    ("postgresql+psycopg2://u:p@127.0.0.1:{port}/db", ["psycopg2"],
+     "psycopg2, which is not installed: pip install psycopg2-binary"),
+])
+def test_catalog_without_its_driver_names_the_package(
+    releases: tuple[Path, Path], lake: dict[str, str], monkeypatch: pytest.MonkeyPatch, uri: str,
+    missing: list[str], install: str,
+) -> None:
+    """pyiceberg's NotInstalledError (Hive, PostgreSQL) is exit 2 naming what to pip install."""
+    for module in missing:
+        monkeypatch.setitem(sys.modules, module, None)  # import raises ImportError, as when not installed
+    monkeypatch.delitem(sys.modules, "pyiceberg.catalog.hive", raising=False)
+    catalog = uri.format(port=dead_port())
+    args = ["publish", "iceberg", str(releases[0]), "--catalog", catalog, "--warehouse", lake["warehouse"]]
+    output = one_error_line(CliRunner().invoke(main, args), 2)
+    assert re.fullmatch(f"error: the Iceberg catalog {re.escape(catalog)} needs {install}\n", output), output
+
+
+def test_unreachable_or_unopenable_catalog_is_one_line(
+    releases: tuple[Path, Path], lake: dict[str, str], tmp_path: Path
+) -> None:
+    """A REST catalog nobody answers, and a SQLite catalog that is a folder: one line, exit 2, no hang."""
+    for catalog in (f"http://127.0.0.1:{dead_port()}", f"sqlite:///{tmp_path}"):
+        args = ["publish", "iceberg", str(releases[0]), "--catalog", catalog, "--warehouse", lake["warehouse"]]
+        assert one_error_line(CliRunner().invoke(main, args), 2).startswith(
+            f"error: cannot open the Iceberg catalog {catalog}: ")

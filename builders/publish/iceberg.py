@@ -13,6 +13,7 @@ name, version, schema version and the SHA-256 of manifest.json. So:
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import BaseModel
 
-from builders.errors import ConfigError, PublishError, need_extra
+from builders.errors import ConfigError, MissingExtraError, PublishError, need_extra, one_line
 from builders.release.arrow import article_schema
 from builders.release.card import nested_model
 from builders.release.info import ReleaseInfo, open_release
@@ -35,6 +36,11 @@ DATASET_PROPERTY = "xianbao.dataset"
 PROPERTY = "xianbao.{}"
 """Snapshot summary keys: ``xianbao.dataset-version``, ``xianbao.manifest-sha256``, …"""
 Status = Literal["created", "updated", "unchanged"]
+NAME_PART_RE = re.compile(r"\w[\w-]*")
+"""One part of ``namespace.table``: letters, digits, ``_`` and ``-``; no path characters (``/``, ``..``)."""
+CATALOG_PACKAGES = {"thrift": '"pyiceberg[hive]"', "psycopg": '"psycopg[binary]"', "psycopg2": "psycopg2-binary"}
+"""What to ``pip install`` for a module a catalog needs: Hive (``thrift://``), PostgreSQL (``postgresql://`` is
+psycopg 3 from SQLAlchemy 2.1 on, psycopg2 before and with ``postgresql+psycopg2://``)."""
 
 
 @dataclass
@@ -142,15 +148,52 @@ def open_catalog(uri: str, warehouse: str, name: str = "xianbao") -> Any:
 
     Raises:
         ConfigError: the URI names no catalog type pyiceberg knows, or the catalog cannot be opened.
+        MissingExtraError: the catalog type needs a package that is not installed (the message names it).
     """
     from pyiceberg.catalog import load_catalog
+    from pyiceberg.exceptions import NotInstalledError
 
-    if uri.startswith("sqlite:///"):
-        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    unopenable: tuple[type[Exception], ...] = (ValueError, ImportError, *catalog_errors())
     try:
+        if uri.startswith("sqlite:///"):
+            Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         return load_catalog(name, uri=uri, warehouse=warehouse_uri(warehouse))
-    except (ValueError, ImportError, OSError) as err:
-        raise ConfigError(f"cannot open the Iceberg catalog {uri}: {err}") from err
+    except NotInstalledError as err:
+        raise MissingExtraError(missing_driver(uri, err)) from err
+    except unopenable as err:
+        raise ConfigError(f"cannot open the Iceberg catalog {uri}: {one_line(err)}") from err
+
+
+def catalog_errors() -> tuple[type[Exception], ...]:
+    """What a catalog that cannot be reached or refuses a request raises: OSError (requests' errors, for REST),
+    pyiceberg's ``RESTError`` (an error status) and SQLAlchemy's errors (an unopenable database, a dead server)."""
+    from pyiceberg.exceptions import RESTError
+
+    found: list[type[Exception]] = [OSError, RESTError]
+    try:
+        from sqlalchemy.exc import SQLAlchemyError
+    except ImportError:  # pyiceberg without a SQL catalog
+        pass
+    else:
+        found.append(SQLAlchemyError)
+    return tuple(found)
+
+
+def missing_driver(uri: str, err: Exception) -> str:
+    """What to install for the catalog ``uri``, from pyiceberg's ``NotInstalledError`` ``err``.
+
+    Names the module that failed to import and its pip package; pyiceberg's own advice (``pyiceberg[sql-postgres]``
+    installs psycopg2, which ``postgresql://`` no longer uses with SQLAlchemy 2.1) only when the module is unknown.
+    """
+    cause: BaseException | None = err
+    while cause is not None and not (isinstance(cause, ImportError) and cause.name):
+        cause = cause.__cause__ or cause.__context__
+    module = cause.name.partition(".")[0] if isinstance(cause, ImportError) and cause.name else None
+    if module is None:
+        return f"the Iceberg catalog {uri} needs a package that is not installed: {err}"
+    package = CATALOG_PACKAGES.get(module)
+    install = f"pip install {package}" if package else str(err)
+    return f"the Iceberg catalog {uri} needs {module}, which is not installed: {install}"
 
 
 def snapshot_properties(info: ReleaseInfo) -> dict[str, str]:
@@ -186,15 +229,17 @@ def check_version(table: Any, info: ReleaseInfo) -> int | None:
 
 
 def namespace_of(table_name: str) -> str:
-    """The namespace of ``namespace.table``.
+    """The namespace of ``namespace.table`` (a nested namespace is ``a.b.table``).
 
     Raises:
-        ConfigError: the name has no namespace.
+        ConfigError: the name has no namespace, or a part is empty or not a name (``a..b``, ``../x.y``).
     """
-    namespace, _, name = table_name.rpartition(".")
-    if not namespace or not name:
+    if "." not in table_name:
         raise ConfigError(f"table {table_name!r} needs a namespace, e.g. xianbao.articles")
-    return namespace
+    if not all(NAME_PART_RE.fullmatch(part) for part in table_name.split(".")):
+        raise ConfigError(f"table {table_name!r} is not namespace.table, e.g. xianbao.articles: each part "
+                          "non-empty, of letters, digits, _ and - only")
+    return table_name.rpartition(".")[0]
 
 
 def write_version(catalog: Any, table_name: str, rows: pa.Table, info: ReleaseInfo) -> LakeReport:
@@ -242,13 +287,20 @@ def publish_iceberg(release: Path, catalog_uri: str, warehouse: str, table_name:
             it under the same name (``SqlCatalog(catalog_name, uri=...)``).
 
     Raises:
-        ConfigError: the catalog cannot be opened or the table name has no namespace.
+        ConfigError: the table name is not ``namespace.table``, or the catalog cannot be opened.
+        MissingExtraError: the catalog needs a package that is not installed (the message names it).
         InvalidReleaseError: the release fails validation (checked before the catalog is opened).
-        PublishError: the version or schema conflicts with the table (nothing changed).
+        PublishError: the version or schema conflicts with the table (nothing changed), or the catalog
+            or the warehouse failed while writing.
     """
-    need_extra("pyiceberg", "lake", "xianbao publish iceberg")
-    if catalog_uri.startswith(("sqlite:", "postgresql:")):
-        need_extra("sqlalchemy", "lake", f"the SQL catalog {catalog_uri}")
     namespace_of(table_name)
+    need_extra("pyiceberg", "lake", "xianbao publish iceberg")
+    if catalog_uri.startswith(("sqlite:", "postgresql")):
+        need_extra("sqlalchemy", "lake", f"the SQL catalog {catalog_uri}")
     info = open_release(release)
-    return write_version(open_catalog(catalog_uri, warehouse, catalog_name), table_name, info.read_table(), info)
+    catalog = open_catalog(catalog_uri, warehouse, catalog_name)
+    try:
+        return write_version(catalog, table_name, info.read_table(), info)
+    except catalog_errors() as err:
+        raise PublishError(f"publishing {table_name}@{info.tag} to the Iceberg catalog {catalog_uri} failed: "
+                           f"{one_line(err)}") from err
