@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -155,9 +156,17 @@ def diff_cmd(old: Path, new: Path, quiet: bool, verbose: int, no_progress: bool,
     output.result(changes_markdown(diff, heading="#"), diff.to_json())
 
 
+def _digest_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--expect-digest``: 64 hex digits, with or without ``sha256:`` (a typo is bad input, exit 2, not
+    a digest mismatch)."""
+    if value is not None and not re.fullmatch(r"(sha256:)?[0-9a-fA-F]{64}", value.strip()):
+        raise click.BadParameter(f"{value!r} is not a release digest: sha256: and 64 hex digits, as the build printed")
+    return value
+
+
 @main.command("validate")
 @click.argument("release", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--expect-digest", default=None, metavar="sha256:HEX",
+@click.option("--expect-digest", default=None, metavar="sha256:HEX", callback=_digest_option,
               help="The digest `xianbao build` printed (and CHANGELOG.md records): fail unless the release has it.")
 @output_options("Print {release, valid, problems: [{code, path, line, message}]} as one JSON object.")
 def validate_cmd(release: Path, expect_digest: str | None, quiet: bool, verbose: int, no_progress: bool,

@@ -32,13 +32,18 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write ``schema/article.schema.json``; with ``--check``, only compare."""
+    """Write ``schema/article.schema.json``; with ``--check``, only compare (``--help``: usage; an
+    unknown argument: usage on stderr and exit 2, nothing written)."""
+    import argparse
     import sys
 
-    args = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m schema", description="Regenerate schema/article.schema.json "
+                                     "from the pydantic models (the one source of truth).")
+    parser.add_argument("--check", action="store_true", help="only compare: exit 1 when the file is out of date")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     text = render()
     current = JSON_SCHEMA_PATH.read_text(encoding="utf-8") if JSON_SCHEMA_PATH.exists() else ""
-    if "--check" in args:
+    if args.check:
         if current != text:
             print(f"{JSON_SCHEMA_PATH} is out of date: run `python -m schema` and commit it.", file=sys.stderr)
             return 1

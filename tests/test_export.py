@@ -85,6 +85,23 @@ def test_cli(release: Path, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and bad.output.count("\n") == 1 and "error:" in bad.output
 
 
+@pytest.mark.parametrize("partition_by", ["", " , "])
+def test_an_empty_partition_list_is_an_error_not_the_default(release: Path, tmp_path: Path,
+                                                             partition_by: str) -> None:
+    result = CliRunner().invoke(main, ["export", str(release), "--to", str(tmp_path / "out"),
+                                       "--partition-by", partition_by])
+    assert result.exit_code == 2 and "give distinct field names" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_export_inside_the_release_is_refused(release: Path) -> None:
+    """It would leave the release invalid (a folder its checksums do not list) until removed."""
+    result = CliRunner().invoke(main, ["export", str(release), "--to", str(release / "exp")])
+    assert result.exit_code == 2 and "inside the release" in result.output
+    assert not (release / "exp").exists()
+    assert CliRunner().invoke(main, ["validate", str(release)]).exit_code == 0
+
+
 def test_a_stale_staging_folder_and_a_rival_export_do_not_mix(release: Path, tmp_path: Path) -> None:
     from builders.errors import OutputError
     from builders.publish.export import _publish

@@ -183,6 +183,14 @@ def test_review_command(tmp_path: Path) -> None:
                                          "pages_with_problems": 2}
     result = runner.invoke(main, ["review", str(RELEASE), str(PROBLEM_PAGE), "--out", str(tmp_path / "x")])
     assert result.exit_code == 2 and "not both" in result.output
+    result = runner.invoke(main, ["review", str(RELEASE), str(RELEASE), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "one release folder at a time" in result.output
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "other.txt").write_text("别的报纸\n\n正文。\n", encoding="utf-8")
+    result = runner.invoke(main, ["review", str(RELEASE), "--seeds", str(tmp_path / "elsewhere"),
+                                  "--out", str(tmp_path / "y")])
+    assert result.exit_code == 2 and "holds none of the release's 4 pages" in result.output, result.output
+    assert not (tmp_path / "y").exists()
 
 
 def test_a_page_the_pipeline_fails_on_is_shown_with_its_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

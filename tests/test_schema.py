@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from builders.release.arrow import article_schema, features
 from schema import JSON_SCHEMA_PATH, Article, json_schema
@@ -73,3 +74,15 @@ def test_every_problem_code_is_documented_in_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in CODES:
         assert f"`{code}`" in readme, f"problem code {code} is not in README.md"
+
+
+def test_the_schema_command_takes_only_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m schema --bogus`` used to ignore the argument and rewrite the file: usage and exit 2
+    now, nothing written; ``--check`` on the committed file passes."""
+    from schema.export import main
+
+    before = JSON_SCHEMA_PATH.stat().st_mtime_ns
+    with pytest.raises(SystemExit) as stopped:
+        main(["--bogus"])
+    assert stopped.value.code == 2 and "unrecognized arguments: --bogus" in capsys.readouterr().err
+    assert main(["--check"]) == 0 and JSON_SCHEMA_PATH.stat().st_mtime_ns == before

@@ -99,3 +99,12 @@ def test_the_build_digest_catches_a_tamperer_who_recomputes_everything(
     assert validate_release(copy) == []
     result = CliRunner().invoke(main, ["validate", str(copy), "--expect-digest", report.digest])
     assert result.exit_code == 1 and "digest-mismatch" in result.output
+
+
+@pytest.mark.parametrize("typo", ["foo", "sha256:", "sha256:" + "g" * 64, "b9" * 31])
+def test_an_expected_digest_that_is_no_digest_is_bad_input(copy: Path, typo: str) -> None:
+    """A typo in --expect-digest is a usage error (exit 2) saying what a digest looks like, not a
+    digest-mismatch problem of the release (exit 1)."""
+    result = CliRunner().invoke(main, ["validate", str(copy), "--expect-digest", typo])
+    assert result.exit_code == 2 and "is not a release digest" in result.output
+    assert "digest-mismatch" not in result.output

@@ -179,9 +179,12 @@ def export_release(release: Path, out: Path, partition_by: list[str] | None = No
         OutputError: writing failed.
     """
     started = time.perf_counter()
-    keys = partition_keys(list(partition_by or DEFAULT_PARTITION_BY))
+    keys = partition_keys(list(DEFAULT_PARTITION_BY if partition_by is None else partition_by))
     if out.exists() and any(out.iterdir()):
         raise ConfigError(f"{out} is not empty; export into a new or empty folder")
+    if out.resolve().is_relative_to(release.resolve()):
+        raise ConfigError(f"{out} is inside the release {release}: a file added there makes the release fail "
+                          "validation; export to a folder outside it")
     info = open_release(release)
     files: list[str] = []
     staging: Path | None = None

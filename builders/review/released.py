@@ -121,7 +121,11 @@ def release_sources(release: Path, seeds: Path | None) -> Iterator[ReleaseSource
     records, problems = _records(release), _rejects(release)
     for name in sorted({*records, *problems} - set(pages)):
         pages[name] = None
-    seeds = seeds if seeds is not None else find_seeds(release, sorted(pages))
+    if seeds is None:
+        seeds = find_seeds(release, sorted(pages))
+    elif pages and not any((seeds / name).is_file() for name in pages):
+        raise ConfigError(f"--seeds {seeds} holds none of the release's {len(pages)} pages (e.g. {min(pages)}); "
+                          "pass the folder the release was built from")
     for name in sorted(pages):
         yield ReleaseSource(seeds, name, pages[name], records.get(name, []), problems.get(name, []))
 

@@ -77,6 +77,8 @@ class PageJob:
 
 def _sources(config: ReviewConfig) -> tuple[list[Source], ReleaseMeta | None]:
     releases = [p for p in config.paths if p.is_dir() and is_release(p)]
+    if len(releases) > 1:
+        raise ConfigError("review one release folder at a time (or page files and folders, without a release)")
     if releases and len(config.paths) > 1:
         raise ConfigError("review one release folder, or page files and folders, not both")
     if config.seeds is not None and not releases:
