@@ -95,3 +95,19 @@ def test_text_without_titles_is_a_reject_with_every_line_listed(tmp_path: Path) 
         ("no-headline", 3),
         ("no-articles", None),
     }
+
+
+@pytest.mark.parametrize(("codec", "name"), [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_without_its_byte_order_mark_is_a_reject_that_says_how_to_convert(tmp_path: Path, codec: str,
+                                                                                name: str) -> None:
+    """Not decoded (without the mark, binary files read as UTF-16 too), but the message names the
+    encoding to convert from instead of calling a text page binary."""
+    path = tmp_path / "page.txt"
+    path.write_bytes(PAGE.encode(codec))
+    page = read_page(path, tmp_path)
+    assert isinstance(page, Problem) and page.code == "binary-file"
+    assert f"reads as {name} text" in page.message and f"iconv -f {name} -t UTF-8" in page.message
+    png = tmp_path / "png.txt"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    other = read_page(png, tmp_path)
+    assert isinstance(other, Problem) and "UTF-16" not in other.message

@@ -229,6 +229,20 @@ def _plausible(text: str) -> bool:
     return len(TEXT_LIKE.findall(text)) * 2 >= len(text)
 
 
+def _unmarked_utf16(raw: bytes) -> str | None:
+    """``UTF-16LE`` / ``UTF-16BE`` when a file with NUL bytes reads as text lines in that encoding (an
+    export without its byte-order mark, the only sign of UTF-16 a decoder may trust), else None: a hint
+    for the reject's message; such a file is not decoded (binary files often read as UTF-16 too)."""
+    for codec, name in (("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
+        try:
+            text = raw[: len(raw) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\n" in text and len(TEXT_LIKE.findall(text)) >= 0.95 * len(text):
+            return name
+    return None
+
+
 def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:
     """Decode page bytes into ``(text, encoding)`` or a reject problem."""
 
@@ -239,7 +253,10 @@ def decode(raw: bytes, source_file: str) -> tuple[str, str] | Problem:
         return reject("empty-page", "the file is empty (0 bytes); remove it or re-export the page")
     bom = _bom_encoding(raw)
     if bom is None and b"\x00" in raw:
-        return reject("binary-file", "the file holds NUL bytes: it is binary, not a text dump of a page")
+        utf16 = _unmarked_utf16(raw)
+        return reject("binary-file", "the file holds NUL bytes: it is binary, not a text dump of a page" if utf16
+                      is None else f"the file holds NUL bytes: it reads as {utf16} text without the byte-order "
+                      f"mark that would say so; convert it to UTF-8 (iconv -f {utf16} -t UTF-8)")
     decoded = _decoded(raw, bom)
     if decoded is None:
         return reject("undecodable-bytes", "the bytes are neither UTF-8, GB18030 nor Big5 Chinese text; convert "
