@@ -58,11 +58,17 @@ def _store(path: Path, value: Any) -> None:
         if not _private(path.parent, os.getuid() if hasattr(os, "getuid") else None):
             return
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        payload = marshal.dumps(value)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(value))
+            fh.write(hashlib.sha256(payload).digest() + payload)
         os.replace(temporary, path)
     except (OSError, ValueError):
         temporary.unlink(missing_ok=True)
+
+
+CHECK_BYTES = 32
+"""A memo file starts with the SHA-256 of the rest (the marshalled value): one damaged on disk (a byte of
+a POS tag changed) is derived again, not loaded as a plausible value of the right shape."""
 
 
 def temp_memo(name: str, key: bytes, derive: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
@@ -77,8 +83,10 @@ def temp_memo(name: str, key: bytes, derive: Callable[[], Any], valid: Callable[
     path = memo_path(name, key)
     try:
         if trusted(path):
-            loaded = marshal.loads(path.read_bytes())
-            if valid(loaded):
+            data = path.read_bytes()
+            check, payload = data[:CHECK_BYTES], data[CHECK_BYTES:]
+            loaded = marshal.loads(payload) if hashlib.sha256(payload).digest() == check else None
+            if loaded is not None and valid(loaded):
                 return loaded
     except (OSError, EOFError, ValueError, TypeError):
         pass  # missing or damaged: derived again below

@@ -53,7 +53,7 @@ def poison(final: Path) -> None:
         for name in ("data.parquet", "data.jsonl"):
             (entry / name).write_bytes(STALE)
             summary[file_cache.FILES][name] = [len(STALE), hashlib.sha256(STALE).hexdigest()]
-        summary[file_cache.CHECK] = file_cache._check(summary)
+        summary[file_cache.CHECK] = file_cache.summary_check(summary)
         (entry / file_cache.SUMMARY).write_text(json.dumps(summary), encoding="utf-8")
 
 

@@ -171,6 +171,41 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path: Path) -> None:
     assert tree(reused.release_dir) == tree(clean.release_dir), "a shard copied from the shard cache differs"
 
 
+def _flip(path: Path) -> None:
+    """Change one byte of a file inside its text (a CJK character stays valid UTF-8: 中 -> 丮)."""
+    data = bytearray(path.read_bytes())
+    at = next(i for i in range(len(data) // 3, len(data) - 2) if 0xE4 <= data[i] <= 0xE9 and data[i + 2] < 0xBA)
+    data[at + 2] += 1
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damaged", ["page", "shard-part", "shard-rejects", "shard-summary"])
+def test_a_cache_entry_damaged_on_disk_is_not_copied_into_the_release(
+    corpus: Path, one_worker: dict[str, bytes], tmp_path: Path, damaged: str
+) -> None:
+    """One changed byte in a cached page result or a cached shard part (disk damage, an edit) gave a
+    release with that byte, exit 0 and checksums to match. An entry is now checked against the SHA-256
+    recorded when it was kept: a damaged one reads as none, and the release is the clean one."""
+    cache = tmp_path / "cache"
+    build_release(config(corpus, tmp_path / "warm", cache=True, cache_dir=cache))
+    version = next(cache.iterdir())
+    if damaged == "page":
+        shutil.rmtree(version / "shards")
+        shutil.rmtree(version / "reuse" / "final", ignore_errors=True)
+        _flip(sorted(version.glob("[0-9a-f][0-9a-f]/*.json"))[0])
+    elif damaged == "shard-part":
+        _flip(sorted(version.glob("shards/*/jsonl/*.jsonl"))[0])
+    elif damaged == "shard-rejects":
+        _flip(max(version.glob("shards/*/rejects.jsonl"), key=lambda p: p.stat().st_size))
+    else:  # a count in the statistics of a shard: 3 records become 4
+        summary = sorted(version.glob("shards/*/summary.json"))[0]
+        summary.write_text(summary.read_text(encoding="utf-8").replace('"records": ', '"records": 1', 1))
+    again = build_release(config(corpus, tmp_path / "again", cache=True, cache_dir=cache))
+    assert tree(again.release_dir) == one_worker
+    third = build_release(config(corpus, tmp_path / "third", cache=True, cache_dir=cache))
+    assert tree(third.release_dir) == one_worker and third.stats.pages_cached == PAGES  # the entry was made anew
+
+
 def test_a_cached_shard_gets_its_reuse_sketch_from_the_shard_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -116,9 +116,13 @@ class PageCache:
         return self.folder / pipeline_version()[:16] / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> PageResult | None:
-        """The cached result, or None when absent or unreadable (then the page is processed)."""
+        """The cached result, or None when absent, unreadable or damaged (its first line, the SHA-256 of
+        the rest, differs): then the page is processed again."""
         try:
-            return decode_result(self._path(key).read_text(encoding="utf-8"))
+            check, _, payload = self._path(key).read_bytes().partition(b"\n")
+            if hashlib.sha256(payload).hexdigest().encode() != check:
+                return None
+            return decode_result(payload.decode("utf-8"))
         except (OSError, ValueError, KeyError):
             return None
 
@@ -128,7 +132,8 @@ class PageCache:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(encode_result(result), encoding="utf-8")
+            payload = encode_result(result).encode("utf-8")
+            tmp.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
             tmp.replace(path)
         except OSError:  # a full disk: the cache is optional, the build goes on without this entry
             tmp.unlink(missing_ok=True)

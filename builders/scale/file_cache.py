@@ -48,7 +48,7 @@ def digest(parts: Iterable[str | bytes]) -> str:
     return found.hexdigest()
 
 
-def _copy(source: Path, target: Path, *, keeping: bool) -> tuple[int, str]:
+def copy_hashed(source: Path, target: Path, *, keeping: bool) -> tuple[int, str]:
     """Copy a regular file; return its size and SHA-256. ``keeping``: into an entry; else out of one
     (never through a link). Nothing is synced to disk: a file a crash left short fails its check."""
     fd = os.open(source, os.O_RDONLY | (0 if keeping else getattr(os, "O_NOFOLLOW", 0)))
@@ -74,10 +74,10 @@ def _summary(entry: Path) -> dict[str, Any] | None:
     if not isinstance(summary, dict) or not isinstance(summary.get(FILES), dict):
         return None
     check = summary.pop(CHECK, None)
-    return summary if check == _check(summary) else None
+    return summary if check == summary_check(summary) else None
 
 
-def _check(summary: dict[str, Any]) -> str:
+def summary_check(summary: dict[str, Any]) -> str:
     """SHA-256 of a summary's content (keys sorted): damage to the summary itself reads as no entry."""
     return hashlib.sha256(json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -94,7 +94,7 @@ def recall(entry: Path, targets: Mapping[str, Path], parse: Callable[[dict[str, 
             return None
         value = parse(summary)
         for name, copy in copies.items():
-            if list(_copy(entry / name, copy, keeping=False)) != summary[FILES][name]:
+            if list(copy_hashed(entry / name, copy, keeping=False)) != summary[FILES][name]:
                 raise ValueError(f"{entry / name} is not the file kept")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         for copy in copies.values():
@@ -115,10 +115,10 @@ def keep(entry: Path, files: Mapping[str, Path], summary: dict[str, Any]) -> Non
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
-        kept = {name: list(_copy(path, tmp / name, keeping=True)) for name, path in files.items()}
+        kept = {name: list(copy_hashed(path, tmp / name, keeping=True)) for name, path in files.items()}
         with (tmp / SUMMARY).open("w", encoding="utf-8") as fh:
             content = summary | {FILES: kept}
-            fh.write(json.dumps(content | {CHECK: _check(content)}, ensure_ascii=False))
+            fh.write(json.dumps(content | {CHECK: summary_check(content)}, ensure_ascii=False))
         tmp.rename(entry)
     except OSError:  # another process kept the same entry first, or a full disk: the cache is optional
         shutil.rmtree(tmp, ignore_errors=True)
