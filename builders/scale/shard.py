@@ -94,7 +94,7 @@ def run_shard(task: ShardTask) -> ShardSummary:
     else:
         summary = _build_shard(task)
         if entry is not None and [s.sha256 for s in summary.stats.seeds] == [p.sha256 for p in task.pages]:
-            store(entry, task.out, PART_REJECTS, summary.stats, summary.written, replace=True)
+            store(entry, task.out, PART_REJECTS, summary.stats, summary.written)
         else:
             entry = None  # a page changed while the build ran: these parts are not the entry's
     if task.finish is not None:

@@ -92,12 +92,10 @@ def restore(entry: Path, out: Path, rejects: str) -> tuple[BuildStats, WrittenSh
         return None
 
 
-def store(entry: Path, out: Path, rejects: str, stats: BuildStats, written: WrittenShards,
-          replace: bool = False) -> None:
-    """Cache a shard's files and summary atomically (a temporary folder, then a rename); ``replace``: an
-    entry already there (one :func:`restore` found damaged) is removed first."""
-    if entry.exists() and replace:
-        shutil.rmtree(entry, ignore_errors=True)
+def store(entry: Path, out: Path, rejects: str, stats: BuildStats, written: WrittenShards) -> None:
+    """Cache a shard's files and summary atomically (a temporary folder, then a rename). It is called when
+    :func:`restore` found no sound entry: one already there is damaged, and is replaced."""
+    shutil.rmtree(entry, ignore_errors=True)
     if entry.exists():
         return
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
