@@ -224,9 +224,10 @@ TEXT_LIKE = re.compile(r"[\x00-\x7f\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00
 """ASCII, general punctuation, CJK symbols, ideographs, full-width forms: most of a page's characters."""
 
 
-def _plausible(text: str) -> bool:
-    """True when most characters are those of a page (a UTF-16 BOM on random bytes decodes to noise)."""
-    return len(TEXT_LIKE.findall(text)) * 2 >= len(text)
+def _plausible(text: str, share: float = 0.5) -> bool:
+    """True when at least ``share`` of the characters are those of a page (a UTF-16 BOM on random bytes
+    decodes to noise)."""
+    return len(TEXT_LIKE.findall(text)) >= share * len(text)
 
 
 def _unmarked_utf16(raw: bytes) -> str | None:
@@ -238,7 +239,7 @@ def _unmarked_utf16(raw: bytes) -> str | None:
             text = raw[: len(raw) // 2 * 2].decode(codec)
         except UnicodeDecodeError:
             continue
-        if "\n" in text and len(TEXT_LIKE.findall(text)) >= 0.95 * len(text):
+        if "\n" in text and _plausible(text, 0.95):
             return name
     return None
 
