@@ -6,6 +6,7 @@ input: every page ends up as articles, as a reject problem, or both (warnings).
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from builders.enrich.page import enrich_page
 from builders.errors import XianbaoError
 from builders.parse.page import parse_page
-from builders.read.decode import Page, read_page
+from builders.read.decode import Page, read_seed
 from builders.read.manifest import PageMeta
 from schema import Article, Problem
 
@@ -94,9 +95,10 @@ def process_page(page: Page, meta: PageMeta | None = None, validate: bool = True
 def process_file(path: Path, root: Path | None = None, meta: PageMeta | None = None,
                  validate: bool = True) -> PageResult:
     """Read, parse and enrich one seed file (``validate``: see :func:`process_page`)."""
-    page = read_page(path, root)
-    if isinstance(page, Problem):
-        return PageResult(page.source_file, None, problems=[page])
+    page, raw = read_seed(path, root)
+    if isinstance(page, Problem):  # rejected: its bytes (when read) still identify it in the manifest
+        sha256 = None if raw is None else hashlib.sha256(raw).hexdigest()
+        return PageResult(page.source_file, sha256, len(raw or b""), problems=[page])
     return process_page(page, meta, validate)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,8 @@ def test_bad_files_become_rejects(tmp_path: Path, raw: bytes, code: str) -> None
     assert isinstance(page, Problem) and page.code == code and page.source_file == "bad.txt"
     result = process_file(path, tmp_path)
     assert result.rejected and [p.code for p in result.problems] == [code]
+    # read, then rejected: the file is still identified (the manifest lists its size and SHA-256)
+    assert (result.n_bytes, result.sha256) == (len(raw), hashlib.sha256(raw).hexdigest())
 
 
 def test_text_without_titles_is_a_reject_with_every_line_listed(tmp_path: Path) -> None:

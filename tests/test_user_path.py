@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
 import os
@@ -79,6 +80,9 @@ def test_pages_that_all_are_rejects_release_nothing_unless_allow_empty(tmp_path:
     assert built.exit_code == 0, built.output
     rejects = (tmp_path / "dist" / "test-papers" / "0.0.1" / "rejects.jsonl").read_text(encoding="utf-8")
     assert {json.loads(line)["source_file"] for line in rejects.splitlines()} == {"a.txt", "b.txt", "c.bin.txt"}
+    manifest = json.loads((tmp_path / "dist" / "test-papers" / "0.0.1" / "manifest.json").read_text(encoding="utf-8"))
+    assert {(s["file"], s["bytes"], s["sha256"]) for s in manifest["seeds"]} == {
+        (path.name, path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()) for path in seeds.iterdir()}
 
 
 @pytest.mark.parametrize("option", ["--out", "--cache-dir"])

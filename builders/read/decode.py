@@ -288,17 +288,23 @@ def _decoded(raw: bytes, bom: str | None) -> tuple[str, str] | None:
 
 def read_page(path: Path, root: Path | None = None) -> Page | Problem:
     """Read and decode one seed file; never raises for bad content."""
+    return read_seed(path, root)[0]
+
+
+def read_seed(path: Path, root: Path | None = None) -> tuple[Page | Problem, bytes | None]:
+    """:func:`read_page`, with the file's bytes when they could be read (``None`` when not): a page
+    rejected for its content keeps its size and SHA-256 in the release's manifest."""
     source_file = relative_name(path, root)
     try:
         raw = read_regular(path, MAX_PAGE_BYTES)
     except NotRegularFile as err:
-        return Problem(code="special-file", source_file=source_file, line=None, message=str(err))
+        return Problem(code="special-file", source_file=source_file, line=None, message=str(err)), None
     except TooLarge as err:
-        return Problem(code="page-too-large", source_file=source_file, line=None, message=str(err))
+        return Problem(code="page-too-large", source_file=source_file, line=None, message=str(err)), None
     except OSError as err:
         message = f"cannot read the file: {err.strerror or err}"
-        return Problem(code="unreadable-file", source_file=source_file, line=None, message=message)
-    return read_bytes_page(raw, source_file)
+        return Problem(code="unreadable-file", source_file=source_file, line=None, message=message), None
+    return read_bytes_page(raw, source_file), raw
 
 
 def read_bytes_page(raw: bytes, source_file: str) -> Page | Problem:
