@@ -26,8 +26,11 @@ from typing import Any
 
 from builders.pipeline import PageResult
 from builders.read.manifest import PageMeta
+from builders.scale.file_cache import TMP, sweep
 from schema import Article, Problem
 
+TMP_DIR = ".tmp"
+"""The folder, beside the ``<key[:2]>`` folders, of entries being written."""
 PACKAGES = ("builders", "schema")
 """Packages whose files define the pipeline's behaviour."""
 SOURCE_SUFFIXES = (".py", ".txt", ".tsv", ".md", ".json", ".crfsuite")
@@ -105,6 +108,17 @@ def decode_result(text: str) -> PageResult:
     )
 
 
+def temporary_dir(folder: Path) -> Path:
+    """Where the page cache under ``folder`` writes entries before their rename: one folder, so that
+    the files of killed builds are found (:func:`sweep_page_cache`) without listing every entry."""
+    return folder / pipeline_version()[:16] / TMP_DIR
+
+
+def sweep_page_cache(folder: Path) -> None:
+    """Remove the temporary files of processes that are gone (killed while writing an entry)."""
+    sweep(temporary_dir(folder))
+
+
 @dataclass(frozen=True)
 class PageCache:
     """Cached page results under ``folder`` for one pipeline version and processor."""
@@ -114,6 +128,9 @@ class PageCache:
 
     def _path(self, key: str) -> Path:
         return self.folder / pipeline_version()[:16] / key[:2] / f"{key}.json"
+
+    def _tmp(self) -> Path:
+        return temporary_dir(self.folder)
 
     def get(self, key: str) -> PageResult | None:
         """The cached result, or None when absent, unreadable or damaged (its first line, the SHA-256 of
@@ -129,9 +146,10 @@ class PageCache:
     def put(self, key: str, result: PageResult) -> None:
         """Store a result atomically (write a temporary file, then rename); skipped when the disk refuses."""
         path = self._path(key)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp = self._tmp() / f"{key}.{os.getpid()}{TMP}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.parent.mkdir(exist_ok=True)
             payload = encode_result(result).encode("utf-8")
             tmp.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
             tmp.replace(path)

@@ -125,7 +125,8 @@ def keep(entry: Path, files: Mapping[str, Path], summary: dict[str, Any]) -> Non
 
 
 def sweep(folder: Path) -> None:
-    """Remove the temporary entries of processes that are gone (killed while keeping one)."""
+    """Remove the temporary entries (folders or files named ``.<name>.<pid>.tmp`` or ``<name>.<pid>.tmp``) of
+    processes that are gone (killed while keeping one)."""
     try:
         names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(TMP)]
     except OSError:
@@ -133,7 +134,10 @@ def sweep(folder: Path) -> None:
     for name in names:
         pid = name[: -len(TMP)].rpartition(".")[2]
         if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(folder / name, ignore_errors=True)
+            if (folder / name).is_dir():
+                shutil.rmtree(folder / name, ignore_errors=True)
+            else:
+                (folder / name).unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:

@@ -28,6 +28,7 @@ from builders.release.files import REJECTS_FILE
 from builders.release.records import ProblemSink, log
 from builders.release.stats import BuildStats
 from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenShards, shard_name
+from builders.scale.cache import sweep_page_cache
 from builders.scale.engines import LocalPool, run_tasks
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
@@ -140,6 +141,8 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
         ConfigError: ``engine="ray"`` without Ray installed.
     """
     stats = BuildStats()
+    if config.page_cache_dir:
+        sweep_page_cache(config.page_cache_dir)  # files left by a build killed while writing an entry
     found = discover(config.seeds, config.own_dirs)
     _start_helpers(config, pool, len(found.pages))
     metas, manifest_problems = load_manifest(config.seeds, {page.name for page in found.pages})
