@@ -48,6 +48,19 @@ def test_files_keep_partition_columns(release: Path, tmp_path: Path) -> None:
     assert duckdb.sql(query).fetchall() == [(9, 2)]
 
 
+def test_pandas_reads_the_export_as_the_readme_says(release: Path, tmp_path: Path) -> None:
+    """The keys are columns of every file; pandas' default read takes them from the folder names too (as
+    numbers) and refuses the clash. With ``partitioning=None`` (README) it reads every row, keys as text."""
+    import pandas as pd
+
+    export_release(release, tmp_path / "out")
+    frame = pd.read_parquet(tmp_path / "out", partitioning=None)
+    records = jsonl_records(release)
+    assert sorted(frame["id"]) == sorted(r["id"] for r in records)
+    codes = {(r["region"] or {}).get("code") for r in records} - {None}
+    assert set(frame["region_code"].dropna()) == codes and all(isinstance(code, str) for code in codes)
+
+
 def test_deterministic(release: Path, tmp_path: Path) -> None:
     a = export_release(release, tmp_path / "a")
     b = export_release(release, tmp_path / "b")
