@@ -249,19 +249,22 @@ def test_cache_is_keyed_by_content_and_can_be_turned_off(tmp_path: Path) -> None
 def test_the_temporary_files_of_a_killed_build_are_swept(tmp_path: Path) -> None:
     """A build killed while writing a page entry left its temporary file beside the entries for good
     (never read, never removed): they are written in one folder, and a build with the cache removes
-    those of processes that are gone, not those of a live one."""
+    those of processes that are gone, not those of a live one; the same for half-stored shards."""
     seeds, cache = tmp_path / "seeds", tmp_path / "cache"
     make_corpus(seeds, 3)
     build_release(config(seeds, tmp_path / "a", cache=True, cache_dir=cache))
-    temporary = next(cache.iterdir()) / ".tmp"
+    temporary, shards = next(cache.iterdir()) / ".tmp", next(cache.iterdir()) / "shards"
     assert temporary.is_dir() and not list(temporary.iterdir())
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
     dead, live = temporary / f"{'0' * 64}.{gone}.tmp", temporary / f"{'1' * 64}.{os.getpid()}.tmp"
     for path in (dead, live):
         path.write_bytes(b"half an entry")
+    dead_shard, live_shard = shards / f".{'2' * 64}.{gone}.tmp", shards / f".{'3' * 64}.{os.getpid()}.tmp"
+    for path in (dead_shard, live_shard):
+        (path / "data").mkdir(parents=True)
     build_release(config(seeds, tmp_path / "b", cache=True, cache_dir=cache))
-    assert not dead.exists() and live.exists()
+    assert not dead.exists() and live.exists() and not dead_shard.exists() and live_shard.is_dir()
 
 
 def test_identical_pages_in_different_shards_are_rejected_once(

@@ -82,26 +82,30 @@ def summary_check(summary: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(summary, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def recall(entry: Path, targets: Mapping[str, Path], parse: Callable[[dict[str, Any]], T]) -> T | None:
-    """Copy the entry's files over ``targets`` (entry name -> path) and return ``parse(summary)``; None
-    when there is no sound entry: a link, a file missing, a size or SHA-256 other than the summary's,
-    a summary ``parse`` refuses (KeyError, TypeError, ValueError). Then no target was touched: the files
-    are copied and checked beside their targets first, and put in place once all are."""
-    copies = {name: target.with_name(f".{target.name}.recalled") for name, target in targets.items()}
+def recall(entry: Path, targets: Mapping[str, Path] | Callable[[dict[str, Any]], Mapping[str, Path]],
+           parse: Callable[[dict[str, Any]], T]) -> T | None:
+    """Copy the entry's files over ``targets`` (entry name -> path, or a function of the summary giving
+    them) and return ``parse(summary)``; None when there is no sound entry: a link, a file missing, a
+    size or SHA-256 other than the summary's, a summary ``parse`` or ``targets`` refuses (KeyError,
+    TypeError, ValueError). Then no target was touched: the files are copied and checked beside their
+    targets first, and put in place once all are."""
+    copies: dict[str, Path] = {}
     try:
         summary = _summary(entry)
-        if summary is None or sorted(summary[FILES]) != sorted(targets):
+        found = targets(summary) if summary is not None and callable(targets) else targets
+        if summary is None or not isinstance(found, Mapping) or sorted(summary[FILES]) != sorted(found):
             return None
         value = parse(summary)
-        for name, copy in copies.items():
-            if list(copy_hashed(entry / name, copy, keeping=False)) != summary[FILES][name]:
+        for name, target in found.items():
+            copies[name] = target.with_name(f".{target.name}.recalled")
+            if list(copy_hashed(entry / name, copies[name], keeping=False)) != summary[FILES][name]:
                 raise ValueError(f"{entry / name} is not the file kept")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         for copy in copies.values():
             copy.unlink(missing_ok=True)
         return None
     for name, copy in copies.items():
-        copy.replace(targets[name])
+        copy.replace(found[name])
     return value
 
 
@@ -115,7 +119,10 @@ def keep(entry: Path, files: Mapping[str, Path], summary: dict[str, Any]) -> Non
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
-        kept = {name: list(copy_hashed(path, tmp / name, keeping=True)) for name, path in files.items()}
+        kept = {}
+        for name, path in files.items():  # a name may hold folders (data/part.parquet)
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            kept[name] = list(copy_hashed(path, tmp / name, keeping=True))
         with (tmp / SUMMARY).open("w", encoding="utf-8") as fh:
             content = summary | {FILES: kept}
             fh.write(json.dumps(content | {CHECK: summary_check(content)}, ensure_ascii=False))

@@ -30,6 +30,7 @@ from builders.release.stats import BuildStats
 from builders.release.write import DATA_DIR, JSONL_DIR, WriteOptions, WrittenShards, shard_name
 from builders.scale.cache import sweep_page_cache
 from builders.scale.engines import LocalPool, run_tasks
+from builders.scale.file_cache import sweep
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
 from builders.scale.shard_cache import shards_dir
@@ -141,8 +142,9 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
         ConfigError: ``engine="ray"`` without Ray installed.
     """
     stats = BuildStats()
-    if config.page_cache_dir:
-        sweep_page_cache(config.page_cache_dir)  # files left by a build killed while writing an entry
+    if config.page_cache_dir:  # what a build killed while writing a cache entry left
+        sweep_page_cache(config.page_cache_dir)
+        sweep(shards_dir(config.page_cache_dir))
     found = discover(config.seeds, config.own_dirs)
     _start_helpers(config, pool, len(found.pages))
     metas, manifest_problems = load_manifest(config.seeds, {page.name for page in found.pages})

@@ -20,7 +20,8 @@ from builders.release.records import ProblemSink, checked_records
 from builders.release.stats import BuildStats
 from builders.release.write import ShardWriter, WrittenShards
 from builders.scale.cache import PageCache, page_key, processor_name
-from builders.scale.shard_cache import SUMMARY, entry_dir, keep_finished, recall_finished, restore, shard_key, store
+from builders.scale.file_cache import SUMMARY
+from builders.scale.shard_cache import entry_dir, keep_finished, recall_finished, restore, shard_key, store
 from builders.scale.tasks import PART_REJECTS, ShardFile, ShardTask
 from schema import Problem
 

@@ -8,17 +8,16 @@ processor, and the same :data:`~builders.scale.cache.pipeline_version` -- its ou
 same bytes, so the files it wrote then are copied instead.
 
 Layout: ``<cache_dir>/<PIPELINE_VERSION[:16]>/shards/<key>/`` holding the task's
-``data/``, ``jsonl/`` and ``rejects.jsonl`` parts and ``summary.json`` (its statistics,
-part list and each part's size and SHA-256, checked as it is copied out: a part damaged on disk
-makes the entry read as none). An entry is written to a temporary folder and renamed, so a reader
-never sees half of one.
+``data/``, ``jsonl/`` and ``rejects.jsonl`` parts and ``summary.json`` (its statistics and
+part list), an entry of :mod:`builders.scale.file_cache`: each part's size and SHA-256 are checked
+as it is copied out (a part damaged on disk makes the entry read as none), and an entry is written
+to a temporary folder and renamed, so a reader never sees half of one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import shutil
 from collections import Counter
@@ -28,10 +27,9 @@ from typing import Any
 from builders.release.stats import BuildStats, SeedEntry
 from builders.release.write import WrittenShards
 from builders.scale.cache import pipeline_version, processor_name
-from builders.scale.file_cache import CHECK, copy_hashed, summary_check
+from builders.scale.file_cache import keep, recall
 from builders.scale.tasks import ShardTask
 
-SUMMARY = "summary.json"
 FINISHED = "finished"
 """The file a :class:`~builders.scale.tasks.ShardFile` finisher wrote for the shard (``finished<suffix>``)."""
 
@@ -78,39 +76,23 @@ def _files(written: WrittenShards, rejects: str) -> list[str]:
 def restore(entry: Path, out: Path, rejects: str) -> tuple[BuildStats, WrittenShards] | None:
     """Copy a cached shard's files into ``out``; None when there is no sound entry: unreadable, or a file
     whose size or SHA-256 is not the one :func:`store` recorded (damaged on disk: the shard is built)."""
-    try:
-        data = json.loads((entry / SUMMARY).read_text(encoding="utf-8"))
-        if data.pop(CHECK) != summary_check(data):
-            raise ValueError(f"{entry / SUMMARY} is not the summary stored")
-        written, sums = WrittenShards(**data["written"]), data["files"]
-        for name in _files(written, rejects):
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            if list(copy_hashed(entry / name, out / name, keeping=False)) != sums[name]:
-                raise ValueError(f"{entry / name} is not the file stored")
-        return stats_from_json(data["stats"]), written
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+
+    def targets(summary: dict[str, Any]) -> dict[str, Path]:
+        found = {name: out / name for name in _files(WrittenShards(**summary["written"]), rejects)}
+        for path in found.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return found
+
+    return recall(entry, targets, lambda summary: (stats_from_json(summary["stats"]),
+                                                   WrittenShards(**summary["written"])))
 
 
 def store(entry: Path, out: Path, rejects: str, stats: BuildStats, written: WrittenShards) -> None:
-    """Cache a shard's files and summary atomically (a temporary folder, then a rename). It is called when
-    :func:`restore` found no sound entry: one already there is damaged, and is replaced."""
+    """Cache a shard's files and summary atomically (:func:`~builders.scale.file_cache.keep`). It is called
+    when :func:`restore` found no sound entry: one already there is damaged, and is replaced."""
     shutil.rmtree(entry, ignore_errors=True)
-    if entry.exists():
-        return
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        sums = {}
-        for name in _files(written, rejects):
-            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            sums[name] = list(copy_hashed(out / name, tmp / name, keeping=True))
-        summary: dict[str, Any] = {"stats": stats_json(stats), "written": dataclasses.asdict(written), "files": sums}
-        summary[CHECK] = summary_check(summary)
-        (tmp / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
-        tmp.rename(entry)
-    except OSError:  # another worker stored the same shard first, or a full disk: the cache is optional
-        shutil.rmtree(tmp, ignore_errors=True)
+    files = {name: out / name for name in _files(written, rejects)}
+    keep(entry, files, {"stats": stats_json(stats), "written": dataclasses.asdict(written)})
 
 
 def recall_finished(entry: Path, target: Path) -> bool:
