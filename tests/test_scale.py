@@ -267,6 +267,23 @@ def test_the_temporary_files_of_a_killed_build_are_swept(tmp_path: Path) -> None
     assert not dead.exists() and live.exists() and not dead_shard.exists() and live_shard.is_dir()
 
 
+def test_a_linked_shard_entry_is_not_restored(tmp_path: Path) -> None:
+    """A shard entry is copied out only from a real folder of the cache (as every file_cache entry):
+    one made a link to a folder elsewhere reads as none, and the shard is built."""
+    from builders.scale.shard_cache import restore
+    from builders.scale.tasks import PART_REJECTS
+
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    make_corpus(seeds, 3)
+    build_release(config(seeds, tmp_path / "a", cache=True, cache_dir=cache))
+    entry = next(next(cache.iterdir()).glob("shards/*"))
+    assert restore(entry, tmp_path / "out", PART_REJECTS) is not None
+    elsewhere = tmp_path / "elsewhere"
+    entry.rename(elsewhere)
+    entry.symlink_to(elsewhere, target_is_directory=True)
+    assert restore(entry, tmp_path / "out2", PART_REJECTS) is None
+
+
 def test_identical_pages_in_different_shards_are_rejected_once(
     fake_pipeline: None, seeds: Path, make_config: ConfigFactory
 ) -> None:
