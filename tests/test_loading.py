@@ -11,6 +11,7 @@ from typing import Any
 import datasets
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from huggingface_hub import DatasetCard
 
@@ -89,6 +90,30 @@ def test_pandas_reads_the_data_folder(built: Path) -> None:
     assert list(df.columns) == article_schema().names
     assert len(df) == 9 and df["headline"].str.contains("庆元").all()
     assert list(df.loc[0, "bylines"][0].keys()) == ["name", "role"]
+
+
+def _mixed_years(path: Path, root: Path | None = None, meta: object = None) -> PageResult:
+    result = fake_process_file(path, root, meta)
+    if result.source_file == "001_b.txt":
+        result.articles = [empty_article(500 + i).model_copy(update={"source_file": "001_b.txt"}) for i in range(2)]
+    return result
+
+
+def test_the_cards_pandas_snippet_keeps_integers_with_nulls(
+    monkeypatch: pytest.MonkeyPatch, make_config: Callable[..., BuildConfig]
+) -> None:
+    monkeypatch.setattr("builders.build.release_file", _mixed_years)
+    root = build_release(make_config()).release_dir
+    card = (root / "README.md").read_text(encoding="utf-8")
+    snippet = next(block for block in card.split("```python")[1:] if "pd.read_parquet(" in block)
+    code = snippet.split("```")[0].replace("path/to/", f"{root.parent.parent.as_posix()}/")
+    scope: dict[str, Any] = {}
+    exec(code, scope)
+    df = scope["df"]
+    assert df["year"].isna().sum() == 2 and df["year"].notna().any()
+    for field in article_schema():
+        if field.type in (pa.int32(), pa.int64()):
+            assert pd.api.types.is_integer_dtype(df[field.name].dtype), (field.name, df[field.name].dtype)
 
 
 def test_duckdb_reads_the_shards(built: Path) -> None:
