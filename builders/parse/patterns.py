@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U000323af"
 NAME = rf"[{CJK}][{CJK}·•]{{1,3}}"
 """A person's name: two to four characters (a middle dot for minority names)."""
 
