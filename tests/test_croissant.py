@@ -130,3 +130,15 @@ def test_validate_reports_a_broken_croissant_file(rich_release: Path) -> None:
     messages = " / ".join(p.message for p in problems)
     assert "sha256 of data/train-00000" in messages and "differ from the model's" in messages
     assert "mlcroissant: [Metadata(test-papers) > RecordSet(articles) > Field(id)] The field does not" in messages
+
+
+def test_without_a_homepage_the_url_is_the_hub_repo() -> None:
+    from dataclasses import replace
+
+    from builders.release.croissant import croissant
+    from tests.conftest import META
+
+    assert croissant(replace(META, repo_id="some-org/test-papers"), "1.0.0", [])["url"] == (
+        "https://huggingface.co/datasets/some-org/test-papers"
+    )
+    assert croissant(replace(META, homepage="https://example.invalid/x"), "1.0.0", [])["url"] == "https://example.invalid/x"

@@ -127,7 +127,7 @@ def croissant(meta: DatasetMeta, version: str, files: list[dict[str, Any]]) -> d
         "alternateName": meta.pretty_name,
         "description": meta.description,
         "license": LICENSES.get(meta.license.lower(), meta.license),
-        "url": meta.homepage or f"https://huggingface.co/datasets/{meta.name}",
+        "url": meta.homepage or f"https://huggingface.co/datasets/{meta.repo_id or meta.name}",
         "version": version,
         "inLanguage": "zh",
         "citeAs": f"@misc{{{cite}, title = {{{meta.pretty_name}}}, note = {{Version {version}}}}}",
