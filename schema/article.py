@@ -26,9 +26,10 @@ ID = r"^[0-9a-f]{16}$"
 
 
 class Record(BaseModel):
-    """Base of every model: unknown keys are refused, instances are immutable."""
+    """Base of every model: unknown keys are refused, instances are immutable. Every key is written
+    (a default too), so the JSON Schema of a written record requires every key."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class Span(Record):

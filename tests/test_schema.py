@@ -86,3 +86,11 @@ def test_the_schema_command_takes_only_check(capsys: pytest.CaptureFixture[str])
         main(["--bogus"])
     assert stopped.value.code == 2 and "unrecognized arguments: --bogus" in capsys.readouterr().err
     assert main(["--check"]) == 0 and JSON_SCHEMA_PATH.stat().st_mtime_ns == before
+
+
+def test_the_json_schema_requires_every_key_a_record_is_written_with() -> None:
+    from builders.release.write import record_json
+    from tests.factories import empty_article
+
+    written = set(json.loads(record_json(empty_article(1))))
+    assert set(json_schema()["required"]) == written == set(Article.model_fields)
