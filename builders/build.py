@@ -55,7 +55,7 @@ from builders.scale.tasks import ShardFile
 from schema import JSON_SCHEMA_PATH
 
 Status = Literal["created", "unchanged", "replaced"]
-STRICT_WARNINGS = frozenset({"bad-manifest-row"})
+STRICT_WARNINGS = frozenset({"bad-manifest-row", "unknown-region-code"})
 """Warnings that ``--strict`` treats as failures: metadata the user meant to give was lost."""
 
 @dataclass

@@ -17,7 +17,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "empty-page": ("reject", "The page file has no bytes."),
     "blank-page": ("reject", "The page file holds only whitespace."),
     "binary-file": ("reject", "The page file holds NUL bytes or control characters: not a text dump."),
-    "undecodable-bytes": ("reject", "The page file is neither UTF-8 nor GB18030 text."),
+    "undecodable-bytes": ("reject", "The page file is neither UTF-8, GB18030 nor Big5 text."),
     "unreadable-file": ("reject", "The page file could not be read (permissions, a broken link)."),
     "special-file": ("reject", "A FIFO, device or socket named like a page: rejected without being opened."),
     "link-outside-seeds": ("reject", "A symbolic link to a file outside the seeds folder: rejected, never read."),
@@ -33,6 +33,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "page-furniture": ("warning", "A page header or editor line (第1版, 责任编辑：…), not part of any article."),
     "invalid-record": ("reject", "A record failed validation against the Article model."),
     "bad-manifest-row": ("warning", "A row of seeds/manifest.csv could not be read; it was ignored."),
+    "unknown-region-code": ("warning", "A region code of seeds/manifest.csv names no division the table knows "
+                            "(GB/T 2260): the page's records keep the code, with empty names."),
     "internal-error": ("reject", "xianbao itself failed on this page: a bug; the page is kept as a reject."),
     "unassigned-line": ("warning", "A non-blank line fed no field of any article."),
     "reattached-fragment": ("warning", "A misplaced fragment was moved to the article whose sentence it completes."),

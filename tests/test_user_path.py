@@ -134,6 +134,26 @@ def test_problems_are_listed_by_code_with_pages_and_strict_fails(
     assert "error: --strict: 1 no-articles, 2 bad-manifest-row" in strict.output
 
 
+def test_a_region_code_the_table_does_not_know_is_a_warning(tmp_path: Path, project: Path) -> None:
+    """A manifest's region code the division table does not know (a typo) gave records with empty names
+    and no word: the row is used and the build warns with its line; --strict refuses it."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in "abc":
+        (seeds / f"{name}.txt").write_text(f"县里召开{name}会议\n\n本报讯 会议要求抓好落实。\n", encoding="utf-8")
+    (seeds / "manifest.csv").write_text("file,region\na.txt,331126\nb.txt,330000\nc.txt,339999\n", encoding="utf-8")
+    result = run(*build_args(seeds, tmp_path, project, "--release-version", "0.0.1"))
+    assert result.exit_code == 0, result.output
+    assert "warning unknown-region-code: 1 (manifest.csv:4)" in result.output.splitlines()
+    jsonl = tmp_path / "dist" / "test-papers" / "0.0.1" / "jsonl"
+    regions = {r["source_file"]: r["region"] for p in jsonl.glob("*.jsonl")
+               for r in map(json.loads, p.read_text(encoding="utf-8").splitlines())}
+    assert regions["a.txt"]["county"] == "庆元县" and regions["b.txt"]["province"] == "浙江省"
+    assert regions["c.txt"] == {"code": "339999", "province": "", "prefecture": "", "county": ""}
+    strict = run(*build_args(seeds, tmp_path, project, "--release-version", "0.0.2", "--strict"))
+    assert strict.exit_code == 1 and "1 unknown-region-code" in strict.output
+
+
 def test_quiet_and_json(fake_pipeline: None, seeds: Path, tmp_path: Path, project: Path) -> None:
     quiet = run(*build_args(seeds, tmp_path, project, "-q", "--release-version", "v0.2.0"))
     assert quiet.exit_code == 0 and quiet.output == ""

@@ -84,6 +84,12 @@ def region_of_code(code: str) -> Region:
     return Region(code=code, province=under.province, prefecture=under.prefecture if level == 4 else "", county="")
 
 
+def known_code(code: str) -> bool:
+    """Whether the table knows the division of ``code`` (a county's, or a province's or prefecture's
+    with counties under it)."""
+    return bool(region_of_code(code).province)
+
+
 @cache
 def _county_names() -> frozenset[str]:
     """Full and short county names."""

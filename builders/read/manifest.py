@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,10 +71,12 @@ def header_problems(names: Sequence[str], line: int = 1) -> list[Problem]:
     return [_bad(line, message)]
 
 
-def load_manifest(seeds: Path, pages: Collection[str]) -> tuple[dict[str, PageMeta], list[Problem]]:
+def load_manifest(seeds: Path, pages: Collection[str], known_region: Callable[[str], bool] = lambda _: True,
+                  ) -> tuple[dict[str, PageMeta], list[Problem]]:
     """Read ``seeds/manifest.csv`` if present: ``{source_file: PageMeta}`` and row problems (``pages``: the
     ``source_file`` names of the folder's pages, :func:`~builders.read.seeds.discover`'s: a row naming
-    another file is a problem).
+    another file is a problem; ``known_region``: whether the division table knows a code, else the row
+    is used with an ``unknown-region-code`` warning).
 
     The file is decoded like a page (UTF-8 with or without a BOM, GB18030, UTF-16/32 with
     a BOM). Each row is one line: a line that is not a CSV row (an unclosed quote, a
@@ -101,6 +103,8 @@ def load_manifest(seeds: Path, pages: Collection[str]) -> tuple[dict[str, PageMe
                  for line, name in missing]
     for _, name in missing:
         del metas[name]
+    problems += [_unknown_region(line, meta.region) for meta, line in metas.values()
+                 if meta.region is not None and not known_region(meta.region)]
     return {name: meta for name, (meta, _) in metas.items()}, sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -128,6 +132,12 @@ def _rows(lines: list[str]) -> tuple[dict[str, tuple[PageMeta, int]], list[Probl
         except ValueError as err:
             problems.append(_bad(number, str(err)))
     return metas, problems
+
+
+def _unknown_region(line: int, code: str) -> Problem:
+    message = (f"region {code} is no division code the table knows (GB/T 2260): the row is used, its records "
+               "keep the code with empty names; check the code (a county's, e.g. 331126)")
+    return Problem(code="unknown-region-code", source_file=MANIFEST_NAME, line=line, message=message)
 
 
 def _bad(line: int | None, message: str) -> Problem:

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from builders.enrich.region import known_code
 from builders.read.manifest import PageMeta, load_manifest
 from builders.read.seeds import SeedFile, discover, file_sha256
 from builders.release.config import BuildConfig
@@ -147,7 +148,7 @@ def write_records(config: BuildConfig, root: Path, processor: Processor, finish:
         sweep(shards_dir(config.page_cache_dir))
     found = discover(config.seeds, config.own_dirs)
     _start_helpers(config, pool, len(found.pages))
-    metas, manifest_problems = load_manifest(config.seeds, {page.name for page in found.pages})
+    metas, manifest_problems = load_manifest(config.seeds, {page.name for page in found.pages}, known_code)
     for problem in found.warnings:
         log.warning("%s: %s: %s", problem.source_file, problem.code, problem.message)
     with (root / REJECTS_FILE).open("w", encoding="utf-8") as rejects:
