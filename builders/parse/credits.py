@@ -66,8 +66,9 @@ def _role_of(match: re.Match[str]) -> str:
     return ROLE_NAMES.get(group, group)
 
 
-ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|摄影|记者|通讯员|实习生")
-"""Where a role word may begin inside run-together text: 新华社记者甲乙本报记者丙丁."""
+ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|见习|首席|全媒体|融媒体?|驻|摄影|记者|通讯员|实习生")
+"""Where a role word may begin inside run-together text: 新华社记者甲乙本报记者丙丁; a chunk opening on one
+(见习记者, 全媒体记者, 融媒记者, 驻站记者) is a role word, not a name run into one."""
 
 
 def names_of(run: str) -> list[str] | None:
@@ -304,6 +305,10 @@ SENTENCE_CREDIT = re.compile(
 """A reporter who is the subject of the lead's sentence: 本报讯记者甲乙从…获悉 (the text stays)."""
 
 
+REPORTED = re.compile(r"报道\s*[:：]\s*")
+"""The verb closing a loose credit of the 电头: 本报讯 全媒体记者 甲乙 通讯员 丙丁 报道：…"""
+
+
 def lead(folded: str) -> Lead | None:
     """The 电头 opening ``folded`` (本报讯, 本报某地１月４日讯 记者甲乙报道：, 新华社…电（记者…）)."""
     match = lead_match(folded)
@@ -313,7 +318,8 @@ def lead(folded: str) -> Lead | None:
     if not match.group("credit") and not match.group("credit2"):
         loose = loose_credit(folded[match.end() :])
         if loose:
-            return Lead(match.end() + loose[0], loose[1], match.group("date"))
+            verb = REPORTED.match(folded, match.end() + loose[0])
+            return Lead(verb.end() if verb else match.end() + loose[0], loose[1], match.group("date"))
     if not match.group("credit") and not match.group("credit2"):
         spoken = SENTENCE_CREDIT.match(folded, match.end())
         names = parse_names(spoken.group("credit")) if spoken else None

@@ -29,7 +29,8 @@ ROLE_ENDS = (
 """How the role words of :data:`ROLE_WORDS` end: a text ending otherwise is no role word alone."""
 ROLE_LONGEST = 12
 """Characters of the longest role word (ten before 记者, eight before 摄影记者)."""
-SEPARATORS = re.compile(r"[\s、，,；;/／]+")
+SEPARATORS = re.compile(r"[\s、，,；;/／|丨]+")
+"""What parts the names and roles of a credit: spaces, 、 ， ； / and the bars of 记者 甲乙丨通讯员 丙丁."""
 
 MARKER = re.compile(
     r"[(（]\s*(?P<dir>下转|转|上接|接|紧接|续)\s*(?P<page>第?\s*[0-9A-Za-z一二三四五六七八九十〇]{1,4}\s*版)\s*[)）]"
