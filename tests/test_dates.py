@@ -121,6 +121,16 @@ def test_a_banner_date_with_its_weekday() -> None:
     assert year("2019年10月1日 星期三 第01版", []) is None  # the weekday does not fit
 
 
+def test_a_banner_date_naming_its_page_or_numeric_with_its_weekday() -> None:
+    guess = infer_year("第3版：要闻 2021-05-06\n预计2023年底前完成,2018年起步。", [(5, 5)])
+    assert (guess.year, guess.evidence) == (2021, "banner:2021-05-06")
+    assert year("某某日报 2019年10月1日 第01版\n2018年,全市增长。", []) == 2019
+    assert year("2021-05-06 星期四\n正文。", []) == 2021
+    assert year("2021-05-06 星期五\n正文。", []) is None  # the weekday does not fit
+    assert year("2021-05-06\n正文。", []) is None  # a bare date names no page
+    assert year("他说2021.5.6那天刊在第二版上,大家都看了。", []) is None  # a sentence is no banner
+
+
 def test_event_years() -> None:
     assert year("在“十四五”开局之年,全县上下") == 2021
     assert year("“十三五”收官之年") == 2020

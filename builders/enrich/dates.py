@@ -257,13 +257,46 @@ def dated_years(text: str, datelines: Iterable[tuple[int, int]]) -> list[Mention
 
 
 def banner_years(text: str) -> list[Mention]:
-    """Full dates printed with their (right) weekday, as a page banner prints its date."""
+    """Full dates printed with their (right) weekday, as a page banner prints its date, and the
+    dates of banner lines that name their page (:func:`page_banner_years`)."""
     found: list[Mention] = []
-    if not _has_year_month(text):
-        return found
-    for m in _BANNER.finditer(text):
-        when = _date_or_none(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if when and when.isoweekday() == _WEEKDAYS[m.group(4)]:
+    if _has_year_month(text):
+        for m in _BANNER.finditer(text):
+            when = _date_or_none(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if when and when.isoweekday() == _WEEKDAYS[m.group(4)]:
+                found.append(Mention(when.year, m.group(0)))
+    return found + page_banner_years(text)
+
+
+_BANNER_DATE = re.compile(r"(?=[12])((?:19|20)\d\d)(?:年(\d{1,2})月(\d{1,2})日|([-./])(\d{1,2})\4(\d{1,2})(?!\d))")
+"""A full date as banners print it: 2021年5月6日, 2021-05-06, 2021.5.6."""
+_PAGE_NAME = re.compile(r"第\s*[0-9一二三四五六七八九十]{1,3}\s*版")
+_WEEKDAY_WORD = re.compile(r"\s*[（(]?\s*(?:星期|周)([一二三四五六日天])")
+MAX_BANNER = 60
+"""Longest banner line: paper, date, weekday, page, page name and editor."""
+_CLAUSE = re.compile(r"[，,。；;！？!?]")
+"""What no banner line holds: a line with a clause is a sentence."""
+
+
+def page_banner_years(text: str) -> list[Mention]:
+    """The date of a page banner line that :data:`_BANNER` does not take: one that names its page
+    (第3版：要闻 2021-05-06, 某某日报 2019年10月1日 第01版), or a numeric date with its weekday
+    (2021-05-06 星期四). A weekday on the line must fit the date; a date in the text is no banner."""
+    found: list[Mention] = []
+    if "版" not in text and "-" not in text and "." not in text and "/" not in text:
+        return found  # no page named, no numeric date (most pages)
+    for line in text.split("\n"):
+        if len(line) > MAX_BANNER or _CLAUSE.search(line) or _BANNER.search(line):
+            continue  # a sentence, or a banner :func:`banner_years` has taken
+        m = _BANNER_DATE.search(line)
+        if m is None:
+            continue
+        month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(5), m.group(6))
+        when = _date_or_none(int(m.group(1)), int(month), int(day))
+        weekday = _WEEKDAY_WORD.match(line, m.end())
+        if when is None or (weekday is None and not _PAGE_NAME.search(line)):
+            continue
+        if weekday is None or when.isoweekday() == _WEEKDAYS[weekday.group(1)]:
             found.append(Mention(when.year, m.group(0)))
     return found
 
