@@ -49,6 +49,8 @@ COMMENTATOR_ENDS = ("评论员", "课题组", "调研组")
 ROLE_NAMES = {"reporter_text": "reporter"}
 SUFFIX_ROLE = re.compile(rf"({NAME})\s*[/／]\s*(文|图|摄)(?![{CJK}])")
 """A role written after the name (张三/文 李四/图): rewritten to the prefix form (文/张三)."""
+SUFFIX_TEXT_PHOTO = re.compile(rf"({NAME})\s+((?:文\s*[/／]\s*图|图\s*[/／]\s*文))\s*$")
+"""文/图 written after the name (甲乙 文/图): rewritten to the prefix form (文/图 甲乙)."""
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,6 @@ class Lead:
     """Characters of the paragraph that the 电头 (and its credit) take."""
     bylines: list[Byline]
     date: str | None
-
-
-def _role_of(match: re.Match[str]) -> str:
-    group = match.lastgroup or "unknown"
-    return ROLE_NAMES.get(group, group)
 
 
 ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|见习|首席|全媒体|融媒体?|驻|摄影|记者|通讯员|实习生")
@@ -106,26 +103,42 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
         role: role of names before any role word.
         photo: every name is a photographer (the credit ended in 摄).
     """
-    names: list[Byline] = []
-    text = SUFFIX_ROLE.sub(r"\2/\1", text)
+    names: list[Byline] = []  # (roles below are the groups of ROLE: reporter_text is a bare 文)
+    text = SUFFIX_ROLE.sub(r"\2/\1", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))
+    roles: tuple[str, ...] = (role,)
+    after_role = False
     for chunk in SEPARATORS.split(text.strip()):
         while chunk:
             head = _names_before_role(chunk)
             if head:
-                names.extend(Byline(name=n, role="photographer" if photo else role) for n in head[0])
-                chunk = head[1]
+                names.extend(_bylines(head[0], roles, photo))
+                chunk, after_role = head[1], False
                 continue
             match = ROLE.match(chunk)
             rest = chunk[match.end() :] if match else ""
             if match and match.end() > 0 and (not rest or _starts_with_names(rest) or ROLE.match(rest)):
-                role, chunk = _role_of(match), chunk[match.end() :]
+                new = match.lastgroup or "unknown"
+                roles = tuple(dict.fromkeys((*roles, new))) if after_role else (new,)
+                chunk, after_role = chunk[match.end() :], True
                 continue
             found = names_of(chunk)
             if found is None:
                 return None
-            names.extend(Byline(name=n, role="photographer" if photo else role) for n in found)
-            chunk = ""
+            names.extend(_bylines(found, roles, photo))
+            chunk, after_role = "", False
     return names
+
+
+def _bylines(found: list[str], roles: tuple[str, ...], photo: bool) -> list[Byline]:
+    """The names found, each with every role that applies: role words with no name between them all
+    apply to the names after them (文/图 甲乙: reporter and photographer; 图/文 通讯员 甲乙: photographer
+    and correspondent, whose 通讯员 says who wrote the text)."""
+    if photo:
+        return [Byline(name=n, role="photographer") for n in found]
+    if len(roles) > 1 and "reporter_text" in roles and ("reporter" in roles or "correspondent" in roles):
+        roles = tuple(r for r in roles if r != "reporter_text")
+    named = [ROLE_NAMES.get(r, r) for r in roles]
+    return [Byline(name=n, role=r) for n in found for r in named]
 
 
 def dedupe(bylines: list[Byline]) -> list[Byline]:
