@@ -318,11 +318,35 @@ def _continues_paragraph(current: Block | None) -> bool:
 
 
 def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
-    """End of the title run the labeller starts at ``i``: the title lines that follow it."""
+    """End of the title run the labeller starts at ``i``: the title lines that follow it, and
+    the lines the rules type as titles between them and a byline (:func:`_titles_before_byline`)."""
     j = i + 1
     while j < len(typed) and labels[j] == "title" and _may_title(typed[j]):
         j += 1
-    return j
+    return _titles_before_byline(typed, i, j)
+
+
+def _names_writer(item: Typed) -> bool:
+    """Is the line a byline of the writers (本报记者 甲乙, □ 本报评论员), not a photo credit (甲乙 摄)?"""
+    if item.kind != "credit":
+        return False
+    names = credits.credit_line(item.line.folded)
+    return names is not None and (not names or any(b.role != "photographer" for b in names))
+
+
+def _titles_before_byline(typed: list[Typed], i: int, j: int) -> int:
+    """A title block stands right above its byline or 电头: rule-typed title lines (no numbered
+    subheads) between the run ``i:j`` and a writers' credit line or a 电头 are its title lines
+    too (乡村新农人 | 返乡青年的“蘑菇经” | 本报记者 甲乙), up to :data:`MAX_TITLE_LINES`."""
+    k = j
+    while k < len(typed) and k - i < MAX_TITLE_LINES and typed[k].kind == "title":
+        if ENUMERATOR.match(typed[k].line.folded):
+            return j
+        k += 1
+    if k == j or k >= len(typed):
+        return j
+    after = typed[k]
+    return k if _names_writer(after) or (after.kind == "body" and lead_match(after.line.folded)) else j
 
 
 def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> str:
