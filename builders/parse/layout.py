@@ -572,4 +572,29 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
             item = Typed(item.line, item.kind, labels[i])
         (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1
+    return _tips_to_next(preamble, blocks)
+
+
+TIP_KINDS = ("tip-inline", "tip-label")
+
+
+def _trailing_tip(items: list[Typed], own: bool) -> int | None:
+    """Where a 编者按/阅读提示 ending the lines starts, when nothing but its text follows it (and,
+    in an article's lines, ``own``, its body text comes before it: else the note is the article's own)."""
+    at = next((k for k in range(len(items) - 1, -1, -1) if items[k].kind in TIP_KINDS), None)
+    if at is None or any(t.kind != "body" for t in items[at + 1 :]):
+        return None
+    return at if not own or any(t.kind in ("body", "subhead") for t in items[:at]) else None
+
+
+def _tips_to_next(preamble: list[Typed], blocks: list[Block]) -> tuple[list[Typed], list[Block]]:
+    """An editor's note or reading tip (编者按：…, 阅读提示) printed after an article's text, right
+    above the next title block, introduces the next article: its lines move there (so do those
+    before the page's first title)."""
+    owners = [preamble, *(block.items for block in blocks[:-1])]
+    for k, (items, block) in enumerate(zip(owners, blocks, strict=False)):
+        at = _trailing_tip(items, own=k > 0)
+        if at is not None:
+            block.items[:0] = items[at:]
+            del items[at:]
     return preamble, blocks
