@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from builders.parse import credits
+from builders.parse.credits import PHOTO_ENDS
 from builders.parse.folding import ends_folding_to, fold
 from builders.parse.layout import Block, Typed, is_lead
 from builders.parse.lines import Line, is_closed
@@ -46,6 +47,8 @@ SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
 CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
 """（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
+CREDIT_LAST = (*BRACKET_ENDS, "摄", "影", "图")
+"""The last characters of a photo credit, bracketed or not (…（甲乙摄）, 甲乙 摄, 摄影, 供图)."""
 WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日", start=1)} | {"天": 7}
 
 
@@ -61,14 +64,12 @@ class Para:
 
     @property
     def closed(self) -> bool:
-        """Ends a sentence, is a subhead, or ends with a photo credit after a sentence (…。（甲乙摄）)."""
+        """Ends a sentence, is a subhead, or ends with a photo credit after a sentence (…。（甲乙摄）, …。 甲乙 摄)."""
         if self.subhead or is_closed(self.text):
             return True
-        if not ends_folding_to(self.text, BRACKET_ENDS):
+        if not ends_folding_to(self.text, CREDIT_LAST):
             return False  # no photo credit can end it (a paragraph cut by a break is not folded for that)
-        folded = fold(self.text)
-        credit = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
-        return credit is not None and credit.start() > 0 and is_closed(folded[: credit.start()])
+        return _photo_credit(fold(self.text)) is not None
 
 
 @dataclass
@@ -325,19 +326,28 @@ def _strip_tail_credits(parts: Parts) -> None:
 
 
 def _strip_photo_credits(parts: Parts) -> None:
-    """A bracketed photo credit ending any paragraph (…现场。（新华社记者甲乙摄）) is a credit, not text."""
+    """A photo credit ending any paragraph after a finished sentence, bracketed (…现场。（新华社记者甲乙摄）)
+    or not (１：…游玩。 记者 甲乙 摄), is a credit, not text."""
     for para in parts.paras:
-        if not ends_folding_to(para.text, BRACKET_ENDS):
+        if not ends_folding_to(para.text, CREDIT_LAST):
             continue
-        folded = fold(para.text)
-        match = PHOTO_CREDIT_PAREN.search(folded)
-        if not match or match.start() == 0 or not is_closed(folded[: match.start()]):
-            continue
-        names = credits.parse_names(match.group("credit"), photo=True)
-        if names:
-            para.text = para.text[: match.start()].rstrip()
-            parts.bylines.extend(names)
+        found = _photo_credit(fold(para.text))
+        if found:
+            para.text = para.text[: found[0]].rstrip()
+            parts.bylines.extend(found[1])
             parts.photo_credit = True
+
+
+def _photo_credit(folded: str) -> tuple[int, list[Byline]] | None:
+    """(where it starts, photographers) of a photo credit ending a finished sentence (…。（甲乙摄）, …。 甲乙 摄)."""
+    match = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
+    if match:
+        if match.start() == 0 or not is_closed(folded[: match.start()]):
+            return None
+        names = credits.parse_names(match.group("credit"), photo=True)
+        return (match.start(), names) if names else None
+    tail = credits.credit_tail(folded) if ends_with(folded, PHOTO_ENDS) else None
+    return tail if tail and tail[0] > 0 and is_closed(folded[: tail[0]]) else None
 
 
 def _dateline(text: str) -> Dateline | None:
