@@ -165,7 +165,8 @@ def is_rule(folded: str) -> bool:
 END_MARK = re.compile(r"[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]\s*$")
 """(完): the end of an article, not text."""
 
-NON_INITIAL = set("，、。；：,;:）)”’》」』的地得了着过们么吗呢吧啊等及并且则之其也都就才又")
+NON_INITIAL = set("，、。；：,;:）)”’》」』的地得了着过们么吗呢吧啊等及并且则之也都就才又")
+"""Characters no sentence starts with (not 其: 其中, 其次, 其实 and 其他 open many)."""
 BREAK_ROLES = "记者通讯员"
 
 
