@@ -371,6 +371,17 @@ def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Bl
     return "subhead"
 
 
+def _office_above_heading(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:
+    """Is a plain line naming an office (县文化和旅游局) at the head of a title run whose next line is a
+    markdown heading the closing source line of the article above (which has finished its text)?
+    A dump that marks titles as headings marks every title line so."""
+    line = typed[i].line
+    if current is None or j < i + 2 or line.level or not typed[i + 1].line.level or not is_office(line.folded):
+        return False
+    last = _last_body(current)
+    return last is not None and _ends_article(last.line)
+
+
 def _kicker_pair(typed: list[Typed], k: int) -> str | None:
     """The subhead form of the line after ``k`` when line ``k`` introduces it (某某—— | “……”)."""
     if k + 1 >= len(typed) or typed[k].line.size > MAX_TITLE:
@@ -546,6 +557,10 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
                     continue
                 if labels[i] in TITLE_LABELS and _may_title(item) and not enumerated:
                     j = _labelled_run(typed, labels, i)
+                    if current is not None and _office_above_heading(typed, i, j, current):
+                        current.items.append(Typed(item.line, "attribution", labels[i]))
+                        i += 1
+                        continue
                     if _repeats_kicker_pair(typed, i, j, current):
                         assert current is not None
                         current.items += [Typed(t.line, "subhead", labels[k]) for k, t in enumerate(typed[i:j], i)]
