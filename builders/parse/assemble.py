@@ -45,6 +45,8 @@ follows starts a new paragraph, however the labeller reads it (not a lone —, w
 SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
 """A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
+RUN_TOGETHER_SUB = re.compile(r"\s+(?:——|──|－－)\s*(?=\S)")
+"""A subheadline run into the headline's line after a space: 主题 ——副题."""
 CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
 """（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
 CREDIT_LAST = (*BRACKET_ENDS, "摄", "影", "图")
@@ -110,6 +112,9 @@ def title_roles(parts: Parts, titles: list[Line]) -> None:
     parts.title_lines = texts
     if len(texts) == 1:
         parts.headline = texts[0]
+        sub = RUN_TOGETHER_SUB.search(texts[0])
+        if sub and sub.start() >= 2:
+            parts.headline, parts.subheadline = texts[0][: sub.start()], texts[0][sub.end() :]
     elif len(texts) == 2:
         first, second = titles
         if DASHES.match(texts[0]) and not DASHES.match(texts[1]):
