@@ -107,7 +107,7 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
     text = SUFFIX_ROLE.sub(r"\2/\1", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))
     roles: tuple[str, ...] = (role,)
     after_role = False
-    for chunk in SEPARATORS.split(text.strip()):
+    for chunk in _spaced_names(SEPARATORS.split(text.strip())):
         while chunk:
             head = _names_before_role(chunk)
             if head:
@@ -127,6 +127,29 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
             names.extend(_bylines(found, roles, photo))
             chunk, after_role = "", False
     return names
+
+
+SINGLE_HAN = re.compile(rf"^[{CJK}]$")
+GIVEN = re.compile(rf"^[{CJK}]{{1,2}}$")
+
+
+def _spaced_names(chunks: list[str]) -> list[str]:
+    """Chunks with a name spaced out to the width of others joined again: 甘 霖 -> 甘霖, 阮 一鸣 -> 阮一鸣
+    (a lone surname, then one or two characters that are no role word)."""
+    if not any(len(c) == 1 for c in chunks):
+        return chunks  # (most credits: nothing spaced)
+    out: list[str] = []
+    k = 0
+    while k < len(chunks):
+        chunk = chunks[k]
+        nxt = chunks[k + 1] if k + 1 < len(chunks) else ""
+        if SINGLE_HAN.match(chunk) and has_surname(chunk) and GIVEN.match(nxt) and not ROLE.match(nxt):
+            out.append(chunk + nxt)
+            k += 2
+            continue
+        out.append(chunk)
+        k += 1
+    return out
 
 
 def _bylines(found: list[str], roles: tuple[str, ...], photo: bool) -> list[Byline]:
