@@ -605,11 +605,14 @@ def _trailing_tip(items: list[Typed], own: bool) -> int | None:
 def _tips_to_next(preamble: list[Typed], blocks: list[Block]) -> tuple[list[Typed], list[Block]]:
     """An editor's note or reading tip (编者按：…, 阅读提示) printed after an article's text, right
     above the next title block, introduces the next article: its lines move there (so do those
-    before the page's first title)."""
+    before the page's first title). A box label with no text of its own right above a title block
+    (短评 | 让数据多跑路) is the column banner of the next article, not a box of the one before."""
     owners = [preamble, *(block.items for block in blocks[:-1])]
     for k, (items, block) in enumerate(zip(owners, blocks, strict=False)):
         at = _trailing_tip(items, own=k > 0)
         if at is not None:
             block.items[:0] = items[at:]
             del items[at:]
+        elif items and items[-1].kind == "sidebar-label" and not block.column:
+            block.column.append(items.pop().line)  # 短评 | 让数据多跑路: the column the piece is printed in
     return preamble, blocks
