@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from builders.parse.layout import Block, classify_page, split_blocks, subhead_form
+from builders.parse.blocks import split_blocks
+from builders.parse.labelled import subhead_form
+from builders.parse.layout import Block, classify_page
 from builders.parse.lines import split_lines
 
 FEATURE = [

@@ -1,21 +1,22 @@
-"""Find the articles of a page: classify lines, then decide where title blocks start.
+"""The kind of every line of a page (title, heading, credit, body, marker…), and the rules' verdict
+on a run of title-like lines (:func:`judge_run`).
 
 A title block is a run of short, unpunctuated lines (or markdown headings). Whether a
 run starts a new article is weighed from what surrounds it: a credit, a 电头 or a
 dated lead after it, a heading, two or more title lines, a continuation marker
-before it -- versus a section subhead (一、…) or a page-broken sentence start.
+before it -- versus a section subhead (一、…) or a page-broken sentence start. Where
+the line labeller's labels are at hand they decide first (:mod:`builders.parse.labelled`);
+:mod:`builders.parse.blocks` cuts the page.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
-    BOX,
     CAPTION_HEAD,
     END_MARK,
     ENUMERATOR,
@@ -33,8 +34,6 @@ from builders.parse.patterns import (
     marker_of,
     opener_match,
 )
-from builders.parse.sentences import starts_mid_sentence
-from builders.segment.tokenizer import in_jieba_dictionary
 
 MAX_TITLE = 40
 MAX_RUN_TOGETHER = 60
@@ -76,7 +75,7 @@ class Block:
     titles: list[Line] = field(default_factory=list)
     items: list[Typed] = field(default_factory=list)
     paired: bool = False
-    """Opened by a two-line headline block right after another article (:func:`_headline_pair`)."""
+    """Opened by a two-line headline block right after another article (:func:`headline_pair`)."""
 
 
 TWO_HAN = re.compile("[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
@@ -153,7 +152,7 @@ def classify_page(lines: list[Line]) -> list[Typed]:
     return [Typed(line, classify(line)) for line in lines]
 
 
-def _last_body(block: Block) -> Typed | None:
+def last_body(block: Block) -> Typed | None:
     return next((t for t in reversed(block.items) if t.kind in ("body", "subhead")), None)
 
 
@@ -166,7 +165,7 @@ def _title_level(block: Block) -> int:
     return min(levels) if levels else 0
 
 
-def _ends_article(line: Line) -> bool:
+def ends_article(line: Line) -> bool:
     """A line ending a sentence, or ending with a (下转第X版) marker."""
     folded = line.folded.rstrip()
     marker = list(MARKER.finditer(folded)) if "版" in folded else []  # every marker names a page
@@ -178,7 +177,7 @@ def judge_run(run: list[Line], nxt: Typed | None, current: Block | None) -> str:
     belong to the current article as ``attribution``, ``subhead`` or ``body``?"""
     if current is None:
         return "new"
-    first, last = run[0], _last_body(current)
+    first, last = run[0], last_body(current)
     ended = bool(current.items) and current.items[-1].kind in (
         "marker-on",
         "end-credit",
@@ -187,7 +186,7 @@ def judge_run(run: list[Line], nxt: Typed | None, current: Block | None) -> str:
         "end-mark",
     )
     fronted = nxt is not None and (nxt.kind in FRONT or (nxt.kind == "body" and is_lead(nxt.line)))
-    after_closed = last is None or ended or _ends_article(last.line)
+    after_closed = last is None or ended or ends_article(last.line)
     closing = len(run) > 1 or nxt is None or nxt.kind in ("marker-on", "title", "heading")
     if is_office(first.folded) and last is not None and after_closed and not first.level and closing:
         return "attribution"
@@ -212,407 +211,9 @@ def _judge_single(line: Line, current: Block, after_closed: bool) -> str:
     return "subhead"
 
 
-def _open_block(run: list[Line]) -> Block:
+def open_block(run: list[Line]) -> Block:
     if len(run) > MAX_TITLE_LINES:
         return Block(column=run[:-MAX_TITLE_LINES], titles=run[-MAX_TITLE_LINES:])
     if len(run) >= 2 and run[0].size <= 4 and not SAYS.search(run[0].folded):
         return Block(column=run[:1], titles=run[1:])
     return Block(titles=run)
-
-
-TITLE_LABELS = ("title-start", "title")
-QUOTED = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
-COUPLET = re.compile(r"^[^\s，,。；;：:]{2,12}(?: [^\s，,。；;：:]{2,12})+$")
-"""Spaced phrases with no other punctuation: 专人精准对接 线上线下协同."""
-
-
-def subhead_form(folded: str) -> str | None:
-    """The form a feature's section subheads share, when a line has one: a bullet (● ……), a
-    quotation (“……”), a couplet of spaced phrases, or a question; None for a plain line."""
-    folded = folded.strip()
-    if folded[:1] in BOX and len(folded) > 1:
-        return "bulleted"  # ● 某某方面…, ■ 某某…
-    if QUOTED.match(folded):
-        return "quoted"
-    if COUPLET.match(folded):
-        return "couplet"
-    return "question" if folded.endswith(("？", "?")) else None
-
-
-def _echoes_subhead(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:
-    """Is a lone line the labeller opens an article with a section subhead after all? No lead
-    follows, and it has the form of a subhead the current article already has, or else (when
-    the article's own title has another form) that of the next lone line before any credit."""
-    if current is None or j != i + 1 or j >= len(typed):
-        return False
-    nxt = typed[j]
-    form = subhead_form(typed[i].line.folded)
-    if form is None or nxt.kind != "body" or is_lead(nxt.line):
-        return False
-    if any(t.kind == "subhead" and subhead_form(t.line.folded) == form for t in current.items):
-        return True
-    if any(subhead_form(line.folded) == form for line in current.titles):
-        return False  # a series of pieces headed alike (求真务实 在大地上…, 双周协商 画出…)
-    return _echoed_ahead(typed, j, form)
-
-
-ECHO_REACH = 40
-"""How many lines ahead a subhead looks for the next one of its form."""
-KICKER_ENDS = ("——", "—", ":", "：")
-"""How a line that introduces the line below it ends (某医院某科医生某某—— | “……”)."""
-
-
-def _ends_feature(item: Typed) -> bool:
-    """Does this line end the run a section subhead looks ahead in (a credit or a 电头)?"""
-    return item.kind in ("credit", "end-credit", "heading") or bool(lead_match(item.line.folded))
-
-
-def _introduces(line: Line) -> bool:
-    """Does the line end as one introducing the line below (某某—— | 某某：)?"""
-    return line.folded.rstrip().endswith(KICKER_ENDS)
-
-
-def _lone_title(typed: list[Typed], k: int) -> bool:
-    alone = typed[k - 1].kind != "title" and k + 1 < len(typed) and typed[k + 1].kind == "body"
-    return typed[k].kind == "title" and alone
-
-
-def _echoed_ahead(typed: list[Typed], j: int, form: str) -> bool:
-    """Does a lone line of the same form follow before any credit or 电头 (the next subhead
-    of the same feature)?"""
-    for k in range(j, min(len(typed), j + ECHO_REACH)):
-        if _ends_feature(typed[k]):
-            return False
-        if _lone_title(typed, k):
-            return subhead_form(typed[k].line.folded) == form
-    return False
-
-
-REPORTER_LEAD = re.compile(r"^(?:本报)?记者(?:从|近日从|日前从|获悉|了解到)")
-"""A lead that opens on the reporter and the source (记者从…获悉): never a headline."""
-MAX_LABELLED_TITLE = 60
-"""Longest line the labeller may make a title line although the rules call it body (a kicker
-ending in ：, —— or a full sentence: 某某书记：, 过去……。如今……。山东农村——)."""
-
-
-def _may_title(item: Typed) -> bool:
-    """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，),
-    nor a lead that names its reporter's source (记者从某部获悉：…)."""
-    folded = item.line.folded.rstrip()
-    if REPORTER_LEAD.match(folded):
-        return False
-    if item.kind in ("title", "heading"):
-        return True
-    if item.kind != "body" or item.line.size > MAX_LABELLED_TITLE or not is_title_text(folded):
-        return False
-    return folded.endswith(KICKER_ENDS) or not (MID_PUNCT.search(folded) or "。" in folded)
-
-
-def _continues_paragraph(current: Block | None) -> bool:
-    """Does the article's last line stop mid-sentence (a paragraph line, not closed)? Then the
-    next line, however short, carries that sentence on across a page break."""
-    if current is None or not current.items:
-        return False
-    last = current.items[-1]
-    return last.kind == "body" and last.line.size > MAX_TITLE and not _ends_article(last.line)
-
-
-def _labelled_run(typed: list[Typed], labels: list[str], i: int) -> int:
-    """End of the title run the labeller starts at ``i``: the title lines that follow it, and
-    the lines the rules type as titles between them and a byline (:func:`_titles_before_byline`)."""
-    j = i + 1
-    while j < len(typed) and labels[j] == "title" and _may_title(typed[j]):
-        j += 1
-    return _titles_before_byline(typed, i, j)
-
-
-def _names_writer(item: Typed) -> bool:
-    """Is the line a byline of the writers (本报记者 甲乙, □ 本报评论员), not a photo credit (甲乙 摄)?"""
-    if item.kind != "credit":
-        return False
-    names = credits.credit_line(item.line.folded)
-    return names is not None and (not names or any(b.role != "photographer" for b in names))
-
-
-def _titles_before_byline(typed: list[Typed], i: int, j: int) -> int:
-    """A title block stands right above its byline or 电头: rule-typed title lines (no numbered
-    subheads) between the run ``i:j`` and a writers' credit line or a 电头 are its title lines
-    too (乡村新农人 | 返乡青年的“蘑菇经” | 本报记者 甲乙), up to :data:`MAX_TITLE_LINES`."""
-    k = j
-    while k < len(typed) and k - i < MAX_TITLE_LINES and typed[k].kind == "title":
-        if ENUMERATOR.match(typed[k].line.folded):
-            return j
-        k += 1
-    if k == j or k >= len(typed):
-        return j
-    after = typed[k]
-    return k if _names_writer(after) or (after.kind == "body" and lead_match(after.line.folded)) else j
-
-
-def _labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> str:
-    """What a rule-typed title line that the labeller calls body is: attribution, body or subhead.
-
-    A line that continues the paragraph before it (a page break) is body; a line whose
-    paragraph the next line continues (随后,某某认真听取 | 后溪…) is body, unless that line opens
-    with a quotation mark and no word is cut across the break; any other short line inside an
-    article is a section subhead: a paragraph of its own.
-    """
-    line = typed[i].line
-    nxt = typed[i + 1] if i + 1 < len(typed) else None
-    if judge_run([line], nxt, current) == "attribution":
-        return "attribution"
-    if labels[i] == "body-continued" or _continues_paragraph(current):
-        return "body"
-    if i + 1 < len(labels) and typed[i + 1].kind == "body" and not _ends_article(line):
-        head = typed[i + 1].line.folded
-        cut_word = starts_mid_sentence(line.text, head) and not in_jieba_dictionary(head[:2])
-        if (labels[i + 1] == "body-continued" and not head.startswith(OPENING_QUOTES)) or cut_word:
-            return "body"
-    return "subhead"
-
-
-def _office_above_heading(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:
-    """Is a plain line naming an office (县文化和旅游局) at the head of a title run whose next line is a
-    markdown heading the closing source line of the article above (which has finished its text)?
-    A dump that marks titles as headings marks every title line so."""
-    line = typed[i].line
-    if current is None or j < i + 2 or line.level or not typed[i + 1].line.level or not is_office(line.folded):
-        return False
-    last = _last_body(current)
-    return last is not None and _ends_article(last.line)
-
-
-def _kicker_pair(typed: list[Typed], k: int) -> str | None:
-    """The subhead form of the line after ``k`` when line ``k`` introduces it (某某—— | “……”)."""
-    if k + 1 >= len(typed) or typed[k].line.size > MAX_TITLE:
-        return None
-    if not _introduces(typed[k].line) or typed[k + 1].line.size > MAX_TITLE:
-        return None
-    return subhead_form(typed[k + 1].line.folded)
-
-
-def _repeats_kicker_pair(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:
-    """Is a two-line run the labeller opens an article with (某医院医生某某—— | “……”) a section
-    head of the feature it is printed in? A feature keeps one form for its section heads: a pair
-    of the same form (a line ending in —— or ：, then a quotation, a couplet or a question) that
-    the article, not yet ended, already has in its body, or that comes again before any credit or
-    电头, heads the next section, not the next article. Not when the article's own title has that
-    form (a series of pieces headed alike), nor when its sections so far are headed otherwise."""
-    form = _kicker_pair(typed, i) if j == i + 2 else None
-    if form is None or current is None or not current.items or j >= len(typed):
-        return False
-    if typed[j].kind != "body" or lead_match(typed[j].line.folded) or current.items[-1].kind not in ("body", "subhead"):
-        return False
-    if any(subhead_form(line.folded) == form for line in current.titles):
-        return False
-    items = current.items
-    pairs = pairwise(items)
-    if any(_introduces(a.line) and b.kind == "subhead" and subhead_form(b.line.folded) == form for a, b in pairs):
-        return True
-    if any(item.kind == "subhead" for item in items):
-        return False  # the article's sections are headed in another form
-    for k in range(j, min(len(typed) - 2, j + ECHO_REACH)):
-        if _ends_feature(typed[k]):
-            return False
-        if _kicker_pair(typed, k) == form and typed[k + 2].kind == "body":
-            return True
-    return False
-
-
-def _kicker_before_title(typed: list[Typed], labels: list[str], i: int) -> bool:
-    """Is a line ending in —— or ： just above a line the labeller opens an article with the
-    kicker of that article (…如今锻炼有去处。山东农村—— | 文化广场…)? Only where the article
-    before has visibly ended (a closing credit, an end mark, a 下转 marker): inside a feature
-    such a line (某医院某某：| “……”) heads a section."""
-    item = typed[i]
-    if i + 1 >= len(typed) or labels[i] in TITLE_LABELS or labels[i + 1] != "title-start":
-        return False
-    if item.kind not in ("body", "title") or not _may_title(item) or not _may_title(typed[i + 1]):
-        return False
-    if not _introduces(item.line):
-        return False
-    return i == 0 or typed[i - 1].kind in ("end-credit", "end-mark", "marker-on")
-
-
-HEADLINE_PAIR_MAX = 30
-"""Longest line of a two-line headline block printed after another article."""
-PARALLEL_MAX = 8
-"""Two lines of one length up to this are parallel phrases (加强社区防控 / 便民举措贴心): the
-paired subhead of a section, not a headline with its subheadline."""
-CLAUSES = re.compile(r"[，,；;]")
-
-
-def _runs_on(folded: str) -> bool:
-    """Does a line stop a clause just begun (…医用材料公司，原本大): a sentence cut by the line's
-    end, not a headline, whose clauses are of a size (不用出小区，加微信能送菜)?"""
-    parts = CLAUSES.split(folded.strip())
-    return len(parts) >= 2 and 2 * len(parts[-1]) < len(parts[-2])
-
-
-def _pair_line(item: Typed) -> bool:
-    line = item.line
-    fits = item.kind == "title" and line.size <= HEADLINE_PAIR_MAX
-    return fits and not is_closed(line.folded) and not _runs_on(line.folded)
-
-
-def _parallel(first: Line, second: Line) -> bool:
-    """Two phrases of one length (加强社区防控 / 便民举措贴心), or two unpunctuated lines of one
-    length (a slogan couplet): the paired head of a section, not a headline and its subheadline."""
-    if first.size != second.size:
-        return False
-    return first.size <= PARALLEL_MAX or not (MID_PUNCT.search(first.folded) or MID_PUNCT.search(second.folded))
-
-
-def _pair_form(folded: str) -> str | None:
-    """The form of a subhead (:func:`subhead_form`), or ``clauses`` for one of two clauses
-    (藏粮于地，藏粮于技), None for a plain line."""
-    return subhead_form(folded) or ("clauses" if CLAUSES.search(folded) else None)
-
-
-def _echoes_singles(first: Line, current: Block) -> bool:
-    """Has the article a one-line subhead of the form of the block's first line, or are its
-    subheads short phrases of one length, as the block's first line is? Then the block is its
-    next section: a subhead with a short summary line under it."""
-    form = _pair_form(first.folded)
-    if form is not None and any(t.kind == "subhead" and _pair_form(t.line.folded) == form for t in current.items):
-        return True
-    sizes = {t.line.size for t in current.items if t.kind == "subhead"}
-    return sizes == {first.size} and first.size <= PARALLEL_MAX  # subheads of one length (排查到户, 分片包干)
-
-
-def _subhead_pattern(current: Block) -> tuple[bool, bool]:
-    """Has the article section subheads of one line only, and has it a block of two? A short line
-    naming an office inside the body (文化馆, 某某医疗队) heads a section too."""
-    heads = [t.kind == "subhead" or (t.kind == "attribution" and t is not current.items[-1]) for t in current.items]
-    pairs = any(a and b for a, b in pairwise(heads))
-    return any(heads) and not pairs, pairs
-
-
-def _opens_on_lead(current: Block) -> bool:
-    """Does the article's first body line carry a 电头 (本报某地某月某日电, 新华社…电)? A 消息."""
-    first = next((t for t in current.items if t.kind == "body"), None)
-    return first is not None and bool(lead_match(first.line.folded))
-
-
-def _headline_pair(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> bool:
-    """Does a block of two short lines that the labeller reads as a two-line subhead start the
-    next article (headline and subheadline, no lead or credit of their own)?
-
-    The block follows a finished sentence and a paragraph follows it; neither line is a sentence
-    cut by the line's end, the two are not parallel phrases of one length, and the first is not a
-    bare office name (a section's label: 文化馆, 图书馆; a headline says something). The article above
-    is a news report (消息) opening on a 电头, which rarely carries subheads, or a piece opened by
-    such a block itself (a series headed alike), and has no subheads; or it is a feature whose
-    subheads are one line each, none of the block's form: a feature keeps one form for its
-    subheads, so a block of two starts the next article.
-    """
-    if current is None or not current.items or i + 2 >= len(typed) or labels[i] in TITLE_LABELS:
-        return False
-    last, body = current.items[-1], typed[i + 2]
-    if last.kind != "body" or not _ends_article(last.line):
-        return False
-    if not (_pair_line(typed[i]) and _pair_line(typed[i + 1])) or labels[i + 1] == "title-start":
-        return False
-    if _parallel(typed[i].line, typed[i + 1].line) or is_office(typed[i].line.folded):
-        return False  # parallel phrases, or an office naming its section (文化馆 | 舞蹈课搬上了网)
-    if body.kind != "body" or body.line.size <= MAX_TITLE or labels[i + 2] == "body-continued":
-        return False
-    singles, pairs = _subhead_pattern(current)
-    if singles:
-        return not _echoes_singles(typed[i].line, current)
-    return not pairs and (_opens_on_lead(current) or current.paired)
-
-
-def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
-    """Cut a typed page into article blocks; lines before the first title are returned apart.
-
-    ``labels`` (from :mod:`builders.linelabel`, one per line) decide which runs of title
-    lines open an article; without them the rules of :func:`judge_run` do.
-    """
-    preamble: list[Typed] = []
-    blocks: list[Block] = []
-    i = 0
-    while i < len(typed):
-        item = typed[i]
-        if (
-            labels is not None
-            and i + 1 < len(labels)
-            and labels[i + 1] == "title-start"
-            and _kicker_before_title(typed, labels, i)
-        ):
-            j = _labelled_run(typed, labels, i + 1)
-            blocks.append(_open_block([t.line for t in typed[i:j]]))
-            i = j
-            continue
-        labelled_title = labels is not None and labels[i] == "title-start" and _may_title(item)
-        if item.kind in ("title", "heading") or labelled_title:
-            current = blocks[-1] if blocks else None
-            if labels is not None and (current is not None or labelled_title):
-                enumerated = current is not None and ENUMERATOR.match(item.line.folded)
-                if _headline_pair(typed, labels, i, current):
-                    block = _open_block([typed[i].line, typed[i + 1].line])
-                    block.paired = True
-                    blocks.append(block)
-                    i += 2
-                    continue
-                if labels[i] in TITLE_LABELS and _may_title(item) and not enumerated:
-                    j = _labelled_run(typed, labels, i)
-                    if current is not None and _office_above_heading(typed, i, j, current):
-                        current.items.append(Typed(item.line, "attribution", labels[i]))
-                        i += 1
-                        continue
-                    if _repeats_kicker_pair(typed, i, j, current):
-                        assert current is not None
-                        current.items += [Typed(t.line, "subhead", labels[k]) for k, t in enumerate(typed[i:j], i)]
-                        i = j
-                        continue
-                    if not _echoes_subhead(typed, i, j, current):
-                        blocks.append(_open_block([t.line for t in typed[i:j]]))
-                        i = j
-                        continue
-                    item = Typed(item.line, "subhead")
-                else:
-                    item = Typed(item.line, _labelled_verdict(typed, labels, i, current))
-            else:
-                j = i
-                while j < len(typed) and typed[j].kind in ("title", "heading"):
-                    j += 1
-                verdict = judge_run([t.line for t in typed[i:j]], typed[j] if j < len(typed) else None, current)
-                if verdict == "new":
-                    blocks.append(_open_block([t.line for t in typed[i:j]]))
-                    i = j
-                    continue
-                item = Typed(item.line, verdict)
-        if labels is not None and item.label != labels[i]:  # (parse_page has labelled its lines)
-            item = Typed(item.line, item.kind, labels[i])
-        (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
-        i += 1
-    return _tips_to_next(preamble, blocks)
-
-
-TIP_KINDS = ("tip-inline", "tip-label")
-
-
-def _trailing_tip(items: list[Typed], own: bool) -> int | None:
-    """Where a 编者按/阅读提示 ending the lines starts, when nothing but its text follows it (and,
-    in an article's lines, ``own``, its body text comes before it: else the note is the article's own)."""
-    at = next((k for k in range(len(items) - 1, -1, -1) if items[k].kind in TIP_KINDS), None)
-    if at is None or any(t.kind != "body" for t in items[at + 1 :]):
-        return None
-    return at if not own or any(t.kind in ("body", "subhead") for t in items[:at]) else None
-
-
-def _tips_to_next(preamble: list[Typed], blocks: list[Block]) -> tuple[list[Typed], list[Block]]:
-    """An editor's note or reading tip (编者按：…, 阅读提示) printed after an article's text, right
-    above the next title block, introduces the next article: its lines move there (so do those
-    before the page's first title). A box label with no text of its own right above a title block
-    (短评 | 让数据多跑路) is the column banner of the next article, not a box of the one before."""
-    owners = [preamble, *(block.items for block in blocks[:-1])]
-    for k, (items, block) in enumerate(zip(owners, blocks, strict=False)):
-        at = _trailing_tip(items, own=k > 0)
-        if at is not None:
-            block.items[:0] = items[at:]
-            del items[at:]
-        elif items and items[-1].kind == "sidebar-label" and not block.column:
-            block.column.append(items.pop().line)  # 短评 | 让数据多跑路: the column the piece is printed in
-    return preamble, blocks

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from builders.parse import credits
 from builders.parse.assemble import Parts, assemble
+from builders.parse.blocks import split_blocks
 from builders.parse.folding import fold
 from builders.parse.fragments import reattach
-from builders.parse.layout import PHOTO_NEWS, Block, Typed, classify_page, split_blocks
+from builders.parse.layout import PHOTO_NEWS, Block, Typed, classify_page
 from builders.parse.linelabel import label_lines
 from builders.parse.lines import Line, split_lines
 from schema import ArticleDraft, Problem, Sidebar, Span

@@ -23,8 +23,9 @@ from pathlib import Path
 
 from builders.errors import need_extra
 from builders.parse.assemble import assemble
+from builders.parse.blocks import split_blocks
 from builders.parse.folding import fold
-from builders.parse.layout import classify_page, split_blocks
+from builders.parse.layout import classify_page
 from builders.parse.linelabel import page_features
 from builders.parse.lines import is_closed, split_lines
 from builders.read.decode import Page, read_page

@@ -33,7 +33,8 @@ from corpus import make_corpus
 
 from builders.parse import crf, linelabel
 from builders.parse.assemble import assemble
-from builders.parse.layout import classify_page, split_blocks
+from builders.parse.blocks import split_blocks
+from builders.parse.layout import classify_page
 from builders.parse.lines import split_lines
 from builders.parse.page import parse_page
 from builders.read.decode import Page, read_page

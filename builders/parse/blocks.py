@@ -1,0 +1,118 @@
+"""Cut a typed page into article blocks: runs of title lines open an article where the line
+labeller's labels say so (:mod:`builders.parse.labelled`), else where the rules of
+:func:`builders.parse.layout.judge_run` do; then reading tips and box labels printed above a title
+block move to the article below.
+"""
+
+from __future__ import annotations
+
+from builders.parse.labelled import (
+    TITLE_LABELS,
+    echoes_subhead,
+    headline_pair,
+    kicker_before_title,
+    labelled_run,
+    labelled_verdict,
+    may_title,
+    office_above_heading,
+    repeats_kicker_pair,
+)
+from builders.parse.layout import Block, Typed, judge_run, open_block
+from builders.parse.patterns import (
+    ENUMERATOR,
+)
+
+
+def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
+    """Cut a typed page into article blocks; lines before the first title are returned apart.
+
+    ``labels`` (from :mod:`builders.linelabel`, one per line) decide which runs of title
+    lines open an article; without them the rules of :func:`judge_run` do.
+    """
+    preamble: list[Typed] = []
+    blocks: list[Block] = []
+    i = 0
+    while i < len(typed):
+        item = typed[i]
+        if (
+            labels is not None
+            and i + 1 < len(labels)
+            and labels[i + 1] == "title-start"
+            and kicker_before_title(typed, labels, i)
+        ):
+            j = labelled_run(typed, labels, i + 1)
+            blocks.append(open_block([t.line for t in typed[i:j]]))
+            i = j
+            continue
+        labelled_title = labels is not None and labels[i] == "title-start" and may_title(item)
+        if item.kind in ("title", "heading") or labelled_title:
+            current = blocks[-1] if blocks else None
+            if labels is not None and (current is not None or labelled_title):
+                enumerated = current is not None and ENUMERATOR.match(item.line.folded)
+                if headline_pair(typed, labels, i, current):
+                    block = open_block([typed[i].line, typed[i + 1].line])
+                    block.paired = True
+                    blocks.append(block)
+                    i += 2
+                    continue
+                if labels[i] in TITLE_LABELS and may_title(item) and not enumerated:
+                    j = labelled_run(typed, labels, i)
+                    if current is not None and office_above_heading(typed, i, j, current):
+                        current.items.append(Typed(item.line, "attribution", labels[i]))
+                        i += 1
+                        continue
+                    if repeats_kicker_pair(typed, i, j, current):
+                        assert current is not None
+                        current.items += [Typed(t.line, "subhead", labels[k]) for k, t in enumerate(typed[i:j], i)]
+                        i = j
+                        continue
+                    if not echoes_subhead(typed, i, j, current):
+                        blocks.append(open_block([t.line for t in typed[i:j]]))
+                        i = j
+                        continue
+                    item = Typed(item.line, "subhead")
+                else:
+                    item = Typed(item.line, labelled_verdict(typed, labels, i, current))
+            else:
+                j = i
+                while j < len(typed) and typed[j].kind in ("title", "heading"):
+                    j += 1
+                verdict = judge_run([t.line for t in typed[i:j]], typed[j] if j < len(typed) else None, current)
+                if verdict == "new":
+                    blocks.append(open_block([t.line for t in typed[i:j]]))
+                    i = j
+                    continue
+                item = Typed(item.line, verdict)
+        if labels is not None and item.label != labels[i]:  # (parse_page has labelled its lines)
+            item = Typed(item.line, item.kind, labels[i])
+        (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
+        i += 1
+    return _tips_to_next(preamble, blocks)
+
+
+TIP_KINDS = ("tip-inline", "tip-label")
+
+
+def _trailing_tip(items: list[Typed], own: bool) -> int | None:
+    """Where a 编者按/阅读提示 ending the lines starts, when nothing but its text follows it (and,
+    in an article's lines, ``own``, its body text comes before it: else the note is the article's own)."""
+    at = next((k for k in range(len(items) - 1, -1, -1) if items[k].kind in TIP_KINDS), None)
+    if at is None or any(t.kind != "body" for t in items[at + 1 :]):
+        return None
+    return at if not own or any(t.kind in ("body", "subhead") for t in items[:at]) else None
+
+
+def _tips_to_next(preamble: list[Typed], blocks: list[Block]) -> tuple[list[Typed], list[Block]]:
+    """An editor's note or reading tip (编者按：…, 阅读提示) printed after an article's text, right
+    above the next title block, introduces the next article: its lines move there (so do those
+    before the page's first title). A box label with no text of its own right above a title block
+    (短评 | 让数据多跑路) is the column banner of the next article, not a box of the one before."""
+    owners = [preamble, *(block.items for block in blocks[:-1])]
+    for k, (items, block) in enumerate(zip(owners, blocks, strict=False)):
+        at = _trailing_tip(items, own=k > 0)
+        if at is not None:
+            block.items[:0] = items[at:]
+            del items[at:]
+        elif items and items[-1].kind == "sidebar-label" and not block.column:
+            block.column.append(items.pop().line)  # 短评 | 让数据多跑路: the column the piece is printed in
+    return preamble, blocks
