@@ -11,16 +11,39 @@ from builders.parse.patterns import ENUMERATOR
 @pytest.mark.parametrize(
     "line",
     ["一、抓住机遇", "（二）强化保障", "3.加强管理", "2、1月4日，某县举行活动", "２、１月４日，某县举行活动",
-     "第三章 总则"],
+     "第三章 总则", "１：5月5日，游客在公园赏花", "2:村民在田间劳作"],
 )
 def test_numbered_items(line: str) -> None:
     # a numbered item may open on a date: 2、1月4日 (the item's number, then the day)
     assert ENUMERATOR.match(fold(line))
 
 
-@pytest.mark.parametrize("line", ["3.5万吨粮食入库", "2019年全县完成", "1.2亿元投向农村"])
+@pytest.mark.parametrize("line", ["3.5万吨粮食入库", "2019年全县完成", "1.2亿元投向农村", "3:1 城关队力克新港队",
+                                  "２：０！主队晋级", "8:30 开幕式举行", "1:1000的地形图", "3:1战胜对手"])
 def test_numbers_that_are_not_items(line: str) -> None:
     assert not ENUMERATOR.match(fold(line))
+
+
+@pytest.mark.parametrize(
+    ("credit", "bylines"),
+    [
+        ("文/张三", [("张三", "reporter")]),
+        ("文/张三 图/李四", [("张三", "reporter"), ("李四", "photographer")]),
+        ("图/李四 文/张三", [("李四", "photographer"), ("张三", "reporter")]),
+        ("文 张三", [("张三", "reporter")]),
+        ("记者 甘 霖 通讯员 阮 一鸣", [("甘霖", "reporter"), ("阮一鸣", "correspondent")]),
+        ("本报记者 文 静", [("文静", "reporter")]),
+        ("记者 张三、文 静", [("张三", "reporter"), ("文静", "reporter")]),
+    ],
+)
+def test_a_lone_role_word_is_a_role_unless_a_role_comes_right_before_it(credit: str,
+                                                                          bylines: list[tuple[str, str]]) -> None:
+    """文 is a surname and the text's role word: 文/张三 credits 张三 (it gave 文张三, the spaced-name rule
+    joining across the slash), 本报记者 文 静 credits 文静."""
+    from builders.parse.credits import parse_names
+
+    found = parse_names(fold(credit))
+    assert found is not None and [(b.name, b.role) for b in found] == bylines
 
 
 @pytest.mark.parametrize(

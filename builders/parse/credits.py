@@ -107,7 +107,7 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
     text = SUFFIX_ROLE.sub(r"\2/\1", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))
     roles: tuple[str, ...] = (role,)
     after_role = False
-    for chunk in _spaced_names(SEPARATORS.split(text.strip())):
+    for chunk in _spaced_names(text.strip()):
         while chunk:
             head = _names_before_role(chunk)
             if head:
@@ -131,11 +131,18 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
 
 SINGLE_HAN = re.compile(rf"^[{CJK}]$")
 GIVEN = re.compile(rf"^[{CJK}]{{1,2}}$")
+SPACED = re.compile(f"({SEPARATORS.pattern})")
+LIST_MARKS = frozenset("、，,")
+""":data:`SEPARATORS`, kept in the split: whether two chunks were parted by spaces alone."""
 
 
-def _spaced_names(chunks: list[str]) -> list[str]:
-    """Chunks with a name spaced out to the width of others joined again: 甘 霖 -> 甘霖, 阮 一鸣 -> 阮一鸣
-    (a lone surname, then one or two characters that are no role word)."""
+def _spaced_names(text: str) -> list[str]:
+    """The chunks of a credit text (parted by :data:`SEPARATORS`), a name spaced out to the width of others
+    joined again: 甘 霖 -> 甘霖, 阮 一鸣 -> 阮一鸣 (a lone surname, a space, then one or two characters that
+    are no role word). A lone role word is a name only right after another or after a list mark (文/甲乙,
+    文 甲乙: 文 is the text's role; 本报记者 文 静, 张三、文 静: a name)."""
+    parts = SPACED.split(text)
+    chunks, gaps = parts[0::2], parts[1::2]
     if not any(len(c) == 1 for c in chunks):
         return chunks  # (most credits: nothing spaced)
     out: list[str] = []
@@ -143,7 +150,11 @@ def _spaced_names(chunks: list[str]) -> list[str]:
     while k < len(chunks):
         chunk = chunks[k]
         nxt = chunks[k + 1] if k + 1 < len(chunks) else ""
-        if SINGLE_HAN.match(chunk) and has_surname(chunk) and GIVEN.match(nxt) and not ROLE.match(nxt):
+        spaced = k < len(gaps) and gaps[k].isspace()
+        listed = k > 0 and gaps[k - 1].strip() in LIST_MARKS  # 张三、文 静: a name of the list
+        name_place = not _is_role(chunk) or listed or (bool(out) and _is_role(out[-1]))
+        if spaced and name_place and SINGLE_HAN.match(chunk) and has_surname(chunk) and GIVEN.match(nxt) \
+                and not ROLE.match(nxt):
             out.append(chunk + nxt)
             k += 2
             continue
