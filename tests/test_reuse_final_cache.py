@@ -187,7 +187,8 @@ def test_entries_half_kept_by_a_killed_build_are_swept(tmp_path: Path) -> None:
     if dead == 0:
         os._exit(0)
     os.waitpid(dead, 0)
-    gone, live = tmp_path / f".{'a' * 64}.{dead}.tmp", tmp_path / f".{'b' * 64}.{os.getpid()}.tmp"
+    here = file_cache.HOST
+    gone, live = tmp_path / f".{'a' * 64}.{here}-{dead}.tmp", tmp_path / f".{'b' * 64}.{here}-{os.getpid()}.tmp"
     for folder in (gone, live):
         folder.mkdir()
     file_cache.sweep(tmp_path)

@@ -22,7 +22,7 @@ from builders.errors import ConfigError
 from builders.release.config import BuildConfig
 from builders.release.stats import BuildStats
 from builders.release.write import WrittenShards
-from builders.scale import engines
+from builders.scale import engines, file_cache
 from builders.scale.plan import cut
 from builders.scale.progress import Progress
 from builders.scale.shard import ShardSummary
@@ -257,14 +257,42 @@ def test_the_temporary_files_of_a_killed_build_are_swept(tmp_path: Path) -> None
     assert temporary.is_dir() and not list(temporary.iterdir())
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
-    dead, live = temporary / f"{'0' * 64}.{gone}.tmp", temporary / f"{'1' * 64}.{os.getpid()}.tmp"
+    here = file_cache.HOST
+    dead, live = temporary / f".{'0' * 64}.{here}-{gone}.tmp", temporary / f".{'1' * 64}.{here}-{os.getpid()}.tmp"
     for path in (dead, live):
         path.write_bytes(b"half an entry")
-    dead_shard, live_shard = shards / f".{'2' * 64}.{gone}.tmp", shards / f".{'3' * 64}.{os.getpid()}.tmp"
+    dead_shard, live_shard = shards / f".{'2' * 64}.{here}-{gone}.tmp", shards / f".{'3' * 64}.{here}-{os.getpid()}.tmp"
     for path in (dead_shard, live_shard):
         (path / "data").mkdir(parents=True)
     build_release(config(seeds, tmp_path / "b", cache=True, cache_dir=cache))
     assert not dead.exists() and live.exists() and not dead_shard.exists() and live_shard.is_dir()
+
+
+def test_the_sweep_spares_other_machines_recent_files_and_survives_what_it_cannot_remove(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache shared by the machines of a cluster: another machine's temporary file (its pid means nothing
+    here) is removed only once it is over an hour old; a file the sweep may not remove (another user's, a
+    read-only cache) is left, and the build goes on (it failed with Permission denied)."""
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    make_corpus(seeds, 3)
+    build_release(config(seeds, tmp_path / "a", cache=True, cache_dir=cache))
+    temporary = next(cache.iterdir()) / ".tmp"
+    recent, old, locked = (temporary / f".{c * 64}.other_host-1.tmp" for c in "456")
+    for path in (recent, old, locked):
+        path.write_bytes(b"half an entry")
+    for path in (old, locked):
+        os.utime(path, (time.time() - 2 * file_cache.STALE_SECONDS,) * 2)
+    unlink = Path.unlink
+
+    def refused(path: Path, missing_ok: bool = False) -> None:
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refused)
+    report = build_release(config(seeds, tmp_path / "b", cache=True, cache_dir=cache))
+    assert report.stats.records > 0 and recent.exists() and not old.exists() and locked.exists()
 
 
 def test_a_linked_shard_entry_is_not_restored(tmp_path: Path) -> None:

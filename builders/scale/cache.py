@@ -18,7 +18,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 
 from builders.pipeline import PageResult
 from builders.read.manifest import PageMeta
-from builders.scale.file_cache import TMP, sweep
+from builders.scale.file_cache import sweep, temp_name
 from schema import Article, Problem
 
 TMP_DIR = ".tmp"
@@ -146,7 +145,7 @@ class PageCache:
     def put(self, key: str, result: PageResult) -> None:
         """Store a result atomically (write a temporary file, then rename); skipped when the disk refuses."""
         path = self._path(key)
-        tmp = self._tmp() / f"{key}.{os.getpid()}{TMP}"
+        tmp = self._tmp() / temp_name(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.parent.mkdir(exist_ok=True)

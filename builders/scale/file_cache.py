@@ -13,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import socket
 import stat
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +28,10 @@ FILES = "files"
 CHECK = "sha256"
 """The summary's entry of the SHA-256 of the rest of it."""
 TMP = ".tmp"
+HOST = re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname()) or "host"
+"""This machine in temporary names (:func:`temp_name`): a cache may be shared by the machines of a cluster."""
+STALE_SECONDS = 3600
+"""Age after which any temporary entry is swept: no entry takes that long to write."""
 CHUNK = 1 << 20
 T = TypeVar("T")
 
@@ -115,7 +122,7 @@ def keep(entry: Path, files: Mapping[str, Path], summary: dict[str, Any]) -> Non
     SHA-256, which :func:`recall` checks."""
     if entry.exists():
         return
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}{TMP}")
+    tmp = entry.with_name(temp_name(entry.name))
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir(parents=True)
@@ -131,20 +138,42 @@ def keep(entry: Path, files: Mapping[str, Path], summary: dict[str, Any]) -> Non
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def temp_name(name: str) -> str:
+    """The name under which this process writes ``name`` before its rename (``.<name>.<host>-<pid>.tmp``):
+    :func:`sweep` removes it once its process is gone, without touching another machine's."""
+    return f".{name}.{HOST}-{os.getpid()}{TMP}"
+
+
 def sweep(folder: Path) -> None:
-    """Remove the temporary entries (folders or files named ``.<name>.<pid>.tmp`` or ``<name>.<pid>.tmp``) of
-    processes that are gone (killed while keeping one)."""
+    """Remove the temporary entries (folders or files, :func:`temp_name`) left in ``folder`` by processes
+    killed while writing them: this machine's whose process is gone, and any over :data:`STALE_SECONDS`
+    old (another machine's, sharing the cache). What cannot be removed is left (the cache is optional)."""
     try:
         names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(TMP)]
     except OSError:
         return
+    now = time.time()
     for name in names:
-        pid = name[: -len(TMP)].rpartition(".")[2]
-        if pid.isdigit() and not _alive(int(pid)):
-            if (folder / name).is_dir():
-                shutil.rmtree(folder / name, ignore_errors=True)
+        path = folder / name
+        if not _stale(path, name[: -len(TMP)].rpartition(".")[2], now):
+            continue
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
             else:
-                (folder / name).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
+        except OSError:  # another user's file, a read-only cache: left
+            pass
+
+
+def _stale(path: Path, tag: str, now: float) -> bool:
+    host, _, pid = tag.rpartition("-")
+    if host == HOST and pid.isdigit() and not _alive(int(pid)):
+        return True
+    try:
+        return now - path.lstat().st_mtime > STALE_SECONDS
+    except OSError:
+        return False
 
 
 def _alive(pid: int) -> bool:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 from builders.release.stats import BuildStats, SeedEntry
 from builders.release.write import WrittenShards
 from builders.scale.cache import pipeline_version, processor_name
-from builders.scale.file_cache import keep, recall
+from builders.scale.file_cache import keep, recall, sweep, temp_name
 from builders.scale.tasks import ShardTask
 
 FINISHED = "finished"
@@ -112,7 +111,8 @@ def keep_finished(entry: Path, made: Path) -> None:
     kept = entry / f"{FINISHED}{made.suffix}"
     if not entry.is_dir() or kept.exists() or not made.is_file():
         return
-    tmp = entry / f".{kept.name}.{os.getpid()}.tmp"
+    sweep(entry)  # the file of a build killed while keeping one
+    tmp = entry / temp_name(kept.name)
     try:
         shutil.copyfile(made, tmp)
         tmp.replace(kept)
