@@ -221,3 +221,18 @@ def test_weekday_datelines_need_a_digit_first() -> None:
 def test_normalize_line_by_line_is_nfkc_of_the_whole_text(parts: list[str]) -> None:
     text = "".join(parts)
     assert normalize(text) == unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("note", ["（原载2008年5月12日《某某日报》第1版）", "详见本报2008年5月12日第2版",
+                                  "转载自2008年5月12日 第3版"])
+def test_a_note_naming_another_print_is_no_banner(note: str) -> None:
+    """A reprint note or cross-reference names another print's date and page: it was taken for the page's
+    banner (exact evidence, 2008) over the text's own 2019; so was any such line in the middle of a page."""
+    page = ("县里召开座谈会\n\n本报讯 5月6日，县里召开座谈会。2019年以来，全县新建道路30公里。\n\n"
+            "座谈会上，大家交流了经验。\n\n"
+            f"{note}\n\n会议要求抓好落实。\n\n各乡镇负责人参加会议。\n\n会后，大家参观了新建的道路。\n")
+    assert infer_year(page, [(5, 6)]).year == 2019
+    middle = page.replace(note, "某某县报 2008年5月12日 第2版")
+    assert infer_year(middle, [(5, 6)]).year == 2019
+    top = "某某县报 2021年5月6日 第2版\n\n" + page.replace(note, "")
+    assert infer_year(top, [(5, 6)]).evidence == "banner:2021年5月6日"

@@ -276,6 +276,12 @@ MAX_BANNER = 60
 """Longest banner line: paper, date, weekday, page, page name and editor."""
 _CLAUSE = re.compile(r"[，,。；;！？!?]")
 """What no banner line holds: a line with a clause is a sentence."""
+_CITES = re.compile(r"[《》]|原载|转载|转自|摘自|刊于|刊登|详见|见本报|来源")
+"""What a note naming another print holds ((原载2008年5月12日《某某日报》第1版), 详见本报…第2版): its date
+is that print's."""
+BANNER_REACH = 3
+"""A banner without its weekday counts among the page's first or last lines only (the head or foot of the
+page, where banners are printed)."""
 
 
 def page_banner_years(text: str) -> list[Mention]:
@@ -285,16 +291,18 @@ def page_banner_years(text: str) -> list[Mention]:
     found: list[Mention] = []
     if "版" not in text and "-" not in text and "." not in text and "/" not in text:
         return found  # no page named, no numeric date (most pages)
-    for line in text.split("\n"):
-        if len(line) > MAX_BANNER or _CLAUSE.search(line) or _BANNER.search(line):
-            continue  # a sentence, or a banner :func:`banner_years` has taken
+    lines = [line for line in text.split("\n") if line.strip()]
+    for at, line in enumerate(lines):
+        if len(line) > MAX_BANNER or _CLAUSE.search(line) or _BANNER.search(line) or _CITES.search(line):
+            continue  # a sentence, a banner :func:`banner_years` has taken, or a note naming another print
         m = _BANNER_DATE.search(line)
         if m is None:
             continue
         month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(5), m.group(6))
         when = _date_or_none(int(m.group(1)), int(month), int(day))
         weekday = _WEEKDAY_WORD.match(line, m.end())
-        if when is None or (weekday is None and not _PAGE_NAME.search(line)):
+        edge = at < BANNER_REACH or at >= len(lines) - BANNER_REACH
+        if when is None or (weekday is None and not (edge and _PAGE_NAME.search(line))):
             continue
         if weekday is None or when.isoweekday() == _WEEKDAYS[weekday.group(1)]:
             found.append(Mention(when.year, m.group(0)))
