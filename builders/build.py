@@ -88,7 +88,8 @@ class BuildReport:
         return groups
 
     def strict_failures(self) -> list[ProblemGroup]:
-        """What ``--strict`` refuses: any reject, and rows of seeds/manifest.csv that could not be read."""
+        """What ``--strict`` refuses: any reject, and the manifest's problems (:data:`STRICT_WARNINGS`: rows of
+        seeds/manifest.csv that could not be read, region codes the division table does not know)."""
         return [g for g in self.problem_groups() if g.severity == "reject" or g.code in STRICT_WARNINGS]
 
     def to_json(self) -> dict[str, Any]:

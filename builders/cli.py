@@ -75,7 +75,8 @@ def schema_cmd(check: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing release of this version whose content differs.")
 @click.option("--allow-empty", is_flag=True,
               help="Build a release even when SEEDS holds no page, or no page gives an article.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any page or record was rejected or a manifest row was bad.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any page or record was rejected or a manifest row was bad "
+                                              "(unreadable, or a region code the table does not know).")
 @click.option("--max-shard-bytes", type=click.IntRange(min=1), default=None,
               help="Largest JSONL shard in bytes; Parquet shards are smaller [default: 256 MiB].")
 @click.option("--pyproject", type=click.Path(path_type=Path, dir_okay=False), default=None,
