@@ -61,3 +61,19 @@ def test_credited_names_with_characters_outside_the_basic_plane_are_kept(credit:
             "大会上,村委会主任表扬了10户文明家庭。\n")
     (article,) = parse_page(page, "x.txt", "0" * 64).articles
     assert [b.name for b in article.bylines] == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("游客在公园赏花。 记者 张三 摄", ["张三"]),
+    ("游客在公园赏花。 张三 摄", ["张三"]),
+    ("游客在公园赏花。 记者张三摄", ["张三"]),
+    ("景区环境优美。 欢迎拍摄", None),
+    ("馆内文物珍贵。 严禁偷摄", None),
+])
+def test_a_plain_photo_credit_is_spaced_or_names_a_role(text: str, names: list[str] | None) -> None:
+    """Stripped from any paragraph, an unbracketed photo credit must look like one: a sentence ending in
+    摄 (欢迎拍摄 -> photographer 欢迎拍) is text."""
+    from builders.parse.assemble import _photo_credit
+
+    found = _photo_credit(fold(text))
+    assert (None if found is None else [b.name for b in found[1]]) == names

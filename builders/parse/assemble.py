@@ -29,6 +29,7 @@ from builders.parse.patterns import (
     marker_of,
 )
 from builders.parse.sentences import ends_unfinished, starts_mid_sentence
+from builders.parse.surnames import has_surname
 from schema import Byline, Caption, Dateline
 
 KICKER_CUE = re.compile(
@@ -352,7 +353,19 @@ def _photo_credit(folded: str) -> tuple[int, list[Byline]] | None:
         names = credits.parse_names(match.group("credit"), photo=True)
         return (match.start(), names) if names else None
     tail = credits.credit_tail(folded) if ends_with(folded, PHOTO_ENDS) else None
-    return tail if tail and tail[0] > 0 and is_closed(folded[: tail[0]]) else None
+    if not tail or tail[0] == 0 or not is_closed(folded[: tail[0]]):
+        return None
+    return tail if _plain_photo_credit(folded[tail[0] :], tail[1]) else None
+
+
+CREDIT_ROLE = re.compile("记者|通讯员|实习生|摄影师")
+
+
+def _plain_photo_credit(credit: str, names: list[Byline]) -> bool:
+    """An unbracketed photo credit after a sentence is one when it is spaced (甲乙 摄) or names a role
+    (记者甲乙摄) and each name has a surname: not a sentence ending in 摄 (欢迎拍摄, 严禁偷摄)."""
+    body = credit.strip()
+    return (" " in body or CREDIT_ROLE.search(body) is not None) and all(has_surname(b.name) for b in names)
 
 
 def _dateline(text: str) -> Dateline | None:
