@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -310,6 +311,40 @@ def test_a_linked_shard_entry_is_not_restored(tmp_path: Path) -> None:
     entry.rename(elsewhere)
     entry.symlink_to(elsewhere, target_is_directory=True)
     assert restore(entry, tmp_path / "out2", PART_REJECTS) is None
+
+
+@pytest.mark.parametrize("kind", ["parent", "absolute", "nested"])
+def test_a_shard_entry_naming_a_part_outside_its_folder_is_not_restored(tmp_path: Path, kind: str) -> None:
+    """The part names of a shard entry come from its summary: one naming a file outside the shard's folder
+    (a crafted or damaged summary whose own checksum matches) reads as no entry, and nothing is written."""
+    from builders.scale.file_cache import keep
+    from builders.scale.shard_cache import restore, stats_json
+    from builders.scale.tasks import PART_REJECTS
+
+    out = tmp_path / "out" / "shard"
+    out.mkdir(parents=True)
+    escaped = tmp_path / "out" / "escaped.parquet"
+    name = {"parent": "../escaped.parquet", "absolute": str(escaped), "nested": "data/../../escaped.parquet"}[kind]
+    made = tmp_path / "made"
+    made.mkdir()
+    for part in ("a.parquet", "b.jsonl", PART_REJECTS):
+        (made / part).write_bytes(b"part")
+    entry = tmp_path / "cache" / "entry"
+    entry.parent.mkdir()
+    keep(entry, {"data/a.parquet": made / "a.parquet", "b.jsonl": made / "b.jsonl", PART_REJECTS: made / PART_REJECTS},
+         {"stats": stats_json(BuildStats()), "written": {"parquet": ["data/a.parquet"], "jsonl": ["b.jsonl"],
+                                                         "records_per_shard": [1], "num_records": 1, "arrow_bytes": 4}})
+    summary = entry / "summary.json"  # the crafted entry: the part renamed, its summary checksum made again
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    data.pop(file_cache.CHECK)
+    data["written"]["parquet"] = [name]
+    data["files"][name] = data["files"].pop("data/a.parquet")
+    (entry / name).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(made / "a.parquet", entry / name)
+    summary.write_text(json.dumps(data | {file_cache.CHECK: file_cache.summary_check(data)}), encoding="utf-8")
+    escaped.unlink(missing_ok=True)
+    assert restore(entry, out, PART_REJECTS) is None
+    assert not escaped.exists()
 
 
 def test_identical_pages_in_different_shards_are_rejected_once(

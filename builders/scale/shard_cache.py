@@ -77,7 +77,10 @@ def restore(entry: Path, out: Path, rejects: str) -> tuple[BuildStats, WrittenSh
     whose size or SHA-256 is not the one :func:`store` recorded (damaged on disk: the shard is built)."""
 
     def targets(summary: dict[str, Any]) -> dict[str, Path]:
-        found = {name: out / name for name in _files(WrittenShards(**summary["written"]), rejects)}
+        names = _files(WrittenShards(**summary["written"]), rejects)
+        if any(not isinstance(n, str) or n.startswith("/") or ".." in n.split("/") for n in names):
+            raise ValueError("a part named outside the shard's folder")  # a damaged or crafted summary
+        found = {name: out / name for name in names}
         for path in found.values():
             path.parent.mkdir(parents=True, exist_ok=True)
         return found
