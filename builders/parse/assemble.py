@@ -46,6 +46,9 @@ follows starts a new paragraph, however the labeller reads it (not a lone —, w
 SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
 """A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
 DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
+BULLET = re.compile(r"^(?:[□■◇◆●△▲☆★◎•▶▪]|○(?![○〇零一二三四五六七八九十0-9]))\s*(?=\S\S)")
+"""A bullet printed before a brief's headline (●县图书馆新增…, ■ 某某…): an ornament of the line, not a word
+of the headline (title_lines keep it as printed). Not a ○ that writes a zero (○五年)."""
 RUN_TOGETHER_SUB = re.compile(r"\s+(?:——|──|－－)\s*(?=\S)")
 """A subheadline run into the headline's line after a space: 主题 ——副题."""
 CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
@@ -108,7 +111,14 @@ class Parts:
 
 
 def title_roles(parts: Parts, titles: list[Line]) -> None:
-    """Fill title_lines, kicker, headline and subheadline from the title block."""
+    """Fill title_lines, kicker, headline and subheadline from the title block; a bullet a title line
+    is printed with stays in title_lines, not in the role it fills."""
+    _roles(parts, titles)
+    parts.kicker, parts.subheadline = _unbulleted(parts.kicker), _unbulleted(parts.subheadline)
+    parts.headline = _unbulleted(parts.headline) or parts.headline
+
+
+def _roles(parts: Parts, titles: list[Line]) -> None:
     texts = [_without_note(line.text) for line in titles]
     parts.title_lines = texts
     if len(texts) == 1:
@@ -133,6 +143,11 @@ def title_roles(parts: Parts, titles: list[Line]) -> None:
         parts.kicker, parts.headline, parts.subheadline = texts[0], texts[1], " ".join(texts[2:])
     if parts.subheadline:
         parts.subheadline = DASHES.sub("", parts.subheadline) or parts.subheadline
+
+
+def _unbulleted(text: str | None) -> str | None:
+    """A title line without the bullet it is printed with (●县图书馆新增图书 -> 县图书馆新增图书)."""
+    return BULLET.sub("", text, count=1) if text else text
 
 
 def _without_note(text: str) -> str:
