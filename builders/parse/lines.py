@@ -88,6 +88,8 @@ def new_line(number: int, start: int, end: int, text: str, level: int, indented:
 GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
 GLUED_WORDS = ("本报", "新华社", "□", "■")
 """What every match of :data:`GLUED_LEAD` holds: looked for first (a substring search is cheap)."""
+END_MARK_IN = re.compile(r"(?<=[。！？!?…”’」』)）])\s*[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]")
+"""An end mark (（完）) after a finished sentence or a closing credit, wherever it stands in a line."""
 SENTENCE_END = re.compile(r"[。！？!?][”’」』)）]?")
 MAX_GLUED_TITLE = 40
 LEADING_SPACE = re.compile(r"\s*")  # \s is str.isspace
@@ -106,9 +108,9 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
     sentence end is short enough to be a title.
     """
     leads = list(GLUED_LEAD.finditer(raw)) if _may_glue(raw) else []
-    if not leads:
+    cuts = _end_mark_cuts(raw)
+    if not leads and not cuts:
         return [(0, raw)] if raw.strip() else []  # nothing glued (most lines)
-    cuts: set[int] = set()
     # Linear in the line: sentence ends and commas are found once, then looked up by bisection
     # (a lead starts with none of the closers, so no sentence end straddles it).
     ends = [m.end() for m in SENTENCE_END.finditer(raw)]
@@ -127,6 +129,17 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
             cuts.update({since, at} - {0})
     bounds = [0, *sorted(cuts), len(raw)]
     return [(a, raw[a:b]) for a, b in itertools.pairwise(bounds) if raw[a:b].strip()]
+
+
+def _end_mark_cuts(raw: str) -> set[int]:
+    """Where an end mark inside a line starts and ends (…十个项目。（完）红枫村…): the mark ends an
+    article, so it stands on a line of its own (an end-mark line) and what follows starts a new line."""
+    if "完" not in raw and "续" not in raw:
+        return set()
+    cuts: set[int] = set()
+    for match in END_MARK_IN.finditer(raw):
+        cuts.update({match.start(), match.end()})
+    return {cut for cut in cuts if raw[:cut].strip() and raw[cut:].strip()}
 
 
 def _stripped_len(raw: str, start: int, end: int, lstrip: dict[int, int]) -> int:
@@ -151,7 +164,8 @@ def split_lines(text: str) -> list[Line]:
         offset += len(whole) + 1
         if not whole or whole.isspace():
             continue  # a blank line (what _pieces and _line make of it: nothing)
-        for piece_start, raw in _pieces(whole) if len(whole) > MAX_GLUED_TITLE else [(0, whole)]:
+        cut = len(whole) > MAX_GLUED_TITLE or "完" in whole or "续" in whole
+        for piece_start, raw in _pieces(whole) if cut else [(0, whole)]:
             line = _line(number, line_start + piece_start, raw, indentable=piece_start == 0)
             if line is not None:
                 lines.append(line)
