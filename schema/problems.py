@@ -29,6 +29,9 @@ CODES: dict[str, tuple[Severity, str]] = {
                                 "few stray control characters (ESC, BEL) were removed from the page text."),
     "no-articles": ("reject", "The page has text but no article could be found in it."),
     "no-headline": ("reject", "A body of text was found with no title line above it."),
+    "continued-without-headline": ("reject", "Text continued from another page ((上接第一版)…) with no headline "
+                                   "of its own here (at the top of the page, or after an article's text): the rest "
+                                   "of that page's article; not made an article."),
     "no-body": ("reject", "Title lines with no text, caption or box after them; not made an article."),
     "page-furniture": ("warning", "A page header or editor line (第1版, 责任编辑：…), not part of any article."),
     "invalid-record": ("reject", "A record failed validation against the Article model."),

@@ -18,9 +18,7 @@ from builders.parse.labelled import (
     repeats_kicker_pair,
 )
 from builders.parse.layout import Block, Typed, judge_run, open_block
-from builders.parse.patterns import (
-    ENUMERATOR,
-)
+from builders.parse.patterns import ENUMERATOR, MARKER
 
 
 def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
@@ -43,6 +41,10 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
             j = labelled_run(typed, labels, i + 1)
             blocks.append(open_block([t.line for t in typed[i:j]]))
             i = j
+            continue
+        if _jump_head(typed, i):
+            blocks.append(open_block([item.line]))
+            i += 1
             continue
         labelled_title = labels is not None and labels[i] == "title-start" and may_title(item)
         if item.kind in ("title", "heading") or labelled_title:
@@ -85,9 +87,26 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
                 item = Typed(item.line, verdict)
         if labels is not None and item.label != labels[i]:  # (parse_page has labelled its lines)
             item = Typed(item.line, item.kind, labels[i])
+        if blocks and continues_elsewhere(item) and any(t.kind in ("body", "subhead") for t in blocks[-1].items):
+            blocks.append(Block())  # (上接第一版)… after an article's text: another page's article goes on
         (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1
     return _tips_to_next(preamble, blocks)
+
+
+def continues_elsewhere(item: Typed) -> bool:
+    """Does the line open on a (上接第一版) marker: the rest of an article begun on another page?"""
+    if item.kind not in ("marker-from", "body", "subhead") or "版" not in item.line.folded:
+        return False
+    head = MARKER.match(item.line.folded)
+    return head is not None and head.group("dir") not in ("下转", "转")
+
+
+def _jump_head(typed: list[Typed], i: int) -> bool:
+    """Is the title line at ``i`` right above a (上接第一版)… line the headline the continued article is
+    printed under on this page (老街焕新颜 | （上接第一版）改造后的…)? (A longer run of title lines is
+    judged as any other: its first line may be the closing office line of the article above.)"""
+    return typed[i].kind in ("title", "heading") and i + 1 < len(typed) and continues_elsewhere(typed[i + 1])
 
 
 TIP_KINDS = ("tip-inline", "tip-label")

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from builders.parse import credits
 from builders.parse.assemble import Parts, assemble
-from builders.parse.blocks import split_blocks
+from builders.parse.blocks import continues_elsewhere, split_blocks
 from builders.parse.folding import fold
 from builders.parse.fragments import reattach
 from builders.parse.layout import PHOTO_NEWS, Block, Typed, classify_page
 from builders.parse.linelabel import label_lines
 from builders.parse.lines import Line, split_lines
+from builders.parse.patterns import MARKER
 from schema import ArticleDraft, Problem, Sidebar, Span
 
 LATIN_NOISE = re.compile(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])")
@@ -134,15 +135,20 @@ def parse_page(text: str, source_file: str, source_sha256: str, learned: bool = 
     for item, label in zip(typed, labels or (), strict=False):
         item.label = label  # what split_blocks gives them (without making each line's anew)
     preamble, blocks = split_blocks(typed, labels)
-    parts = _drop_empty([assemble(block) for block in blocks], result, source_file)
+    for block in blocks:
+        if not block.titles:  # (上接第一版)… after an article's text: the rest of another page's article
+            page = _continued_from(block.items)
+            result.problems += [_preamble_problem(item, source_file, page) for item in block.items]
+    parts = _drop_empty([assemble(block) for block in blocks if block.titles], result, source_file)
     orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))
     for article, para in reattach(parts, orphans):
         note = f"moved to the article {article.headline[:20]!r}, whose last sentence it completes"
         result.problems.append(_line_problem("reattached-fragment", source_file, para.lines[0], note))
     moved = {line.start for part in parts for para in part.paras for line in para.lines}
-    for item in preamble:
+    continued = _continued_from(preamble)
+    for k, item in enumerate(preamble):
         if item.line.start not in moved:
-            result.problems.append(_preamble_problem(item, source_file))
+            result.problems.append(_preamble_problem(item, source_file, continued if k >= continued[0] else None))
     seen: set[str] = set()
     for ordinal, part in enumerate(parts):
         owned = _owned_lines(part)
@@ -162,10 +168,24 @@ def _line_problem(code: str, source_file: str, line: Line, what: str) -> Problem
     return Problem(code=code, source_file=source_file, line=line.number, message=f"{what}: {line.text[:30]}")
 
 
-def _preamble_problem(item: Typed, source_file: str) -> Problem:
-    """A line before the page's first title: page furniture, or text with no headline."""
+def _continued_from(items: list[Typed]) -> tuple[int, str]:
+    """Where lines with no title above them go on an article of another page ((上接第一版)… at the top
+    of a page, or after an article's text), and that page; ``(len(items), "")`` when they do not."""
+    for k, item in enumerate(items):
+        head = MARKER.match(item.line.folded) if continues_elsewhere(item) else None
+        if head:
+            return k, head.group("page").replace(" ", "")
+    return len(items), ""
+
+
+def _preamble_problem(item: Typed, source_file: str, continued: tuple[int, str] | None = None) -> Problem:
+    """A line before the page's first title: page furniture, the rest of an article of another page
+    ((上接第一版)…, whose headline is printed there), or text with no headline."""
     if item.kind == "furniture":
         return _line_problem("page-furniture", source_file, item.line, "page header or editor line")
+    if continued is not None:
+        note = f"the rest of an article continued from {continued[1]}, whose headline is printed there"
+        return _line_problem("continued-without-headline", source_file, item.line, note)
     return _line_problem("no-headline", source_file, item.line, "text before the first title line")
 
 
