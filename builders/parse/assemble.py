@@ -22,6 +22,7 @@ from builders.parse.patterns import (
     MARKER,
     PHOTO_CREDIT_PAREN,
     SIDEBAR_LABEL,
+    SIGNING_DATE,
     TIP_LABEL,
     TITLE_NOTE,
     ends_with,
@@ -201,8 +202,8 @@ def _joins(last: Para, item: Typed, indents: bool) -> bool:
         return True  # not a subhead after all: a paragraph's first line, cut inside a quotation or on 的
     if item.line.folded[:1] in CONTINUING:
         return True  # no paragraph starts with a comma: a page break cut the sentence there
-    if SECTION_NUMBER.fullmatch(item.line.folded):
-        return False  # a section number printed on a line of its own heads what follows
+    if SECTION_NUMBER.fullmatch(item.line.folded) or SIGNING_DATE.fullmatch(item.line.folded):
+        return False  # a section number, or a signer's date, printed on a line of its own
     if ENUMERATOR.match(item.line.folded) and not starts_mid_sentence(last.text, item.line.text):
         return False  # １、… ２、…: each numbered item is a paragraph of its own (unless 统 | 一、 cuts a word)
     if indents and not last.subhead and last.lines[0].indented and not item.line.indented:
@@ -224,7 +225,8 @@ def _add_body(parts: Parts, item: Typed) -> None:
         last.text += item.line.text
         last.subhead = False
     else:
-        subhead = item.kind == "subhead" or bool(SECTION_NUMBER.fullmatch(item.line.folded))
+        alone = SECTION_NUMBER.fullmatch(item.line.folded) or SIGNING_DATE.fullmatch(item.line.folded)
+        subhead = item.kind == "subhead" or bool(alone)
         last = Para([item.line], item.line.text, subhead=subhead)
         parts.paras.append(last)
     _split_markers(parts, last)

@@ -17,8 +17,8 @@ from builders.parse.labelled import (
     office_above_heading,
     repeats_kicker_pair,
 )
-from builders.parse.layout import Block, Typed, judge_run, open_block
-from builders.parse.patterns import ENUMERATOR, MARKER
+from builders.parse.layout import MAX_TITLE, Block, Typed, ends_article, judge_run, open_block
+from builders.parse.patterns import ENUMERATOR, MARKER, SIGNING_DATE
 
 
 def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
@@ -41,6 +41,12 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
             j = labelled_run(typed, labels, i + 1)
             blocks.append(open_block([t.line for t in typed[i:j]]))
             i = j
+            continue
+        signature = _signature(typed, i, blocks[-1] if blocks else None)
+        if signature > i:  # 某某县人民政府 | 2021年5月6日 under a notice: the lines its signer put there
+            assert blocks
+            blocks[-1].items += [Typed(t.line, "body", t.label) for t in typed[i:signature]]
+            i = signature
             continue
         if _jump_head(typed, i):
             blocks.append(open_block([item.line]))
@@ -87,11 +93,32 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
                 item = Typed(item.line, verdict)
         if labels is not None and item.label != labels[i]:  # (parse_page has labelled its lines)
             item = Typed(item.line, item.kind, labels[i])
-        if blocks and continues_elsewhere(item) and any(t.kind in ("body", "subhead") for t in blocks[-1].items):
+        if blocks and continues_elsewhere(item) and _has_text(blocks[-1]):
             blocks.append(Block())  # (上接第一版)… after an article's text: another page's article goes on
         (blocks[-1].items if blocks and item.kind != "furniture" else preamble).append(item)
         i += 1
     return _tips_to_next(preamble, blocks)
+
+
+def _has_text(block: Block) -> bool:
+    return any(t.kind in ("body", "subhead") for t in block.items)
+
+
+def _signature(typed: list[Typed], i: int, current: Block | None) -> int:
+    """End of the signature that starts at ``i`` under an article's text: a date alone on a line
+    (2021年5月6日) after a line of the signer's that ends no sentence (某某县人民政府, 中华人民共和国主席某某),
+    or such a line printed as a title with the date under it, nothing but a title or the page's end
+    after; ``i`` when there is none."""
+    if current is None or not _has_text(current):
+        return i
+    if SIGNING_DATE.fullmatch(typed[i].line.folded):
+        last = current.items[-1]
+        signed = last.kind in ("body", "subhead", "attribution") and not ends_article(last.line)
+        return i + 1 if signed and last.line.size <= MAX_TITLE else i
+    if typed[i].kind != "title" or i + 1 >= len(typed) or not SIGNING_DATE.fullmatch(typed[i + 1].line.folded):
+        return i
+    closing = i + 2 == len(typed) or typed[i + 2].kind in ("title", "heading", "furniture")
+    return i + 2 if closing and ends_article(current.items[-1].line) else i
 
 
 def continues_elsewhere(item: Typed) -> bool:

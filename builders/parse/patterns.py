@@ -137,6 +137,13 @@ FURNITURE = re.compile(
 )
 """Page furniture: editor lines (责任编辑：…, 本版责任编辑：…), page headers (…日 星期二 第1版 要闻, 2021-05-06)."""
 
+SIGNING_DATE = re.compile(
+    r"(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
+"""A full date alone on a line (2021年5月6日, 二○二一年五月六日): after an article's text, the date its
+signer (某某县人民政府, 中华人民共和国主席…) put under it; above the first title, the page's date."""
+
 FURNITURE_FIRST = frozenset("本责值编美校组审主第!0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 """How a line that :data:`FURNITURE` matches without 版 or 期 in it starts: an editor line (本版, 责任,
 值班, 编辑 …), a date, an image link, a page name (A1)."""
