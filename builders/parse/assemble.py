@@ -16,7 +16,6 @@ from builders.parse.layout import Block, Typed, is_lead
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BRACKET_ENDS,
-    DATE,
     END_MARK,
     ENUMERATOR,
     MARKER,
@@ -24,39 +23,28 @@ from builders.parse.patterns import (
     SIDEBAR_LABEL,
     SIGNING_DATE,
     TIP_LABEL,
-    TITLE_NOTE,
     ends_with,
-    fold_number,
+    is_listing,
     marker_of,
 )
 from builders.parse.sentences import ends_unfinished, starts_mid_sentence
 from builders.parse.surnames import has_surname
+from builders.parse.titles import dateline, title_roles
 from schema import Byline, Caption, Dateline
 
-KICKER_CUE = re.compile(
-    r"^(?:围绕|为了?|在|以|聚焦|坚持|按照|贯彻|落实|紧扣|着眼|深化|助力|喜迎|庆祝|纪念|迎接|奋力|全力)|(?:主题|之际|前夕|以来|期间)$"
-)
 CONTINUING = frozenset("，、。；：,;:）)”》」』")
 """Marks that no paragraph starts with: a closing quote or bracket ends a sentence begun above
 (not ’, which also abbreviates a year: ’９８)."""
-LEAD_IN = re.compile(r"(?:——|—|[:：])$")
-"""A title line ending in —— or ： leads into the headline below it: a kicker (引题)."""
 PARAGRAPH_LEAD_IN = ("——", "──")
 """A paragraph ending in a double dash (……表述——, trailing spaces aside) leads into the next one: what
 follows starts a new paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
 SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
 """A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
-DASHES = re.compile(r"^[—–\-－]{1,3}\s*")
-BULLET = re.compile(r"^(?:[□■◇◆●△▲☆★◎•▶▪]|○(?![○〇零一二三四五六七八九十0-9]))\s*(?=\S\S)")
-"""A bullet printed before a brief's headline (●县图书馆新增…, ■ 某某…): an ornament of the line, not a word
-of the headline (title_lines keep it as printed). Not a ○ that writes a zero (○五年)."""
-RUN_TOGETHER_SUB = re.compile(r"\s+(?:——|──|－－)\s*(?=\S)")
-"""A subheadline run into the headline's line after a space: 主题 ——副题."""
 CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
 """（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
 CREDIT_LAST = (*BRACKET_ENDS, "摄", "影", "图")
 """The last characters of a photo credit, bracketed or not (…（甲乙摄）, 甲乙 摄, 摄影, 供图)."""
-WEEKDAYS = {c: i for i, c in enumerate("一二三四五六日", start=1)} | {"天": 7}
+
 
 
 @dataclass
@@ -111,53 +99,6 @@ class Parts:
         return pages[-1] if pages else None
 
 
-def title_roles(parts: Parts, titles: list[Line]) -> None:
-    """Fill title_lines, kicker, headline and subheadline from the title block; a bullet a title line
-    is printed with stays in title_lines, not in the role it fills."""
-    _roles(parts, titles)
-    parts.kicker, parts.subheadline = _unbulleted(parts.kicker), _unbulleted(parts.subheadline)
-    parts.headline = _unbulleted(parts.headline) or parts.headline
-
-
-def _roles(parts: Parts, titles: list[Line]) -> None:
-    texts = [_without_note(line.text) for line in titles]
-    parts.title_lines = texts
-    if len(texts) == 1:
-        parts.headline = texts[0]
-        sub = RUN_TOGETHER_SUB.search(texts[0])
-        if sub and sub.start() >= 2:
-            parts.headline, parts.subheadline = texts[0][: sub.start()], texts[0][sub.end() :]
-    elif len(texts) == 2:
-        first, second = titles
-        if DASHES.match(texts[0]) and not DASHES.match(texts[1]):
-            parts.subheadline, parts.headline = texts
-            return
-        lead_in = bool(LEAD_IN.search(fold(texts[0])))
-        kicker_first = (first.level > second.level > 0) or (
-            not DASHES.match(texts[1]) and (lead_in or bool(KICKER_CUE.search(fold(texts[0]))))
-        )
-        if kicker_first:
-            parts.kicker, parts.headline = texts
-        else:
-            parts.headline, parts.subheadline = texts
-    else:
-        parts.kicker, parts.headline, parts.subheadline = texts[0], texts[1], " ".join(texts[2:])
-    if parts.subheadline:
-        parts.subheadline = DASHES.sub("", parts.subheadline) or parts.subheadline
-
-
-def _unbulleted(text: str | None) -> str | None:
-    """A title line without the bullet it is printed with (●县图书馆新增图书 -> 县图书馆新增图书)."""
-    return BULLET.sub("", text, count=1) if text else text
-
-
-def _without_note(text: str) -> str:
-    """A title line without a trailing note such as （附图片２张） or （图片）."""
-    folded = fold(text)
-    match = TITLE_NOTE.search(folded) if ends_with(folded, BRACKET_ENDS) else None
-    return text[: match.start()].strip() if match and match.start() > 0 else text
-
-
 def _split_markers(parts: Parts, para: Para) -> None:
     """Markers printed inside a paragraph: （上接第一版）… at its start, …（下转第二版） at its end."""
     if "版" not in para.text:
@@ -190,11 +131,24 @@ def _leads_in(text: str) -> bool:
     return end.endswith(PARAGRAPH_LEAD_IN)
 
 
+LISTING_MAX = 60
+"""Longest line read as a row of a table or listing (a longer one is a paragraph with stray spaces)."""
+
+
+def _alone(line: Line) -> bool:
+    """Does the line stand as a paragraph of its own, continued by none: a section number (一, （二）), a
+    signer's date (2021年5月6日), a row of a table or listing (地区生产总值 45.6亿元 增长6.8%, 19:00 新闻联播)?"""
+    folded = line.folded
+    if SECTION_NUMBER.fullmatch(folded) or SIGNING_DATE.fullmatch(folded):
+        return True
+    return line.size <= LISTING_MAX and is_listing(folded)
+
+
 def _joins(last: Para, item: Typed, indents: bool) -> bool:
     """Does a body line continue the paragraph before it? Yes after an unfinished sentence
     (a page break), where the labeller saw a continued paragraph, or, in a block that indents
     its paragraphs, on a line printed without the indent."""
-    if last.marker is not None or item.kind != "body":
+    if last.marker is not None or item.kind != "body" or (last.subhead and _alone(last.lines[-1])):
         return False
     if _leads_in(last.text):
         return False  # ……表述—— : the dash leads into a new paragraph
@@ -202,8 +156,8 @@ def _joins(last: Para, item: Typed, indents: bool) -> bool:
         return True  # not a subhead after all: a paragraph's first line, cut inside a quotation or on 的
     if item.line.folded[:1] in CONTINUING:
         return True  # no paragraph starts with a comma: a page break cut the sentence there
-    if SECTION_NUMBER.fullmatch(item.line.folded) or SIGNING_DATE.fullmatch(item.line.folded):
-        return False  # a section number, or a signer's date, printed on a line of its own
+    if _alone(item.line):
+        return False  # a section number, a signer's date or a table row: a line of its own
     if ENUMERATOR.match(item.line.folded) and not starts_mid_sentence(last.text, item.line.text):
         return False  # １、… ２、…: each numbered item is a paragraph of its own (unless 统 | 一、 cuts a word)
     if indents and not last.subhead and last.lines[0].indented and not item.line.indented:
@@ -225,8 +179,7 @@ def _add_body(parts: Parts, item: Typed) -> None:
         last.text += item.line.text
         last.subhead = False
     else:
-        alone = SECTION_NUMBER.fullmatch(item.line.folded) or SIGNING_DATE.fullmatch(item.line.folded)
-        subhead = item.kind == "subhead" or bool(alone)
+        subhead = item.kind == "subhead" or _alone(item.line)
         last = Para([item.line], item.line.text, subhead=subhead)
         parts.paras.append(last)
     _split_markers(parts, last)
@@ -329,7 +282,7 @@ def _strip_lead(parts: Parts) -> None:
     parts.bylines = lead.bylines + parts.bylines
     first.text = first.text[lead.length :].lstrip()
     if lead.date:
-        parts.dateline = _dateline(lead.date)
+        parts.dateline = dateline(lead.date)
 
 
 def _strip_tail_credits(parts: Parts) -> None:
@@ -385,23 +338,12 @@ def _plain_photo_credit(credit: str, names: list[Byline]) -> bool:
     return (" " in body or CREDIT_ROLE.search(body) is not None) and all(has_surname(b.name) for b in names)
 
 
-def _dateline(text: str) -> Dateline | None:
-    match = DATE.search(fold(text))
-    if not match:
-        return None
-    month, day = fold_number(match.group("month")), fold_number(match.group("day"))
-    if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    weekday = WEEKDAYS.get(match.group("wd") or "")
-    return Dateline(month=month, day=day, weekday=weekday)
-
-
 def _find_dateline(parts: Parts) -> None:
     """The first month-day in the lead's first sentence, unless the 电头 had one."""
     if parts.dateline or not parts.paras:
         return
     first_sentence = re.split(r"[。！？!?]", parts.paras[0].text, maxsplit=1)[0]
-    parts.dateline = _dateline(first_sentence)
+    parts.dateline = dateline(first_sentence)
 
 
 def _mid_attributions_as_subheads(items: list[Typed]) -> list[Typed]:
@@ -419,7 +361,9 @@ def assemble(block: Block) -> Parts:
     """All fields of one article block, page breaks re-joined."""
     parts = Parts(block, column=" ".join(line.text for line in block.column) or None, indents=_indents(block))
     if block.titles:
-        title_roles(parts, block.titles)
+        titles = title_roles(block.titles)
+        parts.title_lines, parts.kicker = titles.lines, titles.kicker
+        parts.headline, parts.subheadline = titles.headline, titles.subheadline
     state: dict[str, bool] = {}
     for item in _mid_attributions_as_subheads(block.items):
         _route(parts, item, state)

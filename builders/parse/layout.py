@@ -27,6 +27,7 @@ from builders.parse.patterns import (
     TIP_LABEL,
     VERBISH,
     is_furniture,
+    is_listing,
     is_office,
     is_rule,
     label_start,
@@ -93,7 +94,7 @@ def is_title_like(line: Line) -> bool:
     limit = MAX_RUN_TOGETHER if " " in text and not MID_PUNCT.search(text) else MAX_TITLE
     if line.size > limit or "。" in text or text.endswith(TITLE_END_BAD):
         return False
-    return TWO_HAN.search(text) is not None and not lead_match(text)
+    return TWO_HAN.search(text) is not None and not lead_match(text) and not is_listing(text)
 
 
 def classify(line: Line) -> str:

@@ -137,6 +137,26 @@ FURNITURE = re.compile(
 )
 """Page furniture: editor lines (责任编辑：…, 本版责任编辑：…), page headers (…日 星期二 第1版 要闻, 2021-05-06)."""
 
+CELL_GAP = re.compile(r"[\s|]+")
+TIME_ROW = re.compile(r"^[0-9]{1,2}[:：][0-9]{2}\s")
+CONTACT = re.compile(r"^(?:[^\s:：,，。]{0,4}(?:电话|热线)|地址|邮编|网址|传真|邮箱|联系人|QQ|微信)\s*[:：]")
+
+
+def is_listing(folded: str) -> bool:
+    """A row of a table or a listing, not a title: a markdown table row (| 指标 | 数值 |), three cells or
+    more of which two hold figures (地区生产总值 45.6亿元 增长6.8%), a time and a programme (19:00 新闻联播),
+    or a contact line (热线电话：…, 地址：…)."""
+    text = folded.strip()
+    if text[:1] == "|" and text[-1:] == "|":
+        return True
+    if CONTACT.match(text) or TIME_ROW.match(text):
+        return True
+    if " " not in text and "|" not in text:
+        return False
+    cells = [cell for cell in CELL_GAP.split(text) if cell]
+    return len(cells) >= 3 and sum(1 for cell in cells if any(c.isdigit() for c in cell)) >= 2
+
+
 SIGNING_DATE = re.compile(
     r"(?:[0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*日"
