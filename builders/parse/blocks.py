@@ -80,7 +80,12 @@ def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[l
                         continue
                     item = Typed(item.line, "subhead")
                 else:
-                    item = Typed(item.line, labelled_verdict(typed, labels, i, current))
+                    verdict = labelled_verdict(typed, labels, i, current)
+                    if verdict == "new":
+                        blocks.append(open_block([item.line]))
+                        i += 1
+                        continue
+                    item = Typed(item.line, verdict)
             else:
                 j = i
                 while j < len(typed) and typed[j].kind in ("title", "heading"):

@@ -161,8 +161,16 @@ def _titles_before_byline(typed: list[Typed], i: int, j: int) -> int:
     return k if _names_writer(after) or (after.kind == "body" and lead_match(after.line.folded)) else j
 
 
+def _heads_byline(line: Line, current: Block | None) -> bool:
+    """May a line above a writers' byline head a new article: the article above has finished its
+    text, and the line is no numbered section head?"""
+    finished = current is not None and bool(current.items) and ends_article(current.items[-1].line)
+    return finished and not ENUMERATOR.match(line.folded)
+
+
 def labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Block | None) -> str:
-    """What a rule-typed title line that the labeller calls body is: attribution, body or subhead.
+    """What a rule-typed title line that the labeller calls body is: attribution, body, subhead, or
+    ``new`` (a headline) when a writers' byline follows it after the article's finished text.
 
     A line that continues the paragraph before it (a page break) is body; a line whose
     paragraph the next line continues (随后,某某认真听取 | 后溪…) is body, unless that line opens
@@ -173,6 +181,8 @@ def labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Blo
     nxt = typed[i + 1] if i + 1 < len(typed) else None
     if judge_run([line], nxt, current) == "attribution":
         return "attribution"
+    if nxt is not None and _names_writer(nxt) and _heads_byline(line, current):
+        return "new"  # 抓落实要有钉钉子精神 | □ 本报评论员, after a finished text: a headline over its byline
     if labels[i] == "body-continued" or _continues_paragraph(current):
         return "body"
     if i + 1 < len(labels) and typed[i + 1].kind == "body" and not ends_article(line):
