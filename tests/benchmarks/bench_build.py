@@ -134,7 +134,7 @@ def naive(seeds: Path, out: Path) -> None:
 
 
 STAGES = [
-    ("builders.pipeline", "read_page", "read"),
+    ("builders.pipeline", "read_seed", "read"),
     ("builders.pipeline", "parse_page", "parse"),
     ("builders.pipeline", "enrich_page", "enrich: the rest (page facts, glue)"),
     ("builders.enrich.page", "cut", "enrich: segmentation"),
