@@ -124,7 +124,7 @@ def write_release(config: BuildConfig, root: Path) -> tuple[BuildStats, list[str
     reuse = mark_reuse(root, shards, config, sketches) if config.reuse else None
     shutil.copyfile(JSON_SCHEMA_PATH, root / SCHEMA_FILE)
     shard_rows = file_rows(root, [*shards.parquet, *shards.jsonl], shards)
-    write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows)
+    write_croissant(root / CROISSANT_FILE, config.dataset, config.release_version, shard_rows, stats.years)
     changes = changes_section(config.history_dir, config.release_version, root)
     card = render_card(config, stats, shards, root, changes, reuse_section(reuse))
     (root / CARD_FILE).write_text(card, encoding="utf-8")

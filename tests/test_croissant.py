@@ -142,3 +142,45 @@ def test_without_a_homepage_the_url_is_the_hub_repo() -> None:
         "https://huggingface.co/datasets/some-org/test-papers"
     )
     assert croissant(replace(META, homepage="https://example.invalid/x"), "1.0.0", [])["url"] == "https://example.invalid/x"
+
+
+def _jsonl(release: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for p in sorted((release / "jsonl").glob("*.jsonl"))
+            for line in p.read_text(encoding="utf-8").splitlines()]
+
+
+def test_temporal_coverage_spans_the_records_years_of_print(rich_release: Path) -> None:
+    doc = json.loads((rich_release / CROISSANT_FILE).read_text(encoding="utf-8"))
+    years = sorted({r["year"] for r in _jsonl(rich_release) if r["year"] is not None})
+    assert years, "the fake pipeline gives years"
+    expected = str(years[0]) if len(years) == 1 else f"{years[0]}/{years[-1]}"
+    assert doc["temporalCoverage"] == expected
+    assert "datePublished" not in doc  # no date_published: a build never reads the clock
+
+
+def test_temporal_coverage_of_several_years_and_of_none() -> None:
+    from builders.release.croissant import temporal_coverage
+
+    assert temporal_coverage([2020, 1998, 2019, 1998]) == "1998/2020"
+    assert temporal_coverage([2001]) == "2001"
+    assert temporal_coverage([]) is None
+
+
+def test_date_published_is_written_and_silences_mlcroissant(
+    monkeypatch: pytest.MonkeyPatch, make_config: Any
+) -> None:
+    from dataclasses import replace
+
+    import mlcroissant as mlc
+
+    from tests.conftest import META
+
+    monkeypatch.setattr("builders.build.release_file", _rich)
+    plain = build_release(make_config()).release_dir
+    assert any("datePublished" in w for w in mlc.Dataset(jsonld=plain / CROISSANT_FILE).metadata.ctx.issues.warnings)
+    dated = build_release(make_config(dataset=replace(META, date_published="2026-12-01"), force=True)).release_dir
+    doc = json.loads((dated / CROISSANT_FILE).read_text(encoding="utf-8"))
+    assert doc["datePublished"] == "2026-12-01"
+    dataset = mlc.Dataset(jsonld=dated / CROISSANT_FILE)
+    assert not dataset.metadata.ctx.issues.errors and not dataset.metadata.ctx.issues.warnings
+    assert validate_release(dated) == []

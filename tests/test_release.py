@@ -220,6 +220,16 @@ def test_dataset_meta_comes_from_pyproject(tmp_path: Path) -> None:
         load_dataset_meta(bad)
 
 
+@pytest.mark.parametrize("value", ["2026-13-01", "1 Dec 2026", "2026-12-1", "２０２６-12-01", "2026-12-01T00:00"])
+def test_date_published_must_be_an_iso_date(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(f'[tool.xianbao.dataset]\ndate_published = "{value}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"date_published .* is no date; write it as date_published = \"YYYY-MM-DD\""):
+        load_dataset_meta(path)
+    path.write_text('[tool.xianbao.dataset]\ndate_published = "2026-12-01"\n', encoding="utf-8")
+    assert load_dataset_meta(path).date_published == "2026-12-01"
+
+
 @pytest.mark.parametrize(("content", "named"), [
     (b"\xff\xfe[tool.xianbao.dataset]\n", "not UTF-8"),
     (b"tool = 1\n", "tool must be a table, not an integer"),

@@ -5,6 +5,7 @@ Errors here are :class:`ConfigError`: they stop the build before any work is don
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import tomllib
@@ -39,6 +40,9 @@ class DatasetMeta:
     license_link: str | None = None
     """For ``license = "other"``: where the licence text is (a URL, or a file of the repo)."""
     homepage: str | None = None
+    date_published: str | None = None
+    """When the release is published (ISO ``YYYY-MM-DD``): Croissant's ``datePublished``; a build never reads
+    the clock (its bytes would change from day to day)."""
     version: str = "0.1.0"
     repo_id: str | None = None
     """The Hub dataset repo (ORG/NAME) the release is published to: the card's load snippet uses it."""
@@ -68,6 +72,9 @@ class DatasetMeta:
         if "card_template" in typed:
             typed["card_template"] = (path.parent / typed["card_template"]).resolve().as_posix()
         meta = cls(**typed, pyproject=path)
+        if meta.date_published is not None and not _iso_date(meta.date_published):
+            raise ConfigError(f"{path}: [tool.xianbao.dataset] date_published {meta.date_published!r} is no date; "
+                              'write it as date_published = "YYYY-MM-DD"')
         if not NAME_RE.fullmatch(meta.name):  # match() would let a final newline through
             raise ConfigError(f"{path}: dataset name {meta.name!r} must be lowercase letters, digits, . _ or -")
         return meta
@@ -85,6 +92,14 @@ LIST_KEYS = frozenset({"language", "task_categories", "tags"})
 PYPROJECT_KEYS = frozenset(DatasetMeta.__dataclass_fields__) - {"pyproject"}
 TOML_TYPES: dict[type, str] = {bool: "a boolean", int: "an integer", list: "an array", dict: "a table",
                                str: "a string"}
+
+
+def _iso_date(text: str) -> bool:
+    """``text`` is a calendar date spelt ``YYYY-MM-DD``."""
+    try:
+        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -10,7 +10,7 @@ only to check it (:func:`croissant_problems`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -116,10 +116,22 @@ def distribution(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return objects + sets
 
 
-def croissant(meta: DatasetMeta, version: str, files: list[dict[str, Any]]) -> dict[str, Any]:
-    """The Croissant JSON-LD document of a release (``files``: the shards' manifest rows)."""
+def temporal_coverage(years: Iterable[int]) -> str | None:
+    """schema.org's ``temporalCoverage`` of records printed in ``years``: ``1998``, ``1998/2020``; None for none."""
+    known = sorted(set(years))
+    if not known:
+        return None
+    return str(known[0]) if known[0] == known[-1] else f"{known[0]}/{known[-1]}"
+
+
+def croissant(meta: DatasetMeta, version: str, files: list[dict[str, Any]],
+              years: Iterable[int] = ()) -> dict[str, Any]:
+    """The Croissant JSON-LD document of a release (``files``: the shards' manifest rows; ``years``: the
+    records' years of print, for ``temporalCoverage``). ``datePublished`` is the dataset's
+    ``date_published``: a build never reads the clock."""
     cite = meta.name.replace("-", "_").replace(".", "_")
-    return {
+    dates = {"datePublished": meta.date_published, "temporalCoverage": temporal_coverage(years)}
+    return {k: v for k, v in dates.items() if v is not None} | {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
@@ -141,9 +153,10 @@ def croissant(meta: DatasetMeta, version: str, files: list[dict[str, Any]]) -> d
     }
 
 
-def write_croissant(path: Path, meta: DatasetMeta, version: str, files: list[dict[str, Any]]) -> None:
+def write_croissant(path: Path, meta: DatasetMeta, version: str, files: list[dict[str, Any]],
+                    years: Iterable[int] = ()) -> None:
     """Write ``croissant.json``: sorted keys, UTF-8, two-space indent, final newline."""
-    text = json.dumps(croissant(meta, version, files), ensure_ascii=False, indent=2, sort_keys=True)
+    text = json.dumps(croissant(meta, version, files, years), ensure_ascii=False, indent=2, sort_keys=True)
     path.write_text(text + "\n", encoding="utf-8")
 
 

@@ -84,6 +84,11 @@ class BuildStats:
         return sum(1 for seed in self.seeds if seed.articles)
 
     @property
+    def years(self) -> list[int]:
+        """The years of print of released records, where known."""
+        return sorted(int(year) for year in self.by_year if year != UNKNOWN)
+
+    @property
     def rejects(self) -> int:
         """Lines of rejects.jsonl."""
         return sum(self.rejects_by_code.values())
