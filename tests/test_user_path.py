@@ -83,6 +83,16 @@ def test_pages_that_all_are_rejects_release_nothing_unless_allow_empty(tmp_path:
     manifest = json.loads((tmp_path / "dist" / "test-papers" / "0.0.1" / "manifest.json").read_text(encoding="utf-8"))
     assert {(s["file"], s["bytes"], s["sha256"]) for s in manifest["seeds"]} == {
         (path.name, path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()) for path in seeds.iterdir()}
+    # the README's promise for such a release: zero rows of the full schema in pandas and DuckDB
+    import duckdb
+    import pandas as pd
+
+    from builders.release.arrow import article_schema
+
+    data = tmp_path / "dist" / "test-papers" / "0.0.1" / "data"
+    frame = pd.read_parquet(data)
+    assert frame.shape == (0, len(article_schema())) and list(frame.columns) == article_schema().names
+    assert duckdb.sql(f"SELECT count(*) FROM '{data}/*.parquet'").fetchall() == [(0,)]
 
 
 @pytest.mark.parametrize("option", ["--out", "--cache-dir"])
