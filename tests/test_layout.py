@@ -141,3 +141,24 @@ def test_a_circle_is_caught() -> None:
     graph["builders.errors"] = graph["builders.errors"] | {"builders.memo"}
     graph["builders.memo"] = graph["builders.memo"] | {"builders.errors"}
     assert ["builders.errors", "builders.memo", "builders.errors"] in cycles(graph)
+
+
+def _shipped(package: str, patterns: list[str], packages: set[str]) -> set[Path]:
+    folder = ROOT.joinpath(*package.split("."))
+    return {p for pattern in patterns for p in folder.glob(pattern) if p.is_file()} if package in packages else set()
+
+
+def test_every_data_file_is_shipped_in_the_wheel() -> None:
+    """Every file of ``schema`` and ``builders`` that is no module is package data of a listed package (a
+    data folder left out of pyproject.toml would be missing from a wheel install)."""
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = set(setup["packages"])
+    shipped = {p for package, patterns in setup["package-data"].items() for p in _shipped(package, patterns, packages)}
+    data = {p for top in ("schema", "builders") for p in (ROOT / top).rglob("*")
+            if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts}
+    assert data, "the tree has data files"
+    assert sorted(str(p.relative_to(ROOT)) for p in data - shipped) == []
+    folders = {module_name(p.parent / "x.py").rpartition(".")[0] for p in data}
+    assert folders <= packages, f"data folders not listed as packages: {sorted(folders - packages)}"
