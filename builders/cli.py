@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from builders import __version__
-from builders.cli_output import EXIT_CODES, make_output, output_options, terminal_safe
+from builders.cli_output import EXIT_CODES, make_output, output_options, terminal_safe, version_option
 from builders.cli_scale import scale_options, scale_overrides
 
 
@@ -30,6 +30,7 @@ def main() -> None:
 
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@version_option()
 def parse_cmd(files: tuple[Path, ...]) -> None:
     """Print the articles of page FILES as JSON lines (one Article per line).
 
@@ -55,6 +56,7 @@ def parse_cmd(files: tuple[Path, ...]) -> None:
 
 @main.command("schema")
 @click.option("--check", is_flag=True, help="Only check that the committed file is up to date.")
+@version_option()
 def schema_cmd(check: bool) -> None:
     """Regenerate schema/article.schema.json from the pydantic models."""
     from schema.export import main as export_main
@@ -238,6 +240,7 @@ def _run(call: Callable[[], Any]) -> Any:
 
 
 @main.group("publish")
+@version_option()
 def publish_group() -> None:
     """Publish a release to the Hugging Face Hub (hub) or an Apache Iceberg table (iceberg)."""
 

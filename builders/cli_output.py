@@ -61,6 +61,11 @@ class Output:
             click.echo(terminal_safe(line), err=True)
 
 
+def version_option() -> Callable[[F], F]:
+    """``--version``: xianbao's own version, on every command and group (the README promises it)."""
+    return click.version_option(__version__, "--version", prog_name="xianbao", help="Show the version and exit.")
+
+
 def output_options(json_help: str = "Print the result as one JSON object on stdout.") -> Callable[[F], F]:
     """Add ``--version``, ``-q``, ``-v``, ``--no-progress`` and ``--json`` to a command.
 
@@ -69,7 +74,7 @@ def output_options(json_help: str = "Print the result as one JSON object on stdo
 
     def decorate(command: F) -> F:
         options = [
-            click.version_option(__version__, "--version", prog_name="xianbao", help="Show the version and exit."),
+            version_option(),
             click.option("-q", "--quiet", is_flag=True, help="Print only errors (and the --json object)."),
             click.option("-v", "--verbose", count=True, help="Log more: -v every warning, -vv debugging detail."),
             click.option("--no-progress", is_flag=True, help="No progress bar or progress lines."),
