@@ -298,3 +298,47 @@ def test_an_unreadable_pyproject_found_up_the_tree_is_one_error_line(tmp_path: P
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(ConfigError, match=r"cannot read .*pyproject.toml: .*Permission denied.*--pyproject"):
         find_pyproject(tmp_path / "sub")
+
+
+@pytest.mark.parametrize("text", ["[tool.xianbao.dataset\nname = \"near\"\n",  # a typo: not TOML
+                                  "[tool.xianbao]\ndataset = 5\n"])              # the table is no table
+def test_a_broken_pyproject_nearer_than_a_good_one_stops_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    text: str) -> None:
+    """The nearest pyproject.toml meant for xianbao but broken is an error naming it; the parent's
+    metadata was used instead, silently, when the file lacked the header spelt exactly so."""
+    from builders.errors import ConfigError
+    from builders.release.config import load_dataset_meta
+
+    (tmp_path / "pyproject.toml").write_text('[tool.xianbao.dataset]\nname = "parent"\n', encoding="utf-8")
+    near = tmp_path / "near"
+    near.mkdir()
+    (near / "pyproject.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(near)
+    with pytest.raises(ConfigError, match=r"near/pyproject.toml"):
+        load_dataset_meta()
+
+
+@pytest.mark.parametrize("text", ['[tool.xianbao]\ndataset = { name = "near" }\n',
+                                  '[tool]\nxianbao.dataset.name = "near"\n'])
+def test_the_dataset_table_is_found_however_toml_spells_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           text: str) -> None:
+    from builders.release.config import load_dataset_meta
+
+    (tmp_path / "pyproject.toml").write_text('[tool.xianbao.dataset]\nname = "parent"\n', encoding="utf-8")
+    near = tmp_path / "near"
+    near.mkdir()
+    (near / "pyproject.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(near)
+    assert load_dataset_meta().name == "near"
+
+
+def test_a_pyproject_without_the_table_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another project's pyproject.toml (even one that names xianbao as a dependency) is not ours."""
+    from builders.release.config import load_dataset_meta
+
+    (tmp_path / "pyproject.toml").write_text('[tool.xianbao.dataset]\nname = "parent"\n', encoding="utf-8")
+    near = tmp_path / "near"
+    near.mkdir()
+    (near / "pyproject.toml").write_text('[project]\nname = "mine"\ndependencies = ["xianbao"]\n', encoding="utf-8")
+    monkeypatch.chdir(near)
+    assert load_dataset_meta().name == "parent"

@@ -156,16 +156,32 @@ def _typed(path: Path, key: str, value: object) -> str | tuple[str, ...]:
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:
-    """The nearest pyproject.toml with ``[tool.xianbao.dataset]``, from ``start`` (the working folder) up."""
+    """The nearest pyproject.toml with ``[tool.xianbao.dataset]``, from ``start`` (the working folder) up.
+
+    A file that names xianbao is parsed, not searched for the header as spelt: one that is not TOML is an
+    error (a parent's metadata must not be used instead, silently), and the table however TOML spells it
+    (``dataset = {...}`` under ``[tool.xianbao]``, dotted keys) is found.
+
+    Raises:
+        ConfigError: A pyproject.toml on the way cannot be read, or names xianbao and is not UTF-8 TOML.
+    """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         try:
-            if candidate.is_file() and b"[tool.xianbao.dataset]" in candidate.read_bytes():  # not UTF-8: refused later
-                return candidate
+            ours = candidate.is_file() and b"xianbao" in candidate.read_bytes()
         except OSError as err:
             raise ConfigError(f"cannot read {candidate}: {err}; pass --pyproject FILE") from err
+        if ours and _declares_dataset(_read_toml(candidate)):
+            return candidate
     return None
+
+
+def _declares_dataset(document: dict[str, Any]) -> bool:
+    """``document`` has ``tool.xianbao.dataset`` (or a ``tool.xianbao`` that is no table: an error to report)."""
+    tool = document.get("tool")
+    xianbao = tool.get("xianbao") if isinstance(tool, dict) else None
+    return xianbao is not None and (not isinstance(xianbao, dict) or "dataset" in xianbao)
 
 
 def load_dataset_meta(pyproject: Path | None = None) -> DatasetMeta:
