@@ -99,6 +99,7 @@ class BuildReport:
             "release_dir": self.release_dir.as_posix(),
             "seconds": round(self.seconds, 3),
             "counts": self.stats.counts(),
+            "cache": {"pages_cached": self.stats.pages_cached, "pages_processed": self.stats.pages_processed},
             "files": self.files,
             "problems": [asdict(g) for g in self.problem_groups()],
             "proposal": None if self.proposal is None else {"version": self.proposal[0], "reasons": self.proposal[1]},

@@ -270,3 +270,16 @@ def test_verbose_lists_every_warning(fake_pipeline: None, seeds: Path, tmp_path:
     loud = run(*build_args(seeds, tmp_path, project, "-v"))
     assert "manifest.csv:3: bad-manifest-row" not in plain.output
     assert "manifest.csv:2: bad-manifest-row" in loud.output and "manifest.csv:3: bad-manifest-row" in loud.output
+
+
+def test_build_json_counts_cached_and_processed_pages(fake_pipeline: None, seeds: Path, tmp_path: Path,
+                                                      project: Path) -> None:
+    """README (Incremental builds): the build report counts pages_cached / pages_processed; `--json`,
+    the build report a script reads, held neither."""
+    first = json.loads(run(*build_args(seeds, tmp_path, project, "--json", "-q", "--workers", "1",
+                                       "--release-version", "0.1.0")).output)
+    (seeds / "004_e.txt").write_text("2")
+    second = json.loads(run(*build_args(seeds, tmp_path, project, "--json", "-q", "--workers", "1",
+                                        "--release-version", "0.2.0")).output)
+    assert first["cache"] == {"pages_cached": 0, "pages_processed": 4}
+    assert second["cache"] == {"pages_cached": 4, "pages_processed": 1}
