@@ -64,7 +64,8 @@ def test_allow_empty_builds_and_validate_calls_it_a_problem(tmp_path: Path, proj
     assert checked.exit_code == 1 and "empty-release" in checked.output
 
 
-def test_pages_that_all_are_rejects_release_nothing_unless_allow_empty(tmp_path: Path, project: Path) -> None:
+def test_pages_that_all_are_rejects_release_nothing_unless_allow_empty(tmp_path: Path, project: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages were read, none gave an article: no release that validate would call empty, a one-line
     error with the counts and reasons (exit 1); --allow-empty releases the rejects alone."""
     seeds = tmp_path / "rejected"
@@ -94,6 +95,19 @@ def test_pages_that_all_are_rejects_release_nothing_unless_allow_empty(tmp_path:
     frame = pd.read_parquet(data)
     assert frame.shape == (0, len(article_schema())) and list(frame.columns) == article_schema().names
     assert duckdb.sql(f"SELECT count(*) FROM '{data}/*.parquet'").fetchall() == [(0,)]
+    # ... and datasets cannot load it (datasets 5: DatasetGenerationError, not the README's old quote), while
+    # the rejects it is for load with the json builder
+    import datasets
+    from datasets.exceptions import DatasetGenerationError
+
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    cache = str(tmp_path / "hf-cache")
+    with pytest.raises((DatasetGenerationError, ValueError)):
+        datasets.load_dataset(str(data.parent), split="train", cache_dir=cache)
+    rejected = datasets.load_dataset("json", data_files=str(data.parent / "rejects.jsonl"), split="train",
+                                     cache_dir=cache)
+    assert sorted(set(rejected["source_file"])) == ["a.txt", "b.txt", "c.bin.txt"]
 
 
 @pytest.mark.parametrize("option", ["--out", "--cache-dir"])
