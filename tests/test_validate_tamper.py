@@ -108,3 +108,12 @@ def test_an_expected_digest_that_is_no_digest_is_bad_input(copy: Path, typo: str
     result = CliRunner().invoke(main, ["validate", str(copy), "--expect-digest", typo])
     assert result.exit_code == 2 and "is not a release digest" in result.output
     assert "digest-mismatch" not in result.output
+
+
+def test_a_card_that_is_not_utf8_is_one_problem_saying_so_once(copy: Path) -> None:
+    """Found validating a release whose README.md had a stray byte: 'not UTF-8 (byte N); rebuild the release;
+    rebuild the release' (the reader's advice, then the card check's again)."""
+    (copy / "README.md").write_bytes((copy / "README.md").read_bytes() + b"\xff")
+    cards = [p for p in validate_release(copy) if p.code == "card-mismatch"]
+    assert len(cards) == 1 and "not UTF-8" in cards[0].message, cards
+    assert cards[0].message.count("rebuild the release") == 1, cards[0].message

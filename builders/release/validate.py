@@ -237,7 +237,8 @@ def check_counts(root: Path, n_records: int, n_rejects: int) -> Iterator[Release
         if not isinstance(infos, list) or not all(isinstance(i, dict) for i in infos):
             infos = None
         if not infos:
-            yield ReleaseProblem("card-mismatch", CARD_FILE, f"{err_text}; rebuild the release")
+            advice = "" if err_text.endswith("rebuild the release") else "; rebuild the release"
+            yield ReleaseProblem("card-mismatch", CARD_FILE, f"{err_text}{advice}")
         for info in infos or []:
             name = info.get("config_name", "?")
             if not _same_features(Features, info.get("features", [])):
