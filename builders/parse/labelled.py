@@ -29,8 +29,7 @@ from builders.parse.patterns import (
     is_office,
     lead_match,
 )
-from builders.parse.sentences import starts_mid_sentence
-from builders.segment.tokenizer import in_jieba_dictionary
+from builders.parse.sentences import cuts_a_word
 
 TITLE_LABELS = ("title-start", "title")
 QUOTED = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
@@ -187,10 +186,10 @@ def labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Blo
         return "body"
     if i + 1 < len(labels) and typed[i + 1].kind == "body" and not ends_article(line):
         head = typed[i + 1].line.folded
-        cut_word = starts_mid_sentence(line.text, head) and not in_jieba_dictionary(head[:2])
-        if (labels[i + 1] == "body-continued" and not head.startswith(OPENING_QUOTES)) or cut_word:
+        if (labels[i + 1] == "body-continued" and not head.startswith(OPENING_QUOTES)) or cuts_a_word(line.text, head):
             return "body"
     return "subhead"
+
 
 
 def office_above_heading(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:

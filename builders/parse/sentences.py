@@ -22,6 +22,8 @@ a conjunction (和, 而是, 以及), a copula (是), an adverb (也, 就, 尤其
 one of them (…作为马克思主义政党的 | 根本要求) stops mid-sentence; words ending in the same
 character (实事求是, 政通人和) are read whole and do not count."""
 
+CLAUSE_MARK = re.compile(r"[，,、；;]")
+"""A mark inside a sentence: a line holding one is a clause or more of a sentence, not a phrase."""
 JOIN_CONTEXT = 4
 """Characters on each side of a break that the segmenter reads to see a word across it."""
 
@@ -50,6 +52,24 @@ def _word_across(left: str, right: str) -> bool:
     return False
 
 
+def cut_word(tail: str, head: str) -> str | None:
+    """The word the segmenter reads across a break in context when the part of it before the
+    break is no word of two characters or more (中国武 | 汉民众: 武汉, 分区施 | 策的: 施策,
+    主任张智 | 义打来: 张智义), else None (不能马虎 | 眼下: 马虎 is a word; a spaced line 品 牌)."""
+    left, right = fold(tail).rstrip()[-JOIN_CONTEXT:], fold(head).lstrip()[:JOIN_CONTEXT]
+    if not left or not right or " " in left[-2:] or right[0].isspace():
+        return None
+    at = 0
+    for word in cut(left + right):
+        start, at = at, at + len(word)
+        if at == len(left):
+            return None
+        if at > len(left):
+            part = left[start:]
+            return None if len(part) >= 2 and in_jieba_dictionary(part) else word
+    return None
+
+
 def ends_unfinished(text: str) -> bool:
     """Does ``text`` stop where no heading or sentence ends: inside quotation marks or brackets
     (…主办的“ | 墨彩斑斓…”), or on a function word (…中国共产党的 | 根本要求)?"""
@@ -68,3 +88,14 @@ def starts_mid_sentence(tail: str, head: str) -> bool:
     if head[0] in NON_INITIAL or VERB_LE.match(head):
         return True
     return _bridges_a_word(tail, head)
+
+
+def cuts_a_word(tail: str, head: str) -> bool:
+    """Does a page break cut a word between a title-like line ``tail`` and the body line ``head``
+    below it? The line goes on into ``head`` (领 | 导), or the segmenter reads a word across the
+    break and the line is a sentence already (a clause mark in it) or the word is one of the
+    dictionary's (……感谢某县广 | 大农户, ……精准施 | 策的办法, 中心主任张智 | 义打来的电话)."""
+    if starts_mid_sentence(tail, head) and not in_jieba_dictionary(fold(head).lstrip()[:2]):
+        return True
+    word = cut_word(tail, head)
+    return word is not None and (CLAUSE_MARK.search(fold(tail)) is not None or in_jieba_dictionary(word))
