@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from builders.parse import credits
 from builders.parse.credits import PHOTO_ENDS
 from builders.parse.folding import ends_folding_to, fold
-from builders.parse.layout import Block, Typed, is_lead
+from builders.parse.layout import PHOTO_NEWS, Block, Typed, is_lead
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BRACKET_ENDS,
@@ -236,6 +236,8 @@ def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
         parts.photo_credit |= any(b.role == "photographer" for b in names)
         parts.extra_lines.append(line)
         state["tip"] = False
+    elif kind == "caption" and PHOTO_NEWS.match(fold(parts.headline)):
+        _add_body(parts, Typed(line, "body", item.label))  # 图为……（甲乙摄） under 图片新闻: the item's text
     elif kind == "caption":
         _add_caption(parts, line)
     elif kind in ("marker-on", "marker-from"):
