@@ -25,6 +25,8 @@ CLOSERS = "”’」』）)】》\"'"
 """Closing quotes and brackets that may follow a sentence's final punctuation."""
 TERMINALS = "。！？!?…；;：:"
 """Punctuation that ends a sentence (or a lead-in that the next paragraph completes)."""
+SIGNED_OFF = re.compile(r"[。！？!?…”’」』)）]\s*[—─]{1,3}\s*(?:编者|作者|译者|笔者|编辑部?)(?:按|附记|注)?$")
+"""A note signed off after its last sentence (……！——编者, ……。——作者): finished text."""
 
 
 T = TypeVar("T")
@@ -219,8 +221,11 @@ def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | 
 
 
 def is_closed(text: str) -> bool:
-    """True when ``text`` ends a sentence (closing quotes/brackets after it allowed)."""
+    """True when ``text`` ends a sentence (closing quotes/brackets after it allowed) or a note
+    signed off after its last sentence (……！——编者)."""
     stripped = text.rstrip()
+    if stripped[-1:] in ("者", "部", "按", "记", "注") and SIGNED_OFF.search(fold(stripped[-12:])):
+        return True
     while stripped and stripped[-1] in CLOSERS:
         inner = stripped[:-1].rstrip()
         if inner and inner[-1] in TERMINALS:
