@@ -24,6 +24,7 @@ from builders.parse.patterns import (
     SIGNING_DATE,
     TIP_LABEL,
     ends_with,
+    is_closing_dateline,
     is_listing,
     marker_of,
 )
@@ -40,8 +41,6 @@ PARAGRAPH_LEAD_IN = ("——", "──")
 follows starts a new paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
 SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
 """A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
-CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
-"""（本报莫斯科１月４日电）: the dateline some papers print at an article's end, run into its last paragraph."""
 CREDIT_LAST = (*BRACKET_ENDS, "摄", "影", "图")
 """The last characters of a photo credit, bracketed or not (…（甲乙摄）, 甲乙 摄, 摄影, 供图)."""
 
@@ -264,7 +263,7 @@ def _join_closing_dateline(parts: Parts) -> None:
     last, before = parts.paras[-1], parts.paras[-2]
     if last.text.lstrip()[:1] not in "（(" or before.subhead or before.marker:
         return
-    if not CLOSING_DATELINE.match(fold(last.text).replace(" ", "")):
+    if not is_closing_dateline(fold(last.text)):
         return
     before.lines.extend(last.lines)
     before.text += last.text

@@ -26,6 +26,7 @@ from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BOX,
     ENUMERATOR,
+    is_closing_dateline,
     is_office,
     lead_match,
 )
@@ -108,9 +109,9 @@ ending in ：, —— or a full sentence: 某某书记：, 过去……。如今
 
 def may_title(item: Typed) -> bool:
     """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，),
-    nor a lead that names its reporter's source (记者从某部获悉：…)."""
+    nor a lead that names its reporter's source (记者从某部获悉：…), nor a closing dateline."""
     folded = item.line.folded.rstrip()
-    if REPORTER_LEAD.match(folded):
+    if REPORTER_LEAD.match(folded) or is_closing_dateline(folded):
         return False
     if item.kind in ("title", "heading"):
         return True

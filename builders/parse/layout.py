@@ -26,6 +26,7 @@ from builders.parse.patterns import (
     TIP_FIRST,
     TIP_LABEL,
     VERBISH,
+    is_closing_dateline,
     is_furniture,
     is_listing,
     is_office,
@@ -94,6 +95,8 @@ def is_title_like(line: Line) -> bool:
     limit = MAX_RUN_TOGETHER if " " in text and not MID_PUNCT.search(text) else MAX_TITLE
     if line.size > limit or "。" in text or text.endswith(TITLE_END_BAD):
         return False
+    if is_closing_dateline(text):
+        return False  # （新华社北京１月４日电）: the end of the article above
     return TWO_HAN.search(text) is not None and not lead_match(text) and not is_listing(text)
 
 

@@ -192,6 +192,17 @@ def is_rule(folded: str) -> bool:
 END_MARK = re.compile(r"[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]\s*$")
 """(完): the end of an article, not text."""
 
+CLOSING_DATELINE = re.compile(r"^[(（](?:据)?(?:本报|新华社|中新社)[^()（）。，]{0,24}?电[)）]$")
+"""（本报莫斯科１月４日电）: the dateline some papers print at an article's end (width-folded, spaces out)."""
+
+
+def is_closing_dateline(folded: str) -> bool:
+    """Is the line only a closing dateline, （新华社北京１月４日电）? Never a title line: it closes the
+    article above."""
+    text = folded.strip()
+    return text[:1] == "(" and text.endswith("电)") and CLOSING_DATELINE.match(text.replace(" ", "")) is not None
+
+
 NON_INITIAL = set("，、。；：,;:）)”’》」』的地得了着过们么吗呢吧啊等及并且则之也都就才又")
 """Characters no sentence starts with (not 其: 其中, 其次, 其实 and 其他 open many)."""
 BREAK_ROLES = "记者通讯员"
