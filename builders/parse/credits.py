@@ -68,15 +68,23 @@ ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|见习|首�
 (见习记者, 全媒体记者, 融媒记者, 驻站记者) is a role word, not a name run into one."""
 
 
+PLACE_ENDS = tuple("省市县区旗")
+"""How the name of a place ends (玉山县, 青禾区): a piece of three characters or more ending so is no person."""
+
+
 def names_of(run: str) -> list[str] | None:
-    """The names in a run of characters: one name (甲乙), or names run together (甲乙丙丁戊)."""
+    """The names in a run of characters: one name (甲乙), or names run together (甲乙丙丁戊); None when a
+    piece names a place (某省玉山县甲乙丙: a reader's signature, where they live and who they are)."""
     if not run or NOT_NAMES.search(run):
         return None
     if NAME_RE.match(run) and (len(run) < 4 or "·" in run or "•" in run or run[:2] in COMPOUND_SURNAMES):
-        return [run]
-    parts = split_run(run)
-    if parts is None and NAME_RE.match(run):
-        return [run]
+        parts: list[str] | None = [run]
+    else:
+        parts = split_run(run)
+        if parts is None and NAME_RE.match(run):
+            parts = [run]
+    if parts and any(len(part) >= 3 and part.endswith(PLACE_ENDS) for part in parts):
+        return None
     return parts
 
 
