@@ -19,7 +19,7 @@ SURNAMES = frozenset(
     "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿"
     "鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由贵"
     "洪傅萧郗钮贝凤酆昌费滑荀羿汲邴糜隗宓蓬仰钭韶蓟鄂咸籍赖逄扶堵宰郦郤璩濮寿充阎宦慎庾暨弘殳沃蔚夔厍訾毋乜"
-    "巢蒯竺桓习牧怀回"
+    "巢蒯竺桓习牧怀回果归"
 )
 """Common single-character surnames (百家姓 and the most frequent modern ones)."""
 COMPOUND_SURNAMES = frozenset(
