@@ -6,10 +6,10 @@ block move to the article below.
 
 from __future__ import annotations
 
+from builders.parse.headpairs import headline_pair
 from builders.parse.labelled import (
     TITLE_LABELS,
     echoes_subhead,
-    headline_pair,
     kicker_before_title,
     labelled_run,
     labelled_verdict,
