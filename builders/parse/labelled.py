@@ -29,6 +29,7 @@ from builders.parse.patterns import (
     is_closing_dateline,
     is_office,
     lead_match,
+    opens_undated_brief,
 )
 from builders.parse.sentences import cuts_a_word
 
@@ -189,8 +190,21 @@ def labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Blo
         head = typed[i + 1].line.folded
         if (labels[i + 1] == "body-continued" and not head.startswith(OPENING_QUOTES)) or cuts_a_word(line.text, head):
             return "body"
+    if nxt is not None and _brief_after_brief(line, nxt, current):
+        return "new"  # 某某电视机 | 某国某公司最近推出…, in a column of such briefs: the next brief's headline
     return "subhead"
 
+
+def _brief_after_brief(line: Line, nxt: Typed, current: Block | None) -> bool:
+    """Does a lone line head the next of a column of briefs? The article above opened on an undated
+    lead naming who (某国某公司最近…) and has finished its text, the body below opens the same way,
+    and the line has no form of a feature's subheads (“……”, ● ……)."""
+    if current is None or not current.items or nxt.kind != "body" or subhead_form(line.folded):
+        return False
+    if not opens_undated_brief(nxt.line.folded) or not ends_article(current.items[-1].line):
+        return False
+    first = next((t for t in current.items if t.kind == "body"), None)
+    return first is not None and opens_undated_brief(first.line.folded)
 
 
 def office_above_heading(typed: list[Typed], i: int, j: int, current: Block | None) -> bool:

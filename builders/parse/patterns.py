@@ -92,6 +92,15 @@ OPENER_FIRST = frozenset("近日目今连年入昨前本记随去上当为012345
 """The characters the openings of :data:`LEAD_OPENER` start with."""
 
 
+UNDATED_BRIEF = re.compile(r"^[^，。：:“”\"、,（(]{2,14}?(?:最近|近日|日前)")
+"""A brief's lead without 电头 that names who first (某国某公司最近推出…, 某县文化馆近日举办…)."""
+
+
+def opens_undated_brief(folded: str) -> bool:
+    """Does the text open as a brief printed without 电头 does: who, then 最近/近日/日前?"""
+    return UNDATED_BRIEF.match(folded) is not None
+
+
 def opener_match(folded: str) -> re.Match[str] | None:
     """``LEAD_OPENER.match(folded)``, tried only on a text that starts as an opening does."""
     return LEAD_OPENER.match(folded) if folded[:1] in OPENER_FIRST else None
