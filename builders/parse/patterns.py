@@ -148,13 +148,15 @@ FURNITURE = re.compile(
 
 CELL_GAP = re.compile(r"[\s|]+")
 TIME_ROW = re.compile(r"^[0-9]{1,2}[:：][0-9]{2}\s")
-CONTACT = re.compile(r"^(?:[^\s:：,，。]{0,4}(?:电话|热线)|地址|邮编|网址|传真|邮箱|联系人|QQ|微信)\s*[:：]")
+CONTACT = re.compile(
+    r"^(?:[^\s:：,，。]{0,4}(?:电话|热线|账号|帐号)|地址|邮编|网址|传真|邮箱|联系人|QQ|微信|户名|开户银行|开户行|收款单位)\s*[:：]"
+)
 
 
 def is_listing(folded: str) -> bool:
     """A row of a table or a listing, not a title: a markdown table row (| 指标 | 数值 |), three cells or
     more of which two hold figures (地区生产总值 45.6亿元 增长6.8%), a time and a programme (19:00 新闻联播),
-    or a contact line (热线电话：…, 地址：…)."""
+    or a contact line (热线电话：…, 地址：…, 人民币账号：…, 开户银行：…)."""
     text = folded.strip()
     if text[:1] == "|" and text[-1:] == "|":
         return True
