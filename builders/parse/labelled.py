@@ -31,7 +31,7 @@ from builders.parse.patterns import (
     lead_match,
     opens_undated_brief,
 )
-from builders.parse.sentences import cuts_a_word
+from builders.parse.sentences import cuts_a_word, ends_on_particle
 
 TITLE_LABELS = ("title-start", "title")
 QUOTED = re.compile(r"^[“\"「『][^“”\"「」『』]+[”\"」』]$")
@@ -110,9 +110,12 @@ ending in ：, —— or a full sentence: 某某书记：, 过去……。如今
 
 def may_title(item: Typed) -> bool:
     """May the labeller make this line a title line? Not a sentence (…。) nor a clause (…，),
-    nor a lead that names its reporter's source (记者从某部获悉：…), nor a closing dateline."""
+    nor a lead that names its reporter's source (记者从某部获悉：…), nor a closing dateline, nor a
+    clause stopping on a particle (应该看到，两国毕竟经历了近二十年的: a page break cut the sentence)."""
     folded = item.line.folded.rstrip()
     if REPORTER_LEAD.match(folded) or is_closing_dateline(folded):
+        return False
+    if MID_PUNCT.search(folded) and ends_on_particle(folded):
         return False
     if item.kind in ("title", "heading"):
         return True

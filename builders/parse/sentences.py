@@ -70,6 +70,15 @@ def cut_word(tail: str, head: str) -> str | None:
     return None
 
 
+def ends_on_particle(text: str) -> bool:
+    """Does the segmenter end ``text`` on a structural particle standing alone (…经历了近二十年的)?"""
+    folded = fold(text).rstrip()
+    if not folded.endswith(("的", "地", "得")):
+        return False
+    words = cut(folded[-JOIN_CONTEXT * 2 :])
+    return bool(words) and words[-1] in ("的", "地", "得")
+
+
 def ends_unfinished(text: str) -> bool:
     """Does ``text`` stop where no heading or sentence ends: inside quotation marks or brackets
     (…主办的“ | 墨彩斑斓…”), or on a function word (…中国共产党的 | 根本要求)?"""
