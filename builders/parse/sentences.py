@@ -16,9 +16,10 @@ OPEN_CLOSE = (("“", "”"), ("‘", "’"), ("(", ")"), ("《", "》"), ("「"
 NON_FINAL_WORDS = frozenset("的对从向把被与和及或而并是将让使给于由其这那为以就也都还又才比跟同") | {
     *("尤其", "而是", "但是", "以及", "并且", "或者", "因为", "所以", "如果", "虽然", "而且", "不仅"),
     *("通过", "根据", "按照", "关于", "对于", "由于", "作为", "随着", "为了", "除了", "包括"),
+    *("就是", "正是", "也是", "都是", "便是", "乃是", "即是", "更是", "才是", "不是"),
 }
 """Function words that leave a phrase open: a structural particle (的), a preposition (对, 把, 通过),
-a conjunction (和, 而是, 以及), a copula (是), an adverb (也, 就, 尤其). A line the segmenter ends on
+a conjunction (和, 而是, 以及), a copula (是, 就是, 正是), an adverb (也, 就, 尤其). A line the segmenter ends on
 one of them (…作为马克思主义政党的 | 根本要求) stops mid-sentence; words ending in the same
 character (实事求是, 政通人和) are read whole and do not count."""
 
