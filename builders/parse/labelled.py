@@ -25,6 +25,7 @@ from builders.parse.layout import (
 from builders.parse.lines import Line
 from builders.parse.patterns import (
     BOX,
+    COLUMN_TAG,
     ENUMERATOR,
     is_closing_dateline,
     is_office,
@@ -187,6 +188,8 @@ def labelled_verdict(typed: list[Typed], labels: list[str], i: int, current: Blo
         return "attribution"
     if nxt is not None and _names_writer(nxt) and _heads_byline(line, current):
         return "new"  # 抓落实要有钉钉子精神 | □ 本报评论员, after a finished text: a headline over its byline
+    if nxt is not None and nxt.kind == "body" and _heads_byline(line, current) and COLUMN_TAG.search(line.folded):
+        return "new"  # ……就有希望和力量（今日谈）, after a finished text: a headline with its column's name
     if labels[i] == "body-continued" or _continues_paragraph(current):
         return "body"
     if i + 1 < len(labels) and typed[i + 1].kind == "body" and not ends_article(line):

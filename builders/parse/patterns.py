@@ -127,6 +127,9 @@ BRACKET_ENDS = (")", "）")
 ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+(?:、|[.．](?!\d))|[0-9]{1,2}:(?=[0-9]{1,2}月|[^0-9])|[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[,，、]|第[一二三四五六七八九十百0-9]+[章节篇部分](?![一-龥]{0,2}[,，。]))"
 )
+COLUMN_TAG = re.compile(r"[^\s(（)）]{6,}\s*[(（][\u4e00-\u9fff·•①-⑳]{2,12}[)）]$")
+"""A headline carrying its column's name in brackets (……就有希望和力量（今日谈）, ……（开放促改革促发展）):
+six characters at least before the tag (not a name with a note: 某某（男）)."""
 TITLE_NOTE = re.compile(r"\s*[(（](?:附?图片?[0-9一二三四五六七八九十]*张?|附图|组图|图文)[)）]\s*$")
 
 OFFICE_SUFFIX = (
