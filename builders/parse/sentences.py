@@ -9,6 +9,9 @@ from builders.parse.patterns import NON_INITIAL
 from builders.segment.tokenizer import cut, in_jieba_dictionary
 
 VERB_LE = re.compile(r"^(?!为了|除了|到了|有了|了解)[\u4e00-\u9fff]{1,2}了(?!解)")
+SHORT_END = re.compile(r"^[^\s，,。！？!?、；;：:“”‘’\"(（]{1,3}[。！？!?]")
+"""A line whose first sentence ends within three characters (交谈。他说…): the end of a sentence begun
+above, as no paragraph opens on so short a sentence outside quotation marks."""
 
 
 OPEN_CLOSE = (("“", "”"), ("‘", "’"), ("(", ")"), ("《", "》"), ("「", "」"), ("『", "』"), ("[", "]"), ("【", "】"))
@@ -95,7 +98,7 @@ def starts_mid_sentence(tail: str, head: str) -> bool:
     head, tail = fold(head).lstrip(), fold(tail).rstrip()
     if not head or not tail:
         return False
-    if head[0] in NON_INITIAL or VERB_LE.match(head):
+    if head[0] in NON_INITIAL or VERB_LE.match(head) or SHORT_END.match(head):
         return True
     return _bridges_a_word(tail, head)
 
@@ -105,7 +108,10 @@ def cuts_a_word(tail: str, head: str) -> bool:
     below it? The line goes on into ``head`` (领 | 导), or the segmenter reads a word across the
     break and the line is a sentence already (a clause mark in it) or the word is one of the
     dictionary's (……感谢某县广 | 大农户, ……精准施 | 策的办法, 中心主任张智 | 义打来的电话)."""
-    if starts_mid_sentence(tail, head) and not in_jieba_dictionary(fold(head).lstrip()[:2]):
+    folded = fold(head).lstrip()
+    if SHORT_END.match(folded):
+        return True  # 与师生亲切 | 交谈。他说…
+    if starts_mid_sentence(tail, head) and not in_jieba_dictionary(folded[:2]):
         return True
     word = cut_word(tail, head)
     return word is not None and (CLAUSE_MARK.search(fold(tail)) is not None or in_jieba_dictionary(word))
