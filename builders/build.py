@@ -165,8 +165,7 @@ def publish(staging: Path, target: Path, force: bool) -> Status:
     if same_tree(staging, target):
         shutil.rmtree(staging)
         return "unchanged"
-    if not force:
-        shutil.rmtree(staging)
+    if not force:  # staging is left to the caller (build_release removes it), which names the files that differ
         raise ReleaseExistsError(
             f"{target} already exists with different content; bump --release-version, or rebuild it with --force"
         )
@@ -245,6 +244,25 @@ def _no_records(config: BuildConfig, stats: BuildStats) -> str:
             "releases the rejects alone")
 
 
+SHOWN_FILES = 6
+"""Files a refusal names (then how many more)."""
+
+
+def _differing(staging: Path, target: Path) -> str:
+    """The files of two releases whose digests differ (from their SHA256SUMS, which differs with them):
+    ``README.md, croissant.json``, or ``the card or metadata files`` when a list cannot be read."""
+    try:
+        new, old = (dict(line.split("  ", 1)[::-1] for line in (root / SUMS_FILE).read_text("utf-8").splitlines())
+                    for root in (staging, target))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "the card or metadata files"
+    names = sorted(name for name in new.keys() | old.keys() if new.get(name) != old.get(name))
+    if not names:
+        return "the card or metadata files"
+    more = f" and {len(names) - SHOWN_FILES} more" if len(names) > SHOWN_FILES else ""
+    return ", ".join(names[:SHOWN_FILES]) + more
+
+
 def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tuple[str, list[str]] | None) -> Status:
     """:func:`publish`; a refusal names the next version by the rules when one was proposed."""
     try:
@@ -254,7 +272,7 @@ def _publish_or_propose(staging: Path, target: Path, force: bool, proposal: tupl
             raise
         if proposal[0] == target.name:
             why = ("it is no complete release (no manifest.json): --force replaces it" if proposal[1] == [FIRST_RELEASE]
-                   else "the records and schema are the same; only the card or metadata files differ: --force "
+                   else f"the records and schema are the same; only {_differing(staging, target)} differ: --force "
                    "rewrites it in place")
             raise ReleaseExistsError(f"{err} ({why})") from err
         raise ReleaseExistsError(f"{err} (the version rules propose --release-version {proposal[0]}: "

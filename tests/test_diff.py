@@ -177,10 +177,28 @@ def test_a_rebuild_that_changes_only_the_card_is_told_to_use_force(monkeypatch: 
                          progress=False)
     first = build_release(config).release_dir
     renamed = dataclasses.replace(config, dataset=dataclasses.replace(META, pretty_name="Other Papers"))
-    with pytest.raises(ReleaseExistsError, match="only the card or metadata files differ: --force") as err:
+    same = r"the records and schema are the same; only .* differ: --force"
+    with pytest.raises(ReleaseExistsError, match=same) as err:
         build_release(renamed)
-    assert "propose" not in str(err.value)
+    assert "propose" not in str(err.value) and "README.md" in str(err.value)  # the card names the pretty name
+    assert "data/" not in str(err.value) and "jsonl/" not in str(err.value)
     assert build_release(dataclasses.replace(renamed, force=True)).release_dir == first
+
+
+def test_a_rebuild_that_reshards_the_same_records_names_the_data_files(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    """Only --max-shard-bytes changed: the records are the same, the shard files are not (the refusal said
+    'only the card or metadata files differ')."""
+    import dataclasses
+
+    monkeypatch.setattr("builders.build.release_file", text_pages)
+    config = BuildConfig(seeds=write_seeds(tmp_path / "seeds", OLD), out=tmp_path / "dist", dataset=META,
+                         progress=False)
+    build_release(config)
+    with pytest.raises(ReleaseExistsError, match=r"the records and schema are the same; only .* differ") as err:
+        build_release(dataclasses.replace(config, max_shard_bytes=200))
+    assert "data/train-00000-of-" in str(err.value) and "card or metadata" not in str(err.value)
+    assert sorted(p.name for p in (tmp_path / "dist" / "test-papers").iterdir()) == ["0.1.0", "CHANGELOG.md"]
 
 
 def test_a_target_that_is_no_release_is_not_called_the_same(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
