@@ -75,6 +75,17 @@ def test_a_manifest_linked_from_outside_the_seeds_folder_is_not_read(tmp_path: P
     assert metas == {} and [p.code for p in problems] == ["bad-manifest-row"] and "outside" in problems[0].message
 
 
+@pytest.mark.parametrize("header", ["newspaper,date,page\n", "a.txt,庆元报,2020-05-29\n"])
+def test_a_header_without_the_file_column_is_one_problem(tmp_path: Path, header: str) -> None:
+    """No header, or one without ``file``: one problem on line 1 that says so (each row was 'the `file`
+    column is empty'), and no row used."""
+    metas, problems = _load(tmp_path, (header + "庆元报,2020-05-29,01\n" * 3).encode("utf-8"))
+    assert metas == {}
+    # a row of values as the header: its values are unknown columns too
+    assert [line for line, _ in problems] == ([1, 1] if header.startswith("a.txt") else [1])
+    assert "no `file` column" in problems[-1][1] and "file,newspaper,date" in problems[-1][1]
+
+
 def test_an_unreadable_manifest_is_one_problem(tmp_path: Path) -> None:
     metas, problems = _load(tmp_path, b"\xff\xfe\xfd\x81\x30\x00garbage")
     assert metas == {} and len(problems) == 1 and problems[0][0] is None

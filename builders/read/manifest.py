@@ -62,13 +62,17 @@ def _row_meta(row: dict[str, str]) -> PageMeta:
 
 
 def header_problems(names: Sequence[str], line: int = 1) -> list[Problem]:
-    """A ``bad-manifest-row`` on the header's line for unknown columns (their values would be lost)."""
+    """A ``bad-manifest-row`` on the header's line for unknown columns (their values would be lost) and for
+    a header without the ``file`` column (no row can name its page: none is used)."""
+    problems = []
     unknown = [n for n in names if n.strip() not in COLUMNS]
-    if not unknown:
-        return []
-    message = (f"unknown column(s) {', '.join(map(repr, unknown))}: their values are ignored; "
-               f"the columns are {', '.join(COLUMNS)}")
-    return [_bad(line, message)]
+    if unknown:
+        problems.append(_bad(line, f"unknown column(s) {', '.join(map(repr, unknown))}: their values are ignored; "
+                                   f"the columns are {', '.join(COLUMNS)}"))
+    if "file" not in (n.strip() for n in names):
+        problems.append(_bad(line, "the header has no `file` column, so no row names its page and none is used; "
+                                   f"the first line must name the columns, e.g. {','.join(COLUMNS)}"))
+    return problems
 
 
 def load_manifest(seeds: Path, pages: Collection[str], known_region: Callable[[str], bool] = lambda _: True,
@@ -121,6 +125,8 @@ def _rows(lines: list[str]) -> tuple[dict[str, tuple[PageMeta, int]], list[Probl
             if header is None:
                 header = [name.strip() for name in fields]
                 problems.extend(header_problems(header, number))
+                if "file" not in header:
+                    return metas, problems  # no row can name its page: one problem, not one per row
                 continue
             row = _row(header, fields)
             name = (row.get("file") or "").strip()
