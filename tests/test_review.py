@@ -243,3 +243,19 @@ def test_lines_keep_every_character_and_owner(text: str, ranges: list[tuple[int,
                 assert (segment.owner in inside) if inside else segment.owner is None
             offset += len(segment.text)
         offset += 1
+
+
+def test_a_site_inside_the_folder_of_its_pages_is_refused(tmp_path: Path) -> None:
+    """The next build would read the site's files as seeds (a skipped-file warning each): refused, one line,
+    exit 2, nothing written; beside the seeds it is made."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    release = tmp_path / "dist" / "x" / "0.1.0"
+    shutil.copytree(RELEASE, release)
+    for args in ([str(release), "--seeds", str(seeds)], [str(seeds)]):
+        result = CliRunner().invoke(main, ["review", *args, "--out", str(seeds / "site"), "--no-progress"])
+        assert result.exit_code == 2, result.output
+        assert result.output.count("\n") == 1 and "lies inside" in result.output and "Traceback" not in result.output
+        assert not (seeds / "site").exists()
+    review(ReviewConfig([release], tmp_path / "site", seeds=seeds))
+    assert (tmp_path / "site" / "index.html").is_file()

@@ -88,6 +88,16 @@ def _sources(config: ReviewConfig) -> tuple[list[Source], ReleaseMeta | None]:
     return list(page_sources(config.paths)), None
 
 
+def _refuse_inside(out: Path, roots: set[Path]) -> None:
+    """Refuse a site folder inside a folder of the pages it reviews (the seeds): a build would read the
+    site's files there as seeds, each a ``skipped-file`` warning (``--strict`` fails on them)."""
+    target = out.resolve()
+    for root in sorted(roots):
+        if target.is_relative_to(root.resolve()):
+            raise ConfigError(f"--out {out} lies inside {root}, the folder of the pages it reviews: a build would "
+                              "read the site's files as seeds; give a folder outside it")
+
+
 def _jobs(sources: list[Source]) -> list[PageJob]:
     taken: set[str] = set()
     slugs = [slug_of(source.source_file, taken) for source in sources]
@@ -147,6 +157,8 @@ def _cores() -> int:
 def review(config: ReviewConfig) -> ReviewReport:
     """Write the review site of ``config.paths`` into ``config.out``."""
     sources, meta = _sources(config)
+    _refuse_inside(config.out, {s.seeds for s in sources if isinstance(s, ReleaseSource)}
+                   | {p for p in config.paths if p.is_dir() and not is_release(p)})
     jobs = _jobs(sources)
     prepare_out(config.out)
     report, rows, lengths = ReviewReport(config.out), list[Row](), list[int]()
