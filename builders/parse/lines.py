@@ -87,7 +87,7 @@ def new_line(number: int, start: int, end: int, text: str, level: int, indented:
     return line
 
 
-GLUED_LEAD = re.compile(r"(?:□|■)|(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
+GLUED_LEAD = re.compile(r"(?:□|■)|【?(?:据)?(?:本报讯|本报[^，。,\s]{1,12}?[讯电]|新华社[^，。,\s]{1,16}?电)")
 GLUED_WORDS = ("本报", "新华社", "□", "■")
 """What every match of :data:`GLUED_LEAD` holds: looked for first (a substring search is cheap)."""
 END_MARK_IN = re.compile(r"(?<=[。！？!?…”’」』)）])\s*[(（]\s*(?:完|全文完|未完待续|待续|续完)\s*[)）]")
