@@ -30,7 +30,7 @@ from builders.parse.patterns import (
 )
 from builders.parse.sentences import ends_unfinished, starts_mid_sentence
 from builders.parse.surnames import has_surname
-from builders.parse.titles import dateline, title_roles
+from builders.parse.titles import dateline, title_roles, unbulleted
 from schema import Byline, Caption, Dateline
 
 CONTINUING = frozenset("，、。；：,;:）)”》」』")
@@ -360,7 +360,8 @@ def _mid_attributions_as_subheads(items: list[Typed]) -> list[Typed]:
 
 def assemble(block: Block) -> Parts:
     """All fields of one article block, page breaks re-joined."""
-    parts = Parts(block, column=" ".join(line.text for line in block.column) or None, indents=_indents(block))
+    column = " ".join(unbulleted(line.text) or line.text for line in block.column) or None  # ■ 基层传真 -> 基层传真
+    parts = Parts(block, column=column, indents=_indents(block))
     if block.titles:
         titles = title_roles(block.titles)
         parts.title_lines, parts.kicker = titles.lines, titles.kicker

@@ -6,6 +6,7 @@ block move to the article below.
 
 from __future__ import annotations
 
+from builders.parse import credits
 from builders.parse.headpairs import headline_pair
 from builders.parse.labelled import (
     TITLE_LABELS,
@@ -18,7 +19,7 @@ from builders.parse.labelled import (
     repeats_kicker_pair,
 )
 from builders.parse.layout import MAX_TITLE, Block, Typed, ends_article, judge_run, open_block
-from builders.parse.patterns import ENUMERATOR, MARKER, SIGNING_DATE
+from builders.parse.patterns import BOX, ENUMERATOR, MARKER, SIGNING_DATE
 
 
 def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
@@ -157,13 +158,23 @@ def _tips_to_next(preamble: list[Typed], blocks: list[Block]) -> tuple[list[Type
     """An editor's note or reading tip (编者按：…, 阅读提示) printed after an article's text, right
     above the next title block, introduces the next article: its lines move there (so do those
     before the page's first title). A box label with no text of its own right above a title block
-    (短评 | 让数据多跑路) is the column banner of the next article, not a box of the one before."""
+    (短评 | 让数据多跑路), or a boxed line naming no role there (■ 基层传真), is the column banner of the
+    next article, not a box or a credit of the one before."""
     owners = [preamble, *(block.items for block in blocks[:-1])]
     for k, (items, block) in enumerate(zip(owners, blocks, strict=False)):
         at = _trailing_tip(items, own=k > 0)
         if at is not None:
             block.items[:0] = items[at:]
             del items[at:]
-        elif items and items[-1].kind == "sidebar-label" and not block.column:
+        elif items and (items[-1].kind == "sidebar-label" or _boxed_label(items[-1])) and not block.column:
             block.column.append(items.pop().line)  # 短评 | 让数据多跑路: the column the piece is printed in
     return preamble, blocks
+
+
+def _boxed_label(item: Typed) -> bool:
+    """Is a line the rules type as a credit a boxed column banner (■ 基层传真 | 西岭乡开展…)? A boxed
+    line naming no role (□ 甲乙) is a credit under a headline, never right above the next one."""
+    if item.kind != "credit" or item.line.folded[:1] not in BOX:
+        return False
+    found = credits.credit_line(item.line.folded)
+    return bool(found) and found is not None and all(b.role == "unknown" for b in found)

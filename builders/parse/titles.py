@@ -39,8 +39,8 @@ def title_roles(titles: list[Line]) -> Titles:
     printed with stays in title_lines, not in the role it fills."""
     parts = Titles([_without_note(line.text) for line in titles])
     _roles(parts, titles)
-    parts.kicker, parts.subheadline = _unbulleted(parts.kicker), _unbulleted(parts.subheadline)
-    parts.headline = _unbulleted(parts.headline) or parts.headline
+    parts.kicker, parts.subheadline = unbulleted(parts.kicker), unbulleted(parts.subheadline)
+    parts.headline = unbulleted(parts.headline) or parts.headline
     return parts
 
 
@@ -70,7 +70,7 @@ def _roles(parts: Titles, titles: list[Line]) -> None:
         parts.subheadline = DASHES.sub("", parts.subheadline) or parts.subheadline
 
 
-def _unbulleted(text: str | None) -> str | None:
+def unbulleted(text: str | None) -> str | None:
     """A title line without the bullet it is printed with (●县图书馆新增图书 -> 县图书馆新增图书)."""
     return BULLET.sub("", text, count=1) if text else text
 
