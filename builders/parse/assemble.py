@@ -63,7 +63,8 @@ class Para:
             return True
         if not ends_folding_to(self.text, CREDIT_LAST):
             return False  # no photo credit can end it (a paragraph cut by a break is not folded for that)
-        return _photo_credit(fold(self.text)) is not None
+        folded = fold(self.text)
+        return _photo_credit(folded) is not None or _closing_credit(folded) is not None
 
 
 @dataclass
@@ -305,6 +306,13 @@ def _strip_tail_credits(parts: Parts) -> None:
 def _strip_photo_credits(parts: Parts) -> None:
     """A photo credit ending any paragraph after a finished sentence, bracketed (…现场。（新华社记者甲乙摄）)
     or not (１：…游玩。 记者 甲乙 摄), is a credit, not text."""
+    for para in parts.paras[:-1]:
+        if not ends_folding_to(para.text, BRACKET_ENDS):
+            continue
+        found = _closing_credit(fold(para.text))
+        if found:
+            para.text = para.text[: found[0]].rstrip()
+            parts.bylines.extend(found[1])
     for para in parts.paras:
         if not ends_folding_to(para.text, CREDIT_LAST):
             continue
@@ -313,6 +321,12 @@ def _strip_photo_credits(parts: Parts) -> None:
             para.text = para.text[: found[0]].rstrip()
             parts.bylines.extend(found[1])
             parts.photo_credit = True
+
+
+def _closing_credit(folded: str) -> tuple[int, list[Byline]] | None:
+    """(where it starts, names) of a closing credit ending a finished sentence (…预约。（张静）)."""
+    found = credits.end_credit(folded) if ends_with(folded, BRACKET_ENDS) else None
+    return found if found and found[0] > 0 and is_closed(folded[: found[0]]) else None
 
 
 def _photo_credit(folded: str) -> tuple[int, list[Byline]] | None:
