@@ -111,7 +111,7 @@ def classify(line: Line) -> str:
     if line.level and side and not side.group("rest"):
         return "sidebar-label"
     if line.level:
-        return "heading"
+        return "furniture" if is_furniture(folded) else "heading"  # # 第5版：县域经济: a banner, not a title
     marker = marker_of(folded)
     if marker:
         return "marker-on" if marker[0] == "on" else "marker-from"
