@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
+    BOX,
     CAPTION_HEAD,
     END_MARK,
     ENUMERATOR,
@@ -218,6 +219,15 @@ def _judge_single(line: Line, current: Block, after_closed: bool) -> str:
 def open_block(run: list[Line]) -> Block:
     if len(run) > MAX_TITLE_LINES:
         return Block(column=run[:-MAX_TITLE_LINES], titles=run[-MAX_TITLE_LINES:])
-    if len(run) >= 2 and run[0].size <= 4 and not SAYS.search(run[0].folded):
+    if len(run) >= 2 and (run[0].size <= 4 or _bullet_banner(run)) and not SAYS.search(run[0].folded):
         return Block(column=run[:1], titles=run[1:])
     return Block(titles=run)
+
+
+def _bullet_banner(run: list[Line]) -> bool:
+    """Is the first line of a title run a banner printed with a bullet over plain title lines
+    (■ 乡村振兴在行动 | 绿水镇茶产业带动千户增收), not a kicker leading into the headline (■ 某某——)?"""
+    first = run[0].folded
+    return first[:1] in BOX and not credits.TITLE_LEAD_IN.search(first) and all(
+        line.folded[:1] not in BOX for line in run[1:]
+    )
