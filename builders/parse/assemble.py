@@ -16,6 +16,7 @@ from builders.parse.layout import PHOTO_NEWS, Block, Typed, is_lead
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
     BRACKET_ENDS,
+    CAPTION_POINTER,
     END_MARK,
     ENUMERATOR,
     MARKER,
@@ -191,6 +192,7 @@ def _add_caption(parts: Parts, line: Line) -> None:
         text, names = line.text[: tail[0]].strip(), tail[1]
     else:
         text, names = line.text, []
+    text = CAPTION_POINTER.sub("", text) or text  # ▲图为…: the arrow points at the photo
     parts.captions.append(Caption(text=text or line.text, credits=names))
     parts.extra_lines.append(line)
 

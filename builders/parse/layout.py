@@ -22,6 +22,7 @@ from builders.parse.patterns import (
     END_MARK,
     ENUMERATOR,
     MARKER,
+    POINTERS,
     SIDEBAR_FIRST,
     SIDEBAR_LABEL,
     TIP_FIRST,
@@ -53,7 +54,7 @@ SAYS = re.compile(r"(?:强调|指出|表示|要求|寄语|说|[:：])$")
 OPENING_QUOTES = ("“", "「", "『", '"')
 """A paragraph may open with a quotation; a sentence cut by a page break rarely resumes with one."""
 PHOTO_NEWS = re.compile(r"^[【\[]?\s*图片新闻\s*[】\]]?$")
-CAPTION_FIRST = frozenset("图上下左右")
+CAPTION_FIRST = frozenset("图上下左右" + POINTERS)
 """The characters the openings of :data:`builders.parse.patterns.CAPTION_HEAD` start with."""
 FRONT = {"credit", "tip-label", "tip-inline", "caption", "marker-from"}
 """Line kinds that sit between a title block and the body."""

@@ -112,7 +112,10 @@ DATE = re.compile(
     r"(?:\s*[(（](?:周|星期)(?P<wd>[一二三四五六日天])[)）])?"
 )
 
-CAPTION_HEAD = re.compile(r"^(?:图为|图[:：]|上图|下图|左图|右图|图[①②③④⑤⑥⑦⑧⑨0-9]|图片新闻)")
+POINTERS = "▲△▼▽↑↓←→"
+CAPTION_POINTER = re.compile(rf"^[{POINTERS}]\s*")
+"""An arrow pointing at the photo before its caption (▲图为…, ▼ 上图…): not caption text."""
+CAPTION_HEAD = re.compile(rf"^(?:[{POINTERS}]\s*)?(?:图为|图[:：]|上图|下图|左图|右图|图[①②③④⑤⑥⑦⑧⑨0-9]|图片新闻)")
 PHOTO_CREDIT_PAREN = re.compile(r"[(（](?P<credit>[^()（）]{2,40}?)\s*(?:摄影?|供图)\s*[)）]\s*$")
 
 
