@@ -15,6 +15,7 @@ from builders.parse.folding import ends_folding_to, fold
 from builders.parse.layout import PHOTO_NEWS, Block, Typed, is_lead
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
+    BARE_MARKER_TAIL,
     BRACKET_ENDS,
     CAPTION_POINTER,
     END_MARK,
@@ -110,7 +111,7 @@ def _split_markers(parts: Parts, para: Para) -> None:
         parts.continued_from = head.group("page").replace(" ", "")
         para.text = para.text[head.end() :].lstrip()
         folded = fold(para.text)
-    tail = next(reversed(list(MARKER.finditer(folded))), None)
+    tail = next(reversed(list(MARKER.finditer(folded))), None) or BARE_MARKER_TAIL.search(folded)
     if tail and tail.end() == len(folded.rstrip()) and tail.group("dir") in ("下转", "转") and tail.start() > 0:
         para.text = para.text[: tail.start()].rstrip()
         para.marker = (tail.group("page").replace(" ", ""), para.lines[-1])

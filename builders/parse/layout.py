@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
+    BARE_MARKER_TAIL,
     BOX,
     CAPTION_HEAD,
     END_MARK,
@@ -172,10 +173,12 @@ def _title_level(block: Block) -> int:
 
 
 def ends_article(line: Line) -> bool:
-    """A line ending a sentence, or ending with a (下转第X版) marker."""
+    """A line ending a sentence, or ending with a (下转第X版) marker (bracketed or not)."""
     folded = line.folded.rstrip()
-    marker = list(MARKER.finditer(folded)) if "版" in folded else []  # every marker names a page
-    return is_closed(folded) or bool(marker and marker[-1].end() == len(folded))
+    if is_closed(folded) or "版" not in folded:  # every marker names a page
+        return is_closed(folded)
+    marker = list(MARKER.finditer(folded))
+    return bool(marker and marker[-1].end() == len(folded)) or BARE_MARKER_TAIL.search(folded) is not None
 
 
 def judge_run(run: list[Line], nxt: Typed | None, current: Block | None) -> str:

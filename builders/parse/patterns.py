@@ -39,6 +39,9 @@ MARKER_LINE = re.compile(
     rf"^\s*(?:{MARKER.pattern}|(?P<bdir>下转|上接)(?P<bpage>第[0-9一二三四五六七八九十]{{1,3}}版))\s*$"
 )
 
+BARE_MARKER_TAIL = re.compile(r"\s*(?P<dir>下转)\s*(?P<page>第[0-9一二三四五六七八九十]{1,3}版)\s*$")
+"""A (下转第二版) printed without brackets at the end of a paragraph: ……热火朝天。下转第2版, ……制度，下转第2版"""
+
 TIP_LABEL = re.compile(
     r"^[【\[]?\s*(核心阅读|阅读提示|编者按|编前语|编者的话|导读|内容提要|提要)\s*[】\]]?\s*[:：]?\s*(?P<rest>.*)$"
 )
