@@ -49,6 +49,9 @@ COMMENTATOR_ENDS = ("评论员", "课题组", "调研组")
 ROLE_NAMES = {"reporter_text": "reporter"}
 SUFFIX_ROLE = re.compile(rf"({NAME})\s*[/／]\s*(文|图|摄)(?![{CJK}])")
 """A role written after the name (张三/文 李四/图): rewritten to the prefix form (文/张三)."""
+ROLE_COLON = re.compile(rf"({'|'.join(sorted(ROLE_ENDS, key=len, reverse=True))})\s*[:：]\s*")
+"""A role word printed with a colon before its names (记者：甲乙 通讯员：丙丁, 文：甲乙 图：丙丁, 撰稿：甲乙):
+read as the role word and a space."""
 SUFFIX_TEXT_PHOTO = re.compile(rf"({NAME})\s+((?:文\s*[/／]\s*图|图\s*[/／]\s*文))\s*$")
 """文/图 written after the name (甲乙 文/图): rewritten to the prefix form (文/图 甲乙)."""
 
@@ -113,6 +116,8 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
     """
     names: list[Byline] = []  # (roles below are the groups of ROLE: reporter_text is a bare 文)
     text = SUFFIX_ROLE.sub(r"\2/\1", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))
+    if ":" in text or "：" in text:
+        text = ROLE_COLON.sub(r"\1 ", text)
     roles: tuple[str, ...] = (role,)
     after_role = False
     for chunk in _spaced_names(text.strip()):
@@ -250,6 +255,8 @@ def _credit_line(text: str, boxed: bool) -> tuple[Byline, ...] | None:
     """The rest of :func:`credit_line`, memoised: the line kinds and the assembler ask about the
     same credit lines (the bylines are frozen; each caller gets a list of its own)."""
     text = text.lstrip(BOX).strip()
+    if ":" in text or "：" in text:
+        text = ROLE_COLON.sub(r"\1 ", text).strip()  # 记者：甲乙 -> 记者 甲乙
     photo = ends_with(text, PHOTO_ENDS) and bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
     if photo:
         text = PHOTO_SUFFIX.sub("", text)
