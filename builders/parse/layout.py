@@ -154,9 +154,17 @@ def is_lead(line: Line) -> bool:
     return bool(lead_match(folded) or opener_match(folded))
 
 
+MASTHEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:日报|晚报|时报|周报|报)$")
+"""A paper's name alone on a line (青山报, 某某日报): the 报头, when a page banner follows it."""
+
+
 def classify_page(lines: list[Line]) -> list[Typed]:
-    """Type every line of a page."""
-    return [Typed(line, classify(line)) for line in lines]
+    """Type every line of a page; a paper's name at the top of the page right above the page banner
+    (青山报 | 2021年4月8日 星期四) is furniture too, not a headline."""
+    typed = [Typed(line, classify(line)) for line in lines]
+    if len(typed) > 1 and typed[1].kind == "furniture" and MASTHEAD.match(typed[0].line.folded.strip("# ")):
+        typed[0] = Typed(typed[0].line, "furniture")
+    return typed
 
 
 def last_body(block: Block) -> Typed | None:
