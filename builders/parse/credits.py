@@ -255,7 +255,8 @@ def _credit_line(text: str, boxed: bool) -> tuple[Byline, ...] | None:
     """The rest of :func:`credit_line`, memoised: the line kinds and the assembler ask about the
     same credit lines (the bylines are frozen; each caller gets a list of its own)."""
     text = text.lstrip(BOX).strip()
-    if ":" in text or "：" in text:
+    colon = (":" in text or "：" in text) and ROLE_COLON.search(text) is not None
+    if colon:
         text = ROLE_COLON.sub(r"\1 ", text).strip()  # 记者：甲乙 -> 记者 甲乙
     photo = ends_with(text, PHOTO_ENDS) and bool(PHOTO_SUFFIX.search(text)) and len(text) > 2
     if photo:
@@ -277,6 +278,8 @@ def _credit_line(text: str, boxed: bool) -> tuple[Byline, ...] | None:
         if any(len(t) > MAX_BOXED_OTHER for t in tokens if t not in kept):
             return None  # ● 房租、增值税等方面扶持个体工商户: a bulleted subhead, not a credit
         names = parse_names(" ".join(kept), "unknown", photo) or []
+    if colon and names and not all(has_surname(b.name) for b in names):
+        return None  # 记者：好的, a question and its answer in an interview: a credit names people
     return tuple(dedupe(names)) if names is not None and (names or boxed) else None
 
 
