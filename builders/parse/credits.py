@@ -52,8 +52,10 @@ SUFFIX_ROLE = re.compile(rf"({NAME})\s*[/／]\s*(文|图|摄)(?![{CJK}])")
 ROLE_COLON = re.compile(rf"({'|'.join(sorted(ROLE_ENDS, key=len, reverse=True))})\s*[:：]\s*")
 """A role word printed with a colon before its names (记者：甲乙 通讯员：丙丁, 文：甲乙 图：丙丁, 撰稿：甲乙):
 read as the role word and a space."""
-SUFFIX_TEXT_PHOTO = re.compile(rf"({NAME})\s+((?:文\s*[/／]\s*图|图\s*[/／]\s*文))\s*$")
-"""文/图 written after the name (甲乙 文/图): rewritten to the prefix form (文/图 甲乙)."""
+SUFFIX_TEXT_PHOTO = re.compile(rf"({NAME})\s+((?:文\s*[/／]\s*图|图\s*[/／]\s*文|图文))\s*$")
+"""文/图 written after the name (甲乙 文/图, 甲乙 图文): rewritten to the prefix form (文/图 甲乙)."""
+TEXT_PHOTO = re.compile(r"(?:^|(?<=\s))(?:图\s*[/／]\s*文|图文)(?:\s*[/／:：]\s*|\s+)(?=\S)")
+"""Text and photos by the names after it, spelt 图/文, 图文/, 图文： or 图文 (甲乙): read as 文/图."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
         photo: every name is a photographer (the credit ended in 摄).
     """
     names: list[Byline] = []  # (roles below are the groups of ROLE: reporter_text is a bare 文)
-    text = SUFFIX_ROLE.sub(r"\2/\1", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))
+    text = SUFFIX_ROLE.sub(r"\2/\1", TEXT_PHOTO.sub("文/图 ", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text).strip()))
     if ":" in text or "：" in text:
         text = ROLE_COLON.sub(r"\1 ", text)
     roles: tuple[str, ...] = (role,)
@@ -255,6 +257,7 @@ def _credit_line(text: str, boxed: bool) -> tuple[Byline, ...] | None:
     """The rest of :func:`credit_line`, memoised: the line kinds and the assembler ask about the
     same credit lines (the bylines are frozen; each caller gets a list of its own)."""
     text = text.lstrip(BOX).strip()
+    text = TEXT_PHOTO.sub("文/图 ", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))  # 图文：甲乙, 甲乙 图/文 -> 文/图 甲乙
     colon = (":" in text or "：" in text) and ROLE_COLON.search(text) is not None
     if colon:
         text = ROLE_COLON.sub(r"\1 ", text).strip()  # 记者：甲乙 -> 记者 甲乙
