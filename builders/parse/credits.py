@@ -34,8 +34,8 @@ MAX_BOXED_OTHER = 6
 """Longest piece of a boxed line that is neither a name nor a role and still lets the line be a
 credit (□ 甲乙 丙丁戊己 with a short word between); a longer one makes it a sentence: a bulleted
 subhead (● 房租、增值税等方面扶持个体工商户)."""
-PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)\s*$")
-PHOTO_ENDS = ("摄影", "摄", "供图")
+PHOTO_SUFFIX = re.compile(r"\s*(?:摄影|摄|供图)(?:报道)?\s*$")
+PHOTO_ENDS = ("摄影", "摄", "供图", "摄影报道", "摄报道")
 """The words of :data:`PHOTO_SUFFIX`: a text ending otherwise is not searched."""
 NOT_NAMES = re.compile(
     r"评论员|编辑部|本报|本刊|本栏|报社|新华社|中新社|记者|通讯员|报道|整理|供稿|撰稿|综合|来源|[0-9]"
