@@ -7,6 +7,7 @@ follows a paragraph ending without closing punctuation continues that paragraph.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from builders.parse import credits
@@ -307,23 +308,25 @@ def _strip_tail_credits(parts: Parts) -> None:
 
 
 def _strip_photo_credits(parts: Parts) -> None:
-    """A photo credit ending any paragraph after a finished sentence, bracketed (…现场。（新华社记者甲乙摄）)
-    or not (１：…游玩。 记者 甲乙 摄), is a credit, not text."""
+    """A closing credit ending a paragraph before the last after a finished sentence (…预约。（张静）), and a
+    photo credit ending any paragraph so, bracketed (…现场。（新华社记者甲乙摄）) or not (１：…游玩。 记者 甲乙 摄),
+    are credits, not text."""
     for para in parts.paras[:-1]:
-        if not ends_folding_to(para.text, BRACKET_ENDS):
-            continue
-        found = _closing_credit(fold(para.text))
-        if found:
-            para.text = para.text[: found[0]].rstrip()
-            parts.bylines.extend(found[1])
+        _strip_credit(parts, para, BRACKET_ENDS, _closing_credit)
     for para in parts.paras:
-        if not ends_folding_to(para.text, CREDIT_LAST):
-            continue
-        found = _photo_credit(fold(para.text))
-        if found:
-            para.text = para.text[: found[0]].rstrip()
-            parts.bylines.extend(found[1])
+        if _strip_credit(parts, para, CREDIT_LAST, _photo_credit):
             parts.photo_credit = True
+
+
+def _strip_credit(parts: Parts, para: Para, last: tuple[str, ...],
+                  find: Callable[[str], tuple[int, list[Byline]] | None]) -> bool:
+    """Move the credit ``find`` sees at the end of ``para`` (whose text ends folding to one of ``last``) to
+    the article's bylines; whether there was one."""
+    found = find(fold(para.text)) if ends_folding_to(para.text, last) else None
+    if found:
+        para.text = para.text[: found[0]].rstrip()
+        parts.bylines.extend(found[1])
+    return found is not None
 
 
 def _closing_credit(folded: str) -> tuple[int, list[Byline]] | None:
