@@ -106,8 +106,10 @@ def build_cmd(
     from builders.build import BuildReport, build_release
     from builders.release.config import BuildConfig, OnInvalid, load_dataset_meta
     from builders.release.write import arrow_without_pandas
+    from builders.scale.runtime import tune_gc
 
     arrow_without_pandas()  # this process builds, and the build has no use for pandas
+    tune_gc()
     output = make_output(quiet, verbose, no_progress, as_json)
 
     def build() -> BuildReport:

@@ -525,6 +525,31 @@ def test_the_helpers_outlive_the_stage_that_started_them() -> None:
     assert not pool.started
 
 
+def test_build_processes_run_the_garbage_collector_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build command and every spawned pool helper (which inherits nothing) use the tuned thresholds;
+    the process running the tests is left as it was."""
+    import gc
+
+    from builders.scale.runtime import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    with engines.LocalPool(2) as pool:
+        helper = pool.get(segment=False).submit(gc.get_threshold).result()
+    assert helper == GC_THRESHOLDS and gc.get_threshold() == before != GC_THRESHOLDS
+    seen: list[tuple[int, ...]] = []
+
+    def build(config: BuildConfig) -> None:
+        seen.append(gc.get_threshold())
+        raise ConfigError("stopped by the test")
+
+    monkeypatch.setattr("builders.build.build_release", build)
+    try:
+        result = CliRunner().invoke(main, ["build", "--seeds", "seeds", "--out", "unused"])
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [GC_THRESHOLDS] and "stopped by the test" in result.output
+
+
 def test_cut_runs_of_pages() -> None:
     assert [len(run) for run in cut(range(7), 3)] == [3, 3, 1]  # type: ignore[arg-type]
     assert list(cut([], 3)) == []

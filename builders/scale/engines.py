@@ -37,6 +37,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from builders.errors import ConfigError, OutputError, need_extra
 from builders.release.write import arrow_without_pandas
+from builders.scale.runtime import tune_gc
 from builders.scale.shard import ShardSummary, run_shard, shard_is_cached
 from builders.scale.tasks import ShardTask
 from builders.segment.tokenizer import jieba_tokenizer
@@ -93,6 +94,7 @@ def warm_worker(parent: int | None = None, segment: bool = True) -> None:
     shards), then (``segment``: a pool for shard tasks) load jieba once, before the first task."""
     if parent is not None:
         die_with_parent(parent)
+    tune_gc()
     arrow_without_pandas()
     if segment:
         jieba_tokenizer()
