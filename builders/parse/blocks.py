@@ -19,6 +19,7 @@ from builders.parse.labelled import (
     repeats_kicker_pair,
 )
 from builders.parse.layout import MAX_TITLE, Block, Typed, ends_article, judge_run, open_block
+from builders.parse.lines import Line
 from builders.parse.patterns import BOX, ENUMERATOR, MARKER, SIGNING_DATE
 
 
@@ -115,16 +116,25 @@ def _signature(typed: list[Typed], i: int, current: Block | None) -> int:
     (2021年5月6日) after a line of the signer's that ends no sentence (某某县人民政府, 中华人民共和国主席某某),
     or such a line printed as a title with the date under it, nothing but a title or the page's end
     after; ``i`` when there is none."""
-    if current is None or not _has_text(current):
+    if current is None:
         return i
-    if SIGNING_DATE.fullmatch(typed[i].line.folded):
+    if _signing_date(typed[i].line):
+        if not _has_text(current):  # (looked at once the line may sign: the block's items are many)
+            return i
         last = current.items[-1]
         signed = last.kind in ("body", "subhead", "attribution") and not ends_article(last.line)
         return i + 1 if signed and last.line.size <= MAX_TITLE else i
-    if typed[i].kind != "title" or i + 1 >= len(typed) or not SIGNING_DATE.fullmatch(typed[i + 1].line.folded):
+    if typed[i].kind != "title" or i + 1 >= len(typed) or not _signing_date(typed[i + 1].line):
+        return i
+    if not _has_text(current):
         return i
     closing = i + 2 == len(typed) or typed[i + 2].kind in ("title", "heading", "furniture")
     return i + 2 if closing and ends_article(current.items[-1].line) else i
+
+
+def _signing_date(line: Line) -> bool:
+    """Is the line a full date alone (:data:`SIGNING_DATE`)? Every such date holds 年 (tested first)."""
+    return "年" in line.folded and SIGNING_DATE.fullmatch(line.folded) is not None
 
 
 def continues_elsewhere(item: Typed) -> bool:

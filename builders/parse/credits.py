@@ -116,10 +116,17 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
         role: role of names before any role word.
         photo: every name is a photographer (the credit ended in 摄).
     """
+    found = _parse_names(text, role, photo)
+    return None if found is None else list(found)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_names(text: str, role: str, photo: bool) -> tuple[Byline, ...] | None:
+    """:func:`parse_names`, memoised: the line kinds, the 电头 and the credits at a paragraph's end
+    ask about the same credit texts, and a paper prints its reporters' credits again and again
+    (the bylines are frozen; each caller gets a list of its own)."""
     names: list[Byline] = []  # (roles below are the groups of ROLE: reporter_text is a bare 文)
-    text = SUFFIX_ROLE.sub(r"\2/\1", TEXT_PHOTO.sub("文/图 ", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text).strip()))
-    if ":" in text or "：" in text:
-        text = ROLE_COLON.sub(r"\1 ", text)
+    text = _prefix_roles(text)
     roles: tuple[str, ...] = (role,)
     after_role = False
     for chunk in _spaced_names(text.strip()):
@@ -141,7 +148,23 @@ def parse_names(text: str, role: str = "unknown", photo: bool = False) -> list[B
                 return None
             names.extend(_bylines(found, roles, photo))
             chunk, after_role = "", False
-    return names
+    return tuple(names)
+
+
+def _prefix_roles(text: str) -> str:
+    """A credit text with every role written after its names, or with a colon, in the prefix form
+    (甲乙 文/图 -> 文/图 甲乙, 图文：甲乙 -> 文/图 甲乙, 甲乙/文 -> 文/甲乙, 记者：甲乙 -> 记者 甲乙). Each pattern is
+    tried only on a text holding a character every match of it holds (图 or a slash; a colon)."""
+    if "图" in text:
+        text = SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text)
+    text = text.strip()
+    if "图" in text:
+        text = TEXT_PHOTO.sub("文/图 ", text)
+    if "/" in text or "／" in text:
+        text = SUFFIX_ROLE.sub(r"\2/\1", text)
+    if ":" in text or "：" in text:
+        text = ROLE_COLON.sub(r"\1 ", text)
+    return text
 
 
 SINGLE_HAN = re.compile(rf"^[{CJK}]$")
@@ -183,11 +206,17 @@ def _bylines(found: list[str], roles: tuple[str, ...], photo: bool) -> list[Byli
     apply to the names after them (文/图 甲乙: reporter and photographer; 图/文 通讯员 甲乙: photographer
     and correspondent, whose 通讯员 says who wrote the text)."""
     if photo:
-        return [Byline(name=n, role="photographer") for n in found]
+        return [_byline(n, "photographer") for n in found]
     if len(roles) > 1 and "reporter_text" in roles and ("reporter" in roles or "correspondent" in roles):
         roles = tuple(r for r in roles if r != "reporter_text")
     named = [ROLE_NAMES.get(r, r) for r in roles]
-    return [Byline(name=n, role=r) for n in found for r in named]
+    return [_byline(n, r) for n in found for r in named]
+
+
+@functools.lru_cache(maxsize=4096)
+def _byline(name: str, role: str) -> Byline:
+    """``Byline(name=name, role=role)``, validated once for a name met before (a byline is frozen)."""
+    return Byline(name=name, role=role)
 
 
 def dedupe(bylines: list[Byline]) -> list[Byline]:
@@ -257,7 +286,8 @@ def _credit_line(text: str, boxed: bool) -> tuple[Byline, ...] | None:
     """The rest of :func:`credit_line`, memoised: the line kinds and the assembler ask about the
     same credit lines (the bylines are frozen; each caller gets a list of its own)."""
     text = text.lstrip(BOX).strip()
-    text = TEXT_PHOTO.sub("文/图 ", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))  # 图文：甲乙, 甲乙 图/文 -> 文/图 甲乙
+    if "图" in text:  # (every match of the two holds it)
+        text = TEXT_PHOTO.sub("文/图 ", SUFFIX_TEXT_PHOTO.sub(r"\2 \1", text))  # 图文：甲乙, 甲乙 图/文 -> 文/图 甲乙
     colon = (":" in text or "：" in text) and ROLE_COLON.search(text) is not None
     if colon:
         text = ROLE_COLON.sub(r"\1 ", text).strip()  # 记者：甲乙 -> 记者 甲乙
@@ -291,11 +321,12 @@ def credit_tail(folded: str) -> tuple[int, list[Byline]] | None:
 
     Walks whitespace-separated tokens back from the end while they are names or roles.
     """
-    paren = PHOTO_CREDIT_PAREN.search(folded) if ends_with(folded, BRACKET_ENDS) else None
+    stripped = folded.rstrip()  # (ends_with, once for both tests)
+    paren = PHOTO_CREDIT_PAREN.search(folded) if stripped.endswith(BRACKET_ENDS) else None
     if paren:
         names = parse_names(paren.group("credit"), photo=True)
         return (paren.start(), names) if names else None
-    match = PHOTO_SUFFIX.search(folded) if ends_with(folded, PHOTO_ENDS) else None
+    match = PHOTO_SUFFIX.search(folded) if stripped.endswith(PHOTO_ENDS) else None
     if not match:
         return None
     head = folded[: match.start()]

@@ -94,9 +94,11 @@ def is_title_text(folded: str) -> bool:
 
 def is_title_like(line: Line) -> bool:
     """Short, no full stop, not ending like a clause: could be a title line."""
-    text = line.folded
+    text, size = line.folded, line.size
+    if size > MAX_RUN_TOGETHER:
+        return False  # (too long whatever the limit below: spare the search)
     limit = MAX_RUN_TOGETHER if " " in text and not MID_PUNCT.search(text) else MAX_TITLE
-    if line.size > limit or "。" in text or text.endswith(TITLE_END_BAD):
+    if size > limit or "。" in text or text.endswith(TITLE_END_BAD):
         return False
     if is_closing_dateline(text):
         return False  # （新华社北京１月４日电）: the end of the article above
@@ -124,10 +126,11 @@ def classify(line: Line) -> str:
         return "tip-inline"
     if side and not side.group("rest") and line.size <= 8:
         return "sidebar-label"
-    return _classify_text(line, folded)
+    return _classify_text(line, folded, start)
 
 
-def _classify_text(line: Line, folded: str) -> str:
+def _classify_text(line: Line, folded: str, start: str) -> str:
+    """The kind of a line that is no label, marker or heading (``start``: its :func:`label_start`)."""
     if is_furniture(folded) or is_rule(folded):
         return "furniture"
     first = folded[:1]
@@ -138,7 +141,7 @@ def _classify_text(line: Line, folded: str) -> str:
     ending = credits.end_credit(folded)
     if ending and ending[0] == 0:
         return "end-credit"
-    if label_start(folded) == "图" and PHOTO_NEWS.match(folded):
+    if start == "图" and PHOTO_NEWS.match(folded):
         return "title"  # 图片新闻 heads a photo item, like a headline
     if first in CAPTION_FIRST and CAPTION_HEAD.match(folded):
         return "caption"

@@ -21,7 +21,6 @@ from builders.parse.patterns import (
     MARKER,
     NON_INITIAL,
     TITLE_NOTE,
-    ends_with,
     lead_match,
     opener_match,
 )
@@ -59,6 +58,10 @@ END_CLASSES = {
 }
 """The class of a line's last character, for the punctuation that has one."""
 DASHES = ("—", "–", "－", "-")
+DASH_FIRST = frozenset(DASHES)
+"""What a line that :data:`DASH_START` matches starts with (the test it stands for)."""
+BOX_FIRST = frozenset("□■◇◆○●△▲☆★◎")
+"""What a line that :data:`BOX_START` matches starts with (the test it stands for)."""
 
 
 def _end_class(text: str) -> str:
@@ -93,11 +96,13 @@ def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Va
     folded = line.folded
     size = line.size
     short = size <= SHORT
+    end = folded.rstrip()
+    first = folded[:1]
     stops, commas = folded.count("。"), folded.count("，") + folded.count(",")
     return (
         kind,
         SIZE_NAMES[bisect.bisect_left(SIZES, size)],
-        _end_class(folded.rstrip()),
+        _end_class(end),
         FLAGS[is_closed(folded)],
         COUNTS[stops if stops < 3 else 3],
         COUNTS[commas if commas < 4 else 4],
@@ -108,14 +113,14 @@ def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Va
         FLAGS[blank_before],
         FLAGS[" " in line.text],
         FLAGS[short and ENUMERATOR.match(folded) is not None],
-        FLAGS[short and DASH_START.match(folded) is not None],
+        FLAGS[short and first in DASH_FIRST],  # DASH_START
         FLAGS[folded.endswith(DASHES)],  # DASH_END: a line holds no newline for $ to stop before
         FLAGS[short and folded.endswith((":", "："))],  # COLON_END
         FLAGS[short and folded.endswith(BRACKET_ENDS) and TAIL_BRACKET.search(folded) is not None],
-        FLAGS[short and ends_with(folded, BRACKET_ENDS) and TITLE_NOTE.search(folded) is not None],
-        FLAGS[short and BOX_START.match(folded) is not None],
+        FLAGS[short and end.endswith(BRACKET_ENDS) and TITLE_NOTE.search(folded) is not None],  # (ends_with)
+        FLAGS[short and first in BOX_FIRST],  # BOX_START
         FLAGS["版" in folded and MARKER.search(folded) is not None],  # every marker names a page
-        FLAGS[bool(folded) and folded[0] in NON_INITIAL],
+        FLAGS[first in NON_INITIAL],  # (an empty line's "" is in no set of characters)
         FLAGS[folded.endswith((")", "）")) and credits.end_credit(folded) is not None],
     )
 

@@ -112,7 +112,7 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
     leads = list(GLUED_LEAD.finditer(raw)) if _may_glue(raw) else []
     cuts = _end_mark_cuts(raw)
     if not leads and not cuts:
-        return [(0, raw)] if raw.strip() else []  # nothing glued (most lines)
+        return [(0, raw)] if raw and not raw.isspace() else []  # nothing glued (most lines); (raw.strip(), uncopied)
     # Linear in the line: sentence ends and commas are found once, then looked up by bisection
     # (a lead starts with none of the closers, so no sentence end straddles it).
     ends = [m.end() for m in SENTENCE_END.finditer(raw)]
@@ -136,8 +136,8 @@ def _pieces(raw: str) -> list[tuple[int, str]]:
 def _end_mark_cuts(raw: str) -> set[int]:
     """Where an end mark inside a line starts and ends (…十个项目。（完）红枫村…): the mark ends an
     article, so it stands on a line of its own (an end-mark line) and what follows starts a new line."""
-    if "完" not in raw and "续" not in raw:
-        return set()
+    if ("完" not in raw and "续" not in raw) or ("(" not in raw and "（" not in raw):
+        return set()  # (every mark holds 完 or 续, and a bracket: 继续, 持续 hold no mark)
     cuts: set[int] = set()
     for match in END_MARK_IN.finditer(raw):
         cuts.update({match.start(), match.end()})

@@ -245,6 +245,8 @@ def fold_number(text: str) -> int | None:
 
 def marker_of(folded: str) -> tuple[str, str] | None:
     """``("on" | "from", page)`` when the whole line is a continuation marker."""
+    if "版" not in folded:
+        return None  # every marker names a page (both forms of MARKER_LINE hold 版)
     match = MARKER_LINE.match(folded)
     if not match:
         return None
