@@ -1,0 +1,53 @@
+"""The faster forms of the enrichment's patterns and passes find what the plain forms find."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builders.enrich.officials import HAN, _alt, _trie
+from builders.enrich.posts import HEADS, JOINERS, LEVELS, MODIFIERS, ORGANS, PRE_MODIFIERS, ROLES
+
+TABLES = (HEADS, ROLES, LEVELS, ORGANS, MODIFIERS, PRE_MODIFIERS, JOINERS)
+CHARS = sorted({char for table in TABLES for word in table for char in word} | set("甲乙，。a1"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(TABLES), st.text(alphabet=CHARS, max_size=30))
+def test_a_prefix_tree_tries_the_words_of_an_alternation_in_its_order(words: tuple[str, ...], text: str) -> None:
+    """At every place the same word matches, and backtracking tries the same words in the same order
+    (the longest first): every place's list of (word, what follows) agrees."""
+    plain, tree = re.compile(f"(?:{_alt(words)})"), re.compile(f"(?:{_trie(words)})")
+    for start in range(len(text) + 1):
+        a, b = plain.match(text, start), tree.match(text, start)
+        assert (a and a.group()) == (b and b.group())
+    ahead = [re.compile(rf"(?=((?:{pattern}))(?={HAN}))") for pattern in (_alt(words), _trie(words))]
+    assert [m.span(1) for m in ahead[0].finditer(text)] == [m.span(1) for m in ahead[1].finditer(text)]
+    ending = [re.compile(rf"(?:{pattern})+$") for pattern in (_alt(words), _trie(words))]  # backtracks
+    assert [bool(ending[0].match(text, s)) for s in range(len(text))] == [
+        bool(ending[1].match(text, s)) for s in range(len(text))
+    ]
+
+
+def test_the_prefix_tree_of_the_heads() -> None:
+    tree = _trie(HEADS)
+    assert re.fullmatch(f"(?:{tree})", "主任委员") and re.fullmatch(f"(?:{tree})", "主任")
+    assert re.match(f"(?:{tree})", "总经理助理").group() == "总经理"  # type: ignore[union-attr]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="县区市镇乡街道委政届百山祖庆元甲乙长党", max_size=40))
+def test_towns_scan_for_the_county_character_as_the_lookbehind_did(text: str) -> None:
+    from builders.enrich.entities import _TOWN
+
+    behind = re.compile(r"(?<=[县区市])([\u4e00-\u9fff]{2,4}?(?:街道|镇|乡))(?![长党政人])")
+    assert [m.group(1) for m in _TOWN.finditer(text)] == [m.group(1) for m in behind.finditer(text)]
+
+
+def test_word_roles_are_the_few_words_with_a_role_in_order() -> None:
+    from builders.enrich.entities import PLACE, word_roles
+
+    roles = word_roles(dict.fromkeys(["会议", "庆元县", "召开", "的", "丽水市"]))
+    assert list(roles) == ["庆元县", "丽水市"] and all(bits & PLACE for bits in roles.values())
