@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from builders.enrich.names import NOT_PERSON_LAST, common_word, looks_like_name
-from builders.enrich.region import place_names
+from builders.enrich.region import place_names, region_words
 from builders.memo import temp_memo
 from builders.parse.surnames import has_surname
 from builders.segment.table import Packed, WordTable
@@ -96,7 +96,7 @@ def _person_word(word: str) -> bool:
     return len(word) == 2 or not (known(word[:2]) and not tag(word[:2]).startswith("nr"))
 
 
-PERSON, PLACE, ORG_NAMED, ORG_HEAD = 1, 2, 4, 8
+PERSON, PLACE, ORG_NAMED, ORG_HEAD, REGION = 1, 2, 4, 8, 16
 """What a word may be in an article (:func:`_word_roles`), as bits."""
 _ROLES: dict[str, int] = {}
 """The roles of every word seen, memoised: most words of any article are common words seen before."""
@@ -109,8 +109,9 @@ def _word_roles(word: str) -> int:
     unknown word of 2-3 characters with a surname) that :func:`_person_word` takes; :data:`PLACE`: a
     gazetteer name or dictionary ns word that is a place (:func:`_is_place`); it ends like an
     organization (:data:`ORG_ENDINGS`) and is a dictionary ``nt`` word (:data:`ORG_NAMED`) or else ends
-    in an organ word (:data:`ORG_HEAD`). Read off the tag table per word: no set of all the
-    dictionary's famous people or places is made."""
+    in an organ word (:data:`ORG_HEAD`); :data:`REGION`: a county, prefecture or province name, what the
+    region inference counts (:func:`builders.enrich.region.region_words`). Read off the tag table per
+    word: no set of all the dictionary's famous people or places is made."""
     dictionary_tag = jieba_tokenizer().tags.get(word)  # None: no dictionary word
     famous = dictionary_tag == "nrfg" and len(word) >= 3
     candidate = famous or (dictionary_tag is None and 2 <= len(word) <= 3 and has_surname(word))
@@ -122,7 +123,7 @@ def _word_roles(word: str) -> int:
             roles |= ORG_NAMED
         elif word.endswith(ORG_HEADS):
             roles |= ORG_HEAD
-    return roles
+    return roles | REGION if word in region_words() else roles
 
 
 Roles = Mapping[str, int]

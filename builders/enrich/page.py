@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from builders.enrich.dates import YearGuess, article_date, infer_year
-from builders.enrich.entities import keywords, organizations, places, token_persons, word_roles
+from builders.enrich.entities import REGION, Roles, keywords, organizations, places, token_persons, word_roles
 from builders.enrich.officials import officials_and_listed
 from builders.enrich.path_dates import PathDate, path_date
-from builders.enrich.region import infer_region, region_counts, region_of_code
+from builders.enrich.region import infer_region, region_of_code
 from builders.read.manifest import PageMeta
 from builders.segment.tokenizer import cut
 from schema import Article, ArticleDraft, Official, Region
@@ -87,13 +87,15 @@ class Enrichment:
     officials: list[Official]
 
 
-def enrich_text(draft: ArticleDraft, tokens: list[str], counts: Counter[str] | None = None) -> Enrichment:
+def enrich_text(draft: ArticleDraft, tokens: list[str], counts: Counter[str] | None = None,
+                roles: Roles | None = None) -> Enrichment:
     """Entities, officials and keywords of one article from its body tokens (``counts``: ``Counter(tokens)``,
-    when the caller has it: the distinct tokens in order of first mention, shared by the passes below)."""
+    when the caller has it: the distinct tokens in order of first mention, shared by the passes below;
+    ``roles``: its :func:`~builders.enrich.entities.word_roles`)."""
     body = draft.body
     compact = "".join(tokens)  # the body without whitespace: token offsets index it
     counts = Counter(tokens) if counts is None else counts
-    roles = word_roles(counts)
+    roles = word_roles(counts) if roles is None else roles
     officials, listed = officials_and_listed(compact, tokens, draft.title_lines)
     found = [o.name for o in officials] + listed + token_persons(tokens, counts, roles)
     persons = _dedup([b.name for b in draft.bylines] + _by_first_mention(found, compact))
@@ -172,6 +174,18 @@ def constructed(values: dict[str, Any]) -> Article:
     return article
 
 
+def region_counts(counted: Iterable[tuple[Counter[str], Roles]]) -> Counter[str]:
+    """The summed counts of the region names (:data:`~builders.enrich.entities.REGION`) of counted token
+    lists, read off their word roles: what :func:`~builders.enrich.region.infer_region` of all their tokens
+    together reads (its scores add up exactly in any order)."""
+    merged: Counter[str] = Counter()
+    for counts, roles in counted:
+        for word, bits in roles.items():
+            if bits & REGION:
+                merged[word] += counts[word]
+    return merged
+
+
 def enrich_page(drafts: Sequence[ArticleDraft], text: str, meta: PageMeta | None = None,
                 validate: bool = True) -> list[Article]:
     """Enrich the drafts of one page (page-level facts such as the year are shared); ``validate``: see
@@ -179,11 +193,12 @@ def enrich_page(drafts: Sequence[ArticleDraft], text: str, meta: PageMeta | None
     meta = meta or PageMeta()
     token_lists = [cut(d.body) for d in drafts]
     counters = [Counter(tokens) for tokens in token_lists]
-    title_tokens = cut("\n".join(line for d in drafts for line in d.title_lines))
+    roles = [word_roles(counts) for counts in counters]
+    title_counts = Counter(cut("\n".join(line for d in drafts for line in d.title_lines)))
     source_file = drafts[0].source_file if drafts else None
-    place_counts = region_counts([*counters, Counter(title_tokens)])  # all the region inference reads
-    facts = page_facts(drafts, text, place_counts, meta, source_file)
+    counted = [*zip(counters, roles, strict=True), (title_counts, word_roles(title_counts))]
+    facts = page_facts(drafts, text, region_counts(counted), meta, source_file)  # all the region inference reads
     return [
-        build_article(draft, enrich_text(draft, tokens, counts), facts, meta, validate)
-        for draft, tokens, counts in zip(drafts, token_lists, counters, strict=True)
+        build_article(draft, enrich_text(draft, tokens, counts, its_roles), facts, meta, validate)
+        for draft, tokens, counts, its_roles in zip(drafts, token_lists, counters, roles, strict=True)
     ]

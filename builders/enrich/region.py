@@ -104,17 +104,6 @@ def region_words() -> frozenset[str]:
     return _county_names() | frozenset(gazetteer().upper)
 
 
-def region_counts(counters: Iterable[Counter[str]]) -> Counter[str]:
-    """The summed counts of the :func:`region_words` of counted token lists: what :func:`infer_region`
-    of all their tokens together reads (its scores add up exactly in any order)."""
-    names = region_words()
-    merged: Counter[str] = Counter()
-    for counts in counters:
-        for word in names.intersection(counts):
-            merged[word] += counts[word]
-    return merged
-
-
 def _counts(tokens: Iterable[str] | Counter[str]) -> Counter[str]:
     return tokens if isinstance(tokens, Counter) else Counter(tokens)
 
