@@ -44,6 +44,8 @@ PARAGRAPH_LEAD_IN = ("——", "──")
 follows starts a new paragraph, however the labeller reads it (not a lone —, which also joins ranges: 2月1日—5日)."""
 SECTION_NUMBER = re.compile(r"[(]?(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})[)]?[、.]?")
 """A section number printed alone on a line (一, （二）, 3.): a subhead of its own, never part of a sentence."""
+SECTION_NUMBER_MAX = 6
+"""The longest text :data:`SECTION_NUMBER` matches whole: a longer line is tested no further."""
 CREDIT_LAST = (*BRACKET_ENDS, "摄", "影", "图")
 """The last characters of a photo credit, bracketed or not (…（甲乙摄）, 甲乙 摄, 摄影, 供图)."""
 
@@ -142,7 +144,9 @@ def _alone(line: Line) -> bool:
     """Does the line stand as a paragraph of its own, continued by none: a section number (一, （二）), a
     signer's date (2021年5月6日), a row of a table or listing (地区生产总值 45.6亿元 增长6.8%, 19:00 新闻联播)?"""
     folded = line.folded
-    if SECTION_NUMBER.fullmatch(folded) or SIGNING_DATE.fullmatch(folded):
+    if len(folded) <= SECTION_NUMBER_MAX and SECTION_NUMBER.fullmatch(folded):
+        return True
+    if "年" in folded and SIGNING_DATE.fullmatch(folded):  # (every signing date holds 年)
         return True
     return line.size <= LISTING_MAX and is_listing(folded)
 
@@ -217,6 +221,10 @@ def _add_marker(parts: Parts, line: Line) -> None:
 def _route(parts: Parts, item: Typed, state: dict[str, bool]) -> None:
     """Send one typed line of the block to the field it feeds."""
     kind, line = item.kind, item.line
+    if kind == "body" and not state.get("sidebar") and not state.get("tip"):
+        state["tip"] = False
+        _add_body(parts, item)  # (most lines: where the last branch below sends them, no kind compared)
+        return
     if kind == "tip-label":
         state["tip"] = True
         parts.extra_lines.append(line)

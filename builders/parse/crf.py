@@ -85,7 +85,7 @@ class Model:
         if found is None:
             if len(self._heads) >= HEADS_KEPT:
                 self._heads.clear()
-            found = self._heads[head] = np.take(self.weights, head, axis=0).sum(axis=0)
+            found = self._heads[head] = np.add.reduce(self.weights.take(head, axis=0), axis=0)
         return found
 
     def part_scores(self, heads: Sequence[tuple[int, ...]], rests: Sequence[Sequence[int]]) -> Floats:
@@ -94,7 +94,7 @@ class Model:
         then the rest is summed in sequence as :meth:`state_scores` sums."""
         taken = self._taken(rests, width_at_least=1)
         taken[0] += np.array([self.head_score(head) for head in heads])
-        return taken.sum(axis=0)  # type: ignore[no-any-return]
+        return np.add.reduce(taken, axis=0)  # type: ignore[no-any-return]
 
     def _taken(self, lines: Sequence[Sequence[int]], width_at_least: int = 0) -> Floats:
         """The weights of every line's features, padded with the zero row: (feature, line, label)."""
@@ -102,7 +102,7 @@ class Model:
         width = max(width_at_least, int(sizes.max()))
         table = np.full((len(lines), width), len(self.rows), dtype=np.intp)
         table[np.arange(width) < sizes[:, None]] = np.fromiter(itertools.chain.from_iterable(lines), dtype=np.intp)
-        return np.take(self.weights, table.T, axis=0)
+        return self.weights.take(table.T, axis=0)  # (np.take, without its wrapper)
 
     def state_scores(self, lines: Sequence[Sequence[int]]) -> Floats:
         """Every line's score for every label: its features' weights added one by one, in order.
@@ -110,7 +110,7 @@ class Model:
         The rows are padded to one length with the zero row and summed over the first axis of a
         (feature, line, label) array, which numpy adds in sequence (the order crfsuite adds in).
         """
-        return self._taken(lines).sum(axis=0)  # type: ignore[no-any-return]
+        return np.add.reduce(self._taken(lines), axis=0)  # type: ignore[no-any-return]
 
 
 def viterbi(scores: Floats, transitions: Floats) -> list[int]:

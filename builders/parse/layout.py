@@ -136,6 +136,8 @@ def _classify_text(line: Line, folded: str, start: str) -> str:
     first = folded[:1]
     if first in ("(", "（") and END_MARK.match(folded):
         return "end-mark"
+    if _plain_long(line, folded):  # (most lines: the tests below of credits and titles would all say no)
+        return "caption" if first in CAPTION_FIRST and CAPTION_HEAD.match(folded) else "body"
     if credits.credit_line(folded) is not None:
         return "credit"
     ending = credits.end_credit(folded)
@@ -149,6 +151,22 @@ def _classify_text(line: Line, folded: str, start: str) -> str:
     if tail and 0 < tail[0] <= MAX_TITLE and "。" not in folded[: tail[0]]:
         return "caption"
     return "title" if is_title_like(line) else "body"
+
+
+PLAIN_ENDS = frozenset("。！？!?，,；;”")
+"""Marks that end no credit (…摄, …（甲乙）, …报道 end otherwise) and no markdown or bracket of a label."""
+
+
+def _plain_long(line: Line, folded: str) -> bool:
+    """Is the line too long for a title or a credit line (:data:`MAX_RUN_TOGETHER`, more than
+    :data:`builders.parse.credits.MAX_CREDIT`), unboxed, and does it end in one of :data:`PLAIN_ENDS`?
+    Then it is no credit line, closing credit, photo credit, 图片新闻 or title line: body, or a caption."""
+    return (
+        line.size > MAX_RUN_TOGETHER
+        and folded[-1:] in PLAIN_ENDS
+        and folded[:1] not in BOX
+        and not folded[:1].isspace()  # (the credit tests strip the line: its ends are the ones tested)
+    )
 
 
 def is_lead(line: Line) -> bool:

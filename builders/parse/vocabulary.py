@@ -100,7 +100,8 @@ def bit_sets(lines: Sequence[Line]) -> list[int]:
         cells.reshape(-1)[offsets + ids[lo:hi]] = True
         cells[:, 0] = False
         packed = np.packbits(cells, axis=1, bitorder="little")
-        out += [int.from_bytes(row, "little") for row in packed]
+        data, size = packed.tobytes(), packed.shape[1]  # (bytes sliced: no array view per row)
+        out += [int.from_bytes(data[at : at + size], "little") for at in range(0, len(data), size)]
     return out
 
 
