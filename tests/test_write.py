@@ -13,6 +13,8 @@ from builders.release.arrow import article_schema
 from builders.release.write import (
     WriteOptions,
     iter_parquet,
+    parquet_writer,
+    read_columns,
     read_jsonl_records,
     record_json,
     write_shards,
@@ -65,6 +67,29 @@ def test_parquet_has_derived_schema_row_groups_and_page_index(tmp_path: Path) ->
     assert column.compression == "ZSTD"
     assert column.has_offset_index and column.has_column_index
     assert b"pandas" not in (pf.schema_arrow.metadata or {})
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(articles(), max_size=6))
+def test_a_staged_shard_rewritten_gives_the_bytes_of_a_released_shard_rewritten(tmp_path_factory,
+                                                                                 records: list[Article]) -> None:
+    """The shard tasks of a build with the reuse pass write fast Parquet (lz4, plain, no statistics or page
+    index) that the pass reads back and rewrites with the release's settings: the same bytes as the rewrite
+    of a shard written with the release's settings (what the pass was given before), so staging never shows
+    in a release."""
+    root = tmp_path_factory.mktemp("staged")
+    rewritten = []
+    for name, staged in (("released", False), ("staged", True)):
+        shards = write_shards(root / name, iter(records), WriteOptions(row_group_size=4, staged=staged))
+        metadata = pq.ParquetFile(root / name / shards.parquet[0]).metadata
+        if metadata.num_row_groups:
+            column = metadata.row_group(0).column(0)
+            assert (column.compression, column.has_offset_index, column.is_stats_set) == \
+                (("LZ4", False, False) if staged else ("ZSTD", True, True))
+        with parquet_writer(root / f"{name}.parquet", WriteOptions(row_group_size=4)) as writer:
+            writer.write_table(read_columns(root / name / shards.parquet[0]), row_group_size=4)
+        rewritten.append((root / f"{name}.parquet").read_bytes() + (root / name / shards.jsonl[0]).read_bytes())
+    assert rewritten[0] == rewritten[1]
 
 
 def test_no_records_still_gives_one_empty_shard(tmp_path: Path) -> None:

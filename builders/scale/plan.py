@@ -67,7 +67,8 @@ def plan_shards(config: BuildConfig, root: Path, metas: dict[str, PageMeta], pro
                 pages: list[SeedFile] | None = None, finish: Finisher | None = None) -> list[ShardTask]:
     """The shard tasks of a build writing under ``root`` (the staging folder); ``finish``: see
     :attr:`~builders.scale.tasks.ShardTask.finish`."""
-    options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size)
+    options = WriteOptions(max_shard_bytes=config.max_shard_bytes, row_group_size=config.row_group_size,
+                           staged=config.reuse)  # the reuse pass rewrites every shard
     runs = [run for run in cut(page_tasks(config.seeds, metas, pages), config.pages_per_shard) if run] or [()]
     return [
         ShardTask(k, config.seeds, run, root / PARTS_DIR / f"{k:05d}", options, config.on_invalid, processor,
