@@ -224,9 +224,8 @@ def _in_text(text: str, tokens: Sequence[str]) -> tuple[list[Official], list[str
     floor = 0
     for match in head_pattern().finditer(text):
         end = match.end(1)
-        at = index.get(end)
-        if at is None or end < floor or text.startswith(_NOT_POST_AFTER, end):
-            continue
+        if end < floor or text.startswith(_NOT_POST_AFTER, end) or (at := index.get(end)) is None:
+            continue  # the cheap tests first
         name = name_at(text, end, tokens, at)
         title = title_before(text, end, floor) if name else None
         if name and title:

@@ -43,8 +43,10 @@ def _dedup(words: Iterable[str]) -> list[str]:
 
 
 def _by_first_mention(words: Iterable[str], text: str) -> list[str]:
-    unique = _dedup(words)
-    return sorted(unique, key=lambda w: (text.find(w) if w in text else len(text), unique.index(w)))
+    """The distinct ``words`` by where ``text`` first has them (those it lacks last); ties in their order
+    (the sort is stable)."""
+    unique, missing = _dedup(words), len(text)
+    return sorted(unique, key=lambda w: at if (at := text.find(w)) >= 0 else missing)
 
 
 def _path_facts(meta: PageMeta, found: PathDate | None) -> tuple[datetime.date | None, str | None, tuple[str, ...]]:
