@@ -51,3 +51,32 @@ def test_word_roles_are_the_few_words_with_a_role_in_order() -> None:
 
     roles = word_roles(dict.fromkeys(["会议", "庆元县", "召开", "的", "丽水市"]))
     assert list(roles) == ["庆元县", "丽水市"] and all(bits & PLACE for bits in roles.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=CHARS, max_size=40))
+def test_the_head_scan_takes_one_character_and_finds_every_head_a_lookahead_finds(text: str) -> None:
+    from builders.enrich.officials import head_pattern
+
+    ahead = re.compile(rf"(?=((?:{_alt(HEADS)}))(?={HAN}))")
+    assert [m.span(1) for m in head_pattern().finditer(text)] == [m.span(1) for m in ahead.finditer(text)]
+
+
+YEAR_PIECES = ["2021", "1998", "19", "20", "3", "12", "年", "年度", "月", "日", ".", "%", "-", "/", " ", "星期四",
+               "（周五）", "到", "至", "将", "是", "前", "底", "，", "甲"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(YEAR_PIECES), max_size=16).map("".join))
+def test_year_patterns_opening_on_their_digits_find_what_the_lookahead_forms_found(text: str) -> None:
+    from builders.enrich import dates
+
+    year = re.compile(r"(?=[12])(?<![\d.])((?:19|20)\d\d)(?![\d.%])(年度|年|(?=[\u4e00-\u9fff]))")
+    assert [(m.span(), m.groups()) for m in dates._YEAR.finditer(text)] == [
+        (m.span(), m.groups()) for m in year.finditer(text)
+    ]
+    for pattern in (dates._FULL_DATE, dates._BANNER, dates._BANNER_DATE, dates._YEAR_MONTH):
+        ahead = re.compile("(?=[12])" + pattern.pattern)
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == [
+            (m.span(), m.groups()) for m in ahead.finditer(text)
+        ]

@@ -118,9 +118,13 @@ def strip_place(title: str) -> str:
 @cache
 def head_pattern() -> re.Pattern[str]:
     """Where a post head ends and a name may begin; overlapping heads are all found (总务厅长官:
-    厅长 and 长官), group 1 is the head."""
-    first = "".join(sorted({head[0] for head in HEADS}))  # lets the scan skip most places at once (4x faster)
-    return re.compile(rf"(?=[{first}])(?=((?:{_trie(HEADS)}))(?={HAN}))")
+    厅长 and 长官), group 1 is the head.
+
+    A match is a head's first character (a class the scan skips to, 4x faster than trying every place
+    and a fifth faster than a lookahead for it), the head read from there by a lookbehind over that one
+    character: a match takes one character, so a head starting at the next place is found too."""
+    first = "".join(sorted({head[0] for head in HEADS}))
+    return re.compile(rf"[{first}](?<=(?=((?:{_trie(HEADS)}))(?={HAN})).)")
 
 
 WINDOW = 40
