@@ -119,3 +119,29 @@ def test_the_names_memo_gives_what_it_computes_and_each_caller_a_list_of_its_own
     again = credits.parse_names(text)
     assert again == computed
     assert first is None or first[:-1] == computed
+
+
+def plain_is_closed(text: str) -> bool:
+    """The definition :func:`builders.parse.lines.is_closed` had before its shortcut for a last terminal."""
+    stripped = text.rstrip()
+    if stripped[-1:] in ("者", "部", "按", "记", "注") and lines.SIGNED_OFF.search(lines.fold(stripped[-12:])):
+        return True
+    while stripped and stripped[-1] in lines.CLOSERS:
+        inner = stripped[:-1].rstrip()
+        if inner and inner[-1] in lines.TERMINALS:
+            return True
+        if stripped[-1] in "”’」』\"'" and inner:
+            stripped = inner
+            continue
+        return False
+    return bool(stripped) and stripped[-1] in lines.TERMINALS
+
+
+ENDINGS = st.lists(st.sampled_from([*lines.TERMINALS, *lines.CLOSERS, "——编者", "县", " ", "者", ""]), max_size=6)
+
+
+@given(TEXTS, ENDINGS.map("".join))
+@example("好。”", "")
+@example("……！——编者", "")
+def test_a_text_is_closed_as_the_plain_definition_says(head: str, end: str) -> None:
+    assert lines.is_closed(head + end) == plain_is_closed(head + end)

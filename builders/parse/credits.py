@@ -88,8 +88,9 @@ def names_of(run: str) -> list[str] | None:
         parts = split_run(run)
         if parts is None and NAME_RE.match(run):
             parts = [run]
-    if parts and any(len(part) >= 3 and part.endswith(PLACE_ENDS) for part in parts):
-        return None
+    for part in parts or ():  # (a loop, not a generator: most runs are one name)
+        if len(part) >= 3 and part.endswith(PLACE_ENDS):
+            return None
     return parts
 
 
@@ -181,8 +182,8 @@ def _spaced_names(text: str) -> list[str]:
     文 甲乙: 文 is the text's role; 本报记者 文 静, 张三、文 静: a name)."""
     parts = SPACED.split(text)
     chunks, gaps = parts[0::2], parts[1::2]
-    if not any(len(c) == 1 for c in chunks):
-        return chunks  # (most credits: nothing spaced)
+    if 1 not in map(len, chunks):
+        return chunks  # (most credits: no chunk of one character, nothing spaced)
     out: list[str] = []
     k = 0
     while k < len(chunks):

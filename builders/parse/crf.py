@@ -99,7 +99,7 @@ class Model:
     def _taken(self, lines: Sequence[Sequence[int]], width_at_least: int = 0) -> Floats:
         """The weights of every line's features, padded with the zero row: (feature, line, label)."""
         sizes = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
-        width = max(width_at_least, int(sizes.max()))
+        width = max(width_at_least, int(np.maximum.reduce(sizes)))
         table = np.full((len(lines), width), len(self.rows), dtype=np.intp)
         table[np.arange(width) < sizes[:, None]] = np.fromiter(itertools.chain.from_iterable(lines), dtype=np.intp)
         return self.weights.take(table.T, axis=0)  # (np.take, without its wrapper)

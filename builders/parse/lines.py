@@ -25,6 +25,8 @@ CLOSERS = "”’」』）)】》\"'"
 """Closing quotes and brackets that may follow a sentence's final punctuation."""
 TERMINALS = "。！？!?…；;：:"
 """Punctuation that ends a sentence (or a lead-in that the next paragraph completes)."""
+TERMINAL_SET = frozenset(TERMINALS)
+"""The characters of :data:`TERMINALS` (none of them a closer, nor the end of a sign-off)."""
 SIGNED_OFF = re.compile(r"[。！？!?…”’」』)）]\s*[—─]{1,3}\s*(?:编者|作者|译者|笔者|编辑部?)(?:按|附记|注)?$")
 """A note signed off after its last sentence (……！——编者, ……。——作者): finished text."""
 
@@ -203,7 +205,7 @@ def _line(number: int, start: int, raw: str, indentable: bool = True) -> Line | 
     content = raw.strip()
     if " " in content or "\u3000" in content or "\t" in content or "\u00a0" in content:
         content = SPACES.sub(" ", content)  # (the runs of SPACES are whitespace: strip first, the same text)
-    if "**" in content or "__" in content:
+    if ("*" in content or "_" in content) and ("**" in content or "__" in content):  # (one character first)
         content = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), content)
     if content.startswith(">"):
         content = QUOTE.sub("", content)
@@ -224,7 +226,10 @@ def is_closed(text: str) -> bool:
     """True when ``text`` ends a sentence (closing quotes/brackets after it allowed) or a note
     signed off after its last sentence (……！——编者)."""
     stripped = text.rstrip()
-    if stripped[-1:] in ("者", "部", "按", "记", "注") and SIGNED_OFF.search(fold(stripped[-12:])):
+    last = stripped[-1:]
+    if last in TERMINAL_SET:
+        return True  # (most sentences: what the tests below find for a text ending so)
+    if last in ("者", "部", "按", "记", "注") and SIGNED_OFF.search(fold(stripped[-12:])):
         return True
     while stripped and stripped[-1] in CLOSERS:
         inner = stripped[:-1].rstrip()

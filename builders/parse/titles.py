@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -90,4 +91,11 @@ def dateline(text: str) -> Dateline | None:
     if month is None or day is None or not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     weekday = WEEKDAYS.get(match.group("wd") or "")
+    return _dateline(month, day, weekday)
+
+
+@functools.lru_cache(maxsize=512)
+def _dateline(month: int, day: int, weekday: int | None) -> Dateline:
+    """``Dateline(month=month, day=day, weekday=weekday)``, validated once (a dateline is frozen; the
+    dates of a year are few)."""
     return Dateline(month=month, day=day, weekday=weekday)

@@ -60,7 +60,7 @@ class _Ids:
     def of(self, codes: npt.NDArray[np.uint32]) -> Ints:
         """The bit of every code point (new ones numbered now; the table starts over when full)."""
         ids = self.table[codes]
-        if ids.min(initial=0) < 0:
+        if np.minimum.reduce(ids, initial=0) < 0:  # (ids.min, without its wrapper)
             new = np.unique(codes[ids < 0])
             if self.count + len(new) > MAX_IDS:
                 self.reset()
@@ -87,15 +87,15 @@ def bit_sets(lines: Sequence[Line]) -> list[int]:
     samples = [sample(line.folded) for line in lines]
     codes = np.frombuffer("".join(samples).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     ids = _ids().of(codes)
-    width = int(ids.max(initial=0)) + 1
+    width = int(np.maximum.reduce(ids, initial=0)) + 1
     sizes = np.fromiter(map(len, samples), dtype=np.int64, count=len(samples))
-    ends = np.cumsum(sizes)
+    ends = np.add.accumulate(sizes)  # (np.cumsum, without its wrapper)
     out: list[int] = []
     step = max(1, MAX_CELLS // width)
     for start in range(0, len(samples), step):
         stop = min(len(samples), start + step)
         lo, hi = int(ends[start - 1]) if start else 0, int(ends[stop - 1])
-        offsets = np.repeat(np.arange(stop - start, dtype=np.int64) * width, sizes[start:stop])
+        offsets = (np.arange(stop - start, dtype=np.int64) * width).repeat(sizes[start:stop])
         cells = np.zeros((stop - start, width), dtype=bool)
         cells.reshape(-1)[offsets + ids[lo:hi]] = True
         cells[:, 0] = False
