@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -49,7 +50,7 @@ def test_towns_scan_for_the_county_character_as_the_lookbehind_did(text: str) ->
 def test_word_roles_are_the_few_words_with_a_role_in_order() -> None:
     from builders.enrich.entities import PLACE, word_roles
 
-    roles = word_roles(dict.fromkeys(["会议", "庆元县", "召开", "的", "丽水市"]))
+    roles = word_roles(Counter(["会议", "庆元县", "召开", "的", "丽水市", "会议"]))
     assert list(roles) == ["庆元县", "丽水市"] and all(bits & PLACE for bits in roles.values())
 
 
@@ -80,3 +81,12 @@ def test_year_patterns_opening_on_their_digits_find_what_the_lookahead_forms_fou
         assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == [
             (m.span(), m.groups()) for m in ahead.finditer(text)
         ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["县委", "书记", "甲乙", "说", "，", "局"]), max_size=40),
+       st.sets(st.sampled_from(["县委", "书记", "甲乙", "说", "，", "局", "无"]), max_size=7))
+def test_token_positions_by_their_counts_are_the_positions(tokens: list[str], words: set[str]) -> None:
+    from builders.enrich.entities import _positions
+
+    assert _positions(tokens, words, Counter(tokens)) == [i for i, w in enumerate(tokens) if w in words]
