@@ -29,6 +29,9 @@ JSONL_DIR = "jsonl"
 DEFAULT_MAX_SHARD_BYTES = 256 * 2**20
 DEFAULT_ROW_GROUP_SIZE = 10_000
 """Rows per Parquet row group: far under the dataset viewer's row-group limits."""
+JSONL_BUFFER = 1 << 20
+"""Bytes of JSONL buffered before a write to the file: a record's line (~7 KB) is most of Python's default
+8 KB buffer, so that one wrote to the file for nearly every record (28 us a record, ~2% of a build)."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ class ShardWriter:
     def _open_shard(self) -> None:
         index = len(self.result.records_per_shard)
         self._parquet = parquet_writer(self._partial(index, "parquet"), self.options)
-        self._jsonl = self._partial(index, "jsonl").open("wb")
+        self._jsonl = self._partial(index, "jsonl").open("wb", buffering=JSONL_BUFFER)
         self._shard_bytes = self._shard_records = 0
 
     def _flush_rows(self) -> None:
