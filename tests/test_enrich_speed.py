@@ -90,3 +90,31 @@ def test_token_positions_by_their_counts_are_the_positions(tokens: list[str], wo
     from builders.enrich.entities import _positions
 
     assert _positions(tokens, words, Counter(tokens)) == [i for i, w in enumerate(tokens) if w in words]
+
+
+PLAN_PIECES = ["“", "\"", "”", "十四五", "十三五", "十", "四", "五", "规划", "的", "开局", "收官", "起步", "甲"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PLAN_PIECES), max_size=14).map("".join))
+def test_plan_events_opening_on_shi_show_the_quote_the_optional_quote_showed(text: str) -> None:
+    from builders.enrich.dates import PLANS, event_years
+
+    plan = re.compile(r"(?=[“\"十])[“\"]?(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
+    expected = [(PLANS[m.group(1)] + (0 if m.group(2) in ("开局", "起步") else 4), m.group(0))
+                for m in plan.finditer(text)]
+    assert [(e.year, e.text) for e in event_years(text) if "周年" not in e.text] == expected
+
+
+DATELINE_PIECES = ["1", "10", "2", "31", "年", "月", "日", " ", "（", "(", "周", "星期", "六", "日", "）", "甲"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(DATELINE_PIECES), max_size=14).map("".join))
+def test_weekday_datelines_opening_on_a_digit_are_the_lookbehind_ones(text: str) -> None:
+    from builders.enrich.dates import _DATELINE
+
+    plain = re.compile(r"(?=\d)(?<![\d年])(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
+    assert [(m.span(), m.group("month", "day", "weekday")) for m in _DATELINE.finditer(text)] == [
+        (m.span(), m.groups()) for m in plain.finditer(text)
+    ]

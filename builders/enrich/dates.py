@@ -54,9 +54,15 @@ _ENDED_AFTER = re.compile(r"^(?:年?底|年?末|全年)(?!前)")
 _CURRENT = re.compile(r"^[,，]?(?:是|也是|春节|除夕|元宵|元旦|新春|春运|工作会议|工作要点)")
 _RANGE = re.compile(r"^[-—–~～至到]\s*(?:19|20)\d\d")
 _UNIT = re.compile(r"^[万亿个元人户家名件项位座所条米吨亩多余次辆只头株台套场期批篇]")
-_PLAN = re.compile(r"(?=[“\"十])[“\"]?(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
+_PLAN = re.compile(r"(十[一二三四五]五)[”\"]?(?:规划)?(?:的)?(开局|起步|收官)")
+"""A plan's start or end (十四五开局); the quote before it, if any, is shown with it (:func:`_shown_plan`)."""
+_PLAN_QUOTES = "“\""
 _ANNIVERSARY = re.compile(r"(中国共产党成立|建党|新中国成立|建国|改革开放)(\d{2,3}|[一二三四五六七八九十百]+)周年")
-_DATELINE = re.compile(r"(?=\d)(?<![\d年])(\d{1,2})月(\d{1,2})日\s*[（(]?\s*(?:周|星期)([一二三四五六日天])[)）]?")
+_DATELINE = re.compile(
+    r"(?P<month>\d(?<![\d年]\d)\d?)月(?P<day>\d{1,2})日\s*[（(]?\s*(?:周|星期)(?P<weekday>[一二三四五六日天])[)）]?"
+)
+"""A date printed with its weekday (10月20日(周六)); no digit or 年 before the month (its lookbehind after the
+month's first digit: a pattern opening on a digit is scanned for it fast)."""
 _PLAN_AT = re.compile("五(?<=十[一二三四五]五)")
 """What every :data:`_PLAN` holds (十三五), found by a fast scan for 五."""
 _WEEKDAY_AFTER_DAY = re.compile(r"日\s*[（(]?\s*(?:周|星期)")
@@ -164,13 +170,21 @@ def _number(word: str) -> int | None:
     return int(word) if word.isdigit() else _NUM.get(word)
 
 
+def _shown_plan(text: str, m: re.Match[str]) -> str:
+    """The text of a :data:`_PLAN` match with the quote right before it (“十四五”开局). The pattern opens on
+    十, which the scan skips to fast, not on the optional quote; no match ends with a quote, so the one
+    before a match is never another match's."""
+    quoted = m.start() > 0 and text[m.start() - 1] in _PLAN_QUOTES
+    return text[m.start() - 1 : m.end()] if quoted else m.group(0)
+
+
 def event_years(text: str) -> list[Mention]:
     """Events that name their year: plan starts and ends, anniversaries."""
     found = []
     plans = ("开局" in text or "起步" in text or "收官" in text) and _PLAN_AT.search(text)  # most pages have none
     for m in _PLAN.finditer(text) if plans else ():
         start = PLANS[m.group(1)]
-        found.append(Mention(start if m.group(2) in ("开局", "起步") else start + 4, m.group(0)))
+        found.append(Mention(start if m.group(2) in ("开局", "起步") else start + 4, _shown_plan(text, m)))
     for m in _ANNIVERSARY.finditer(text) if "周年" in text else ():
         years = _number(m.group(2))
         if years is not None:
@@ -192,9 +206,9 @@ def weekday_datelines(text: str) -> list[tuple[int, int, int, str]]:
     if _WEEKDAY_AFTER_DAY.search(text) is None:
         return []
     return [
-        (int(m.group(1)), int(m.group(2)), _WEEKDAYS[m.group(3)], m.group(0))
+        (int(m["month"]), int(m["day"]), _WEEKDAYS[m["weekday"]], m.group(0))
         for m in _DATELINE.finditer(text)
-        if 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31
+        if 1 <= int(m["month"]) <= 12 and 1 <= int(m["day"]) <= 31
     ]
 
 
