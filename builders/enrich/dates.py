@@ -306,13 +306,13 @@ def page_banner_years(text: str) -> list[Mention]:
     found: list[Mention] = []
     if "版" not in text and "-" not in text and "." not in text and "/" not in text:
         return found  # no page named, no numeric date (most pages)
+    if _BANNER_DATE.search(text) is None:
+        return found  # no line has a date (the pattern spans no line break)
     lines = [line for line in text.split("\n") if line.strip()]
     for at, line in enumerate(lines):
-        if len(line) > MAX_BANNER or _CLAUSE.search(line) or _BANNER.search(line) or _CITES.search(line):
-            continue  # a sentence, a banner :func:`banner_years` has taken, or a note naming another print
-        m = _BANNER_DATE.search(line)
-        if m is None:
-            continue
+        m = _BANNER_DATE.search(line) if len(line) <= MAX_BANNER else None  # the fast scan first
+        if m is None or _CLAUSE.search(line) or _BANNER.search(line) or _CITES.search(line):
+            continue  # no date, a sentence, a banner :func:`banner_years` has taken, or a note naming another print
         month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(5), m.group(6))
         when = _date_or_none(int(m.group(1)), int(month), int(day))
         weekday = _WEEKDAY_WORD.match(line, m.end())
