@@ -140,7 +140,8 @@ def parse_page(text: str, source_file: str, source_sha256: str, learned: bool = 
             page = _continued_from(block.items)
             result.problems += [_preamble_problem(item, source_file, page) for item in block.items]
     parts = _drop_empty([assemble(block) for block in blocks if block.titles], result, source_file)
-    orphans = assemble(Block(items=[t for t in preamble if t.kind in ("body", "subhead")]))
+    loose = [t for t in preamble if t.kind in ("body", "subhead")]
+    orphans = assemble(Block(items=loose)) if loose else None  # (no text, no paragraph to reattach)
     for article, para in reattach(parts, orphans):
         note = f"moved to the article {article.headline[:20]!r}, whose last sentence it completes"
         result.problems.append(_line_problem("reattached-fragment", source_file, para.lines[0], note))

@@ -13,6 +13,8 @@ most of what the features cost). The counts are those of the sets, so the featur
 
 from __future__ import annotations
 
+import functools
+import operator
 import threading
 from collections.abc import Sequence
 
@@ -135,11 +137,8 @@ def context(sets: Sequence[int], i: int) -> tuple[str, str]:
     """Does line ``i`` share its words with the text after it (a title) or before it (a subhead),
     and do the texts before and after it share theirs (one article) or not (a new one)?
     (``lean``, ``shift``: after/before/even, none/lo/mid/hi.)"""
-    before = after = 0
-    for j in range(max(0, i - WINDOW), i):
-        before |= sets[j]
-    for j in range(i + 1, min(len(sets), i + 1 + WINDOW)):
-        after |= sets[j]
+    before = functools.reduce(operator.or_, sets[max(0, i - WINDOW) : i], 0)
+    after = functools.reduce(operator.or_, sets[i + 1 : i + 1 + WINDOW], 0)
     grams = sets[i]
     size = grams.bit_count()
     b, a = _share(grams, before, size), _share(grams, after, size)
