@@ -195,7 +195,7 @@ def officials_and_listed(
     Officials named in the ``headings`` (title lines, each read alone) follow those of the body,
     unless the body names the same person with a post (its title is the fuller one).
     """
-    found, listed = _in_text(text, list(tokens) if tokens is not None else cut(text))
+    found, listed = _in_text(text, tokens if tokens is not None else cut(text))
     named = {o.name for o in found}
     for line in headings:
         line = "".join(line.split())

@@ -156,6 +156,8 @@ def infer_region(tokens: Iterable[str] | Counter[str]) -> Region | None:
     runner_up = max((score for score in county.values() if score < top), default=0.0)
     if top < MIN_SCORE or top < MARGIN * runner_up:
         return None
+    if len(tied) == 1:
+        return gazetteer().by_code[tied[0]]  # no namesake to choose among
     bonus = prefecture_scores(counts)
     best = max(bonus[code] for code in tied)
     winners = [code for code in tied if bonus[code] == best]
