@@ -145,3 +145,21 @@ ENDINGS = st.lists(st.sampled_from([*lines.TERMINALS, *lines.CLOSERS, "——编
 @example("……！——编者", "")
 def test_a_text_is_closed_as_the_plain_definition_says(head: str, end: str) -> None:
     assert lines.is_closed(head + end) == plain_is_closed(head + end)
+
+
+ROLE_TEXTS = st.lists(
+    st.one_of(st.sampled_from([*credits.ROLE_OPENER.pattern.replace("?", "").split("|"), "责任编辑", "责编",
+                               "编审", "校对", "撰稿人", "撰文", "文", "图", "摄", "/", "甲乙", "县", "中心"]),
+              st.characters(categories=["Lo"])),
+    max_size=6,
+).map("".join)
+
+
+@given(ROLE_TEXTS)
+@example("县融媒体中心记者")
+@example("文/")
+def test_role_words_are_looked_for_only_in_a_text_holding_one_of_their_characters(text: str) -> None:
+    quick, plain = credits._role_at_start(text), patterns.ROLE.match(text)
+    assert (quick and quick.span()) == (plain and plain.span())
+    if credits.OPENER_FIRST.isdisjoint(text):
+        assert credits.ROLE_OPENER.search(text) is None

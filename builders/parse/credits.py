@@ -69,6 +69,15 @@ class Lead:
 
 
 ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|见习|首席|全媒体|融媒体?|驻|摄影|记者|通讯员|实习生")
+OPENER_FIRST = frozenset("本新中特见首全融驻摄记通实")
+"""The first characters of the words of :data:`ROLE_OPENER`: a text holding none of them holds no opener."""
+ROLE_CHARS = frozenset("摄图记实撰通编校文")
+"""A character every match of :data:`ROLE` holds (摄影, 图, 记者, 实习生, 撰稿, 通讯员, 编辑, 校对, 文)."""
+
+
+def _role_at_start(text: str) -> re.Match[str] | None:
+    """``ROLE.match(text)``, not tried on a text holding no character of :data:`ROLE_CHARS` (most names)."""
+    return None if ROLE_CHARS.isdisjoint(text) else ROLE.match(text)
 """Where a role word may begin inside run-together text: 新华社记者甲乙本报记者丙丁; a chunk opening on one
 (见习记者, 全媒体记者, 融媒记者, 驻站记者) is a role word, not a name run into one."""
 
@@ -96,8 +105,8 @@ def names_of(run: str) -> list[str] | None:
 
 def _names_before_role(chunk: str) -> tuple[list[str], str] | None:
     """Names run into the role word after them (甲乙本报记者丙丁): (names, the rest)."""
-    if ROLE_OPENER.match(chunk):
-        return None
+    if OPENER_FIRST.isdisjoint(chunk) or ROLE_OPENER.match(chunk):
+        return None  # (no opener in it, or one at its start)
     opener = ROLE_OPENER.search(chunk, 1)
     names = names_of(chunk[: opener.start()]) if opener else None
     return (names, chunk[opener.start() :]) if opener and names else None
@@ -137,9 +146,9 @@ def _parse_names(text: str, role: str, photo: bool) -> tuple[Byline, ...] | None
                 names.extend(_bylines(head[0], roles, photo))
                 chunk, after_role = head[1], False
                 continue
-            match = ROLE.match(chunk)
+            match = _role_at_start(chunk)
             rest = chunk[match.end() :] if match else ""
-            if match and match.end() > 0 and (not rest or _starts_with_names(rest) or ROLE.match(rest)):
+            if match and match.end() > 0 and (not rest or _starts_with_names(rest) or _role_at_start(rest)):
                 new = match.lastgroup or "unknown"
                 roles = tuple(dict.fromkeys((*roles, new))) if after_role else (new,)
                 chunk, after_role = chunk[match.end() :], True
@@ -193,7 +202,7 @@ def _spaced_names(text: str) -> list[str]:
         listed = k > 0 and gaps[k - 1].strip() in LIST_MARKS  # 张三、文 静: a name of the list
         name_place = not _is_role(chunk) or listed or (bool(out) and _is_role(out[-1]))
         if spaced and name_place and SINGLE_HAN.match(chunk) and has_surname(chunk) and GIVEN.match(nxt) \
-                and not ROLE.match(nxt):
+                and not _role_at_start(nxt):
             out.append(chunk + nxt)
             k += 2
             continue

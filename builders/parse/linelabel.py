@@ -66,14 +66,15 @@ _LONG_OF, _NEIGHBOUR_OF, _FAR_OF = (
 
 
 class _LineRows(NamedTuple):
-    """A line's encoded features as a long body line, and as the neighbour of the lines around it
-    (its own features, for a line that may be a title: :func:`_own_rows`)."""
+    """A line's encoded features as a long body line, as a line that may be a title (:func:`_own_rows`),
+    and as the neighbour of the lines around it."""
 
     long: Rows
     before: Rows
     far_before: Rows
     after: Rows
     far_after: Rows
+    own: Rows
 
 
 @functools.lru_cache(maxsize=8192)
@@ -82,7 +83,8 @@ def _line_rows(encoder: Encoder, values: Values) -> _LineRows:
     from a memo of the values it names (fewer of those: a new set of values costs little)."""
     before, after = _neighbour_rows(encoder, _NEIGHBOUR_OF(values))
     far_before, far_after = _far_rows(encoder, _FAR_OF(values))
-    return _LineRows(_long_rows(encoder, _LONG_OF(values)), before, far_before, after, far_after)
+    long = _long_rows(encoder, _LONG_OF(values))
+    return _LineRows(long, before, far_before, after, far_after, _own_rows(encoder, values))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -280,7 +282,7 @@ def page_parts(
             heads.append(rows.long)
             rests.append(_long_body(i, page, encoder, tables))
         else:
-            heads.append(_own_rows(encoder, feats))
+            heads.append(rows.own)
             rests.append(_short_line(i, page, encoder, tables))
     return heads, rests
 
