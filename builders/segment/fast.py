@@ -94,9 +94,8 @@ class FastJieba:
     longest_word: int = 0
     """Characters of the longest dictionary word (how far :meth:`_dag` looks)."""
     others: re.Pattern[str] = re.compile("(?!)")
-    """Runs of the block characters that are no ideographs (``[a-zA-Z0-9+#&._%-]+``): where mixed blocks are."""
-    run: re.Pattern[str] = re.compile("")
-    """Any run of block characters (``[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]*``)."""
+    """A mixed block from its first block character that is no ideograph to its end
+    (``[a-zA-Z0-9+#&._%-][\u4e00-\u9fd5a-zA-Z0-9+#&._%-]*``): where mixed blocks are."""
     _mixed_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
     """Words of the mixed blocks cut so far (:meth:`_mixed_words`)."""
     _pieces_seen: dict[str, list[str]] = field(default_factory=dict, repr=False)
@@ -148,18 +147,17 @@ class FastJieba:
         """(start, end, words) of the whitespace runs (no words), the mixed blocks (:meth:`_mixed_words`)
         and the :data:`OWN_CHARS` (each alone) of ``text``, in order; they never overlap.
 
-        A mixed block is the run of block characters around a run of :attr:`others`: the
-        ideographs before it and every block character after it."""
-        spans = [(m.start(), m.end(), NO_WORDS) for m in SPACES.finditer(text)]
-        spans += [(m.start(), m.end(), [m.group()]) for m in OWN_CHARS.finditer(text)]
-        end, reverse = 0, ""
+        A mixed block is a match of :attr:`others` (from the block's first character that is no
+        ideograph to the block's end) and the ideographs before it."""
+        spans = [(*m.span(), NO_WORDS) for m in SPACES.finditer(text)]
+        spans += [(*m.span(), [m.group()]) for m in OWN_CHARS.finditer(text)]
+        reverse, length, seen = "", len(text), self._mixed_seen
         for m in self.others.finditer(text):
-            if m.start() < end:
-                continue  # inside the block of the run before
             reverse = reverse or text[::-1]
-            start = len(text) - _end(HAN_RUN.match(reverse, len(text) - m.start()))
-            end = _end(self.run.match(text, m.end()))
-            spans.append((start, end, self._mixed_words(text[start:end])))
+            start, end = length - _end(HAN_RUN.match(reverse, length - m.start())), m.end()
+            block = text[start:end]
+            words = seen.get(block)  # most blocks were seen before: no call of _mixed_words
+            spans.append((start, end, self._mixed_words(block) if words is None else words))
         spans.sort()  # by start: spans never share one, so the word lists are never compared
         return spans
 
@@ -304,16 +302,16 @@ def block_pattern(han: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(rf"({PURE_HAN.pattern[:-1]}++(?!{chars.group(1)}))|({chars.group(1)}+)|([^{inside}]+)")
 
 
-def other_runs(han: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(runs of jieba's block characters that are no ideographs, any run of block characters) of
-    jieba's block pattern ``han`` (:func:`block_pattern`)."""
+def other_runs(han: re.Pattern[str]) -> re.Pattern[str]:
+    """The rest of a block of jieba's block pattern ``han`` (:func:`block_pattern`) from its first
+    character that is no ideograph (:attr:`FastJieba.others`)."""
     chars = re.fullmatch(r"\((\[.+\])\+\)", han.pattern)
     inside = chars.group(1)[1:-1] if chars else ""
     ideographs = PURE_HAN.pattern[1:-2]
     if ideographs not in inside:
         raise ValueError(f"unexpected jieba block pattern {han.pattern!r}")
     others = f"[{inside.replace(ideographs, '')}]"
-    return re.compile(f"{others}{others}*"), re.compile(f"[{inside}]*")  # x x*: see SPACES
+    return re.compile(f"{others}[{inside}]*")  # a class first: see SPACES
 
 
 def mixed_words(freq: Mapping[str, int]) -> list[str]:
@@ -372,7 +370,7 @@ def fast_segmenter(
     fast = FastJieba(tokenizer, rust, jieba.re_han_default, jieba.re_skip_default,
                      block_pattern(jieba.re_han_default), jieba.finalseg.cut,
                      frozenset(mixed), pairs, max(map(len, mixed), default=0), max(map(len, tokenizer.FREQ), default=1),
-                     *other_runs(jieba.re_han_default))
+                     other_runs(jieba.re_han_default))
     expected = canaries if canaries is not None else [tokenizer.lcut(text, HMM=True) for text in CANARIES]
     words = [[w for w in cut if not w.isspace()] for cut in expected]
     agrees = [fast.cut(text) for text in CANARIES] == expected and [fast.words(t) for t in CANARIES] == words
