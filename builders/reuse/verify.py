@@ -159,7 +159,8 @@ def verdict(a: Evidence, b: Evidence, runs: RunsOf | None = None) -> Verdict:
         return Verdict(0, 0.0, False, None)
     shorter, longer = (0, 1) if len(a.distinct) < len(b.distinct) else (1, 0)
     x, y = (a, b)[shorter], (a, b)[longer]
-    found = contains(y.distinct, x.distinct)
+    place = y.distinct.searchsorted(x.distinct)  # kept: which of y's k-grams x has is read from it (_found_back)
+    found = y.distinct.take(place, mode="clip") == x.distinct
     common = int(np.count_nonzero(found))
     containment = common / len(x.distinct)
     no = Verdict(common, containment, False, None)
@@ -170,10 +171,22 @@ def verdict(a: Evidence, b: Evidence, runs: RunsOf | None = None) -> Verdict:
         return no
     at = found[x.inverse]
     own = runs(shorter, at)
-    if (opening and not keeps_opening(x, own, at)) or quotes(x, own, y, lambda: runs(longer, None)):
+
+    def y_runs() -> Runs:
+        return runs(longer, _found_back(y, place[found]))
+
+    if (opening and not keeps_opening(x, own, at)) or quotes(x, own, y, y_runs):
         return no
-    return Verdict(common, containment, True, longer if _inside(y, runs(longer, None)) else None,
+    return Verdict(common, containment, True, longer if _inside(y, y_runs()) else None,
                    shorter if opening else None)
+
+
+def _found_back(y: Evidence, hits: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+    """Which of ``y``'s k-grams the other of a pair has, by position, from ``hits``: the indices in
+    ``y.distinct`` of the other's distinct hashes found there (the other way round needs no second search)."""
+    held = np.zeros(len(y.distinct), dtype=bool)
+    held[hits] = True
+    return held[y.inverse]
 
 
 def _pair_runs(x: Evidence, y: Evidence, found: npt.NDArray[np.bool_] | None) -> Runs:
