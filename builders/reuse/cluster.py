@@ -177,6 +177,16 @@ class UnionFind:
             x = parent[x]
         return x
 
+    def roots(self, xs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """:meth:`find` of each of ``xs`` at once (the parents followed in numpy; no path is shortened)."""
+        parent = np.frombuffer(self.parent, dtype=np.int64)
+        found = parent[xs]
+        while True:
+            up = parent[found]
+            if (up == found).all():
+                return found
+            found = up
+
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:

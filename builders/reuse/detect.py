@@ -191,10 +191,11 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes, n: int) -> tu
     inside: list[tuple[int, int, float, int]] = []
     joined = UnionFind(n)
     find = joined.find
+    apart: list[bool] = []
     for k, (a, b) in enumerate(_each(pairs)):
         if k % LOOKAHEAD == 0:
-            check.prefetch(pairs[k:k + LOOKAHEAD], find)
-        if find(a) == find(b):
+            apart = _prefetch(pairs[k:k + LOOKAHEAD], joined, check)
+        if not apart[k % LOOKAHEAD] or find(a) == find(b):  # joined then, joined now
             continue
         facts = check.facts(a, b)
         if facts.reprint and facts.opening is not None and _formulaic_copy(check, (a, b)[facts.opening],
@@ -221,6 +222,15 @@ def verify_pairs(pairs: Pairs, check: Verifier, formulaic: Hashes, n: int) -> tu
     _join_story(pairs, links, joined, check)
     shared = [(a, b, c) for a, b, c in shared if joined.find(a) != joined.find(b)]
     return links, _passages(links, shared, check, formulaic)
+
+
+def _prefetch(block: Pairs, joined: UnionFind, check: Verifier) -> list[bool]:
+    """Which pairs of ``block`` are not yet joined (their roots found at once: :meth:`UnionFind.roots`); the
+    evidence of those made ahead (:meth:`~builders.reuse.memo.Verifier.prefetch`)."""
+    apart = np.asarray(joined.roots(block[:, 0]) != joined.roots(block[:, 1]))
+    check.prefetch(block[apart])
+    found: list[bool] = apart.tolist()
+    return found
 
 
 def _each(pairs: Pairs) -> Iterator[tuple[int, int]]:
