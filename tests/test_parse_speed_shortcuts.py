@@ -9,7 +9,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from builders.parse import assemble, blocks, credits, layout, lines, patterns
+from builders.parse import assemble, credits, layout, lines, patterns
 from builders.parse.lines import new_line
 
 
@@ -61,7 +61,7 @@ def test_a_line_alone_is_told_as_the_plain_tests_tell_it(text: str) -> None:
         or (line.size <= assemble.LISTING_MAX and patterns.is_listing(line.folded))
     )
     assert assemble._alone(line) == plain
-    assert blocks._signing_date(line) == (patterns.SIGNING_DATE.fullmatch(line.folded) is not None)
+    assert patterns.is_signing_date(line.folded) == (patterns.SIGNING_DATE.fullmatch(line.folded) is not None)
 
 
 LONG = st.tuples(TEXTS, st.integers(0, 80), TEXTS, st.sampled_from([*sorted(layout.PLAIN_ENDS), "摄", "）", " "]))
@@ -161,5 +161,5 @@ ROLE_TEXTS = st.lists(
 def test_role_words_are_looked_for_only_in_a_text_holding_one_of_their_characters(text: str) -> None:
     quick, plain = credits._role_at_start(text), patterns.ROLE.match(text)
     assert (quick and quick.span()) == (plain and plain.span())
-    if credits.OPENER_FIRST.isdisjoint(text):
+    if credits.ROLE_OPENER_FIRST.isdisjoint(text):
         assert credits.ROLE_OPENER.search(text) is None

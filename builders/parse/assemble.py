@@ -24,11 +24,11 @@ from builders.parse.patterns import (
     MARKER,
     PHOTO_CREDIT_PAREN,
     SIDEBAR_LABEL,
-    SIGNING_DATE,
     TIP_LABEL,
     ends_with,
     is_closing_dateline,
     is_listing,
+    is_signing_date,
     marker_of,
 )
 from builders.parse.sentences import ends_unfinished, starts_mid_sentence
@@ -146,7 +146,7 @@ def _alone(line: Line) -> bool:
     folded = line.folded
     if len(folded) <= SECTION_NUMBER_MAX and SECTION_NUMBER.fullmatch(folded):
         return True
-    if "年" in folded and SIGNING_DATE.fullmatch(folded):  # (every signing date holds 年)
+    if is_signing_date(folded):
         return True
     return line.size <= LISTING_MAX and is_listing(folded)
 

@@ -19,8 +19,7 @@ from builders.parse.labelled import (
     repeats_kicker_pair,
 )
 from builders.parse.layout import MAX_TITLE, Block, Typed, ends_article, judge_run, open_block
-from builders.parse.lines import Line
-from builders.parse.patterns import BOX, ENUMERATOR, MARKER, SIGNING_DATE
+from builders.parse.patterns import BOX, ENUMERATOR, MARKER, is_signing_date
 
 
 def split_blocks(typed: list[Typed], labels: list[str] | None = None) -> tuple[list[Typed], list[Block]]:
@@ -118,23 +117,18 @@ def _signature(typed: list[Typed], i: int, current: Block | None) -> int:
     after; ``i`` when there is none."""
     if current is None:
         return i
-    if _signing_date(typed[i].line):
+    if is_signing_date(typed[i].line.folded):
         if not _has_text(current):  # (looked at once the line may sign: the block's items are many)
             return i
         last = current.items[-1]
         signed = last.kind in ("body", "subhead", "attribution") and not ends_article(last.line)
         return i + 1 if signed and last.line.size <= MAX_TITLE else i
-    if typed[i].kind != "title" or i + 1 >= len(typed) or not _signing_date(typed[i + 1].line):
+    if typed[i].kind != "title" or i + 1 >= len(typed) or not is_signing_date(typed[i + 1].line.folded):
         return i
     if not _has_text(current):
         return i
     closing = i + 2 == len(typed) or typed[i + 2].kind in ("title", "heading", "furniture")
     return i + 2 if closing and ends_article(current.items[-1].line) else i
-
-
-def _signing_date(line: Line) -> bool:
-    """Is the line a full date alone (:data:`SIGNING_DATE`)? Every such date holds 年 (tested first)."""
-    return "年" in line.folded and SIGNING_DATE.fullmatch(line.folded) is not None
 
 
 def continues_elsewhere(item: Typed) -> bool:

@@ -69,7 +69,9 @@ class Lead:
 
 
 ROLE_OPENER = re.compile(r"本报|新华社|中新社|本刊|特约|见习|首席|全媒体|融媒体?|驻|摄影|记者|通讯员|实习生")
-OPENER_FIRST = frozenset("本新中特见首全融驻摄记通实")
+"""Where a role word may begin inside run-together text: 新华社记者甲乙本报记者丙丁; a chunk opening on one
+(见习记者, 全媒体记者, 融媒记者, 驻站记者) is a role word, not a name run into one."""
+ROLE_OPENER_FIRST = frozenset(word[0] for word in ROLE_OPENER.pattern.split("|"))
 """The first characters of the words of :data:`ROLE_OPENER`: a text holding none of them holds no opener."""
 ROLE_CHARS = frozenset("摄图记实撰通编校文")
 """A character every match of :data:`ROLE` holds (摄影, 图, 记者, 实习生, 撰稿, 通讯员, 编辑, 校对, 文)."""
@@ -78,8 +80,6 @@ ROLE_CHARS = frozenset("摄图记实撰通编校文")
 def _role_at_start(text: str) -> re.Match[str] | None:
     """``ROLE.match(text)``, not tried on a text holding no character of :data:`ROLE_CHARS` (most names)."""
     return None if ROLE_CHARS.isdisjoint(text) else ROLE.match(text)
-"""Where a role word may begin inside run-together text: 新华社记者甲乙本报记者丙丁; a chunk opening on one
-(见习记者, 全媒体记者, 融媒记者, 驻站记者) is a role word, not a name run into one."""
 
 
 PLACE_ENDS = tuple("省市县区旗")
@@ -105,7 +105,7 @@ def names_of(run: str) -> list[str] | None:
 
 def _names_before_role(chunk: str) -> tuple[list[str], str] | None:
     """Names run into the role word after them (甲乙本报记者丙丁): (names, the rest)."""
-    if OPENER_FIRST.isdisjoint(chunk) or ROLE_OPENER.match(chunk):
+    if ROLE_OPENER_FIRST.isdisjoint(chunk) or ROLE_OPENER.match(chunk):
         return None  # (no opener in it, or one at its start)
     opener = ROLE_OPENER.search(chunk, 1)
     names = names_of(chunk[: opener.start()]) if opener else None

@@ -16,6 +16,7 @@ import re
 from builders.parse import credits
 from builders.parse.lines import Line, is_closed
 from builders.parse.patterns import (
+    BOX,
     BRACKET_ENDS,
     ENUMERATOR,
     MARKER,
@@ -30,9 +31,7 @@ SHORT = 60
 SIZES = (2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 30, 40, 60, 100)
 TAIL_BRACKET = re.compile(r"[(（][^()（）]{1,24}[)）]$")
 COLON_END = re.compile(r"[:：]$")
-DASH_START = re.compile(r"^[—–－-]{1,3}")
 DASH_END = re.compile(r"[—–－-]{1,3}$")
-BOX_START = re.compile(r"^[□■◇◆○●△▲☆★◎]")
 NEIGHBOUR_KEYS = ("kind", "size", "end", "lead", "opener", "lv", "ind", "dash0", "dash1", "colon", "closed", "noninit")
 FAR_KEYS = ("kind", "size", "end", "lead", "lv")
 """Features of the lines two before and two after (fewer: they matter less)."""
@@ -59,9 +58,9 @@ END_CLASSES = {
 """The class of a line's last character, for the punctuation that has one."""
 DASHES = ("—", "–", "－", "-")
 DASH_FIRST = frozenset(DASHES)
-"""What a line that :data:`DASH_START` matches starts with (the test it stands for)."""
-BOX_FIRST = frozenset("□■◇◆○●△▲☆★◎")
-"""What a line that :data:`BOX_START` matches starts with (the test it stands for)."""
+"""What a line opening on a dash (——作者, a feature) starts with."""
+BOX_FIRST = frozenset(BOX)
+"""What a line opening on a box or bullet (□, ▲: a feature) starts with."""
 
 
 def _end_class(text: str) -> str:
@@ -113,12 +112,12 @@ def line_values(line: Line, kind: str, indented: bool, blank_before: bool) -> Va
         FLAGS[blank_before],
         FLAGS[" " in line.text],
         FLAGS[short and ENUMERATOR.match(folded) is not None],
-        FLAGS[short and first in DASH_FIRST],  # DASH_START
+        FLAGS[short and first in DASH_FIRST],
         FLAGS[folded.endswith(DASHES)],  # DASH_END: a line holds no newline for $ to stop before
         FLAGS[short and folded.endswith((":", "："))],  # COLON_END
         FLAGS[short and folded.endswith(BRACKET_ENDS) and TAIL_BRACKET.search(folded) is not None],
         FLAGS[short and end.endswith(BRACKET_ENDS) and TITLE_NOTE.search(folded) is not None],  # (ends_with)
-        FLAGS[short and first in BOX_FIRST],  # BOX_START
+        FLAGS[short and first in BOX_FIRST],
         FLAGS["版" in folded and MARKER.search(folded) is not None],  # every marker names a page
         FLAGS[first in NON_INITIAL],  # (an empty line's "" is in no set of characters)
         FLAGS[folded.endswith((")", "）")) and credits.end_credit(folded) is not None],

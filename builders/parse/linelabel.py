@@ -87,9 +87,9 @@ def _line_rows(encoder: Encoder, values: Values) -> _LineRows:
     return _LineRows(long, before, far_before, after, far_after, _own_rows(encoder, values))
 
 
-@functools.lru_cache(maxsize=8192)
 def _own_rows(encoder: Encoder, values: Values) -> Rows:
-    """A line's own features, then ``kind+size`` and ``end+size``."""
+    """A line's own features, then ``kind+size`` and ``end+size`` (made once per set of values, by the memo of
+    :func:`_line_rows`)."""
     pairs = (f"kind+size={values[KIND]}|{values[SIZE]}", f"end+size={values[END]}|{values[SIZE]}")
     return encoder.named("", KEYS, values) + encoder.encode(pairs)
 

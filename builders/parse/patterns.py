@@ -185,6 +185,12 @@ SIGNING_DATE = re.compile(
 """A full date alone on a line (2021年5月6日, 二○二一年五月六日): after an article's text, the date its
 signer (某某县人民政府, 中华人民共和国主席…) put under it; above the first title, the page's date."""
 
+
+def is_signing_date(folded: str) -> bool:
+    """Is a folded line a full date alone (:data:`SIGNING_DATE`)? Every such date holds 年 (tested first)."""
+    return "年" in folded and SIGNING_DATE.fullmatch(folded) is not None
+
+
 FURNITURE_FIRST = frozenset("本责值编美校组审主第!0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 """How a line that :data:`FURNITURE` matches without 版 or 期 in it starts: an editor line (本版, 责任,
 值班, 编辑 …), a date, an image link, a page name (A1)."""
