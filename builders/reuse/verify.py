@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -123,9 +124,16 @@ def overlap(a: Evidence, b: Evidence) -> tuple[int, float]:
 
 def contains(sorted_set: Hashes, values: Hashes) -> npt.NDArray[np.bool_]:
     """Which of ``values`` are in ``sorted_set`` (binary search: no sort of either)."""
+    return found_at(sorted_set, values)[0]
+
+
+def found_at(sorted_set: Hashes, values: Hashes) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+    """:func:`contains`, and the index in ``sorted_set`` of each value found there (where it would go, for
+    the others): what is known of the set's values is then known of the found ones by one gather."""
     if not len(sorted_set):
-        return np.zeros(len(values), dtype=bool)
-    return np.asarray(sorted_set.take(sorted_set.searchsorted(values), mode="clip") == values)
+        return np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=np.intp)
+    place = sorted_set.searchsorted(values)
+    return np.asarray(sorted_set.take(place, mode="clip") == values), place
 
 
 @dataclass(frozen=True)
@@ -159,8 +167,7 @@ def verdict(a: Evidence, b: Evidence, runs: RunsOf | None = None) -> Verdict:
         return Verdict(0, 0.0, False, None)
     shorter, longer = (0, 1) if len(a.distinct) < len(b.distinct) else (1, 0)
     x, y = (a, b)[shorter], (a, b)[longer]
-    place = y.distinct.searchsorted(x.distinct)  # kept: which of y's k-grams x has is read from it (_found_back)
-    found = y.distinct.take(place, mode="clip") == x.distinct
+    found, place = found_at(y.distinct, x.distinct)  # place: which of y's k-grams x has (_found_back)
     common = int(np.count_nonzero(found))
     containment = common / len(x.distinct)
     no = Verdict(common, containment, False, None)
@@ -172,6 +179,7 @@ def verdict(a: Evidence, b: Evidence, runs: RunsOf | None = None) -> Verdict:
     at = found[x.inverse]
     own = runs(shorter, at)
 
+    @functools.cache  # asked for by quotes and by _inside: made once
     def y_runs() -> Runs:
         return runs(longer, _found_back(y, place[found]))
 
