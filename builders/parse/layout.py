@@ -155,14 +155,17 @@ def _classify_text(line: Line, folded: str, start: str) -> str:
 
 PLAIN_ENDS = frozenset("。！？!?，,；;”")
 """Marks that end no credit (…摄, …（甲乙）, …报道 end otherwise) and no markdown or bracket of a label."""
+PLAIN_LONG = max(MAX_RUN_TOGETHER, credits.MAX_CREDIT)
+"""Characters beyond which a line is neither a title (:data:`MAX_RUN_TOGETHER`) nor a credit line
+(:data:`builders.parse.credits.MAX_CREDIT`): both bounds, not one that happens to equal the other."""
 
 
 def _plain_long(line: Line, folded: str) -> bool:
-    """Is the line too long for a title or a credit line (:data:`MAX_RUN_TOGETHER`, more than
-    :data:`builders.parse.credits.MAX_CREDIT`), unboxed, and does it end in one of :data:`PLAIN_ENDS`?
+    """Is the line too long for a title or a credit line (:data:`PLAIN_LONG`), unboxed, and does it end in
+    one of :data:`PLAIN_ENDS`?
     Then it is no credit line, closing credit, photo credit, 图片新闻 or title line: body, or a caption."""
     return (
-        line.size > MAX_RUN_TOGETHER
+        line.size > PLAIN_LONG
         and folded[-1:] in PLAIN_ENDS
         and folded[:1] not in BOX
         and not folded[:1].isspace()  # (the credit tests strip the line: its ends are the ones tested)
