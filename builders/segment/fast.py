@@ -151,13 +151,11 @@ class FastJieba:
         ideograph to the block's end) and the ideographs before it."""
         spans = [(*m.span(), NO_WORDS) for m in SPACES.finditer(text)]
         spans += [(*m.span(), [m.group()]) for m in OWN_CHARS.finditer(text)]
-        reverse, length, seen = "", len(text), self._mixed_seen
+        reverse, length = "", len(text)
         for m in self.others.finditer(text):
             reverse = reverse or text[::-1]
             start, end = length - _end(HAN_RUN.match(reverse, length - m.start())), m.end()
-            block = text[start:end]
-            words = seen.get(block)  # most blocks were seen before: no call of _mixed_words
-            spans.append((start, end, self._mixed_words(block) if words is None else words))
+            spans.append((start, end, self._mixed_words(text[start:end])))  # (remembered per block)
         spans.sort()  # by start: spans never share one, so the word lists are never compared
         return spans
 
