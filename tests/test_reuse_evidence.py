@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from builders.reuse.candidates import unique_pairs
+from builders.reuse.cluster import UnionFind
+from builders.reuse.detect import _prefetch
 from builders.reuse.evidence import BATCH, EvidenceCache, evidence, evidence_batch
 from builders.reuse.memo import Verifier, content_key
 
@@ -67,10 +69,12 @@ def test_pairs_known_to_the_memo_are_not_prefetched(tmp_path: Path) -> None:
     first.facts(0, 1)
     first.save()
     check = Verifier(EvidenceCache(lambda i: asked.append(i) or bodies[i], size=16), keys, tmp_path / "pairs.memo")
-    check.prefetch(unique_pairs(np.array([[0, 1], [2, 3]])), lambda i: i)
+    check.prefetch(unique_pairs(np.array([[0, 1], [2, 3]])))
     assert asked == [2, 3]
     asked.clear()
-    check.prefetch(unique_pairs(np.array([[0, 2]])), lambda i: 0)  # already joined: nothing to verify
+    joined = UnionFind(4)
+    joined.union(0, 2)
+    assert _prefetch(unique_pairs(np.array([[0, 2]])), joined, check) == [False]  # joined: nothing to verify
     assert asked == []
 
 

@@ -136,19 +136,19 @@ class Verifier:
             entry = self.used.extra[key] = self.old.extra.get(key) or [None] * 4
         return entry, a > b
 
-    def prefetch(self, pairs: npt.NDArray[np.int64], find: Callable[[int], int] | None = None) -> None:
-        """Make at once the evidence of the records of ``pairs`` (not yet joined: ``find``; all of them when
-        it is None) whose facts are not known (neither used nor in the old memo), when ``ev`` can
+    def prefetch(self, pairs: npt.NDArray[np.int64]) -> None:
+        """Make at once the evidence of the records of ``pairs`` (the caller's pairs not yet joined) whose facts
+        are not known (neither used nor in the old memo), when ``ev`` can
         (:class:`~builders.reuse.evidence.EvidenceCache`)."""
         prefetch = getattr(self.ev, "prefetch", None)
         if prefetch is None:
             return
-        if find is None and self.keys is None:  # nothing is known: every record of the pairs, in order
+        if self.keys is None:  # nothing is known: every record of the pairs, in order
             prefetch(pairs.ravel().tolist())
             return
         wanted: list[int] = []
         for a, b in zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True):
-            if (find is None or find(a) != find(b)) and not self._known(a, b):
+            if not self._known(a, b):
                 wanted += (a, b)
         prefetch(wanted)
 
